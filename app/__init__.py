@@ -1,0 +1,1 @@
+"""Session Notes API: clinical records and a verifiable access log for psychotherapy practices."""

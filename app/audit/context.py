@@ -1,0 +1,71 @@
+"""The per-request audit context: the one place that knows caller, action, resource and outcome."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from fastapi import Depends, Request
+
+if TYPE_CHECKING:
+    from sqlmodel.ext.asyncio.session import AsyncSession
+
+    from app.models import IdempotencyRecord
+
+
+@dataclass
+class AuditContext:
+    """What the access log must say about this request; filled in as the request runs."""
+
+    request_id: str
+    method: str
+    path: str
+    source_ip: str | None
+    user_agent: str | None
+    route: str | None = None
+    action: str | None = None
+    resource_type: str | None = None
+    resource_id: str | None = None
+    client_ids: set[uuid.UUID] = field(default_factory=set)
+    practice_id: uuid.UUID | None = None
+    actor_type: str = "anonymous"
+    actor_id: uuid.UUID | None = None
+    actor_role: str | None = None
+    purpose_of_use: str | None = None
+    break_glass_reason: str | None = None
+    session: AsyncSession | None = None
+    idempotency: IdempotencyRecord | None = None
+    # Set by handlers that stream: their event is committed before the first byte is sent.
+    streaming: bool = False
+    committed: bool = False
+
+    def target(self, resource_type: str, resource_id: object | None = None) -> None:
+        """Name the resource this request aims at."""
+        self.resource_type = resource_type
+        self.resource_id = None if resource_id is None else str(resource_id)
+
+    def add_clients(self, *client_ids: uuid.UUID | None) -> None:
+        """Record clients whose data the response holds or the request aims at."""
+        self.client_ids.update(c for c in client_ids if c is not None)
+
+
+def audit_context(request: Request) -> AuditContext:
+    """The audit context the middleware attached to this request."""
+    ctx: AuditContext = request.scope["state"]["audit"]
+    return ctx
+
+
+def audited(action: str, resource_type: str | None = None) -> Any:
+    """Route dependency naming the audited action (runs before authentication)."""
+
+    def _set(request: Request) -> None:
+        ctx = audit_context(request)
+        ctx.action = action
+        if resource_type is not None and ctx.resource_type is None:
+            ctx.resource_type = resource_type
+        resource_id = request.path_params.get("id")
+        if resource_id is not None and ctx.resource_id is None:
+            ctx.resource_id = str(resource_id)[:80]
+
+    return Depends(_set)

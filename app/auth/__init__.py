@@ -1,0 +1,1 @@
+"""Login, token refresh, logout and the caller's own profile."""

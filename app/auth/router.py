@@ -1,0 +1,104 @@
+"""POST /v1/auth/token|refresh|logout and GET /v1/me."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, Form, Request
+from sqlalchemy import select
+
+from app.audit.context import audit_context, audited
+from app.auth import service
+from app.auth.schemas import MeOut, RefreshIn, TokenOut
+from app.errors import problem_responses
+from app.models import User
+from app.security.caller import ROLES, CallerDep, SessionDep, require_roles
+from app.state import app_state
+
+router = APIRouter(tags=["auth"])
+
+
+@router.post(
+    "/v1/auth/token",
+    summary="Log in",
+    response_model=TokenOut,
+    responses=problem_responses(401, 413, 422, 429),
+    dependencies=[audited("auth.login", "user")],
+)
+async def token(
+    request: Request,
+    session: SessionDep,
+    username: Annotated[str, Form(min_length=1, max_length=254, description="Email")],
+    password: Annotated[str, Form(min_length=1, max_length=256)],
+) -> TokenOut:
+    """OAuth2 password flow: exchange email and password for an access and a refresh token.
+
+    Five failed attempts for one account within 15 minutes answer 429 with Retry-After.
+    """
+    access, expires_in, refresh = await service.login(
+        session=session, state=app_state(request), ctx=audit_context(request),
+        email=username, password=password,
+    )
+    return TokenOut(access_token=access, expires_in=expires_in, refresh_token=refresh)
+
+
+@router.post(
+    "/v1/auth/refresh",
+    summary="Rotate a refresh token",
+    response_model=TokenOut,
+    responses=problem_responses(401, 413, 422),
+    dependencies=[audited("auth.refresh", "user")],
+)
+async def refresh(request: Request, session: SessionDep, body: RefreshIn) -> TokenOut:
+    """Exchange a refresh token for a new pair; the old one stops working.
+
+    Presenting an already rotated token revokes its whole family (a sign it leaked).
+    """
+    access, expires_in, new_refresh = await service.refresh(
+        session=session, state=app_state(request), ctx=audit_context(request),
+        token=body.refresh_token,
+    )
+    return TokenOut(access_token=access, expires_in=expires_in, refresh_token=new_refresh)
+
+
+@router.post(
+    "/v1/auth/logout",
+    summary="Log out",
+    status_code=204,
+    responses=problem_responses(401, 403, 413, 422),
+    dependencies=[audited("auth.logout", "user")],
+)
+async def logout(
+    request: Request,
+    session: SessionDep,
+    caller: CallerDep,
+    body: Annotated[RefreshIn | None, Body()] = None,
+) -> None:
+    """Revoke the current access token and, when given, the refresh token's family."""
+    audit_context(request).target("user", caller.id)
+    require_roles(caller, *ROLES)
+    await service.logout(
+        session=session, state=app_state(request), user_id=caller.id,
+        practice_id=caller.practice_id, jti=caller.token_jti,
+        token=body.refresh_token if body else None,
+    )
+
+
+@router.get(
+    "/v1/me",
+    summary="Who am I",
+    response_model=MeOut,
+    responses=problem_responses(401, 422),
+    dependencies=[audited("me.read", "user")],
+)
+async def me(request: Request, session: SessionDep, caller: CallerDep) -> MeOut:
+    """The caller: user or API key, role, practice, scopes and purpose of use."""
+    audit_context(request).target(caller.kind, caller.id)
+    out = MeOut(kind=caller.kind, id=caller.id, practice_id=caller.practice_id,
+                role=caller.role, scopes=sorted(caller.scopes),
+                purpose_of_use=caller.purpose)
+    if caller.is_user:
+        user = (await session.execute(select(User).where(User.id == caller.id))).scalar_one()
+        out.email, out.display_name = user.email, user.display_name
+        out.supervisor_id, out.requires_cosign = user.supervisor_id, user.requires_cosign
+    return out

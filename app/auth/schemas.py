@@ -1,0 +1,70 @@
+"""Token and profile shapes."""
+
+from __future__ import annotations
+
+import uuid
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class TokenOut(BaseModel):
+    """An access token and the refresh token that renews it."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...",
+                "token_type": "bearer",
+                "expires_in": 900,
+                "refresh_token": "nsr_Q2hhbmdlIG1lIGJlZm9yZSB1c2luZyBpbiBwcm9kdWN0aW9u",
+            }
+        }
+    )
+
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+    refresh_token: str
+
+
+class RefreshIn(BaseModel):
+    """A refresh token to rotate or revoke."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"example": {"refresh_token": "nsr_Q2hhbmdlIG1lIGJlZm9yZSB1c2luZw"}},
+    )
+
+    refresh_token: str = Field(min_length=1, max_length=200)
+
+
+class MeOut(BaseModel):
+    """The authenticated caller."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "kind": "user",
+                "id": "0193a5c4-7f7e-7b61-9a57-3c4f1b0a9d21",
+                "practice_id": "0193a5c4-7f7e-7b61-9a57-3c4f1b0a9d00",
+                "role": "therapist",
+                "scopes": [],
+                "email": "ana@example.org",
+                "display_name": "Ana Therapist",
+                "supervisor_id": None,
+                "requires_cosign": False,
+                "purpose_of_use": "TREAT",
+            }
+        }
+    )
+
+    kind: str
+    id: uuid.UUID
+    practice_id: uuid.UUID
+    role: str | None
+    scopes: list[str]
+    email: str | None = None
+    display_name: str | None = None
+    supervisor_id: uuid.UUID | None = None
+    requires_cosign: bool = False
+    purpose_of_use: str

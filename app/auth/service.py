@@ -1,0 +1,136 @@
+"""Login with throttling, rotating refresh tokens, logout."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import func, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.audit.context import AuditContext
+from app.db import utcnow, uuid7
+from app.errors import TooManyRequests, Unauthorized
+from app.models import LoginAttempt, RefreshToken, RevokedAccessToken, User
+from app.security.tokens import issue_access_token, keyed_hash, new_refresh_token
+from app.state import AppState
+
+
+async def _throttle(*, session: AsyncSession, state: AppState, email: str) -> None:
+    """429 once an account has too many recent failures (counted in the database)."""
+    window = timedelta(minutes=state.settings.login_window_minutes)
+    since = utcnow() - window
+    result = await session.execute(
+        select(func.count(), func.min(LoginAttempt.attempted_at)).where(
+            LoginAttempt.email == email,
+            LoginAttempt.succeeded.is_(False),  # type: ignore[attr-defined]
+            LoginAttempt.attempted_at >= since,  # type: ignore[arg-type]
+        )
+    )
+    failures, oldest = result.one()
+    if failures >= state.settings.login_max_failures:
+        retry = int((oldest + window - utcnow()).total_seconds()) + 1
+        raise TooManyRequests("Too many failed logins for this account", retry_after=retry)
+
+
+async def login(
+    *, session: AsyncSession, state: AppState, ctx: AuditContext, email: str, password: str
+) -> tuple[str, int, str]:
+    """Check a password and open a new refresh-token family."""
+    email = email.strip().lower()
+    await _throttle(session=session, state=state, email=email)
+    user = (await session.execute(select(User).where(User.email == email))).scalar_one_or_none()
+    if user is not None:
+        ctx.practice_id = user.practice_id
+        ctx.target("user", user.id)
+    ok = state.passwords.verify(user.password_hash if user else None, password)
+    if user is None or not ok or not user.active:
+        # Failures must survive the request's rollback, so they commit on their own.
+        async with state.sessionmaker() as own:
+            own.add(LoginAttempt(practice_id=user.practice_id if user else None, email=email,
+                                 succeeded=False))
+            await own.commit()
+        raise Unauthorized("Wrong email or password")
+    ctx.actor_type, ctx.actor_id, ctx.actor_role = "user", user.id, user.role
+    session.add(LoginAttempt(practice_id=user.practice_id, email=email, succeeded=True))
+    return await _issue(session=session, state=state, user=user, family_id=uuid7())
+
+
+async def _issue(
+    *, session: AsyncSession, state: AppState, user: User, family_id: uuid.UUID
+) -> tuple[str, int, str]:
+    access, expires_in = issue_access_token(
+        settings=state.settings, secret=state.secrets.jwt_secret, user_id=user.id,
+        practice_id=user.practice_id, role=user.role,
+    )
+    refresh = new_refresh_token()
+    now = utcnow()
+    session.add(
+        RefreshToken(
+            practice_id=user.practice_id, user_id=user.id, family_id=family_id,
+            token_hash=keyed_hash(state.secrets.api_key_pepper, refresh), issued_at=now,
+            expires_at=now + timedelta(days=state.settings.refresh_token_days),
+        )
+    )
+    return access, expires_in, refresh
+
+
+async def _revoke_family(session: AsyncSession, family_id: uuid.UUID) -> None:
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))  # type: ignore[arg-type,union-attr]
+        .values(revoked_at=utcnow())
+    )
+
+
+async def refresh(
+    *, session: AsyncSession, state: AppState, ctx: AuditContext, token: str
+) -> tuple[str, int, str]:
+    """Rotate a refresh token; a reused (already rotated) token revokes the whole family."""
+    digest = keyed_hash(state.secrets.api_key_pepper, token)
+    row = (
+        await session.execute(
+            select(RefreshToken, User)
+            .join(User, User.id == RefreshToken.user_id)  # type: ignore[arg-type]
+            .where(RefreshToken.token_hash == digest)
+            .with_for_update(of=RefreshToken)  # type: ignore[arg-type]
+        )
+    ).first()
+    if row is None:
+        raise Unauthorized("Invalid refresh token")
+    stored, user = row
+    ctx.practice_id = user.practice_id
+    ctx.actor_type, ctx.actor_id, ctx.actor_role = "user", user.id, user.role
+    ctx.target("user", user.id)
+    if stored.rotated_at is not None or stored.revoked_at is not None:
+        # Reuse means the token leaked: revoke the family, committed even though we answer 401.
+        async with state.sessionmaker() as own:
+            await _revoke_family(own, stored.family_id)
+            await own.commit()
+        raise Unauthorized("Refresh token already used or revoked")
+    if stored.expires_at <= utcnow() or not user.active:
+        raise Unauthorized("Refresh token expired")
+    stored.rotated_at = utcnow()
+    session.add(stored)
+    return await _issue(session=session, state=state, user=user, family_id=stored.family_id)
+
+
+async def logout(
+    *, session: AsyncSession, state: AppState, user_id: uuid.UUID, practice_id: uuid.UUID,
+    jti: str | None, token: str | None,
+) -> None:
+    """Revoke the presented refresh token's family and the current access token."""
+    if token:
+        digest = keyed_hash(state.secrets.api_key_pepper, token)
+        stored = (
+            await session.execute(
+                select(RefreshToken).where(RefreshToken.token_hash == digest,
+                                           RefreshToken.user_id == user_id)
+            )
+        ).scalar_one_or_none()
+        if stored is not None:
+            await _revoke_family(session, stored.family_id)
+    if jti:
+        session.add(RevokedAccessToken(
+            jti=jti, practice_id=practice_id,
+            expires_at=utcnow() + timedelta(minutes=state.settings.access_token_minutes)))

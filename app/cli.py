@@ -1,0 +1,194 @@
+"""The notes-api command: serve, migrate, create practices, users and API keys, seed the demo."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
+
+import typer
+import uvicorn
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app import migrations
+from app.api_keys.router import create_key
+from app.config import Settings, get_settings
+from app.db import create_engine, create_sessionmaker
+from app.models import Practice
+from app.security.api_keys import SCOPES
+from app.security.caller import ROLES
+from app.security.passwords import Passwords
+from app.security.secrets import ConfigurationError, load_secrets
+from app.users import service as users
+from app.users.schemas import UserCreate
+
+app = typer.Typer(help="Session Notes API", no_args_is_help=True, add_completion=False)
+T = TypeVar("T")
+
+
+def _settings() -> Settings:
+    settings = get_settings()
+    try:
+        load_secrets(settings)
+    except (ConfigurationError, ValueError) as exc:
+        typer.echo(f"configuration error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    return settings
+
+
+def _run(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run one unit of work in a transaction and commit it."""
+
+    async def main() -> T:
+        engine = create_engine(settings)
+        try:
+            async with create_sessionmaker(engine)() as session:
+                result = await work(session)
+                await session.commit()
+                return result
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(main())
+
+
+@app.command()
+def migrate() -> None:
+    """Apply database migrations up to head."""
+    settings = _settings()
+    migrations.upgrade(settings.sqlalchemy_url)
+    typer.echo("database at head")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes")] = 1,
+    no_migrate: Annotated[bool, typer.Option("--no-migrate", help="Skip migrations")] = False,
+) -> None:
+    """Serve the API (migrations first unless --no-migrate)."""
+    settings = _settings()
+    if not no_migrate:
+        migrations.upgrade(settings.sqlalchemy_url)
+    if settings.demo:
+        _print_demo(seed_demo(settings))
+    uvicorn.run("app.asgi:app", host=host, port=port, workers=workers, log_config=None,
+                access_log=False, proxy_headers=False)
+
+
+@app.command("create-practice")
+def create_practice(name: Annotated[str, typer.Option(help="Practice name")]) -> None:
+    """Create a practice and print its id."""
+
+    async def work(session: AsyncSession) -> uuid.UUID:
+        practice = Practice(name=name)
+        session.add(practice)
+        await session.flush()
+        return practice.id
+
+    typer.echo(str(_run(_settings(), work)))
+
+
+@app.command("create-user")
+def create_user(
+    practice: Annotated[uuid.UUID, typer.Option(help="Practice id")],
+    email: Annotated[str, typer.Option(help="Login email")],
+    role: Annotated[str, typer.Option(help="admin, therapist, supervisor or auditor")],
+    password: Annotated[str | None, typer.Option(help="At least 12 characters")] = None,
+    display_name: Annotated[str | None, typer.Option(help="Name shown to colleagues")] = None,
+    supervisor: Annotated[uuid.UUID | None, typer.Option(help="Supervisor's user id")] = None,
+    requires_cosign: Annotated[bool, typer.Option("--requires-cosign")] = False,
+) -> None:
+    """Create a user and print the id (a password is prompted for when not given)."""
+    if role not in ROLES:
+        typer.echo(f"role must be one of {', '.join(ROLES)}", err=True)
+        raise typer.Exit(2)
+    if password is None:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    settings = _settings()
+    try:
+        user_in = UserCreate(email=email, display_name=display_name or email, role=role,  # type: ignore[arg-type]
+                             password=password, supervisor_id=supervisor,
+                             requires_cosign=requires_cosign)
+    except ValueError as exc:
+        typer.echo(f"invalid user: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+    async def work(session: AsyncSession) -> uuid.UUID:
+        if await session.get(Practice, practice) is None:
+            raise typer.BadParameter("no such practice", param_hint="--practice")
+        user = await users.create_user(session=session, passwords=Passwords(settings),
+                                       practice_id=practice, user_in=user_in)
+        return user.id
+
+    _guarded(lambda: typer.echo(str(_run(settings, work))))
+
+
+@app.command("create-api-key")
+def create_api_key(
+    practice: Annotated[uuid.UUID, typer.Option(help="Practice id")],
+    name: Annotated[str, typer.Option(help="What the key is for")],
+    scopes: Annotated[str, typer.Option(help="Comma-separated, e.g. clients:read,notes:read")],
+) -> None:
+    """Create an API key and print it once."""
+    wanted = [s.strip() for s in scopes.split(",") if s.strip()]
+    unknown = sorted(set(wanted) - set(SCOPES))
+    if not wanted or unknown:
+        typer.echo(f"scopes must be among {', '.join(SCOPES)}", err=True)
+        raise typer.Exit(2)
+    settings = _settings()
+    pepper = load_secrets(settings).api_key_pepper
+
+    async def work(session: AsyncSession) -> str:
+        if await session.get(Practice, practice) is None:
+            raise typer.BadParameter("no such practice", param_hint="--practice")
+        row, key = create_key(practice_id=practice, name=name, scopes=wanted, created_by=None,
+                              pepper=pepper)
+        session.add(row)
+        return key
+
+    _guarded(lambda: typer.echo(_run(settings, work)))
+
+
+@app.command()
+def demo() -> None:
+    """Seed the demo practice (idempotent) and print its logins."""
+    settings = _settings()
+    migrations.upgrade(settings.sqlalchemy_url)
+    _print_demo(seed_demo(settings))
+
+
+def seed_demo(settings: Settings) -> list[tuple[str, str, str]]:
+    """Create the demo practice once; returns (role, email, password) rows."""
+    from app.demo import seed
+
+    return _run(settings, lambda session: seed(session=session, settings=settings))
+
+
+def _print_demo(logins: list[tuple[str, str, str]]) -> None:
+    typer.echo("Demo logins (demo data only, never for real records):")
+    for role, email, password in logins:
+        typer.echo(f"  {role:<11} {email:<28} {password}")
+
+
+def _guarded(action: Callable[[], None]) -> None:
+    """Turn domain errors into a one-line message and exit status 1."""
+    from app.errors import AppError
+
+    try:
+        action()
+    except AppError as exc:
+        typer.echo(f"error: {exc.detail}", err=True)
+        raise typer.Exit(1) from None
+
+
+def main() -> None:
+    """Entry point for `python -m app.cli`."""
+    app(args=sys.argv[1:])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,68 @@
+"""Liveness, readiness and Prometheus metrics."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy import text
+
+from app import metrics
+from app.state import app_state
+
+router = APIRouter(tags=["health"])
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@cache
+def alembic_heads() -> frozenset[str]:
+    """The revision(s) the schema must be at."""
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "alembic"))
+    return frozenset(ScriptDirectory.from_config(config).get_heads())
+
+
+@router.get("/health/live", summary="Liveness", responses={200: {"description": "Process up"}})
+async def live() -> dict[str, str]:
+    """The process is up; never touches the database."""
+    return {"status": "ok"}
+
+
+@router.get(
+    "/health/ready",
+    summary="Readiness",
+    responses={200: {"description": "Ready"}, 503: {"description": "Not ready"}},
+)
+async def ready(request: Request) -> JSONResponse:
+    """Database reachable, schema at head, audit sequencer not lagging."""
+    state = app_state(request)
+    checks: dict[str, str] = {}
+    try:
+        async with state.engine.connect() as conn:
+            rows = (await conn.execute(text("SELECT version_num FROM alembic_version"))).all()
+        at_head = {r[0] for r in rows} == set(alembic_heads())
+        checks["database"] = "ok"
+        checks["schema"] = "ok" if at_head else "not at head"
+    except Exception:  # noqa: BLE001 - any failure means not ready
+        checks["database"] = "unreachable"
+    for name, check in getattr(request.app.state, "readiness_checks", {}).items():
+        checks[name] = check()
+    ok = all(v == "ok" for v in checks.values())
+    return JSONResponse({"status": "ok" if ok else "unavailable", "checks": checks},
+                        status_code=200 if ok else 503,
+                        headers=None if ok else {"Retry-After": "5"})
+
+
+@router.get("/metrics", summary="Prometheus metrics", response_class=Response,
+            responses={200: {"content": {"text/plain": {}}, "description": "Metrics"}})
+async def prometheus(request: Request) -> Response:
+    """Requests and latency by route template, database pool, audit sequencer lag."""
+    pool = app_state(request).engine.pool
+    metrics.POOL_SIZE.set(getattr(pool, "size", lambda: 0)())
+    metrics.POOL_CHECKED_OUT.set(getattr(pool, "checkedout", lambda: 0)())
+    body, content_type = metrics.render()
+    return Response(body, media_type=content_type)

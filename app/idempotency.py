@@ -1,0 +1,100 @@
+"""Idempotency-Key for creating POSTs: replay, mismatch (422) and in-flight (409)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import Header, Request
+from fastapi.responses import Response
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from app.audit.context import audit_context
+from app.db import utcnow
+from app.errors import Conflict, Unprocessable
+from app.models import IdempotencyRecord
+from app.security.caller import CallerDep, SessionDep
+from app.state import app_state
+
+RETENTION = timedelta(hours=48)
+
+
+class IdempotentReplay(Exception):
+    """A stored response to send again instead of running the request."""
+
+    def __init__(self, record: IdempotencyRecord):
+        self.record = record
+
+
+def replay_response(record: IdempotencyRecord) -> Response:
+    """Rebuild the stored response, marked as a replay."""
+    headers = dict(record.response_headers)
+    media_type = headers.pop("content-type", "application/json")
+    headers["Idempotent-Replayed"] = "true"
+    return Response(content=record.response_body or "", status_code=record.response_status or 200,
+                    headers=headers, media_type=media_type)
+
+
+async def idempotency(
+    request: Request,
+    caller: CallerDep,
+    session: SessionDep,
+    idempotency_key: Annotated[
+        str | None,
+        Header(max_length=255, description="Repeat a create safely: the same key replays."),
+    ] = None,
+) -> None:
+    """Claim the key inside the request's transaction, or replay what it answered before."""
+    if idempotency_key is None:
+        return
+    body = await request.body()
+    digest = hashlib.sha256(
+        request.method.encode() + b" " + request.url.path.encode() + b"\n" + body
+    ).hexdigest()
+    caller_key = f"{caller.kind}:{caller.id}"
+    existing = await _find(session, caller_key, idempotency_key)
+    if existing is None:
+        record = IdempotencyRecord(
+            practice_id=caller.practice_id, caller_key=caller_key,
+            idempotency_key=idempotency_key, request_hash=digest,
+        )
+        session.add(record)
+        try:
+            # A concurrent twin holds the same unique key until it commits: wait briefly.
+            async with session.begin_nested():
+                await session.flush()
+        except IntegrityError:
+            existing = await _find(session, caller_key, idempotency_key)
+        except OperationalError:
+            raise Conflict("A request with this Idempotency-Key is still in progress") from None
+        else:
+            audit_context(request).idempotency = record
+            return
+    if existing is None or existing.response_status is None:
+        raise Conflict("A request with this Idempotency-Key is still in progress")
+    if existing.request_hash != digest:
+        raise Unprocessable("Idempotency-Key was already used with a different request")
+    raise IdempotentReplay(existing)
+
+
+async def _find(session: SessionDep, caller_key: str, key: str) -> IdempotencyRecord | None:
+    result = await session.execute(
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.caller_key == caller_key,
+            IdempotencyRecord.idempotency_key == key,
+        )
+    )
+    return result.scalar_one_or_none()
+
+
+async def purge_expired(session: SessionDep) -> int:
+    """Drop stored responses older than the retention period (at least 24 hours)."""
+    result = await session.execute(
+        delete(IdempotencyRecord).where(IdempotencyRecord.created_at < utcnow() - RETENTION)  # type: ignore[arg-type]
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+__all__ = ["IdempotentReplay", "app_state", "idempotency", "purge_expired", "replay_response"]

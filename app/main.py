@@ -1,0 +1,90 @@
+"""Builds the FastAPI application: routers, error handlers, middleware, lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+
+from app import handlers, health
+from app.api_keys.router import router as api_keys_router
+from app.auth.router import router as auth_router
+from app.config import Settings, get_settings
+from app.db import create_engine, create_sessionmaker
+from app.errors import PROBLEM_JSON
+from app.logging import configure_logging
+from app.middleware import RequestPipeline
+from app.security.passwords import Passwords
+from app.security.secrets import load_secrets
+from app.state import AppState
+from app.users.router import router as users_router
+
+log = logging.getLogger("notes.app")
+
+DESCRIPTION = """\
+The Session Notes API keeps clients, courses of treatment and their phases, sessions,
+clinical notes, psychodynamic themes and outcome measures for psychotherapy practices, and
+a tamper-evident record of every access to them.
+
+Authenticate with `Authorization: Bearer <access token>` (from `POST /v1/auth/token`) or
+`Authorization: Bearer nsk_…` (an API key). Errors are `application/problem+json`.
+"""
+
+
+def _problem_content_types(schema: dict[str, Any]) -> dict[str, Any]:
+    """Error responses are documented as application/problem+json only."""
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            for code, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
+                if code.isdigit() and int(code) >= 400 and "application/json" in content:
+                    content[PROBLEM_JSON] = content.pop("application/json")
+    return schema
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build an app bound to one configuration and one database."""
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+    secrets = load_secrets(settings)
+    engine = create_engine(settings)
+    sessionmaker = create_sessionmaker(engine)
+    state = AppState(settings=settings, secrets=secrets, engine=engine,
+                     sessionmaker=sessionmaker, passwords=Passwords(settings))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await engine.dispose()
+
+    app = FastAPI(
+        title="Session Notes API",
+        version="1.0.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.services = state
+    app.state.readiness_checks = {}
+    handlers.install(app)
+    for router in (health.router, auth_router, users_router, api_keys_router):
+        app.include_router(router)
+    app.add_middleware(RequestPipeline, sessionmaker=sessionmaker,
+                       max_body_bytes=settings.max_body_bytes)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            from fastapi.openapi.utils import get_openapi
+
+            app.openapi_schema = _problem_content_types(get_openapi(
+                title=app.title, version=app.version, description=app.description,
+                routes=app.routes))
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app

@@ -1,0 +1,1 @@
+"""Outcome measures: questionnaire scoring and the measures API."""

@@ -1,0 +1,97 @@
+"""Keyset pagination with opaque, signed cursors."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import uuid
+from datetime import datetime
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Query, Request
+from pydantic import BaseModel
+
+from app.errors import BadRequest
+from app.state import app_state
+
+T = TypeVar("T")
+MAX_LIMIT = 200
+DEFAULT_LIMIT = 50
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a list, with the cursor of the next page (null at the end)."""
+
+    items: list[T]
+    next_cursor: str | None
+
+
+class PageParams:
+    """`limit` and `cursor` query parameters, with the cursor already verified."""
+
+    def __init__(
+        self,
+        request: Request,
+        limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size (max 200).")]
+        = DEFAULT_LIMIT,
+        cursor: Annotated[
+            str | None, Query(max_length=512, description="Opaque cursor from `next_cursor`.")
+        ] = None,
+    ):
+        self.limit = limit
+        self._key = app_state(request).secrets.cursor_key
+        self.after: list[Any] | None = decode_cursor(cursor, self._key) if cursor else None
+
+    def after_values(self, *types: Any) -> tuple[Any, ...] | None:
+        """The cursor's sort key converted to the given types (datetime, uuid.UUID, int, str)."""
+        if self.after is None:
+            return None
+        if len(self.after) != len(types):
+            raise BadRequest("Invalid pagination cursor")
+        try:
+            return tuple(_convert(t, v) for t, v in zip(types, self.after, strict=True))
+        except (ValueError, TypeError):
+            raise BadRequest("Invalid pagination cursor") from None
+
+    def next_cursor(self, rows: list[Any], key_of: Any) -> str | None:
+        """The cursor after the last row, when a further page may exist."""
+        if len(rows) <= self.limit:
+            return None
+        return encode_cursor(key_of(rows[self.limit - 1]), self._key)
+
+
+def _convert(kind: Any, value: Any) -> Any:
+    if kind is datetime:
+        parsed = datetime.fromisoformat(str(value))
+        if parsed.tzinfo is None:
+            raise ValueError("naive")
+        return parsed
+    if kind is uuid.UUID:
+        return uuid.UUID(str(value))
+    if kind is int and isinstance(value, bool):
+        raise TypeError("bool")
+    return kind(value)
+
+
+def encode_cursor(values: list[Any], key: bytes) -> str:
+    """Sign the sort key of the last row seen."""
+    payload = json.dumps(values, separators=(",", ":"), default=str).encode()
+    mac = hmac.new(key, payload, hashlib.sha256).digest()[:16]
+    return base64.urlsafe_b64encode(mac + payload).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, key: bytes) -> list[Any]:
+    """Verify and open a cursor; a tampered one is a 400."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        mac, payload = raw[:16], raw[16:]
+        if not hmac.compare_digest(mac, hmac.new(key, payload, hashlib.sha256).digest()[:16]):
+            raise ValueError("bad mac")
+        values = json.loads(payload)
+        if not isinstance(values, list):
+            raise ValueError("bad payload")
+        return values
+    except (ValueError, TypeError):
+        raise BadRequest("Invalid pagination cursor") from None

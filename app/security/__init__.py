@@ -1,0 +1,1 @@
+"""Security: tokens, passwords, API keys, the caller, access rules and encryption."""

@@ -1,0 +1,24 @@
+"""API keys: `nsk_` + 256 random bits, stored only as a keyed hash."""
+
+from __future__ import annotations
+
+import secrets
+
+from app.security.tokens import keyed_hash
+
+PREFIX = "nsk_"
+SCOPES = (
+    "clients:read",
+    "clients:write",
+    "sessions:read",
+    "sessions:write",
+    "notes:read",
+    "progress:read",
+    "audit:read",
+)
+
+
+def new_api_key(pepper: bytes) -> tuple[str, str, str]:
+    """Generate a key; returns (the full key, its display prefix, its keyed hash)."""
+    key = PREFIX + secrets.token_urlsafe(32)
+    return key, key[: len(PREFIX) + 6], keyed_hash(pepper, key)

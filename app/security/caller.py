@@ -1,0 +1,172 @@
+"""Who is calling: a user (JWT) or an API key, with purpose of use and break-the-glass."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, replace
+from typing import Annotated, Literal
+
+from fastapi import Depends, Request
+from sqlalchemy import exists, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.audit.context import audit_context
+from app.db import utcnow
+from app.errors import Forbidden, Unauthorized, Unprocessable
+from app.models import ApiKey, RevokedAccessToken, User
+from app.security.api_keys import PREFIX as API_KEY_PREFIX
+from app.security.tokens import InvalidToken, decode_access_token, keyed_hash
+from app.state import app_state, get_session
+
+ROLES = ("admin", "therapist", "supervisor", "auditor")
+CLINICAL_ROLES = ("therapist", "supervisor")
+# HL7 v3 PurposeOfUse codes accepted in X-Purpose-Of-Use.
+PURPOSES = frozenset({
+    "TREAT", "ETREAT", "CAREMGT", "CLINTRCH", "HPAYMT", "HOPERAT", "HSYSADMIN", "HQUALIMP",
+    "HACCRED", "HCOMPL", "HLEGAL", "HRESCH", "HMARKT", "HPRGRP", "HDIRECT", "PATRQT", "FAMRQT",
+    "PWATRNY", "SUPNWK", "PUBHLTH", "DISASTER", "THREAT", "COC", "PATADMIN", "PATSFTY",
+    "TRAIN", "CLINTRL", "OVERSIGHT", "COVAUTH", "ELIGDTRM", "ETREATDS",
+})
+MIN_BREAK_GLASS_REASON = 10
+MAX_BREAK_GLASS_REASON = 500
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The authenticated principal of a request."""
+
+    kind: Literal["user", "api_key"]
+    id: uuid.UUID
+    practice_id: uuid.UUID
+    role: str | None
+    scopes: frozenset[str]
+    supervisor_id: uuid.UUID | None
+    requires_cosign: bool
+    purpose: str
+    break_glass_reason: str | None
+    token_jti: str | None = None
+
+    @property
+    def is_user(self) -> bool:
+        """Whether the caller is a staff member (not an integration)."""
+        return self.kind == "user"
+
+    def has_role(self, *roles: str) -> bool:
+        """Whether the caller is a user with one of these roles."""
+        return self.kind == "user" and self.role in roles
+
+    def has_scope(self, scope: str) -> bool:
+        """Whether the caller is an API key carrying this scope."""
+        return self.kind == "api_key" and scope in self.scopes
+
+
+def _bearer(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("Bearer credentials required")
+    return token.strip()
+
+
+def _purpose(request: Request, default: str) -> str:
+    value = request.headers.get("x-purpose-of-use")
+    if value is None:
+        return default
+    if value.strip().upper() not in PURPOSES:
+        raise Unprocessable("X-Purpose-Of-Use is not a known HL7 PurposeOfUse code")
+    return value.strip().upper()
+
+
+def _break_glass(request: Request, role: str | None) -> str | None:
+    value = request.headers.get("x-break-glass-reason")
+    if value is None:
+        return None
+    reason = value.strip()
+    if not MIN_BREAK_GLASS_REASON <= len(reason) <= MAX_BREAK_GLASS_REASON:
+        raise Unprocessable("X-Break-Glass-Reason needs 10 to 500 characters")
+    if role not in CLINICAL_ROLES:
+        raise Forbidden("Only therapists and supervisors may break the glass")
+    return reason
+
+
+async def _api_key_caller(request: Request, session: AsyncSession, token: str) -> Caller:
+    state = app_state(request)
+    digest = keyed_hash(state.secrets.api_key_pepper, token)
+    key = (
+        await session.execute(
+            select(ApiKey).where(ApiKey.secret_hash == digest, ApiKey.revoked_at.is_(None))  # type: ignore[union-attr]
+        )
+    ).scalar_one_or_none()
+    if key is None:
+        raise Unauthorized("Invalid or revoked API key")
+    await session.execute(
+        update(ApiKey).where(ApiKey.id == key.id).values(last_used_at=utcnow())  # type: ignore[arg-type]
+    )
+    return Caller(
+        kind="api_key", id=key.id, practice_id=key.practice_id, role=None,
+        scopes=frozenset(key.scopes), supervisor_id=None, requires_cosign=False,
+        purpose="HOPERAT", break_glass_reason=None,
+    )
+
+
+async def _user_caller(request: Request, session: AsyncSession, token: str) -> Caller:
+    state = app_state(request)
+    try:
+        claims = decode_access_token(token, settings=state.settings,
+                                     secret=state.secrets.jwt_secret)
+    except InvalidToken:
+        raise Unauthorized("Invalid or expired access token") from None
+    revoked = exists().where(RevokedAccessToken.jti == claims.jti)
+    row = (
+        await session.execute(
+            select(User, revoked).where(User.id == claims.user_id)  # type: ignore[arg-type]
+        )
+    ).first()
+    if row is None or row[1] or not row[0].active or row[0].practice_id != claims.practice_id:
+        raise Unauthorized("Invalid or expired access token")
+    user: User = row[0]
+    return Caller(
+        kind="user", id=user.id, practice_id=user.practice_id, role=user.role,
+        scopes=frozenset(), supervisor_id=user.supervisor_id,
+        requires_cosign=user.requires_cosign,
+        purpose="TREAT" if user.role in CLINICAL_ROLES else "HOPERAT",
+        break_glass_reason=None, token_jti=claims.jti,
+    )
+
+
+async def get_caller(
+    request: Request, session: Annotated[AsyncSession, Depends(get_session)]
+) -> Caller:
+    """Authenticate the request and note the actor in the audit context."""
+    token = _bearer(request)
+    ctx = audit_context(request)
+    if token.startswith(API_KEY_PREFIX):
+        caller = await _api_key_caller(request, session, token)
+    else:
+        caller = await _user_caller(request, session, token)
+    ctx.actor_type = caller.kind
+    ctx.actor_id = caller.id
+    ctx.actor_role = caller.role
+    ctx.practice_id = caller.practice_id
+    ctx.purpose_of_use = caller.purpose
+    # Header checks come after identity so that a refused request is still attributed.
+    purpose = _purpose(request, caller.purpose)
+    ctx.purpose_of_use = purpose
+    reason = _break_glass(request, caller.role)
+    if reason is not None:
+        purpose = "ETREAT"
+        ctx.purpose_of_use, ctx.break_glass_reason = purpose, reason
+    return replace(caller, purpose=purpose, break_glass_reason=reason)
+
+
+CallerDep = Annotated[Caller, Depends(get_caller)]
+SessionDep = Annotated[AsyncSession, Depends(get_session)]
+
+
+def require_roles(caller: Caller, *roles: str, scope: str | None = None) -> None:
+    """403 unless the caller has one of the roles (or, for API keys, the scope)."""
+    if caller.kind == "user" and caller.role in roles:
+        return
+    if caller.kind == "api_key" and scope is not None and scope in caller.scopes:
+        return
+    raise Forbidden("Your role or scopes do not allow this operation")

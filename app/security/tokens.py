@@ -1,0 +1,85 @@
+"""JWT access tokens (HS256, pinned) and opaque refresh tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import jwt
+
+from app.config import Settings
+from app.db import utcnow
+
+ALGORITHM = "HS256"
+REQUIRED_CLAIMS = ["sub", "practice", "role", "iat", "exp", "aud", "iss", "jti"]
+
+
+@dataclass(frozen=True)
+class AccessClaims:
+    """The verified claims of an access token."""
+
+    user_id: uuid.UUID
+    practice_id: uuid.UUID
+    role: str
+    jti: str
+    expires_at: datetime
+
+
+class InvalidToken(Exception):
+    """The token is malformed, expired, forged or missing a claim."""
+
+
+def issue_access_token(
+    *, settings: Settings, secret: bytes, user_id: uuid.UUID, practice_id: uuid.UUID, role: str
+) -> tuple[str, int]:
+    """Sign an access token; returns it and its lifetime in seconds."""
+    now = utcnow()
+    lifetime = timedelta(minutes=settings.access_token_minutes)
+    claims = {
+        "sub": str(user_id),
+        "practice": str(practice_id),
+        "role": role,
+        "iat": int(now.timestamp()),
+        "exp": int((now + lifetime).timestamp()),
+        "aud": settings.jwt_audience,
+        "iss": settings.service_name,
+        "jti": uuid.uuid4().hex,
+    }
+    return jwt.encode(claims, secret, algorithm=ALGORITHM), int(lifetime.total_seconds())
+
+
+def decode_access_token(token: str, *, settings: Settings, secret: bytes) -> AccessClaims:
+    """Verify signature, algorithm, audience, issuer, expiry and every required claim."""
+    try:
+        claims = jwt.decode(
+            token,
+            secret,
+            algorithms=[ALGORITHM],
+            audience=settings.jwt_audience,
+            issuer=settings.service_name,
+            options={"require": REQUIRED_CLAIMS},
+            leeway=5,
+        )
+        return AccessClaims(
+            user_id=uuid.UUID(str(claims["sub"])),
+            practice_id=uuid.UUID(str(claims["practice"])),
+            role=str(claims["role"]),
+            jti=str(claims["jti"]),
+            expires_at=datetime.fromtimestamp(int(claims["exp"]), tz=utcnow().tzinfo),
+        )
+    except (jwt.PyJWTError, ValueError, TypeError, KeyError) as exc:
+        raise InvalidToken(type(exc).__name__) from None
+
+
+def new_refresh_token() -> str:
+    """A fresh opaque refresh token (256 random bits)."""
+    return "nsr_" + secrets.token_urlsafe(32)
+
+
+def keyed_hash(pepper: bytes, value: str) -> str:
+    """HMAC-SHA256 of a secret token, hex; what the database stores instead of the token."""
+    return hmac.new(pepper, value.encode(), hashlib.sha256).hexdigest()

@@ -1,0 +1,39 @@
+"""What the running app holds: settings, secrets, the engine and the password hasher."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import Request
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.audit.context import audit_context
+from app.config import Settings
+from app.security.passwords import Passwords
+from app.security.secrets import Secrets
+
+
+@dataclass
+class AppState:
+    """Long-lived objects shared by every request."""
+
+    settings: Settings
+    secrets: Secrets
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    passwords: Passwords
+
+
+def app_state(request: Request) -> AppState:
+    """The AppState of the app serving this request."""
+    state: AppState = request.app.state.services
+    return state
+
+
+def get_session(request: Request) -> AsyncSession:
+    """The request's session; the pipeline commits it once, together with the audit event."""
+    ctx = audit_context(request)
+    if ctx.session is None:
+        ctx.session = app_state(request).sessionmaker()
+    return ctx.session

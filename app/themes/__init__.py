@@ -1,0 +1,1 @@
+"""Theme catalog: seeded system themes and practice-defined themes."""

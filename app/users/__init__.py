@@ -1,0 +1,1 @@
+"""Staff members of a practice, managed by its admins."""

@@ -1,0 +1,100 @@
+"""GET|POST /v1/users, GET|PATCH /v1/users/{id}: admins of the same practice."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from sqlalchemy import select, tuple_
+
+from app.audit.context import audit_context, audited
+from app.errors import problem_responses
+from app.idempotency import idempotency
+from app.models import User
+from app.pagination import Page, PageParams
+from app.security.caller import CallerDep, SessionDep, require_roles
+from app.state import app_state
+from app.users import service
+from app.users.schemas import UserCreate, UserOut, UserUpdate
+
+router = APIRouter(tags=["users"])
+
+
+@router.get(
+    "/v1/users",
+    summary="List users",
+    response_model=Page[UserOut],
+    responses=problem_responses(400, 401, 403, 422),
+    dependencies=[audited("user.list", "user")],
+)
+async def list_users(
+    session: SessionDep, caller: CallerDep, page: Annotated[PageParams, Depends()]
+) -> Page[UserOut]:
+    """The practice's staff, oldest first."""
+    require_roles(caller, "admin")
+    query = select(User).where(User.practice_id == caller.practice_id)
+    after = page.after_values(datetime, uuid.UUID)
+    if after:
+        query = query.where(tuple_(User.created_at, User.id) > after)  # type: ignore[arg-type]
+    rows = list((await session.execute(
+        query.order_by(User.created_at, User.id).limit(page.limit + 1)  # type: ignore[arg-type]
+    )).scalars())
+    return Page(
+        items=[UserOut.model_validate(u) for u in rows[: page.limit]],
+        next_cursor=page.next_cursor(rows, lambda u: [u.created_at.isoformat(), str(u.id)]),
+    )
+
+
+@router.post(
+    "/v1/users",
+    summary="Create a user",
+    status_code=201,
+    response_model=UserOut,
+    responses=problem_responses(401, 403, 409, 413, 422),
+    dependencies=[audited("user.create", "user"), Depends(idempotency)],
+)
+async def create_user(
+    request: Request, response: Response, session: SessionDep, caller: CallerDep,
+    body: UserCreate,
+) -> UserOut:
+    """Add a staff member with a role; the password must have at least 12 characters."""
+    require_roles(caller, "admin")
+    user = await service.create_user(session=session, passwords=app_state(request).passwords,
+                                     practice_id=caller.practice_id, user_in=body)
+    audit_context(request).target("user", user.id)
+    response.headers["Location"] = f"/v1/users/{user.id}"
+    return UserOut.model_validate(user)
+
+
+@router.get(
+    "/v1/users/{id}",
+    summary="Get a user",
+    response_model=UserOut,
+    responses=problem_responses(401, 403, 404, 422),
+    dependencies=[audited("user.read", "user")],
+)
+async def get_user(id: uuid.UUID, session: SessionDep, caller: CallerDep) -> UserOut:
+    """One staff member of the caller's practice."""
+    require_roles(caller, "admin")
+    user = await service.get_user(session=session, practice_id=caller.practice_id, user_id=id)
+    return UserOut.model_validate(user)
+
+
+@router.patch(
+    "/v1/users/{id}",
+    summary="Change a user",
+    response_model=UserOut,
+    responses=problem_responses(401, 403, 404, 413, 422),
+    dependencies=[audited("user.update", "user")],
+)
+async def update_user(
+    request: Request, id: uuid.UUID, session: SessionDep, caller: CallerDep, body: UserUpdate
+) -> UserOut:
+    """Change role, supervisor, co-signing, password or deactivate (users are never deleted)."""
+    require_roles(caller, "admin")
+    user = await service.get_user(session=session, practice_id=caller.practice_id, user_id=id)
+    user = await service.update_user(session=session, passwords=app_state(request).passwords,
+                                     user=user, user_in=body)
+    return UserOut.model_validate(user)

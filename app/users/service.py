@@ -1,0 +1,90 @@
+"""Creating and changing staff members; flushes, never commits."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.db import utcnow
+from app.errors import Conflict, NotFound, Unprocessable
+from app.models import User
+from app.security.passwords import Passwords
+from app.users.schemas import UserCreate, UserUpdate
+
+SUPERVISING_ROLES = ("supervisor",)
+
+
+async def get_user(*, session: AsyncSession, practice_id: uuid.UUID, user_id: uuid.UUID) -> User:
+    """Load a user of this practice, or 404."""
+    user = await session.get(User, user_id)
+    if user is None or user.practice_id != practice_id:
+        raise NotFound("No such user")
+    return user
+
+
+async def _check_supervisor(
+    session: AsyncSession, practice_id: uuid.UUID, supervisor_id: uuid.UUID | None,
+    user_id: uuid.UUID | None = None,
+) -> None:
+    if supervisor_id is None:
+        return
+    if supervisor_id == user_id:
+        raise Unprocessable("A user cannot supervise themselves")
+    supervisor = await session.get(User, supervisor_id)
+    if supervisor is None or supervisor.practice_id != practice_id:
+        raise Unprocessable("supervisor_id is not a user of this practice")
+    if supervisor.role not in SUPERVISING_ROLES or not supervisor.active:
+        raise Unprocessable("supervisor_id must name an active supervisor")
+
+
+async def email_taken(session: AsyncSession, email: str) -> bool:
+    """Whether an account already uses this email (case-insensitive)."""
+    found = await session.execute(select(func.count()).where(User.email == email.lower()))
+    return bool(found.scalar_one())
+
+
+async def create_user(
+    *, session: AsyncSession, passwords: Passwords, practice_id: uuid.UUID, user_in: UserCreate
+) -> User:
+    """Create a staff member; emails are unique across the service, case-insensitively."""
+    email = str(user_in.email).lower()
+    if await email_taken(session, email):
+        raise Conflict("A user with this email already exists")
+    await _check_supervisor(session, practice_id, user_in.supervisor_id)
+    if user_in.requires_cosign and user_in.supervisor_id is None:
+        raise Unprocessable("requires_cosign needs a supervisor_id")
+    user = User(
+        practice_id=practice_id, email=email, display_name=user_in.display_name,
+        role=user_in.role, supervisor_id=user_in.supervisor_id,
+        requires_cosign=user_in.requires_cosign, password_hash=passwords.hash(user_in.password),
+    )
+    session.add(user)
+    await session.flush()
+    return user
+
+
+async def update_user(
+    *, session: AsyncSession, passwords: Passwords, user: User, user_in: UserUpdate
+) -> User:
+    """Apply the fields that were sent."""
+    changes: dict[str, Any] = user_in.model_dump(exclude_unset=True)
+    if "supervisor_id" in changes:
+        await _check_supervisor(session, user.practice_id, changes["supervisor_id"], user.id)
+    password = changes.pop("password", None)
+    for field in ("display_name", "role", "active", "requires_cosign"):
+        if field in changes and changes[field] is None:
+            raise Unprocessable(f"{field} cannot be null")
+    for field, value in changes.items():
+        setattr(user, field, value)
+    if user.requires_cosign and user.supervisor_id is None:
+        raise Unprocessable("requires_cosign needs a supervisor_id")
+    if password is not None:
+        user.password_hash = passwords.hash(password)
+    user.version += 1
+    user.updated_at = utcnow()
+    session.add(user)
+    await session.flush()
+    return user

@@ -1,0 +1,1 @@
+"""Benchmark harness building blocks: floor app, load generators and server control."""
