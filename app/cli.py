@@ -10,7 +10,7 @@ from typing import Annotated, TypeVar
 
 import typer
 import uvicorn
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import migrations
 from app.api_keys.router import create_key

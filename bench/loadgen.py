@@ -5,9 +5,13 @@
         --header 'Authorization: Bearer floor-token' --ids-file ids.txt
 
 ``{id}`` in the URL is replaced round-robin by the lines of ``--ids-file``. ``--connections``
-worker coroutines share one ``httpx.AsyncClient`` whose pool holds that many keep-alive
-connections; each worker loops request -> full response. Requests completing during the warmup
-are discarded. Prints ONE JSON object on stdout (see :class:`LoadResult`).
+worker coroutines each loop request -> full response over HTTP/1.1 keep-alive, so exactly that
+many connections are open. With ``--client-mode per-connection`` (default) each worker owns a
+one-connection ``httpx.AsyncClient``; with ``shared`` all use one client whose pool has
+``max_connections=connections`` -- same traffic, but httpx's pool bookkeeping makes it ~3x more
+CPU-hungry at 32 connections, which on a 2-core machine is CPU taken from the server.
+Requests completing during the warmup are discarded. uvloop is used when installed. Prints ONE
+JSON object on stdout (see :class:`LoadResult`).
 
 Counting rules (shared with :mod:`bench.wrk_runner`): ``requests`` are responses received in the
 measured window, whatever their status; latencies cover all of them; ``errors`` are transport
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import importlib.util
 import itertools
 import json
@@ -32,9 +37,12 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypedDict
+from typing import Literal, TypedDict
 
 import httpx
+
+ClientMode = Literal["per-connection", "shared"]
+CLIENT_MODES: tuple[ClientMode, ...] = ("per-connection", "shared")
 
 
 class LoadResult(TypedDict):
@@ -65,6 +73,11 @@ class LoadConfig:
     body: bytes | None = None
     ids: tuple[str, ...] = ()
     timeout: float = 10.0
+    #: httpx only. "per-connection": each worker owns a one-connection AsyncClient (default;
+    #: ~3x less generator CPU per request). "shared": one AsyncClient whose pool holds
+    #: ``connections`` connections (httpx's pool bookkeeping dominates at 32, see
+    #: encode/httpx#3215).
+    client_mode: ClientMode = "per-connection"
     # Only used by file-based runners (wrk, subprocess) to avoid re-serialising large inputs.
     body_file: str | None = None
     ids_file: str | None = None
@@ -156,15 +169,18 @@ async def run_load(config: LoadConfig) -> LoadResult:
     body = config.body
     rec = _Recorder()
     clock = time.perf_counter
-    limits = httpx.Limits(
-        max_connections=config.connections, max_keepalive_connections=config.connections
-    )
+    shared = config.client_mode == "shared"
 
-    async with httpx.AsyncClient(
-        limits=limits, timeout=config.timeout, http1=True, http2=False, headers=headers
-    ) as client:
+    def make_client(size: int) -> httpx.AsyncClient:
+        limits = httpx.Limits(max_connections=size, max_keepalive_connections=size)
+        return httpx.AsyncClient(
+            limits=limits, timeout=config.timeout, http1=True, http2=False, headers=headers
+        )
 
-        async def worker(stop_at: float) -> None:
+    async def worker(client: httpx.AsyncClient | None, stop_at: float) -> None:
+        async with contextlib.AsyncExitStack() as stack:
+            if client is None:  # per-connection mode: this worker's own one-connection pool
+                client = await stack.enter_async_context(make_client(1))
             while True:
                 started = clock()
                 if started >= stop_at:
@@ -181,10 +197,17 @@ async def run_load(config: LoadConfig) -> LoadResult:
                     rec.latencies.append(finished - started)
                     rec.statuses[response.status_code] += 1
 
+    async with contextlib.AsyncExitStack() as outer:
+        shared_client = (
+            await outer.enter_async_context(make_client(config.connections)) if shared else None
+        )
         start = clock()
         rec.window_start = start + config.warmup
         rec.window_end = rec.window_start + config.duration
-        tasks = [asyncio.create_task(worker(rec.window_end)) for _ in range(config.connections)]
+        tasks = [
+            asyncio.create_task(worker(shared_client, rec.window_end))
+            for _ in range(config.connections)
+        ]
         await asyncio.gather(*tasks)
         measured = min(clock(), rec.window_end) - rec.window_start
 
@@ -224,6 +247,8 @@ def build_argv(config: LoadConfig, python: str | None = None) -> list[str]:
         str(config.warmup),
         "--timeout",
         str(config.timeout),
+        "--client-mode",
+        config.client_mode,
     ]
     for name, value in config.headers:
         argv += ["--header", f"{name}: {value}"]
@@ -270,6 +295,7 @@ def config_from_args(args: argparse.Namespace) -> LoadConfig:
         timeout=args.timeout,
         body_file=args.body_file,
         ids_file=args.ids_file,
+        client_mode=args.client_mode,
     )
 
 
@@ -282,6 +308,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--warmup", type=float, default=2.0, help="discarded seconds first")
     parser.add_argument("--timeout", type=float, default=10.0, help="per-request seconds")
     parser.add_argument("--header", action="append", default=[], help="'Name: value', repeatable")
+    parser.add_argument(
+        "--client-mode",
+        choices=CLIENT_MODES,
+        default="per-connection",
+        help="per-connection: one 1-connection AsyncClient per worker (default); "
+        "shared: one AsyncClient with a pool of --connections",
+    )
     parser.add_argument("--body-file", default=None, help="request body (sent as-is)")
     parser.add_argument("--ids-file", default=None, help="one id per line for {id}")
     return parser

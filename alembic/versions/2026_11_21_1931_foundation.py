@@ -1,6 +1,6 @@
 """foundation
 
-Revision ID: 829d6ed12bd5
+Revision ID: 0001_foundation
 Revises:
 Create Date: 2026-11-21 19:31:05.794032+00:00
 """
@@ -13,7 +13,7 @@ import sqlmodel
 import app.db
 from alembic import op
 
-revision: str = "829d6ed12bd5"
+revision: str = "0001_foundation"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

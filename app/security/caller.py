@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, Request
 from sqlalchemy import exists, select, update
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.context import audit_context
 from app.db import utcnow

@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import random
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache
+from typing import Any
 
 import pytest
 import rfc8785
@@ -327,7 +328,7 @@ BIG_LEAVES = [ref_leaf(b"event-%d" % i) for i in range(BIG_N)]
 BIG_STORE = build_store(BIG_LEAVES, batch=333)
 
 
-@lru_cache(maxsize=None)
+@cache
 def big_mth(start: int, end: int) -> bytes:
     """Reference MTH(BIG_LEAVES[start:end]), memoized on the same recursion."""
     if end - start == 1:
@@ -655,9 +656,7 @@ def test_incremental_building_matches_mth(batches: list[int]) -> None:
         size += count
         # Exactly the complete aligned subtrees of [0, size) are stored, with the right hashes.
         expected = {
-            (level, index)
-            for level in range(size.bit_length())
-            for index in range(size >> level)
+            (level, index) for level in range(size.bit_length()) for index in range(size >> level)
         }
         assert set(store) == expected
         for node, value in store.items():
@@ -704,7 +703,7 @@ def test_event_leaf_hash_excludes_seq_and_leaf_hash() -> None:
 
 
 def test_event_leaf_hash_is_rfc8785() -> None:
-    event = {
+    event: dict[str, Any] = {
         "outcome": "success",
         "client_ids": ["c2", "c1"],
         "actor": {"type": "user", "role": "clinician", "id": "u1"},
