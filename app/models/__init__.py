@@ -1,11 +1,22 @@
 """Every table of the service; importing this package registers them all on the metadata."""
 
 from app.models.audit import AuditEvent, AuditEventClient
+from app.models.clinical import PHASES, CareTeamMember, Client, Episode, PhaseTransition
 from app.models.idempotency import IdempotencyRecord
+from app.models.notes import Addendum, Note
 from app.models.practice import Practice
+from app.models.sessions import TherapySession
 from app.models.user import ApiKey, LoginAttempt, RefreshToken, RevokedAccessToken, User
 
 __all__ = [
+    "PHASES",
+    "Addendum",
+    "CareTeamMember",
+    "Client",
+    "Episode",
+    "Note",
+    "PhaseTransition",
+    "TherapySession",
     "ApiKey",
     "AuditEvent",
     "AuditEventClient",

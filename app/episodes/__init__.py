@@ -1,0 +1,1 @@
+"""Episodes of care and their treatment phases."""
