@@ -76,7 +76,7 @@ def make_settings(tmp: Path, database_url: str, **overrides: object) -> Settings
         "env": "test",
         "data_dir": tmp,
         "database_url": database_url,
-        "jwt_secret": "test-jwt-secret-" + "x" * 32,
+        "jwt_secret": "test-jwt-secret-" + "x" * 48,
         "api_key_pepper": "test-api-key-pepper-" + "y" * 32,
         "argon2_time_cost": 1,
         "argon2_memory_kib": 64,

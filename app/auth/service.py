@@ -104,8 +104,11 @@ async def refresh(
     ctx.target("user", user.id)
     if stored.rotated_at is not None or stored.revoked_at is not None:
         # Reuse means the token leaked: revoke the family, committed even though we answer 401.
+        # Our row lock is released first so the separate transaction does not wait on us.
+        family_id = stored.family_id
+        await session.rollback()
         async with state.sessionmaker() as own:
-            await _revoke_family(own, stored.family_id)
+            await _revoke_family(own, family_id)
             await own.commit()
         raise Unauthorized("Refresh token already used or revoked")
     if stored.expires_at <= utcnow() or not user.active:

@@ -1,0 +1,86 @@
+"""API keys: shown once, stored hashed, scoped, revocable, last use recorded."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+from sqlalchemy import select
+
+from app.models import ApiKey
+from app.state import AppState
+from tests.conftest import World
+
+
+async def test_create_use_and_revoke(client: httpx.AsyncClient, world: World,
+                                     state: AppState) -> None:
+    admin = world["admin"].headers
+    created = await client.post("/v1/api-keys", headers=admin,
+                                json={"name": "Scheduler", "scopes": ["clients:read"]})
+    assert created.status_code == 201, created.text
+    key = created.json()["key"]
+    assert key.startswith("nsk_") and len(key) >= 4 + 43
+    key_headers = {"Authorization": f"Bearer {key}"}
+    me = await client.get("/v1/me", headers=key_headers)
+    assert me.status_code == 200
+    assert me.json()["kind"] == "api_key"
+    assert me.json()["scopes"] == ["clients:read"]
+    assert me.json()["purpose_of_use"] == "HOPERAT"
+    async with state.sessionmaker() as session:
+        row = (await session.execute(
+            select(ApiKey).where(ApiKey.id == uuid.UUID(created.json()["id"])))).scalar_one()
+    assert row.last_used_at is not None
+    assert key not in (row.secret_hash, row.prefix) and len(row.secret_hash) == 64
+    listed = (await client.get("/v1/api-keys", headers=admin)).json()["items"]
+    assert all("key" not in item for item in listed)
+    assert (await client.delete(f"/v1/api-keys/{row.id}", headers=admin)).status_code == 204
+    assert (await client.get("/v1/me", headers=key_headers)).status_code == 401
+    assert (await client.delete(f"/v1/api-keys/{row.id}", headers=admin)).status_code == 404
+
+
+async def test_keys_cannot_manage_keys_or_users(client: httpx.AsyncClient, world: World) -> None:
+    admin = world["admin"].headers
+    key = (await client.post("/v1/api-keys", headers=admin,
+                             json={"name": "All", "scopes": ["clients:write"]})).json()["key"]
+    headers = {"Authorization": f"Bearer {key}"}
+    assert (await client.get("/v1/api-keys", headers=headers)).status_code == 403
+    assert (await client.get("/v1/users", headers=headers)).status_code == 403
+    glass = await client.get("/v1/me", headers={**headers, "X-Break-Glass-Reason": "x" * 20})
+    assert glass.status_code == 403
+
+
+async def test_bad_scopes_and_other_practice(client: httpx.AsyncClient, world: World,
+                                             other_world: World) -> None:
+    admin = world["admin"].headers
+    bad = await client.post("/v1/api-keys", headers=admin,
+                            json={"name": "x", "scopes": ["root"]})
+    assert bad.status_code == 422
+    empty = await client.post("/v1/api-keys", headers=admin, json={"name": "x", "scopes": []})
+    assert empty.status_code == 422
+    created = (await client.post("/v1/api-keys", headers=admin,
+                                 json={"name": "x", "scopes": ["notes:read"]})).json()
+    foreign = other_world["admin"].headers
+    assert (await client.delete(f"/v1/api-keys/{created['id']}", headers=foreign)).status_code \
+        == 404
+    assert (await client.post("/v1/api-keys", headers=world["therapist"].headers,
+                              json={"name": "x", "scopes": ["notes:read"]})).status_code == 403
+
+
+async def test_idempotent_create(client: httpx.AsyncClient, world: World,
+                                 other_world: World) -> None:
+    admin = {**world["admin"].headers, "Idempotency-Key": "key-create-1"}
+    body = {"name": "Once", "scopes": ["sessions:read"]}
+    first = await client.post("/v1/api-keys", headers=admin, json=body)
+    again = await client.post("/v1/api-keys", headers=admin, json=body)
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    assert again.headers["idempotent-replayed"] == "true"
+    different = await client.post("/v1/api-keys", headers=admin,
+                                  json={"name": "Other", "scopes": ["sessions:read"]})
+    assert different.status_code == 422
+    foreign = {**other_world["admin"].headers, "Idempotency-Key": "key-create-1"}
+    theirs = await client.post("/v1/api-keys", headers=foreign, json=body)
+    assert theirs.status_code == 201
+    assert theirs.json()["id"] != first.json()["id"]
+    listed = (await client.get("/v1/api-keys", headers=world["admin"].headers)).json()["items"]
+    assert [k["name"] for k in listed].count("Once") == 1
