@@ -22,10 +22,6 @@ log = logging.getLogger("notes.request")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
-class BodyTooLarge(Exception):
-    """The request body passed the configured limit while streaming in."""
-
-
 def _header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope.get("headers", []):
         if key == name:
@@ -93,14 +89,17 @@ class RequestPipeline:
             return
 
         received = 0
+        too_large = False
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, too_large
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body_bytes:
-                    raise BodyTooLarge
+                    # Cut the body off; whatever the app answers is replaced by a 413 below.
+                    too_large = True
+                    return {"type": "http.request", "body": b"", "more_body": False}
             return message
 
         buffered: list[Message] = []
@@ -113,14 +112,14 @@ class RequestPipeline:
 
         try:
             await self.app(scope, limited_receive, capture)
-        except BodyTooLarge:
-            buffered = _problem_messages(413, "Content Too Large", "too-large",
-                                         "Request body larger than 1 MiB", path, request_id)
         except Exception:
             # Unhandled: log the type and stack (SQL parameters are hidden by the engine).
             log.exception("unhandled error", extra={"request_id": request_id})
             buffered = _problem_messages(500, "Internal Server Error", "internal",
                                          "Unexpected error", path, request_id)
+        if too_large:
+            buffered = _problem_messages(413, "Content Too Large", "too-large",
+                                         "Request body larger than 1 MiB", path, request_id)
         await self._finish(ctx, scope, buffered, audited, passthrough, started,
                            status_holder["status"])
 

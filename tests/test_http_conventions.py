@@ -1,0 +1,141 @@
+"""HTTP conventions of SPEC §4: problem+json everywhere, request ids, limits, health, metrics."""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import select
+
+from app.audit.context import audited
+from app.models import AuditEvent
+from app.security.caller import CallerDep
+from app.state import AppState
+from tests.conftest import World
+
+
+def assert_problem(response: httpx.Response, status: int) -> dict[str, object]:
+    """The response is an RFC 9457 problem with the given status and no trace."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    body: dict[str, object] = response.json()
+    assert {"type", "title", "status", "detail", "instance", "request_id"} <= set(body)
+    assert body["status"] == status
+    assert "Traceback" not in response.text
+    return body
+
+
+async def test_unknown_route_and_wrong_method(client: httpx.AsyncClient) -> None:
+    assert_problem(await client.get("/v1/does-not-exist"), 404)
+    assert_problem(await client.get("/elsewhere"), 404)
+    wrong = await client.delete("/v1/me")
+    assert_problem(wrong, 405)
+    assert "GET" in wrong.headers["allow"]
+
+
+async def test_validation_error_lists_fields_without_values(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    secret = "sensitive-value-that-must-not-echo"
+    response = await client.post("/v1/users", headers=world["admin"].headers,
+                                 json={"email": secret, "unknown_field": secret})
+    body = assert_problem(response, 422)
+    assert secret not in response.text
+    locations = {tuple(e["loc"]) for e in body["errors"]}  # type: ignore[union-attr]
+    assert ("body", "unknown_field") in locations
+    assert ("body", "email") in locations
+
+
+async def test_body_over_one_mebibyte_is_413(client: httpx.AsyncClient, world: World) -> None:
+    big = b'{"name": "' + b"x" * (1024 * 1024) + b'"}'
+    response = await client.post("/v1/api-keys", content=big,
+                                  headers={**world["admin"].headers,
+                                           "content-type": "application/json"})
+    assert_problem(response, 413)
+
+    async def chunks():  # type: ignore[no-untyped-def]
+        for _ in range(20):
+            yield b"y" * 65536
+
+    streamed = await client.post("/v1/api-keys", content=chunks(),
+                                 headers={**world["admin"].headers,
+                                          "content-type": "application/json"})
+    assert_problem(streamed, 413)
+
+
+async def test_request_id_echoed_or_generated(client: httpx.AsyncClient) -> None:
+    given = await client.get("/health/live", headers={"X-Request-ID": "abc-123"})
+    assert given.headers["x-request-id"] == "abc-123"
+    generated = await client.get("/health/live")
+    assert len(generated.headers["x-request-id"]) == 32
+    hostile = await client.get("/health/live", headers={"X-Request-ID": "bad id\twith spaces"})
+    assert hostile.headers["x-request-id"] != "bad id\twith spaces"
+    problem = await client.get("/v1/nope", headers={"X-Request-ID": "trace-me"})
+    assert problem.json()["request_id"] == "trace-me"
+
+
+async def test_health_and_metrics(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/health/live")).json() == {"status": "ok"}
+    ready = await client.get("/health/ready")
+    assert ready.status_code == 200, ready.text
+    assert ready.json()["checks"]["schema"] == "ok"
+    await client.get("/v1/me")
+    metrics = await client.get("/metrics")
+    assert metrics.status_code == 200
+    assert 'notes_http_requests_total{method="GET",route="/v1/me",status="401"}' in metrics.text
+    assert "notes_db_pool_checked_out" in metrics.text
+
+
+async def test_unhandled_error_is_500_problem_and_audited(
+    app: FastAPI, client: httpx.AsyncClient, world: World, state: AppState,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    @app.get("/v1/test-explode", dependencies=[audited("test.explode", "test")])
+    async def explode(caller: CallerDep) -> None:
+        raise RuntimeError("secret detail that must stay inside")
+
+    try:
+        with caplog.at_level(logging.ERROR):
+            response = await client.get("/v1/test-explode", headers=world["therapist"].headers)
+        body = assert_problem(response, 500)
+        assert "secret detail" not in response.text
+        assert body["detail"] == "Unexpected error"
+        async with state.sessionmaker() as session:
+            event = (await session.execute(select(AuditEvent).where(
+                AuditEvent.request_id == response.headers["x-request-id"]))).scalar_one()
+        assert (event.action, event.outcome, event.http_status) == ("test.explode", "error", 500)
+    finally:
+        app.router.routes = [r for r in app.router.routes
+                             if getattr(r, "path", "") != "/v1/test-explode"]
+
+
+async def test_every_v1_request_leaves_one_event(client: httpx.AsyncClient, world: World,
+                                                 state: AppState) -> None:
+    ids = []
+    for path, headers in (("/v1/me", world["auditor"].headers), ("/v1/me", {}),
+                          ("/v1/users", world["therapist"].headers), ("/v1/zzz", {})):
+        response = await client.get(path, headers=headers)
+        ids.append((response.headers["x-request-id"], response.status_code))
+    async with state.sessionmaker() as session:
+        for request_id, status in ids:
+            rows = (await session.execute(select(AuditEvent).where(
+                AuditEvent.request_id == request_id))).scalars().all()
+            assert len(rows) == 1
+            assert rows[0].http_status == status
+
+
+async def test_openapi_documents_operations(client: httpx.AsyncClient) -> None:
+    schema = (await client.get("/openapi.json")).json()
+    assert schema["openapi"].startswith("3.1")
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            assert operation.get("summary"), (method, path)
+            assert operation.get("description"), (method, path)
+            if path.startswith("/v1/"):
+                codes = set(operation["responses"])
+                assert {"500", "503"} <= codes, (method, path)
+                for code, response in operation["responses"].items():
+                    if int(code) >= 400:
+                        assert "application/problem+json" in response["content"], (path, code)
