@@ -1,0 +1,62 @@
+"""Database unreachable: 503 problem+json with Retry-After, then recovery without restart."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy.engine import make_url
+
+from app.main import create_app
+from tests.conftest import build_world, make_settings
+from tests.tcp_proxy import TcpProxy
+
+
+@pytest.fixture
+async def proxied_client(
+    database_url: str, backend: str, tmp_path: Path
+) -> AsyncIterator[tuple[httpx.AsyncClient, TcpProxy, dict[str, str]]]:
+    if backend != "postgresql":
+        pytest.skip("the outage is simulated on PostgreSQL's TCP connection")
+    url = make_url(database_url)
+    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
+    await proxy.start()
+    proxied = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    settings = make_settings(tmp_path, proxied, db_pool_size=4, db_pool_timeout=1.0,
+                             db_connect_timeout=1.0)
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        world = await build_world(application.state.services, ("therapist",))
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            yield client, proxy, world["therapist"].headers
+    await proxy.cut()
+
+
+async def test_outage_gives_503_and_recovers(
+    proxied_client: tuple[httpx.AsyncClient, TcpProxy, dict[str, str]],
+) -> None:
+    client, proxy, headers = proxied_client
+    assert (await client.get("/v1/me", headers=headers)).status_code == 200
+    await proxy.cut()
+    for _ in range(3):
+        started = time.monotonic()
+        response = await client.get("/v1/me", headers=headers)
+        assert time.monotonic() - started < 2.5
+        assert response.status_code == 503
+        assert response.headers["content-type"] == "application/problem+json"
+        assert int(response.headers["retry-after"]) > 0
+    assert (await client.get("/health/live")).status_code == 200
+    assert (await client.get("/health/ready")).status_code == 503
+    await proxy.restore()
+    deadline = time.monotonic() + 5
+    status = 0
+    while time.monotonic() < deadline:
+        status = (await client.get("/v1/me", headers=headers)).status_code
+        if status == 200:
+            break
+    assert status == 200
+    assert (await client.get("/health/ready")).status_code == 200
