@@ -75,8 +75,15 @@ def serve(
         migrations.upgrade(settings.sqlalchemy_url)
     if settings.demo:
         _print_demo(seed_demo(settings))
-    uvicorn.run("app.asgi:app", host=host, port=port, workers=workers, log_config=None,
-                access_log=False, proxy_headers=False)
+    uvicorn.run(
+        "app.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        access_log=False,
+        proxy_headers=False,
+    )
 
 
 @app.command("create-practice")
@@ -110,9 +117,14 @@ def create_user(
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     settings = _settings()
     try:
-        user_in = UserCreate(email=email, display_name=display_name or email, role=role,  # type: ignore[arg-type]
-                             password=password, supervisor_id=supervisor,
-                             requires_cosign=requires_cosign)
+        user_in = UserCreate(
+            email=email,
+            display_name=display_name or email,
+            role=role,
+            password=password,
+            supervisor_id=supervisor,
+            requires_cosign=requires_cosign,
+        )
     except ValueError as exc:
         typer.echo(f"invalid user: {exc}", err=True)
         raise typer.Exit(2) from None
@@ -120,8 +132,9 @@ def create_user(
     async def work(session: AsyncSession) -> uuid.UUID:
         if await session.get(Practice, practice) is None:
             raise typer.BadParameter("no such practice", param_hint="--practice")
-        user = await users.create_user(session=session, passwords=Passwords(settings),
-                                       practice_id=practice, user_in=user_in)
+        user = await users.create_user(
+            session=session, passwords=Passwords(settings), practice_id=practice, user_in=user_in
+        )
         return user.id
 
     _guarded(lambda: typer.echo(str(_run(settings, work))))
@@ -145,8 +158,9 @@ def create_api_key(
     async def work(session: AsyncSession) -> str:
         if await session.get(Practice, practice) is None:
             raise typer.BadParameter("no such practice", param_hint="--practice")
-        row, key = create_key(practice_id=practice, name=name, scopes=wanted, created_by=None,
-                              pepper=pepper)
+        row, key = create_key(
+            practice_id=practice, name=name, scopes=wanted, created_by=None, pepper=pepper
+        )
         session.add(row)
         return key
 
@@ -159,6 +173,48 @@ def demo() -> None:
     settings = _settings()
     migrations.upgrade(settings.sqlalchemy_url)
     _print_demo(seed_demo(settings))
+
+
+@app.command("rotate-keys")
+def rotate_keys(
+    batch_size: Annotated[
+        int, typer.Option(min=1, max=10_000, help="Rows re-encrypted per committed batch")
+    ] = 200,
+) -> None:
+    """Re-encrypt every protected field under the active key (safe to interrupt and re-run)."""
+    from app.security import rotation
+
+    settings = _settings()
+    ring = load_secrets(settings).key_ring
+
+    async def main() -> rotation.RotationReport:
+        engine = create_engine(settings)
+        try:
+            sessionmaker = create_sessionmaker(engine)
+            report = await rotation.rotate(
+                sessionmaker=sessionmaker, ring=ring, batch_size=batch_size
+            )
+            async with sessionmaker() as session:
+                await rotation.record_rotation(session, report)
+                await session.commit()
+            return report
+        finally:
+            await engine.dispose()
+
+    report = asyncio.run(main())
+    for column, count in report.rotated.items():
+        typer.echo(f"  {column:<42} {count} re-encrypted")
+    if report.failed:
+        typer.echo(
+            f"{len(report.failed)} fields could not be decrypted and keep their old key; "
+            "keep that key configured and see the error log",
+            err=True,
+        )
+        raise typer.Exit(1)
+    typer.echo(
+        f"all protected fields are under key {report.active_key_id} "
+        f"({report.total} re-encrypted in {report.batches} batches)"
+    )
 
 
 def seed_demo(settings: Settings) -> list[tuple[str, str, str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.config import Settings
 from app.models import Practice, User
@@ -24,7 +25,7 @@ DEMO_USERS = (
 async def seed(*, session: AsyncSession, settings: Settings) -> list[tuple[str, str, str]]:
     """Create the demo practice and users unless they exist; return the logins."""
     logins = [(("trainee" if "trainee" in e else r), e, p) for r, e, _, p in DEMO_USERS]
-    found = await session.execute(select(User).where(User.email == DEMO_USERS[0][1]))
+    found = await session.execute(select(User).where(col(User.email) == DEMO_USERS[0][1]))
     if found.scalar_one_or_none() is not None:
         return logins
     passwords = Passwords(settings)
@@ -35,11 +36,17 @@ async def seed(*, session: AsyncSession, settings: Settings) -> list[tuple[str, 
     for role, email, name, password in DEMO_USERS:
         trainee = "trainee" in email
         user = await users.create_user(
-            session=session, passwords=passwords, practice_id=practice.id,
-            user_in=UserCreate(email=email, display_name=name, role=role,  # type: ignore[arg-type]
-                               password=password,
-                               supervisor_id=supervisor_id if trainee else None,
-                               requires_cosign=trainee),
+            session=session,
+            passwords=passwords,
+            practice_id=practice.id,
+            user_in=UserCreate(
+                email=email,
+                display_name=name,
+                role=role,
+                password=password,
+                supervisor_id=supervisor_id if trainee else None,
+                requires_cosign=trainee,
+            ),
         )
         if role == "supervisor":
             supervisor_id = user.id

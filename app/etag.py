@@ -47,6 +47,6 @@ async def bump_version(session: AsyncSession, row: SQLModel, expected: int) -> N
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise PreconditionFailed("The resource changed since it was read (stale ETag)")
-    row.version = expected + 1  # type: ignore[attr-defined]
+    row.version = expected + 1
     session.add(row)
     await session.flush()

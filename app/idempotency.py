@@ -10,12 +10,15 @@ from fastapi import Header, Request
 from fastapi.responses import Response
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import col
 
 from app.audit.context import audit_context
 from app.db import utcnow
 from app.errors import Conflict, Unprocessable
 from app.models import IdempotencyRecord
 from app.security.caller import CallerDep, SessionDep
+from app.security.encryption import KeyRing
+from app.security.fields import unseal
 from app.state import app_state
 
 RETENTION = timedelta(hours=48)
@@ -28,13 +31,18 @@ class IdempotentReplay(Exception):
         self.record = record
 
 
-def replay_response(record: IdempotencyRecord) -> Response:
+def replay_response(record: IdempotencyRecord, key_ring: KeyRing) -> Response:
     """Rebuild the stored response, marked as a replay."""
     headers = dict(record.response_headers)
     media_type = headers.pop("content-type", "application/json")
     headers["Idempotent-Replayed"] = "true"
-    return Response(content=record.response_body or "", status_code=record.response_status or 200,
-                    headers=headers, media_type=media_type)
+    content = unseal(key_ring, record, "response_body") or ""
+    return Response(
+        content=content,
+        status_code=record.response_status or 200,
+        headers=headers,
+        media_type=media_type,
+    )
 
 
 async def idempotency(
@@ -57,8 +65,10 @@ async def idempotency(
     existing = await _find(session, caller_key, idempotency_key)
     if existing is None:
         record = IdempotencyRecord(
-            practice_id=caller.practice_id, caller_key=caller_key,
-            idempotency_key=idempotency_key, request_hash=digest,
+            practice_id=caller.practice_id,
+            caller_key=caller_key,
+            idempotency_key=idempotency_key,
+            request_hash=digest,
         )
         session.add(record)
         try:
@@ -82,8 +92,8 @@ async def idempotency(
 async def _find(session: SessionDep, caller_key: str, key: str) -> IdempotencyRecord | None:
     result = await session.execute(
         select(IdempotencyRecord).where(
-            IdempotencyRecord.caller_key == caller_key,
-            IdempotencyRecord.idempotency_key == key,
+            col(IdempotencyRecord.caller_key) == caller_key,
+            col(IdempotencyRecord.idempotency_key) == key,
         )
     )
     return result.scalar_one_or_none()
@@ -92,7 +102,7 @@ async def _find(session: SessionDep, caller_key: str, key: str) -> IdempotencyRe
 async def purge_expired(session: SessionDep) -> int:
     """Drop stored responses older than the retention period (at least 24 hours)."""
     result = await session.execute(
-        delete(IdempotencyRecord).where(IdempotencyRecord.created_at < utcnow() - RETENTION)  # type: ignore[arg-type]
+        delete(IdempotencyRecord).where(col(IdempotencyRecord.created_at) < utcnow() - RETENTION)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 

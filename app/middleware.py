@@ -9,14 +9,15 @@ import time
 import uuid
 from typing import Any
 
-from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import metrics
 from app.audit.context import AuditContext
 from app.audit.recorder import add_event, build_event
 from app.errors import PROBLEM_JSON, problem_body
+from app.security.encryption import KeyRing
+from app.security.fields import seal
 
 log = logging.getLogger("notes.request")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -30,12 +31,23 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 
 def _problem_messages(
-    status: int, title: str, slug: str, detail: str, path: str, request_id: str,
+    status: int,
+    title: str,
+    slug: str,
+    detail: str,
+    path: str,
+    request_id: str,
     headers: dict[str, str] | None = None,
 ) -> list[Message]:
     body = json.dumps(
-        problem_body(status=status, title=title, slug=slug, detail=detail, instance=path,
-                     request_id=request_id)
+        problem_body(
+            status=status,
+            title=title,
+            slug=slug,
+            detail=detail,
+            instance=path,
+            request_id=request_id,
+        )
     ).encode()
     raw = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]
     raw += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
@@ -48,11 +60,18 @@ def _problem_messages(
 class RequestPipeline:
     """Pure ASGI middleware; buffers each /v1 response until its audit event has committed."""
 
-    def __init__(self, app: ASGIApp, *, sessionmaker: async_sessionmaker[AsyncSession],
-                 max_body_bytes: int):
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        key_ring: KeyRing,
+        max_body_bytes: int,
+    ):
         self.app = app
         self.sessionmaker = sessionmaker
         self.max_body_bytes = max_body_bytes
+        self.key_ring = key_ring
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -83,8 +102,14 @@ class RequestPipeline:
 
         length = _header(scope, b"content-length")
         if length is not None and length.isdigit() and int(length) > self.max_body_bytes:
-            messages = _problem_messages(413, "Content Too Large", "too-large",
-                                         "Request body larger than 1 MiB", path, request_id)
+            messages = _problem_messages(
+                413,
+                "Content Too Large",
+                "too-large",
+                "Request body larger than 1 MiB",
+                path,
+                request_id,
+            )
             await self._finish(ctx, scope, messages, audited, passthrough, started, None)
             return
 
@@ -115,54 +140,80 @@ class RequestPipeline:
         except Exception:
             # Unhandled: log the type and stack (SQL parameters are hidden by the engine).
             log.exception("unhandled error", extra={"request_id": request_id})
-            buffered = _problem_messages(500, "Internal Server Error", "internal",
-                                         "Unexpected error", path, request_id)
+            buffered = _problem_messages(
+                500, "Internal Server Error", "internal", "Unexpected error", path, request_id
+            )
         if too_large:
-            buffered = _problem_messages(413, "Content Too Large", "too-large",
-                                         "Request body larger than 1 MiB", path, request_id)
-        await self._finish(ctx, scope, buffered, audited, passthrough, started,
-                           status_holder["status"])
+            buffered = _problem_messages(
+                413,
+                "Content Too Large",
+                "too-large",
+                "Request body larger than 1 MiB",
+                path,
+                request_id,
+            )
+        await self._finish(
+            ctx, scope, buffered, audited, passthrough, started, status_holder["status"]
+        )
 
-    async def _finish(self, ctx: AuditContext, scope: Scope, messages: list[Message],
-                      audited: bool, send: Send, started: float,
-                      sent_status: int | None) -> None:
+    async def _finish(
+        self,
+        ctx: AuditContext,
+        scope: Scope,
+        messages: list[Message],
+        audited: bool,
+        send: Send,
+        started: float,
+        sent_status: int | None,
+    ) -> None:
         route = scope.get("route")
         ctx.route = getattr(route, "path", None)
-        status = next((m["status"] for m in messages if m["type"] == "http.response.start"),
-                      None)
+        status = next((m["status"] for m in messages if m["type"] == "http.response.start"), None)
         if status is None:
             status = sent_status
         try:
             if audited and not ctx.committed and status is not None:
                 await self._commit_with_event(ctx, status, messages)
         except Exception:
-            log.exception("audit write failed; answering 503",
-                          extra={"request_id": ctx.request_id})
+            log.exception("audit write failed; answering 503", extra={"request_id": ctx.request_id})
             status = 503
             messages = _problem_messages(
-                503, "Service Unavailable", "unavailable",
+                503,
+                "Service Unavailable",
+                "unavailable",
                 "The access log could not be written; nothing was returned or changed",
-                ctx.path, ctx.request_id, {"Retry-After": "2"},
+                ctx.path,
+                ctx.request_id,
+                {"Retry-After": "2"},
             )
         finally:
             if ctx.session is not None:
                 await ctx.session.close()
         for message in messages:
             await send(message)
-        metrics.observe_request(ctx.method, ctx.route or "unmatched", status or 500,
-                                time.perf_counter() - started)
-        log.info("request", extra={"request_id": ctx.request_id, "method": ctx.method,
-                                   "route": ctx.route, "status": status,
-                                   "ms": round((time.perf_counter() - started) * 1000, 1)})
+        metrics.observe_request(
+            ctx.method, ctx.route or "unmatched", status or 500, time.perf_counter() - started
+        )
+        log.info(
+            "request",
+            extra={
+                "request_id": ctx.request_id,
+                "method": ctx.method,
+                "route": ctx.route,
+                "status": status,
+                "ms": round((time.perf_counter() - started) * 1000, 1),
+            },
+        )
 
-    async def _commit_with_event(self, ctx: AuditContext, status: int,
-                                 messages: list[Message]) -> None:
+    async def _commit_with_event(
+        self, ctx: AuditContext, status: int, messages: list[Message]
+    ) -> None:
         """Commit the request's work and its event together, or only the event on failure."""
         event = build_event(ctx, status)
         session = ctx.session
         if status < 400 and session is not None:
             if ctx.idempotency is not None:
-                _store_response(ctx, status, messages)
+                _store_response(ctx, status, messages, self.key_ring)
             add_event(session, event)
             await session.commit()
             return
@@ -173,15 +224,18 @@ class RequestPipeline:
             await fresh.commit()
 
 
-def _store_response(ctx: AuditContext, status: int, messages: list[Message]) -> None:
+def _store_response(
+    ctx: AuditContext, status: int, messages: list[Message], key_ring: KeyRing
+) -> None:
     """Keep the response of a creating POST so a repeated Idempotency-Key replays it."""
     record = ctx.idempotency
     assert record is not None  # noqa: S101 - guarded by the caller
     body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
-    start: dict[str, Any] = next(m for m in messages if m["type"] == "http.response.start")
+    start: Message = next(m for m in messages if m["type"] == "http.response.start")
     keep = {b"content-type", b"location", b"etag"}
     record.response_status = status
-    record.response_body = body.decode()
+    # The stored response may hold note bodies or presenting concerns: encrypted like them.
+    record.response_body = seal(key_ring, record, "response_body", body.decode())
     record.response_headers = {
         k.decode(): v.decode() for k, v in start.get("headers", []) if k.lower() in keep
     }

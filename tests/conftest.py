@@ -168,9 +168,17 @@ class World:
         return self.members[name]
 
 
-async def build_world(state: AppState, names: tuple[str, ...] = (
-    "admin", "therapist", "therapist2", "supervisor", "trainee", "auditor",
-)) -> World:
+async def build_world(
+    state: AppState,
+    names: tuple[str, ...] = (
+        "admin",
+        "therapist",
+        "therapist2",
+        "supervisor",
+        "trainee",
+        "auditor",
+    ),
+) -> World:
     """Create a practice and its members directly in the database."""
     passwords = Passwords(state.settings)
     async with state.sessionmaker() as session:
@@ -184,21 +192,33 @@ async def build_world(state: AppState, names: tuple[str, ...] = (
     return world
 
 
-async def _add_member(session: AsyncSession, state: AppState, passwords: Passwords,
-                      world: World, name: str) -> None:
+async def _add_member(
+    session: AsyncSession, state: AppState, passwords: Passwords, world: World, name: str
+) -> None:
     role = {"therapist2": "therapist", "trainee": "therapist"}.get(name, name)
     supervisor = world.members.get("supervisor")
     trainee = name == "trainee" and supervisor is not None
     email = f"{name}-{uuid.uuid4().hex[:10]}@test.example"
     user = await users.create_user(
-        session=session, passwords=passwords, practice_id=world.practice_id,
-        user_in=UserCreate(email=email, display_name=name.title(), role=role,  # type: ignore[arg-type]
-                           password=TEST_PASSWORD,
-                           supervisor_id=supervisor.id if trainee and supervisor else None,
-                           requires_cosign=trainee),
+        session=session,
+        passwords=passwords,
+        practice_id=world.practice_id,
+        user_in=UserCreate(
+            email=email,
+            display_name=name.title(),
+            role=role,
+            password=TEST_PASSWORD,
+            supervisor_id=supervisor.id if trainee and supervisor else None,
+            requires_cosign=trainee,
+        ),
     )
-    token, _ = issue_access_token(settings=state.settings, secret=state.secrets.jwt_secret,
-                                  user_id=user.id, practice_id=world.practice_id, role=role)
+    token, _ = issue_access_token(
+        settings=state.settings,
+        secret=state.secrets.jwt_secret,
+        user_id=user.id,
+        practice_id=world.practice_id,
+        role=role,
+    )
     world.members[name] = Member(id=user.id, email=email, role=role, token=token)
 
 

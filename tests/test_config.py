@@ -38,8 +38,12 @@ def test_default_is_sqlite_in_data_dir(tmp_path: Path) -> None:
 def test_generated_secrets_are_private_and_stable(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "data")
     first = load_secrets(settings)
-    assert set(first.generated) == {"jwt_secret", "api_key_pepper", "encryption_keys",
-                                    "audit_signing_key"}
+    assert set(first.generated) == {
+        "jwt_secret",
+        "api_key_pepper",
+        "encryption_keys",
+        "audit_signing_key",
+    }
     for path in (tmp_path / "data").iterdir():
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
     second = load_secrets(settings)
@@ -52,11 +56,17 @@ def test_production_refuses_generated_or_default_secrets(tmp_path: Path) -> None
     with pytest.raises(ConfigurationError, match="NOTES_JWT_SECRET"):
         load_secrets(Settings(env="production", data_dir=tmp_path))
     with pytest.raises(ConfigurationError, match="default or too short"):
-        load_secrets(Settings(env="production", data_dir=tmp_path, jwt_secret="changeme",
-                              api_key_pepper="p" * 40))
+        load_secrets(
+            Settings(
+                env="production", data_dir=tmp_path, jwt_secret="changeme", api_key_pepper="p" * 40
+            )
+        )
     with pytest.raises(ConfigurationError, match="NOTES_ENCRYPTION_KEYS"):
-        load_secrets(Settings(env="production", data_dir=tmp_path, jwt_secret="j" * 40,
-                              api_key_pepper="p" * 40))
+        load_secrets(
+            Settings(
+                env="production", data_dir=tmp_path, jwt_secret="j" * 40, api_key_pepper="p" * 40
+            )
+        )
     assert not (tmp_path / "jwt_secret.key").exists()
 
 
@@ -65,10 +75,16 @@ def test_production_starts_with_configured_secrets(tmp_path: Path) -> None:
 
     key = base64.b64encode(b"k" * 32).decode()
     seed = base64.b64encode(b"s" * 32).decode()
-    secrets = load_secrets(Settings(
-        env="production", data_dir=tmp_path, jwt_secret="j" * 40, api_key_pepper="p" * 40,
-        encryption_keys=f"main:{key}", audit_signing_key=seed,
-    ))
+    secrets = load_secrets(
+        Settings(
+            env="production",
+            data_dir=tmp_path,
+            jwt_secret="j" * 40,
+            api_key_pepper="p" * 40,
+            encryption_keys=f"main:{key}",
+            audit_signing_key=seed,
+        )
+    )
     assert secrets.generated == ()
     assert secrets.key_ring.active_key_id == "main"
     assert list(tmp_path.iterdir()) == []

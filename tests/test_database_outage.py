@@ -25,8 +25,9 @@ async def proxied_client(
     proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
     await proxy.start()
     proxied = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
-    settings = make_settings(tmp_path, proxied, db_pool_size=4, db_pool_timeout=1.0,
-                             db_connect_timeout=1.0)
+    settings = make_settings(
+        tmp_path, proxied, db_pool_size=4, db_pool_timeout=1.0, db_connect_timeout=1.0
+    )
     application = create_app(settings)
     async with application.router.lifespan_context(application):
         world = await build_world(application.state.services, ("therapist",))

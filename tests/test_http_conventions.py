@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
+from sqlmodel import col
 
 from app.audit.context import audited
 from app.models import AuditEvent
@@ -39,29 +41,36 @@ async def test_validation_error_lists_fields_without_values(
     client: httpx.AsyncClient, world: World
 ) -> None:
     secret = "sensitive-value-that-must-not-echo"
-    response = await client.post("/v1/users", headers=world["admin"].headers,
-                                 json={"email": secret, "unknown_field": secret})
+    response = await client.post(
+        "/v1/users", headers=world["admin"].headers, json={"email": secret, "unknown_field": secret}
+    )
     body = assert_problem(response, 422)
     assert secret not in response.text
-    locations = {tuple(e["loc"]) for e in body["errors"]}  # type: ignore[union-attr]
+    errors = body["errors"]
+    assert isinstance(errors, list)
+    locations = {tuple(e["loc"]) for e in errors}
     assert ("body", "unknown_field") in locations
     assert ("body", "email") in locations
 
 
 async def test_body_over_one_mebibyte_is_413(client: httpx.AsyncClient, world: World) -> None:
     big = b'{"name": "' + b"x" * (1024 * 1024) + b'"}'
-    response = await client.post("/v1/api-keys", content=big,
-                                  headers={**world["admin"].headers,
-                                           "content-type": "application/json"})
+    response = await client.post(
+        "/v1/api-keys",
+        content=big,
+        headers={**world["admin"].headers, "content-type": "application/json"},
+    )
     assert_problem(response, 413)
 
-    async def chunks():  # type: ignore[no-untyped-def]
+    async def chunks() -> AsyncIterator[bytes]:
         for _ in range(20):
             yield b"y" * 65536
 
-    streamed = await client.post("/v1/api-keys", content=chunks(),
-                                 headers={**world["admin"].headers,
-                                          "content-type": "application/json"})
+    streamed = await client.post(
+        "/v1/api-keys",
+        content=chunks(),
+        headers={**world["admin"].headers, "content-type": "application/json"},
+    )
     assert_problem(streamed, 413)
 
 
@@ -89,7 +98,10 @@ async def test_health_and_metrics(client: httpx.AsyncClient) -> None:
 
 
 async def test_unhandled_error_is_500_problem_and_audited(
-    app: FastAPI, client: httpx.AsyncClient, world: World, state: AppState,
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    world: World,
+    state: AppState,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     @app.get("/v1/test-explode", dependencies=[audited("test.explode", "test")])
@@ -103,25 +115,43 @@ async def test_unhandled_error_is_500_problem_and_audited(
         assert "secret detail" not in response.text
         assert body["detail"] == "Unexpected error"
         async with state.sessionmaker() as session:
-            event = (await session.execute(select(AuditEvent).where(
-                AuditEvent.request_id == response.headers["x-request-id"]))).scalar_one()
+            event = (
+                await session.execute(
+                    select(AuditEvent).where(
+                        col(AuditEvent.request_id) == response.headers["x-request-id"]
+                    )
+                )
+            ).scalar_one()
         assert (event.action, event.outcome, event.http_status) == ("test.explode", "error", 500)
     finally:
-        app.router.routes = [r for r in app.router.routes
-                             if getattr(r, "path", "") != "/v1/test-explode"]
+        app.router.routes = [
+            r for r in app.router.routes if getattr(r, "path", "") != "/v1/test-explode"
+        ]
 
 
-async def test_every_v1_request_leaves_one_event(client: httpx.AsyncClient, world: World,
-                                                 state: AppState) -> None:
+async def test_every_v1_request_leaves_one_event(
+    client: httpx.AsyncClient, world: World, state: AppState
+) -> None:
     ids = []
-    for path, headers in (("/v1/me", world["auditor"].headers), ("/v1/me", {}),
-                          ("/v1/users", world["therapist"].headers), ("/v1/zzz", {})):
+    for path, headers in (
+        ("/v1/me", world["auditor"].headers),
+        ("/v1/me", {}),
+        ("/v1/users", world["therapist"].headers),
+        ("/v1/zzz", {}),
+    ):
         response = await client.get(path, headers=headers)
         ids.append((response.headers["x-request-id"], response.status_code))
     async with state.sessionmaker() as session:
         for request_id, status in ids:
-            rows = (await session.execute(select(AuditEvent).where(
-                AuditEvent.request_id == request_id))).scalars().all()
+            rows = (
+                (
+                    await session.execute(
+                        select(AuditEvent).where(col(AuditEvent.request_id) == request_id)
+                    )
+                )
+                .scalars()
+                .all()
+            )
             assert len(rows) == 1
             assert rows[0].http_status == status
 

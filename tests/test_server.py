@@ -19,8 +19,10 @@ def test_serve_migrates_seeds_demo_and_answers(tmp_path: Path) -> None:
     process = start_server(tmp_path, port, env={"NOTES_DEMO": "1"})
     try:
         base = f"http://127.0.0.1:{port}"
-        token = httpx.post(f"{base}/v1/auth/token", data={
-            "username": "therapist@demo.example", "password": "demo-therapist-pass"})
+        token = httpx.post(
+            f"{base}/v1/auth/token",
+            data={"username": "therapist@demo.example", "password": "demo-therapist-pass"},
+        )
         assert token.status_code == 200, token.text
         access = token.json()["access_token"]
         me = httpx.get(f"{base}/v1/me", headers={"Authorization": f"Bearer {access}"})
@@ -38,29 +40,88 @@ def test_serve_migrates_seeds_demo_and_answers(tmp_path: Path) -> None:
 
 
 def test_cli_creates_practice_user_and_key(tmp_path: Path) -> None:
-    env = {"NOTES_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin",
-           "NOTES_ARGON2_TIME_COST": "1", "NOTES_ARGON2_MEMORY_KIB": "64"}
+    env = {
+        "NOTES_DATA_DIR": str(tmp_path),
+        "PATH": "/usr/bin:/bin",
+        "NOTES_ARGON2_TIME_COST": "1",
+        "NOTES_ARGON2_MEMORY_KIB": "64",
+    }
 
     def cli(*args: str) -> str:
-        done = subprocess.run([sys.executable, "-m", "app.cli", *args], env=env,
-                              capture_output=True, text=True, check=True, timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-m", "app.cli", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        )
         return done.stdout.strip()
 
     cli("migrate")
     practice = cli("create-practice", "--name", "Clinic")
-    user = cli("create-user", "--practice", practice, "--email", "A@B.example",
-               "--role", "admin", "--password", "long-enough-password")
-    key = cli("create-api-key", "--practice", practice, "--name", "sync",
-              "--scopes", "clients:read,sessions:read")
+    user = cli(
+        "create-user",
+        "--practice",
+        practice,
+        "--email",
+        "A@B.example",
+        "--role",
+        "admin",
+        "--password",
+        "long-enough-password",
+    )
+    key = cli(
+        "create-api-key",
+        "--practice",
+        practice,
+        "--name",
+        "sync",
+        "--scopes",
+        "clients:read,sessions:read",
+    )
     assert len(practice) == len(user) == 36
     assert key.startswith("nsk_")
-    bad = subprocess.run([sys.executable, "-m", "app.cli", "create-user", "--practice", practice,
-                          "--email", "x@b.example", "--role", "admin", "--password", "short"],
-                         env=env, capture_output=True, text=True, timeout=120)
+    bad = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "app.cli",
+            "create-user",
+            "--practice",
+            practice,
+            "--email",
+            "x@b.example",
+            "--role",
+            "admin",
+            "--password",
+            "short",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert bad.returncode != 0
-    dup = subprocess.run([sys.executable, "-m", "app.cli", "create-user", "--practice", practice,
-                          "--email", "a@b.example", "--role", "admin",
-                          "--password", "long-enough-password"],
-                         env=env, capture_output=True, text=True, timeout=120)
+    dup = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "app.cli",
+            "create-user",
+            "--practice",
+            practice,
+            "--email",
+            "a@b.example",
+            "--role",
+            "admin",
+            "--password",
+            "long-enough-password",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert dup.returncode == 1
     assert "already exists" in dup.stderr

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select, tuple_
+from sqlmodel import col
 
 from app.audit.context import audit_context, audited
 from app.db import utcnow
@@ -22,8 +23,15 @@ from app.state import app_state
 
 router = APIRouter(tags=["api-keys"])
 
-Scope = Literal["clients:read", "clients:write", "sessions:read", "sessions:write",
-                "notes:read", "progress:read", "audit:read"]
+Scope = Literal[
+    "clients:read",
+    "clients:write",
+    "sessions:read",
+    "sessions:write",
+    "notes:read",
+    "progress:read",
+    "audit:read",
+]
 
 
 class ApiKeyCreate(BaseModel):
@@ -31,8 +39,9 @@ class ApiKeyCreate(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"example": {"name": "Scheduling sync",
-                                       "scopes": ["clients:read", "sessions:write"]}},
+        json_schema_extra={
+            "example": {"name": "Scheduling sync", "scopes": ["clients:read", "sessions:write"]}
+        },
     )
 
     name: str = Field(min_length=1, max_length=100)
@@ -60,12 +69,24 @@ class ApiKeyCreated(ApiKeyOut):
     key: str
 
 
-def create_key(*, practice_id: uuid.UUID, name: str, scopes: list[str],
-               created_by: uuid.UUID | None, pepper: bytes) -> tuple[ApiKey, str]:
+def create_key(
+    *,
+    practice_id: uuid.UUID,
+    name: str,
+    scopes: list[str],
+    created_by: uuid.UUID | None,
+    pepper: bytes,
+) -> tuple[ApiKey, str]:
     """Build a key row and return it with the plain key (never stored)."""
     key, prefix, digest = new_api_key(pepper)
-    row = ApiKey(practice_id=practice_id, name=name, prefix=prefix, secret_hash=digest,
-                 scopes=sorted(set(scopes)), created_by=created_by)
+    row = ApiKey(
+        practice_id=practice_id,
+        name=name,
+        prefix=prefix,
+        secret_hash=digest,
+        scopes=sorted(set(scopes)),
+        created_by=created_by,
+    )
     return row, key
 
 
@@ -81,13 +102,17 @@ async def list_keys(
 ) -> Page[ApiKeyOut]:
     """The practice's API keys, revoked ones included, oldest first."""
     require_roles(caller, "admin")
-    query = select(ApiKey).where(ApiKey.practice_id == caller.practice_id)
+    query = select(ApiKey).where(col(ApiKey.practice_id) == caller.practice_id)
     after = page.after_values(datetime, uuid.UUID)
     if after:
-        query = query.where(tuple_(ApiKey.created_at, ApiKey.id) > after)  # type: ignore[arg-type]
-    rows = list((await session.execute(
-        query.order_by(ApiKey.created_at, ApiKey.id).limit(page.limit + 1)  # type: ignore[arg-type]
-    )).scalars())
+        query = query.where(tuple_(col(ApiKey.created_at), col(ApiKey.id)) > after)
+    rows = list(
+        (
+            await session.execute(
+                query.order_by(col(ApiKey.created_at), col(ApiKey.id)).limit(page.limit + 1)
+            )
+        ).scalars()
+    )
     return Page(
         items=[ApiKeyOut.model_validate(k) for k in rows[: page.limit]],
         next_cursor=page.next_cursor(rows, lambda k: [k.created_at.isoformat(), str(k.id)]),
@@ -103,14 +128,21 @@ async def list_keys(
     dependencies=[audited("api_key.create", "api_key"), Depends(idempotency)],
 )
 async def create(
-    request: Request, response: Response, session: SessionDep, caller: CallerDep,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    caller: CallerDep,
     body: ApiKeyCreate,
 ) -> ApiKeyCreated:
     """Create a key with scopes; the `key` field is shown only in this response."""
     require_roles(caller, "admin")
-    row, key = create_key(practice_id=caller.practice_id, name=body.name,
-                          scopes=list(body.scopes), created_by=caller.id,
-                          pepper=app_state(request).secrets.api_key_pepper)
+    row, key = create_key(
+        practice_id=caller.practice_id,
+        name=body.name,
+        scopes=list(body.scopes),
+        created_by=caller.id,
+        pepper=app_state(request).secrets.api_key_pepper,
+    )
     session.add(row)
     await session.flush()
     audit_context(request).target("api_key", row.id)

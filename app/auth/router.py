@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Form, Request
+from fastapi import APIRouter, Body, Form, Request
 from sqlalchemy import select
+from sqlmodel import col
 
 from app.audit.context import audit_context, audited
 from app.auth import service
@@ -36,8 +37,11 @@ async def token(
     Five failed attempts for one account within 15 minutes answer 429 with Retry-After.
     """
     access, expires_in, refresh = await service.login(
-        session=session, state=app_state(request), ctx=audit_context(request),
-        email=username, password=password,
+        session=session,
+        state=app_state(request),
+        ctx=audit_context(request),
+        email=username,
+        password=password,
     )
     return TokenOut(access_token=access, expires_in=expires_in, refresh_token=refresh)
 
@@ -55,7 +59,9 @@ async def refresh(request: Request, session: SessionDep, body: RefreshIn) -> Tok
     Presenting an already rotated token revokes its whole family (a sign it leaked).
     """
     access, expires_in, new_refresh = await service.refresh(
-        session=session, state=app_state(request), ctx=audit_context(request),
+        session=session,
+        state=app_state(request),
+        ctx=audit_context(request),
         token=body.refresh_token,
     )
     return TokenOut(access_token=access, expires_in=expires_in, refresh_token=new_refresh)
@@ -78,8 +84,11 @@ async def logout(
     audit_context(request).target("user", caller.id)
     require_roles(caller, *ROLES)
     await service.logout(
-        session=session, state=app_state(request), user_id=caller.id,
-        practice_id=caller.practice_id, jti=caller.token_jti,
+        session=session,
+        state=app_state(request),
+        user_id=caller.id,
+        practice_id=caller.practice_id,
+        jti=caller.token_jti,
         token=body.refresh_token if body else None,
     )
 
@@ -94,11 +103,16 @@ async def logout(
 async def me(request: Request, session: SessionDep, caller: CallerDep) -> MeOut:
     """The caller: user or API key, role, practice, scopes and purpose of use."""
     audit_context(request).target(caller.kind, caller.id)
-    out = MeOut(kind=caller.kind, id=caller.id, practice_id=caller.practice_id,
-                role=caller.role, scopes=sorted(caller.scopes),
-                purpose_of_use=caller.purpose)
+    out = MeOut(
+        kind=caller.kind,
+        id=caller.id,
+        practice_id=caller.practice_id,
+        role=caller.role,
+        scopes=sorted(caller.scopes),
+        purpose_of_use=caller.purpose,
+    )
     if caller.is_user:
-        user = (await session.execute(select(User).where(User.id == caller.id))).scalar_one()
+        user = (await session.execute(select(User).where(col(User.id) == caller.id))).scalar_one()
         out.email, out.display_name = user.email, user.display_name
         out.supervisor_id, out.requires_cosign = user.supervisor_id, user.requires_cosign
     return out

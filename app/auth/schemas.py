@@ -22,7 +22,7 @@ class TokenOut(BaseModel):
     )
 
     access_token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret
     expires_in: int
     refresh_token: str
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.audit.context import AuditContext
 from app.db import utcnow, uuid7
@@ -21,10 +22,10 @@ async def _throttle(*, session: AsyncSession, state: AppState, email: str) -> No
     window = timedelta(minutes=state.settings.login_window_minutes)
     since = utcnow() - window
     result = await session.execute(
-        select(func.count(), func.min(LoginAttempt.attempted_at)).where(
-            LoginAttempt.email == email,
-            LoginAttempt.succeeded.is_(False),  # type: ignore[attr-defined]
-            LoginAttempt.attempted_at >= since,  # type: ignore[arg-type]
+        select(func.count(), func.min(col(LoginAttempt.attempted_at))).where(
+            col(LoginAttempt.email) == email,
+            col(LoginAttempt.succeeded).is_(False),
+            col(LoginAttempt.attempted_at) >= since,
         )
     )
     failures, oldest = result.one()
@@ -39,7 +40,9 @@ async def login(
     """Check a password and open a new refresh-token family."""
     email = email.strip().lower()
     await _throttle(session=session, state=state, email=email)
-    user = (await session.execute(select(User).where(User.email == email))).scalar_one_or_none()
+    user = (
+        await session.execute(select(User).where(col(User.email) == email))
+    ).scalar_one_or_none()
     if user is not None:
         ctx.practice_id = user.practice_id
         ctx.target("user", user.id)
@@ -47,8 +50,11 @@ async def login(
     if user is None or not ok or not user.active:
         # Failures must survive the request's rollback, so they commit on their own.
         async with state.sessionmaker() as own:
-            own.add(LoginAttempt(practice_id=user.practice_id if user else None, email=email,
-                                 succeeded=False))
+            own.add(
+                LoginAttempt(
+                    practice_id=user.practice_id if user else None, email=email, succeeded=False
+                )
+            )
             await own.commit()
         raise Unauthorized("Wrong email or password")
     ctx.actor_type, ctx.actor_id, ctx.actor_role = "user", user.id, user.role
@@ -60,15 +66,21 @@ async def _issue(
     *, session: AsyncSession, state: AppState, user: User, family_id: uuid.UUID
 ) -> tuple[str, int, str]:
     access, expires_in = issue_access_token(
-        settings=state.settings, secret=state.secrets.jwt_secret, user_id=user.id,
-        practice_id=user.practice_id, role=user.role,
+        settings=state.settings,
+        secret=state.secrets.jwt_secret,
+        user_id=user.id,
+        practice_id=user.practice_id,
+        role=user.role,
     )
     refresh = new_refresh_token()
     now = utcnow()
     session.add(
         RefreshToken(
-            practice_id=user.practice_id, user_id=user.id, family_id=family_id,
-            token_hash=keyed_hash(state.secrets.api_key_pepper, refresh), issued_at=now,
+            practice_id=user.practice_id,
+            user_id=user.id,
+            family_id=family_id,
+            token_hash=keyed_hash(state.secrets.api_key_pepper, refresh),
+            issued_at=now,
             expires_at=now + timedelta(days=state.settings.refresh_token_days),
         )
     )
@@ -78,7 +90,7 @@ async def _issue(
 async def _revoke_family(session: AsyncSession, family_id: uuid.UUID) -> None:
     await session.execute(
         update(RefreshToken)
-        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))  # type: ignore[arg-type,union-attr]
+        .where(col(RefreshToken.family_id) == family_id, col(RefreshToken.revoked_at).is_(None))
         .values(revoked_at=utcnow())
     )
 
@@ -91,9 +103,9 @@ async def refresh(
     row = (
         await session.execute(
             select(RefreshToken, User)
-            .join(User, User.id == RefreshToken.user_id)  # type: ignore[arg-type]
-            .where(RefreshToken.token_hash == digest)
-            .with_for_update(of=RefreshToken)  # type: ignore[arg-type]
+            .join(User, col(User.id) == col(RefreshToken.user_id))
+            .where(col(RefreshToken.token_hash) == digest)
+            .with_for_update(of=RefreshToken)
         )
     ).first()
     if row is None:
@@ -119,21 +131,31 @@ async def refresh(
 
 
 async def logout(
-    *, session: AsyncSession, state: AppState, user_id: uuid.UUID, practice_id: uuid.UUID,
-    jti: str | None, token: str | None,
+    *,
+    session: AsyncSession,
+    state: AppState,
+    user_id: uuid.UUID,
+    practice_id: uuid.UUID,
+    jti: str | None,
+    token: str | None,
 ) -> None:
     """Revoke the presented refresh token's family and the current access token."""
     if token:
         digest = keyed_hash(state.secrets.api_key_pepper, token)
         stored = (
             await session.execute(
-                select(RefreshToken).where(RefreshToken.token_hash == digest,
-                                           RefreshToken.user_id == user_id)
+                select(RefreshToken).where(
+                    col(RefreshToken.token_hash) == digest, col(RefreshToken.user_id) == user_id
+                )
             )
         ).scalar_one_or_none()
         if stored is not None:
             await _revoke_family(session, stored.family_id)
     if jti:
-        session.add(RevokedAccessToken(
-            jti=jti, practice_id=practice_id,
-            expires_at=utcnow() + timedelta(minutes=state.settings.access_token_minutes)))
+        session.add(
+            RevokedAccessToken(
+                jti=jti,
+                practice_id=practice_id,
+                expires_at=utcnow() + timedelta(minutes=state.settings.access_token_minutes),
+            )
+        )

@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import ColumnElement, select
+from sqlmodel import col
 
 from app.models import PHASES, PhaseTransition
 
@@ -21,9 +22,11 @@ PHASE_ORDER = {phase: index for index, phase in enumerate(PHASES)}
 def phase_at(episode_id: Any, on: Any) -> ColumnElement[str]:
     """Scalar subquery: the phase of `episode_id` in effect on date `on` (SQL expressions)."""
     return (
-        select(PhaseTransition.to_phase)
-        .where(PhaseTransition.episode_id == episode_id, PhaseTransition.effective_on <= on)
-        .order_by(PhaseTransition.position.desc())  # type: ignore[attr-defined]
+        select(col(PhaseTransition.to_phase))
+        .where(
+            col(PhaseTransition.episode_id) == episode_id, col(PhaseTransition.effective_on) <= on
+        )
+        .order_by(col(PhaseTransition.position).desc())
         .limit(1)
         .correlate_except(PhaseTransition)
         .scalar_subquery()

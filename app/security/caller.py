@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from fastapi import Depends, Request
 from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.audit.context import audit_context
 from app.db import utcnow
@@ -21,12 +22,41 @@ from app.state import app_state, get_session
 ROLES = ("admin", "therapist", "supervisor", "auditor")
 CLINICAL_ROLES = ("therapist", "supervisor")
 # HL7 v3 PurposeOfUse codes accepted in X-Purpose-Of-Use.
-PURPOSES = frozenset({
-    "TREAT", "ETREAT", "CAREMGT", "CLINTRCH", "HPAYMT", "HOPERAT", "HSYSADMIN", "HQUALIMP",
-    "HACCRED", "HCOMPL", "HLEGAL", "HRESCH", "HMARKT", "HPRGRP", "HDIRECT", "PATRQT", "FAMRQT",
-    "PWATRNY", "SUPNWK", "PUBHLTH", "DISASTER", "THREAT", "COC", "PATADMIN", "PATSFTY",
-    "TRAIN", "CLINTRL", "OVERSIGHT", "COVAUTH", "ELIGDTRM", "ETREATDS",
-})
+PURPOSES = frozenset(
+    {
+        "TREAT",
+        "ETREAT",
+        "CAREMGT",
+        "CLINTRCH",
+        "HPAYMT",
+        "HOPERAT",
+        "HSYSADMIN",
+        "HQUALIMP",
+        "HACCRED",
+        "HCOMPL",
+        "HLEGAL",
+        "HRESCH",
+        "HMARKT",
+        "HPRGRP",
+        "HDIRECT",
+        "PATRQT",
+        "FAMRQT",
+        "PWATRNY",
+        "SUPNWK",
+        "PUBHLTH",
+        "DISASTER",
+        "THREAT",
+        "COC",
+        "PATADMIN",
+        "PATSFTY",
+        "TRAIN",
+        "CLINTRL",
+        "OVERSIGHT",
+        "COVAUTH",
+        "ELIGDTRM",
+        "ETREATDS",
+    }
+)
 MIN_BREAK_GLASS_REASON = 10
 MAX_BREAK_GLASS_REASON = 500
 
@@ -94,43 +124,55 @@ async def _api_key_caller(request: Request, session: AsyncSession, token: str) -
     digest = keyed_hash(state.secrets.api_key_pepper, token)
     key = (
         await session.execute(
-            select(ApiKey).where(ApiKey.secret_hash == digest, ApiKey.revoked_at.is_(None))  # type: ignore[union-attr]
+            select(ApiKey).where(
+                col(ApiKey.secret_hash) == digest, col(ApiKey.revoked_at).is_(None)
+            )
         )
     ).scalar_one_or_none()
     if key is None:
         raise Unauthorized("Invalid or revoked API key")
     await session.execute(
-        update(ApiKey).where(ApiKey.id == key.id).values(last_used_at=utcnow())  # type: ignore[arg-type]
+        update(ApiKey).where(col(ApiKey.id) == key.id).values(last_used_at=utcnow())
     )
     return Caller(
-        kind="api_key", id=key.id, practice_id=key.practice_id, role=None,
-        scopes=frozenset(key.scopes), supervisor_id=None, requires_cosign=False,
-        purpose="HOPERAT", break_glass_reason=None,
+        kind="api_key",
+        id=key.id,
+        practice_id=key.practice_id,
+        role=None,
+        scopes=frozenset(key.scopes),
+        supervisor_id=None,
+        requires_cosign=False,
+        purpose="HOPERAT",
+        break_glass_reason=None,
     )
 
 
 async def _user_caller(request: Request, session: AsyncSession, token: str) -> Caller:
     state = app_state(request)
     try:
-        claims = decode_access_token(token, settings=state.settings,
-                                     secret=state.secrets.jwt_secret)
+        claims = decode_access_token(
+            token, settings=state.settings, secret=state.secrets.jwt_secret
+        )
     except InvalidToken:
         raise Unauthorized("Invalid or expired access token") from None
-    revoked = exists().where(RevokedAccessToken.jti == claims.jti)
+    revoked = exists().where(col(RevokedAccessToken.jti) == claims.jti)
     row = (
-        await session.execute(
-            select(User, revoked).where(User.id == claims.user_id)  # type: ignore[arg-type]
-        )
+        await session.execute(select(User, revoked).where(col(User.id) == claims.user_id))
     ).first()
     if row is None or row[1] or not row[0].active or row[0].practice_id != claims.practice_id:
         raise Unauthorized("Invalid or expired access token")
     user: User = row[0]
     return Caller(
-        kind="user", id=user.id, practice_id=user.practice_id, role=user.role,
-        scopes=frozenset(), supervisor_id=user.supervisor_id,
+        kind="user",
+        id=user.id,
+        practice_id=user.practice_id,
+        role=user.role,
+        scopes=frozenset(),
+        supervisor_id=user.supervisor_id,
         requires_cosign=user.requires_cosign,
         purpose="TREAT" if user.role in CLINICAL_ROLES else "HOPERAT",
-        break_glass_reason=None, token_jti=claims.jti,
+        break_glass_reason=None,
+        token_jti=claims.jti,
     )
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy import select, tuple_
+from sqlmodel import col
 
 from app.audit.context import audit_context, audited
 from app.errors import problem_responses
@@ -34,13 +35,17 @@ async def list_users(
 ) -> Page[UserOut]:
     """The practice's staff, oldest first."""
     require_roles(caller, "admin")
-    query = select(User).where(User.practice_id == caller.practice_id)
+    query = select(User).where(col(User.practice_id) == caller.practice_id)
     after = page.after_values(datetime, uuid.UUID)
     if after:
-        query = query.where(tuple_(User.created_at, User.id) > after)  # type: ignore[arg-type]
-    rows = list((await session.execute(
-        query.order_by(User.created_at, User.id).limit(page.limit + 1)  # type: ignore[arg-type]
-    )).scalars())
+        query = query.where(tuple_(col(User.created_at), col(User.id)) > after)
+    rows = list(
+        (
+            await session.execute(
+                query.order_by(col(User.created_at), col(User.id)).limit(page.limit + 1)
+            )
+        ).scalars()
+    )
     return Page(
         items=[UserOut.model_validate(u) for u in rows[: page.limit]],
         next_cursor=page.next_cursor(rows, lambda u: [u.created_at.isoformat(), str(u.id)]),
@@ -56,13 +61,20 @@ async def list_users(
     dependencies=[audited("user.create", "user"), Depends(idempotency)],
 )
 async def create_user(
-    request: Request, response: Response, session: SessionDep, caller: CallerDep,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    caller: CallerDep,
     body: UserCreate,
 ) -> UserOut:
     """Add a staff member with a role; the password must have at least 12 characters."""
     require_roles(caller, "admin")
-    user = await service.create_user(session=session, passwords=app_state(request).passwords,
-                                     practice_id=caller.practice_id, user_in=body)
+    user = await service.create_user(
+        session=session,
+        passwords=app_state(request).passwords,
+        practice_id=caller.practice_id,
+        user_in=body,
+    )
     audit_context(request).target("user", user.id)
     response.headers["Location"] = f"/v1/users/{user.id}"
     return UserOut.model_validate(user)
@@ -95,6 +107,7 @@ async def update_user(
     """Change role, supervisor, co-signing, password or deactivate (users are never deleted)."""
     require_roles(caller, "admin")
     user = await service.get_user(session=session, practice_id=caller.practice_id, user_id=id)
-    user = await service.update_user(session=session, passwords=app_state(request).passwords,
-                                     user=user, user_in=body)
+    user = await service.update_user(
+        session=session, passwords=app_state(request).passwords, user=user, user_in=body
+    )
     return UserOut.model_validate(user)

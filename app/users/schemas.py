@@ -6,13 +6,13 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, JsonValue
 
 from app.security.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
 Role = Literal["admin", "therapist", "supervisor", "auditor"]
 
-_USER_EXAMPLE = {
+_USER_EXAMPLE: dict[str, JsonValue] = {
     "email": "ana@example.org",
     "display_name": "Ana Therapist",
     "role": "therapist",

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.db import utcnow
 from app.errors import Conflict, NotFound, Unprocessable
@@ -26,7 +27,9 @@ async def get_user(*, session: AsyncSession, practice_id: uuid.UUID, user_id: uu
 
 
 async def _check_supervisor(
-    session: AsyncSession, practice_id: uuid.UUID, supervisor_id: uuid.UUID | None,
+    session: AsyncSession,
+    practice_id: uuid.UUID,
+    supervisor_id: uuid.UUID | None,
     user_id: uuid.UUID | None = None,
 ) -> None:
     if supervisor_id is None:
@@ -42,7 +45,7 @@ async def _check_supervisor(
 
 async def email_taken(session: AsyncSession, email: str) -> bool:
     """Whether an account already uses this email (case-insensitive)."""
-    found = await session.execute(select(func.count()).where(User.email == email.lower()))
+    found = await session.execute(select(func.count()).where(col(User.email) == email.lower()))
     return bool(found.scalar_one())
 
 
@@ -57,9 +60,13 @@ async def create_user(
     if user_in.requires_cosign and user_in.supervisor_id is None:
         raise Unprocessable("requires_cosign needs a supervisor_id")
     user = User(
-        practice_id=practice_id, email=email, display_name=user_in.display_name,
-        role=user_in.role, supervisor_id=user_in.supervisor_id,
-        requires_cosign=user_in.requires_cosign, password_hash=passwords.hash(user_in.password),
+        practice_id=practice_id,
+        email=email,
+        display_name=user_in.display_name,
+        role=user_in.role,
+        supervisor_id=user_in.supervisor_id,
+        requires_cosign=user_in.requires_cosign,
+        password_hash=passwords.hash(user_in.password),
     )
     session.add(user)
     await session.flush()

@@ -6,20 +6,24 @@ import uuid
 
 import httpx
 from sqlalchemy import select
+from sqlmodel import col
 
 from app.models import ApiKey
 from app.state import AppState
 from tests.conftest import World
 
 
-async def test_create_use_and_revoke(client: httpx.AsyncClient, world: World,
-                                     state: AppState) -> None:
+async def test_create_use_and_revoke(
+    client: httpx.AsyncClient, world: World, state: AppState
+) -> None:
     admin = world["admin"].headers
-    created = await client.post("/v1/api-keys", headers=admin,
-                                json={"name": "Scheduler", "scopes": ["clients:read"]})
+    created = await client.post(
+        "/v1/api-keys", headers=admin, json={"name": "Scheduler", "scopes": ["clients:read"]}
+    )
     assert created.status_code == 201, created.text
     key = created.json()["key"]
-    assert key.startswith("nsk_") and len(key) >= 4 + 43
+    assert key.startswith("nsk_")
+    assert len(key) >= 4 + 43
     key_headers = {"Authorization": f"Bearer {key}"}
     me = await client.get("/v1/me", headers=key_headers)
     assert me.status_code == 200
@@ -27,10 +31,14 @@ async def test_create_use_and_revoke(client: httpx.AsyncClient, world: World,
     assert me.json()["scopes"] == ["clients:read"]
     assert me.json()["purpose_of_use"] == "HOPERAT"
     async with state.sessionmaker() as session:
-        row = (await session.execute(
-            select(ApiKey).where(ApiKey.id == uuid.UUID(created.json()["id"])))).scalar_one()
+        row = (
+            await session.execute(
+                select(ApiKey).where(col(ApiKey.id) == uuid.UUID(created.json()["id"]))
+            )
+        ).scalar_one()
     assert row.last_used_at is not None
-    assert key not in (row.secret_hash, row.prefix) and len(row.secret_hash) == 64
+    assert key not in (row.secret_hash, row.prefix)
+    assert len(row.secret_hash) == 64
     listed = (await client.get("/v1/api-keys", headers=admin)).json()["items"]
     assert all("key" not in item for item in listed)
     assert (await client.delete(f"/v1/api-keys/{row.id}", headers=admin)).status_code == 204
@@ -40,8 +48,11 @@ async def test_create_use_and_revoke(client: httpx.AsyncClient, world: World,
 
 async def test_keys_cannot_manage_keys_or_users(client: httpx.AsyncClient, world: World) -> None:
     admin = world["admin"].headers
-    key = (await client.post("/v1/api-keys", headers=admin,
-                             json={"name": "All", "scopes": ["clients:write"]})).json()["key"]
+    key = (
+        await client.post(
+            "/v1/api-keys", headers=admin, json={"name": "All", "scopes": ["clients:write"]}
+        )
+    ).json()["key"]
     headers = {"Authorization": f"Bearer {key}"}
     assert (await client.get("/v1/api-keys", headers=headers)).status_code == 403
     assert (await client.get("/v1/users", headers=headers)).status_code == 403
@@ -49,25 +60,35 @@ async def test_keys_cannot_manage_keys_or_users(client: httpx.AsyncClient, world
     assert glass.status_code == 403
 
 
-async def test_bad_scopes_and_other_practice(client: httpx.AsyncClient, world: World,
-                                             other_world: World) -> None:
+async def test_bad_scopes_and_other_practice(
+    client: httpx.AsyncClient, world: World, other_world: World
+) -> None:
     admin = world["admin"].headers
-    bad = await client.post("/v1/api-keys", headers=admin,
-                            json={"name": "x", "scopes": ["root"]})
+    bad = await client.post("/v1/api-keys", headers=admin, json={"name": "x", "scopes": ["root"]})
     assert bad.status_code == 422
     empty = await client.post("/v1/api-keys", headers=admin, json={"name": "x", "scopes": []})
     assert empty.status_code == 422
-    created = (await client.post("/v1/api-keys", headers=admin,
-                                 json={"name": "x", "scopes": ["notes:read"]})).json()
+    created = (
+        await client.post(
+            "/v1/api-keys", headers=admin, json={"name": "x", "scopes": ["notes:read"]}
+        )
+    ).json()
     foreign = other_world["admin"].headers
-    assert (await client.delete(f"/v1/api-keys/{created['id']}", headers=foreign)).status_code \
-        == 404
-    assert (await client.post("/v1/api-keys", headers=world["therapist"].headers,
-                              json={"name": "x", "scopes": ["notes:read"]})).status_code == 403
+    assert (
+        await client.delete(f"/v1/api-keys/{created['id']}", headers=foreign)
+    ).status_code == 404
+    assert (
+        await client.post(
+            "/v1/api-keys",
+            headers=world["therapist"].headers,
+            json={"name": "x", "scopes": ["notes:read"]},
+        )
+    ).status_code == 403
 
 
-async def test_idempotent_create(client: httpx.AsyncClient, world: World,
-                                 other_world: World) -> None:
+async def test_idempotent_create(
+    client: httpx.AsyncClient, world: World, other_world: World
+) -> None:
     admin = {**world["admin"].headers, "Idempotency-Key": "key-create-1"}
     body = {"name": "Once", "scopes": ["sessions:read"]}
     first = await client.post("/v1/api-keys", headers=admin, json=body)
@@ -75,8 +96,9 @@ async def test_idempotent_create(client: httpx.AsyncClient, world: World,
     assert first.status_code == again.status_code == 201
     assert again.json() == first.json()
     assert again.headers["idempotent-replayed"] == "true"
-    different = await client.post("/v1/api-keys", headers=admin,
-                                  json={"name": "Other", "scopes": ["sessions:read"]})
+    different = await client.post(
+        "/v1/api-keys", headers=admin, json={"name": "Other", "scopes": ["sessions:read"]}
+    )
     assert different.status_code == 422
     foreign = {**other_world["admin"].headers, "Idempotency-Key": "key-create-1"}
     theirs = await client.post("/v1/api-keys", headers=foreign, json=body)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 from sqlalchemy import func, select
+from sqlmodel import col
 
 from app.models import AuditEvent, LoginAttempt, RefreshToken
 from app.state import AppState
@@ -58,8 +59,9 @@ async def test_five_failures_lock_the_account(
     assert 1 <= int(locked.headers["Retry-After"]) <= 15 * 60 + 1
     async with state.sessionmaker() as session:
         failures = await session.scalar(
-            select(func.count()).where(LoginAttempt.email == email,
-                                       LoginAttempt.succeeded.is_(False))  # type: ignore[attr-defined]
+            select(func.count()).where(
+                col(LoginAttempt.email) == email, col(LoginAttempt.succeeded).is_(False)
+            )
         )
     assert failures == 5
     other = await login(client, world["therapist"].email)
@@ -77,20 +79,22 @@ async def test_refresh_rotates_and_reuse_revokes_family(
     reuse = await client.post("/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
     assert reuse.status_code == 401
     # The whole family is revoked, so the newest token is dead too.
-    newest = await client.post("/v1/auth/refresh",
-                               json={"refresh_token": rotated["refresh_token"]})
+    newest = await client.post("/v1/auth/refresh", json={"refresh_token": rotated["refresh_token"]})
     assert newest.status_code == 401
     async with state.sessionmaker() as session:
         live = await session.scalar(
-            select(func.count()).where(RefreshToken.user_id == world["supervisor"].id,
-                                       RefreshToken.revoked_at.is_(None))  # type: ignore[union-attr]
+            select(func.count()).where(
+                col(RefreshToken.user_id) == world["supervisor"].id,
+                col(RefreshToken.revoked_at).is_(None),
+            )
         )
     assert live == 0
 
 
 async def test_refresh_rejects_garbage_and_unknown_fields(client: httpx.AsyncClient) -> None:
-    assert (await client.post("/v1/auth/refresh", json={"refresh_token": "nsr_x"})).status_code \
-        == 401
+    assert (
+        await client.post("/v1/auth/refresh", json={"refresh_token": "nsr_x"})
+    ).status_code == 401
     extra = await client.post("/v1/auth/refresh", json={"refresh_token": "x", "role": "admin"})
     assert extra.status_code == 422
     assert extra.json()["errors"][0]["loc"][-1] == "role"
@@ -99,30 +103,36 @@ async def test_refresh_rejects_garbage_and_unknown_fields(client: httpx.AsyncCli
 async def test_logout_revokes_access_and_refresh(client: httpx.AsyncClient, world: World) -> None:
     tokens = (await login(client, world["auditor"].email)).json()
     headers = bearer(tokens["access_token"])
-    out = await client.post("/v1/auth/logout", headers=headers,
-                            json={"refresh_token": tokens["refresh_token"]})
+    out = await client.post(
+        "/v1/auth/logout", headers=headers, json={"refresh_token": tokens["refresh_token"]}
+    )
     assert out.status_code == 204
     assert (await client.get("/v1/me", headers=headers)).status_code == 401
     again = await client.post("/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
     assert again.status_code == 401
 
 
-async def test_logins_are_audited(client: httpx.AsyncClient, world: World,
-                                  state: AppState) -> None:
+async def test_logins_are_audited(client: httpx.AsyncClient, world: World, state: AppState) -> None:
     await login(client, world["admin"].email, "bad-password-123")
     await login(client, world["admin"].email)
     async with state.sessionmaker() as session:
-        rows = (await session.execute(
-            select(AuditEvent.outcome, AuditEvent.http_status).where(
-                AuditEvent.action == "auth.login", AuditEvent.resource_id == str(world["admin"].id)
-            ).order_by(AuditEvent.occurred_at)  # type: ignore[arg-type]
-        )).all()
+        rows = (
+            await session.execute(
+                select(col(AuditEvent.outcome), col(AuditEvent.http_status))
+                .where(
+                    col(AuditEvent.action) == "auth.login",
+                    col(AuditEvent.resource_id) == str(world["admin"].id),
+                )
+                .order_by(col(AuditEvent.occurred_at))
+            )
+        ).all()
     assert [tuple(r) for r in rows] == [("denied", 401), ("success", 200)]
 
 
 @pytest.mark.parametrize("password", ["", "x" * 257])
 async def test_login_form_validation(client: httpx.AsyncClient, password: str) -> None:
-    response = await client.post("/v1/auth/token",
-                                 data={"username": "a@b.example", "password": password})
+    response = await client.post(
+        "/v1/auth/token", data={"username": "a@b.example", "password": password}
+    )
     assert response.status_code == 422
     assert password not in response.text or password == ""

@@ -18,9 +18,13 @@ from tests.conftest import World
 def _claims(state: AppState, world: World, **changes: object) -> dict[str, object]:
     now = int(time.time())
     claims: dict[str, object] = {
-        "sub": str(world["therapist"].id), "practice": str(world.practice_id),
-        "role": "therapist", "iat": now, "exp": now + 600,
-        "aud": state.settings.jwt_audience, "iss": state.settings.service_name,
+        "sub": str(world["therapist"].id),
+        "practice": str(world.practice_id),
+        "role": "therapist",
+        "iat": now,
+        "exp": now + 600,
+        "aud": state.settings.jwt_audience,
+        "iss": state.settings.service_name,
         "jti": uuid.uuid4().hex,
     }
     claims.update(changes)
@@ -38,35 +42,46 @@ async def _me(client: httpx.AsyncClient, token: str) -> httpx.Response:
     return await client.get("/v1/me", headers={"Authorization": f"Bearer {token}"})
 
 
-async def test_valid_token_accepted(client: httpx.AsyncClient, world: World,
-                                    state: AppState) -> None:
+async def test_valid_token_accepted(
+    client: httpx.AsyncClient, world: World, state: AppState
+) -> None:
     token = jwt.encode(_claims(state, world), state.secrets.jwt_secret, algorithm="HS256")
     assert (await _me(client, token)).status_code == 200
 
 
 @pytest.mark.parametrize("missing", ["sub", "practice", "role", "iat", "exp", "aud", "iss", "jti"])
-async def test_every_claim_is_required(client: httpx.AsyncClient, world: World, state: AppState,
-                                       missing: str) -> None:
-    token = jwt.encode(_claims(state, world, **{missing: None}), state.secrets.jwt_secret,
-                       algorithm="HS256")
+async def test_every_claim_is_required(
+    client: httpx.AsyncClient, world: World, state: AppState, missing: str
+) -> None:
+    token = jwt.encode(
+        _claims(state, world, **{missing: None}), state.secrets.jwt_secret, algorithm="HS256"
+    )
     response = await _me(client, token)
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == "Bearer"
 
 
-async def test_forged_tokens_rejected(client: httpx.AsyncClient, world: World,
-                                      state: AppState) -> None:
+async def test_forged_tokens_rejected(
+    client: httpx.AsyncClient, world: World, state: AppState
+) -> None:
     claims = _claims(state, world)
     forged = [
         _unsigned(claims),
         jwt.encode(claims, b"another-key-entirely-" + b"z" * 32, algorithm="HS256"),
-        jwt.encode(_claims(state, world, exp=int(time.time()) - 60), state.secrets.jwt_secret,
-                   algorithm="HS256"),
-        jwt.encode(_claims(state, world, aud="someone-else"), state.secrets.jwt_secret,
-                   algorithm="HS256"),
+        jwt.encode(
+            _claims(state, world, exp=int(time.time()) - 60),
+            state.secrets.jwt_secret,
+            algorithm="HS256",
+        ),
+        jwt.encode(
+            _claims(state, world, aud="someone-else"), state.secrets.jwt_secret, algorithm="HS256"
+        ),
         jwt.encode(claims, state.secrets.jwt_secret, algorithm="HS512"),
-        jwt.encode(_claims(state, world, practice=str(uuid.uuid4())), state.secrets.jwt_secret,
-                   algorithm="HS256"),
+        jwt.encode(
+            _claims(state, world, practice=str(uuid.uuid4())),
+            state.secrets.jwt_secret,
+            algorithm="HS256",
+        ),
         "not.a.jwt",
     ]
     for token in forged:
@@ -86,7 +101,6 @@ async def test_deactivated_user_token_stops_working(
 ) -> None:
     admin = world["admin"].headers
     target = world["therapist2"]
-    response = await client.patch(f"/v1/users/{target.id}", json={"active": False},
-                                  headers=admin)
+    response = await client.patch(f"/v1/users/{target.id}", json={"active": False}, headers=admin)
     assert response.status_code == 200
     assert (await client.get("/v1/me", headers=target.headers)).status_code == 401

@@ -9,8 +9,7 @@ import pytest
 
 from tests.conftest import World
 
-NEW_USER = {"display_name": "New Person", "role": "therapist",
-            "password": "a-long-enough-password"}
+NEW_USER = {"display_name": "New Person", "role": "therapist", "password": "a-long-enough-password"}
 
 
 def new_user(**changes: object) -> dict[str, object]:
@@ -20,19 +19,23 @@ def new_user(**changes: object) -> dict[str, object]:
     return body
 
 
-async def test_admin_creates_lists_reads_and_updates(client: httpx.AsyncClient,
-                                                     world: World) -> None:
+async def test_admin_creates_lists_reads_and_updates(
+    client: httpx.AsyncClient, world: World
+) -> None:
     admin = world["admin"].headers
     created = await client.post("/v1/users", json=new_user(), headers=admin)
     assert created.status_code == 201, created.text
     user = created.json()
-    assert "password" not in user and "password_hash" not in user
+    assert "password" not in user
+    assert "password_hash" not in user
     assert created.headers["location"] == f"/v1/users/{user['id']}"
     got = await client.get(f"/v1/users/{user['id']}", headers=admin)
     assert got.json() == user
-    patched = await client.patch(f"/v1/users/{user['id']}",
-                                 json={"role": "supervisor", "display_name": "Renamed"},
-                                 headers=admin)
+    patched = await client.patch(
+        f"/v1/users/{user['id']}",
+        json={"role": "supervisor", "display_name": "Renamed"},
+        headers=admin,
+    )
     assert patched.status_code == 200
     assert patched.json()["role"] == "supervisor"
     listed = await client.get("/v1/users", params={"limit": 200}, headers=admin)
@@ -46,7 +49,7 @@ async def test_pagination_walks_every_user_once(client: httpx.AsyncClient, world
     seen: list[str] = []
     cursor = None
     while True:
-        params: dict[str, object] = {"limit": 2}
+        params: dict[str, str | int] = {"limit": 2}
         if cursor:
             params["cursor"] = cursor
         page = (await client.get("/v1/users", params=params, headers=admin)).json()
@@ -57,8 +60,7 @@ async def test_pagination_walks_every_user_once(client: httpx.AsyncClient, world
     assert len(seen) == len(set(seen)) == len(world.members) + 3
 
 
-async def test_tampered_cursor_and_oversized_limit(client: httpx.AsyncClient,
-                                                   world: World) -> None:
+async def test_tampered_cursor_and_oversized_limit(client: httpx.AsyncClient, world: World) -> None:
     admin = world["admin"].headers
     page = (await client.get("/v1/users", params={"limit": 1}, headers=admin)).json()
     cursor = page["next_cursor"]
@@ -66,13 +68,11 @@ async def test_tampered_cursor_and_oversized_limit(client: httpx.AsyncClient,
     bad = await client.get("/v1/users", params={"cursor": tampered}, headers=admin)
     assert bad.status_code == 400
     assert bad.headers["content-type"] == "application/problem+json"
-    assert (await client.get("/v1/users", params={"limit": 201}, headers=admin)).status_code \
-        == 422
+    assert (await client.get("/v1/users", params={"limit": 201}, headers=admin)).status_code == 422
 
 
 @pytest.mark.parametrize("role", ["therapist", "supervisor", "auditor"])
-async def test_non_admins_are_forbidden(client: httpx.AsyncClient, world: World,
-                                        role: str) -> None:
+async def test_non_admins_are_forbidden(client: httpx.AsyncClient, world: World, role: str) -> None:
     headers = world[role].headers
     assert (await client.get("/v1/users", headers=headers)).status_code == 403
     assert (await client.post("/v1/users", json=new_user(), headers=headers)).status_code == 403
@@ -80,8 +80,9 @@ async def test_non_admins_are_forbidden(client: httpx.AsyncClient, world: World,
     assert (await client.get(f"/v1/users/{target}", headers=headers)).status_code == 403
 
 
-async def test_other_practice_is_404(client: httpx.AsyncClient, world: World,
-                                     other_world: World) -> None:
+async def test_other_practice_is_404(
+    client: httpx.AsyncClient, world: World, other_world: World
+) -> None:
     foreign = other_world["admin"].headers
     target = world["therapist"].id
     assert (await client.get(f"/v1/users/{target}", headers=foreign)).status_code == 404
@@ -94,18 +95,21 @@ async def test_other_practice_is_404(client: httpx.AsyncClient, world: World,
 async def test_bad_input_changes_nothing(client: httpx.AsyncClient, world: World) -> None:
     admin = world["admin"].headers
     duplicate = await client.post(
-        "/v1/users", json=new_user(email=world["therapist"].email.upper()), headers=admin)
+        "/v1/users", json=new_user(email=world["therapist"].email.upper()), headers=admin
+    )
     assert duplicate.status_code == 409
     weak = await client.post("/v1/users", json=new_user(password="short-pass"), headers=admin)
     assert weak.status_code == 422
     assert "short-pass" not in weak.text
     role = await client.post("/v1/users", json=new_user(role="superuser"), headers=admin)
     assert role.status_code == 422
-    mass = await client.post("/v1/users", json=new_user(practice_id=str(uuid.uuid4())),
-                             headers=admin)
+    mass = await client.post(
+        "/v1/users", json=new_user(practice_id=str(uuid.uuid4())), headers=admin
+    )
     assert mass.status_code == 422
     foreign_supervisor = await client.post(
-        "/v1/users", json=new_user(supervisor_id=str(uuid.uuid4())), headers=admin)
+        "/v1/users", json=new_user(supervisor_id=str(uuid.uuid4())), headers=admin
+    )
     assert foreign_supervisor.status_code == 422
     cosign = await client.post("/v1/users", json=new_user(requires_cosign=True), headers=admin)
     assert cosign.status_code == 422
@@ -120,6 +124,8 @@ async def test_trainee_with_supervisor(client: httpx.AsyncClient, world: World) 
     assert created.status_code == 201
     assert created.json()["supervisor_id"] == str(world["supervisor"].id)
     not_a_supervisor = await client.patch(
-        f"/v1/users/{created.json()['id']}", json={"supervisor_id": str(world["therapist"].id)},
-        headers=admin)
+        f"/v1/users/{created.json()['id']}",
+        json={"supervisor_id": str(world["therapist"].id)},
+        headers=admin,
+    )
     assert not_a_supervisor.status_code == 422
