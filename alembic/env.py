@@ -1,4 +1,4 @@
-"""Alembic environment: the URL comes from Settings (or the caller), async drivers, batch on SQLite."""
+"""Alembic environment: URL from Settings (or the caller), async drivers, batch on SQLite."""
 
 from __future__ import annotations
 

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import migrations
 from app.api_keys.router import create_key
+from app.audit.cli import app as audit_app
 from app.config import Settings, get_settings
 from app.db import create_engine, create_sessionmaker
 from app.models import Practice
@@ -25,6 +26,7 @@ from app.users import service as users
 from app.users.schemas import UserCreate
 
 app = typer.Typer(help="Session Notes API", no_args_is_help=True, add_completion=False)
+app.add_typer(audit_app, name="audit")
 T = TypeVar("T")
 
 

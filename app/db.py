@@ -8,9 +8,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlmodel import SQLModel
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
 
@@ -33,7 +37,9 @@ def uuid7() -> uuid.UUID:
     """A time-ordered UUID (RFC 9562 version 7), kind to B-tree indexes."""
     ms = int(datetime.now(UTC).timestamp() * 1000)
     rand = int.from_bytes(uuid.uuid4().bytes[6:], "big") & ((1 << 74) - 1)
-    value = (ms << 80) | (0x7 << 76) | ((rand >> 62) << 64) | (0b10 << 62) | (rand & ((1 << 62) - 1))
+    value = (
+        (ms << 80) | (0x7 << 76) | ((rand >> 62) << 64) | (0b10 << 62) | (rand & ((1 << 62) - 1))
+    )
     return uuid.UUID(int=value)
 
 

@@ -7,8 +7,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from app.config import Settings
+from app.demo_clinical import seed_clinical
 from app.models import Practice, User
+from app.notes.demo import seed_notes
 from app.security.passwords import Passwords
+from app.security.secrets import load_secrets
 from app.users import service as users
 from app.users.schemas import UserCreate
 
@@ -33,6 +36,7 @@ async def seed(*, session: AsyncSession, settings: Settings) -> list[tuple[str, 
     session.add(practice)
     await session.flush()
     supervisor_id = None
+    created: dict[str, User] = {}
     for role, email, name, password in DEMO_USERS:
         trainee = "trainee" in email
         user = await users.create_user(
@@ -50,4 +54,13 @@ async def seed(*, session: AsyncSession, settings: Settings) -> list[tuple[str, 
         )
         if role == "supervisor":
             supervisor_id = user.id
+        created["trainee" if trainee else role] = user
+    ring = load_secrets(settings).key_ring
+    visits = await seed_clinical(
+        session=session,
+        practice_id=practice.id,
+        users=created,
+        ring=ring,
+    )
+    await seed_notes(session=session, visits=visits, users=created, ring=ring)
     return logins

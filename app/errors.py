@@ -126,7 +126,13 @@ class Problem(BaseModel):
 
 
 def problem_body(
-    *, status: int, title: str, slug: str, detail: str, instance: str, request_id: str | None,
+    *,
+    status: int,
+    title: str,
+    slug: str,
+    detail: str,
+    instance: str,
+    request_id: str | None,
     errors: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Build the problem+json document."""

@@ -16,18 +16,32 @@ from app.audit.context import audit_context
 from app.errors import PROBLEM_JSON, AppError, problem_body
 from app.idempotency import IdempotentReplay, replay_response
 from app.security.encryption import DecryptionError
+from app.state import app_state
 
 log = logging.getLogger("notes.errors")
 
 _HTTP_TITLES = {404: ("Not Found", "not-found"), 405: ("Method Not Allowed", "method-not-allowed")}
 
 
-def _problem(request: Request, status: int, title: str, slug: str, detail: str,
-             headers: dict[str, str] | None = None,
-             errors: list[dict[str, Any]] | None = None) -> JSONResponse:
+def _problem(
+    request: Request,
+    status: int,
+    title: str,
+    slug: str,
+    detail: str,
+    headers: dict[str, str] | None = None,
+    errors: list[dict[str, Any]] | None = None,
+) -> JSONResponse:
     ctx = audit_context(request)
-    body = problem_body(status=status, title=title, slug=slug, detail=detail,
-                        instance=request.url.path, request_id=ctx.request_id, errors=errors)
+    body = problem_body(
+        status=status,
+        title=title,
+        slug=slug,
+        detail=detail,
+        instance=request.url.path,
+        request_id=ctx.request_id,
+        errors=errors,
+    )
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
 
 
@@ -41,17 +55,37 @@ async def validation_error(request: Request, exc: Exception) -> Response:
     """422 with field locations and messages, but never the submitted values."""
     assert isinstance(exc, RequestValidationError)  # noqa: S101
     errors = [
-        {"loc": [str(p) if not isinstance(p, int) else p for p in e.get("loc", ())],
-         "msg": str(e.get("msg", "invalid")), "type": str(e.get("type", "value_error"))}
+        {
+            "loc": [str(p) if not isinstance(p, int) else p for p in e.get("loc", ())],
+            "msg": str(e.get("msg", "invalid")),
+            "type": str(e.get("type", "value_error")),
+        }
         for e in exc.errors()
     ]
-    return _problem(request, 422, "Unprocessable Content", "validation",
-                    "The request did not validate", errors=errors)
+    return _problem(
+        request,
+        422,
+        "Unprocessable Content",
+        "validation",
+        "The request did not validate",
+        errors=errors,
+    )
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
     """Starlette's own errors (unknown route, wrong method) as problem+json."""
     assert isinstance(exc, StarletteHTTPException)  # noqa: S101
+    if exc.status_code == 400:
+        # FastAPI raises a bare 400 only for a body it cannot decode (bytes that are not UTF-8
+        # JSON, a broken form); like malformed JSON, which it reports as 422, it is bad input.
+        return _problem(
+            request,
+            422,
+            "Unprocessable Content",
+            "validation",
+            "The request did not validate",
+            errors=[{"loc": ["body"], "msg": "The body could not be decoded", "type": "body"}],
+        )
     title, slug = _HTTP_TITLES.get(exc.status_code, ("Error", "http"))
     headers = dict(exc.headers or {})
     detail = "No such route" if exc.status_code == 404 else str(exc.detail)
@@ -60,12 +94,21 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 async def database_unavailable(request: Request, exc: Exception) -> Response:
     """The database is unreachable or the pool is exhausted: 503, retry shortly."""
-    if isinstance(exc, DBAPIError) and not isinstance(exc, OperationalError | InterfaceError) \
-            and not exc.connection_invalidated:
+    if (
+        isinstance(exc, DBAPIError)
+        and not isinstance(exc, OperationalError | InterfaceError)
+        and not exc.connection_invalidated
+    ):
         raise exc
     log.warning("database unavailable: %s", type(exc).__name__)
-    return _problem(request, 503, "Service Unavailable", "database-unavailable",
-                    "The database is unavailable; retry shortly", {"Retry-After": "2"})
+    return _problem(
+        request,
+        503,
+        "Service Unavailable",
+        "database-unavailable",
+        "The database is unavailable; retry shortly",
+        {"Retry-After": "2"},
+    )
 
 
 async def decryption_failed(request: Request, exc: Exception) -> Response:
@@ -77,7 +120,7 @@ async def decryption_failed(request: Request, exc: Exception) -> Response:
 async def replay(request: Request, exc: Exception) -> Response:
     """Send the stored response of an earlier request with the same Idempotency-Key."""
     assert isinstance(exc, IdempotentReplay)  # noqa: S101
-    return replay_response(exc.record)
+    return replay_response(exc.record, app_state(request).secrets.key_ring)
 
 
 def install(app: FastAPI) -> None:
@@ -85,8 +128,14 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(AppError, app_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
-    for exc_type in (OperationalError, InterfaceError, PoolTimeout, ConnectionError,
-                     TimeoutError, DBAPIError):
+    for exc_type in (
+        OperationalError,
+        InterfaceError,
+        PoolTimeout,
+        ConnectionError,
+        TimeoutError,
+        DBAPIError,
+    ):
         app.add_exception_handler(exc_type, database_unavailable)
     app.add_exception_handler(DecryptionError, decryption_failed)
     app.add_exception_handler(IdempotentReplay, replay)

@@ -52,13 +52,19 @@ async def ready(request: Request) -> JSONResponse:
     for name, check in getattr(request.app.state, "readiness_checks", {}).items():
         checks[name] = check()
     ok = all(v == "ok" for v in checks.values())
-    return JSONResponse({"status": "ok" if ok else "unavailable", "checks": checks},
-                        status_code=200 if ok else 503,
-                        headers=None if ok else {"Retry-After": "5"})
+    return JSONResponse(
+        {"status": "ok" if ok else "unavailable", "checks": checks},
+        status_code=200 if ok else 503,
+        headers=None if ok else {"Retry-After": "5"},
+    )
 
 
-@router.get("/metrics", summary="Prometheus metrics", response_class=Response,
-            responses={200: {"content": {"text/plain": {}}, "description": "Metrics"}})
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics",
+    response_class=Response,
+    responses={200: {"content": {"text/plain": {}}, "description": "Metrics"}},
+)
 async def prometheus(request: Request) -> Response:
     """Requests and latency by route template, database pool, audit sequencer lag."""
     pool = app_state(request).engine.pool

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import Any
 
 import structlog
+import structlog.tracebacks
 
 _RESERVED = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message"}
 
@@ -22,6 +24,32 @@ class _ExtraFields(logging.Filter):
         return True
 
 
+# Tracebacks keep the exception type and the code path only: locals and exception messages
+# can quote request values (validation and database errors repeat their input).
+_tracebacks = structlog.processors.ExceptionRenderer(
+    structlog.tracebacks.ExceptionDictTransformer(show_locals=False)
+)
+_SAFE_MESSAGES = frozenset({"DecryptionError"})  # its message names a location, never content
+
+
+def _redact_exceptions(exceptions: Any) -> None:
+    for exc in exceptions if isinstance(exceptions, list) else []:
+        if not isinstance(exc, dict):
+            continue
+        if exc.get("exc_type") not in _SAFE_MESSAGES:
+            exc["exc_value"] = "<redacted>"
+            exc["exc_notes"] = []
+            exc.pop("syntax_error", None)
+        for group in exc.get("exceptions") or []:
+            _redact_exceptions(group)
+
+
+def _redact_exception_values(_logger: Any, _name: str, event_dict: Any) -> Any:
+    """Drop exception messages (kept for a few of our own, which name no values)."""
+    _redact_exceptions(event_dict.get("exception"))
+    return event_dict
+
+
 def configure_logging(level: str = "INFO") -> None:
     """JSON lines on stderr via structlog's stdlib formatter."""
     root = logging.getLogger()
@@ -31,7 +59,8 @@ def configure_logging(level: str = "INFO") -> None:
         processors=[
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
-            structlog.processors.dict_tracebacks,
+            _tracebacks,
+            _redact_exception_values,
             structlog.processors.JSONRenderer(),
         ],
         foreign_pre_chain=[

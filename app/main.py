@@ -11,15 +11,26 @@ from fastapi import FastAPI
 
 from app import handlers, health
 from app.api_keys.router import router as api_keys_router
+from app.audit.router import router as audit_router
+from app.audit.sequencer import start_sequencer
 from app.auth.router import router as auth_router
+from app.clients.router import router as clients_router
 from app.config import Settings, get_settings
 from app.db import create_engine, create_sessionmaker
+from app.episodes.router import router as episodes_router
 from app.errors import PROBLEM_JSON
 from app.logging import configure_logging
+from app.measures.router import router as measures_router
 from app.middleware import RequestPipeline
+from app.notes.router import router as notes_router
+from app.observations.router import router as observations_router
+from app.openapi import declare_bearer_security
+from app.progress.router import router as progress_router
 from app.security.passwords import Passwords
 from app.security.secrets import load_secrets
+from app.sessions.router import router as sessions_router
 from app.state import AppState
+from app.themes.router import router as themes_router
 from app.users.router import router as users_router
 
 log = logging.getLogger("notes.app")
@@ -52,13 +63,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     secrets = load_secrets(settings)
     engine = create_engine(settings)
     sessionmaker = create_sessionmaker(engine)
-    state = AppState(settings=settings, secrets=secrets, engine=engine,
-                     sessionmaker=sessionmaker, passwords=Passwords(settings))
+    state = AppState(
+        settings=settings,
+        secrets=secrets,
+        engine=engine,
+        sessionmaker=sessionmaker,
+        passwords=Passwords(settings),
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
-        await engine.dispose()
+        sequencer = start_sequencer(app, state)
+        try:
+            yield
+        finally:
+            if sequencer is not None:
+                await sequencer.stop()
+            await engine.dispose()
 
     app = FastAPI(
         title="Session Notes API",
@@ -74,16 +95,34 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     handlers.install(app)
     for router in (health.router, auth_router, users_router, api_keys_router):
         app.include_router(router)
-    app.add_middleware(RequestPipeline, sessionmaker=sessionmaker,
-                       max_body_bytes=settings.max_body_bytes)
+    for router in (clients_router, episodes_router, sessions_router):
+        app.include_router(router)
+    app.include_router(notes_router)
+    app.include_router(audit_router)
+    for router in (themes_router, observations_router, measures_router, progress_router):
+        app.include_router(router)
+    app.add_middleware(
+        RequestPipeline,
+        sessionmaker=sessionmaker,
+        key_ring=secrets.key_ring,
+        max_body_bytes=settings.max_body_bytes,
+    )
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             from fastapi.openapi.utils import get_openapi
 
-            app.openapi_schema = _problem_content_types(get_openapi(
-                title=app.title, version=app.version, description=app.description,
-                routes=app.routes))
+            app.openapi_schema = declare_bearer_security(
+                _problem_content_types(
+                    get_openapi(
+                        title=app.title,
+                        version=app.version,
+                        description=app.description,
+                        routes=app.routes,
+                    )
+                ),
+                app.routes,
+            )
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

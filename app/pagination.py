@@ -34,8 +34,9 @@ class PageParams:
     def __init__(
         self,
         request: Request,
-        limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size (max 200).")]
-        = DEFAULT_LIMIT,
+        limit: Annotated[
+            int, Query(ge=1, le=MAX_LIMIT, description="Page size (max 200).")
+        ] = DEFAULT_LIMIT,
         cursor: Annotated[
             str | None, Query(max_length=512, description="Opaque cursor from `next_cursor`.")
         ] = None,

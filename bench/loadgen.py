@@ -302,7 +302,12 @@ def config_from_args(args: argparse.Namespace) -> LoadConfig:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench.loadgen", description=__doc__)
     parser.add_argument("--url", required=True, help="URL template; may contain {id}")
-    parser.add_argument("--method", default="GET", choices=["GET", "POST", "get", "post"])
+    parser.add_argument(
+        "--method",
+        default="GET",
+        type=str.upper,
+        choices=["GET", "POST", "PUT", "PATCH", "DELETE"],
+    )
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--duration", type=float, default=10.0, help="measured seconds")
     parser.add_argument("--warmup", type=float, default=2.0, help="discarded seconds first")
@@ -327,6 +332,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         config = config_from_args(args)
+        if "{id}" in config.url and not config.ids:
+            raise ValueError("--url contains {id}: --ids-file with at least one id is required")
     except (OSError, ValueError) as exc:
         sys.stderr.write(f"loadgen: {exc}\n")
         return 2

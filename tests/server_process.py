@@ -19,15 +19,23 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(data_dir: Path, port: int, *, env: dict[str, str] | None = None,
-                 args: tuple[str, ...] = ()) -> subprocess.Popen[bytes]:
+def start_server(
+    data_dir: Path, port: int, *, env: dict[str, str] | None = None, args: tuple[str, ...] = ()
+) -> subprocess.Popen[bytes]:
     """Launch `notes-api serve` and wait until /health/ready answers 200."""
-    full_env = {**os.environ, "NOTES_DATA_DIR": str(data_dir), "NOTES_ARGON2_TIME_COST": "1",
-                "NOTES_ARGON2_MEMORY_KIB": "64", **(env or {})}
+    full_env = {
+        **os.environ,
+        "NOTES_DATA_DIR": str(data_dir),
+        "NOTES_ARGON2_TIME_COST": "1",
+        "NOTES_ARGON2_MEMORY_KIB": "64",
+        **(env or {}),
+    }
     with (data_dir / f"server-{port}.log").open("ab") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "app.cli", "serve", "--port", str(port), *args],
-            env=full_env, stdout=log, stderr=subprocess.STDOUT,
+            env=full_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -37,7 +37,8 @@ def format_timestamp(dt: datetime) -> str:
     if dt.tzinfo is None or dt.utcoffset() is None:
         # Naive values are taken to be UTC (what SQLite hands back for UTC columns).
         dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat, not strftime: glibc's %Y does not zero-pad years before 1000.
+    return dt.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def parse_timestamp(value: str) -> datetime:

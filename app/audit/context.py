@@ -35,6 +35,8 @@ class AuditContext:
     purpose_of_use: str | None = None
     break_glass_reason: str | None = None
     session: AsyncSession | None = None
+    # Preset by handlers that must name their own event (e.g. a review); else generated.
+    event_id: uuid.UUID | None = None
     idempotency: IdempotencyRecord | None = None
     # Set by handlers that stream: their event is committed before the first byte is sent.
     streaming: bool = False

@@ -26,7 +26,7 @@ def outcome_for(status: int) -> str:
 def build_event(ctx: AuditContext, status: int, *, at: datetime | None = None) -> AuditEvent:
     """The event row for a finished request (no bodies, names or query values)."""
     return AuditEvent(
-        id=uuid7(),
+        id=ctx.event_id or uuid7(),
         occurred_at=at or utcnow(),
         practice_id=ctx.practice_id,
         request_id=ctx.request_id,

@@ -1,11 +1,21 @@
 """Every table of the service; importing this package registers them all on the metadata."""
 
-from app.models.audit import AuditEvent, AuditEventClient
+from app.models.audit import (
+    AuditCheckpoint,
+    AuditEvent,
+    AuditEventClient,
+    AuditLeaf,
+    AuditNode,
+    AuditReview,
+)
 from app.models.clinical import PHASES, CareTeamMember, Client, Episode, PhaseTransition
+from app.models.findings import Observation, RelationshipEpisode
 from app.models.idempotency import IdempotencyRecord
+from app.models.measures import Measure
 from app.models.notes import Addendum, Note
 from app.models.practice import Practice
 from app.models.sessions import TherapySession
+from app.models.themes import Theme
 from app.models.user import ApiKey, LoginAttempt, RefreshToken, RevokedAccessToken, User
 
 __all__ = [
@@ -18,12 +28,20 @@ __all__ = [
     "PhaseTransition",
     "TherapySession",
     "ApiKey",
+    "AuditCheckpoint",
     "AuditEvent",
     "AuditEventClient",
+    "AuditLeaf",
+    "AuditNode",
+    "AuditReview",
     "IdempotencyRecord",
     "LoginAttempt",
     "Practice",
     "RefreshToken",
     "RevokedAccessToken",
     "User",
+    "Measure",
+    "Observation",
+    "RelationshipEpisode",
+    "Theme",
 ]

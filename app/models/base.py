@@ -37,5 +37,12 @@ def json_list_field() -> Any:
     return Field(default_factory=list, sa_type=sa.JSON, nullable=False)
 
 
-__all__ = ["created_at_field", "datetime", "id_field", "json_list_field", "practice_fk",
-           "timestamp_field", "uuid"]
+__all__ = [
+    "created_at_field",
+    "datetime",
+    "id_field",
+    "json_list_field",
+    "practice_fk",
+    "timestamp_field",
+    "uuid",
+]

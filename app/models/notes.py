@@ -1,4 +1,4 @@
-"""Clinical notes and their addenda; bodies, risk details and plans are ciphertext."""
+"""Clinical notes and their addenda; bodies, risk details, plans and comments are ciphertext."""
 
 from __future__ import annotations
 
@@ -56,12 +56,12 @@ class Note(SQLModel, table=True):
 
 
 class Addendum(SQLModel, table=True):
-    """An immutable amendment to a signed note, with its reason."""
+    """An immutable amendment to a signed note; body and reason are ciphertext."""
 
     id: uuid.UUID = id_field()
     practice_id: uuid.UUID = practice_fk()
     note_id: uuid.UUID = Field(foreign_key="note.id", index=True)
     author_id: uuid.UUID = Field(foreign_key="user.id")
     body: str = Field(sa_type=sa.Text)
-    reason: str = Field(max_length=500)
+    reason: str = Field(sa_type=sa.Text)
     created_at: datetime = created_at_field()

@@ -69,7 +69,9 @@ def load_secrets(settings: Settings) -> Secrets:
     ):
         env_name = f"NOTES_{name.upper()}"
         if configured is not None:
-            values[name] = _configured(configured.get_secret_value(), env_name, production=production)
+            values[name] = _configured(
+                configured.get_secret_value(), env_name, production=production
+            )
             continue
         if production:
             raise ConfigurationError(f"{env_name} must be set when NOTES_ENV=production")
@@ -95,8 +97,9 @@ def load_secrets(settings: Settings) -> Secrets:
         if made:
             generated.append("audit_signing_key")
     for name in generated:
-        log.warning("generated %s in %s (mode 0600); set it in configuration for production",
-                    name, data)
+        log.warning(
+            "generated %s in %s (mode 0600); set it in configuration for production", name, data
+        )
     cursor_key = hmac.new(values["api_key_pepper"], b"cursor", hashlib.sha256).digest()
     return Secrets(
         jwt_secret=values["jwt_secret"],

@@ -1,0 +1,134 @@
+"""The audit event as the API, the exports and the leaf hash see it (SPEC §6), in one place.
+
+``event_json`` is the only function that turns a stored event into its JSON object; the
+search API, the NDJSON export, the sequencer's leaf hash and ``verify`` all call it, so the
+object an auditor downloads is byte for byte the object that was hashed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any, Final
+
+import rfc8785
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from app.audit import merkle
+
+_SAFE_INT: Final = 2**53 - 1
+_ENCODER: Final = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False
+)
+_SEAL_LABEL: Final = b"notes-audit-leaf-seal-v1"
+
+
+def _str(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def timestamp(value: datetime) -> str:
+    """``checkpoint.format_timestamp`` (RFC 3339, UTC, microseconds, Z), on the hot path."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    elif value.utcoffset():
+        value = value.astimezone(UTC)
+    return value.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+def event_body(row: Any) -> dict[str, Any]:
+    """The hashed part of the event object: every field but ``seq`` and ``leaf_hash``."""
+    client_ids = row.client_ids
+    return {
+        "id": str(row.id),
+        "occurred_at": timestamp(row.occurred_at),
+        "practice_id": _str(row.practice_id),
+        "request_id": row.request_id,
+        "actor": {"type": row.actor_type, "id": _str(row.actor_id), "role": row.actor_role},
+        "action": row.action,
+        "resource": {"type": row.resource_type, "id": row.resource_id},
+        "client_ids": list(client_ids) if isinstance(client_ids, list) else client_ids,
+        "outcome": row.outcome,
+        "http_status": row.http_status,
+        "purpose_of_use": row.purpose_of_use,
+        "break_glass_reason": row.break_glass_reason,
+        "source_ip": row.source_ip,
+        "user_agent": row.user_agent,
+        "method": row.method,
+        "route": row.route,
+    }
+
+
+def event_json(
+    row: Any, *, seq: int | None = None, leaf_hash: bytes | None = None
+) -> dict[str, Any]:
+    """The event object of SPEC §6 from a stored row (ORM object or Core row)."""
+    body = event_body(row)
+    body["seq"] = seq
+    body["leaf_hash"] = None if leaf_hash is None else leaf_hash.hex()
+    return body
+
+
+def _plain(value: object) -> bool:
+    """Whether Python's JSON encoder writes value exactly as RFC 8785 does."""
+    kind = type(value)
+    if kind is str or value is None or kind is bool:
+        return True
+    if kind is int:
+        return -_SAFE_INT <= value <= _SAFE_INT  # type: ignore[operator]
+    if kind is list:
+        return all(map(_plain, value))  # type: ignore[call-overload]
+    if kind is dict:
+        return all(type(k) is str and k.isascii() and _plain(v)
+                   for k, v in value.items())  # type: ignore[attr-defined]
+    return False
+
+
+def _canonical(body: dict[str, Any]) -> bytes:
+    if _plain(body):
+        try:
+            return _ENCODER.encode(body).encode("utf-8")
+        except UnicodeEncodeError:
+            pass  # a lone surrogate: let rfc8785 refuse it the standard way
+    return rfc8785.dumps(body)
+
+
+def canonical_json(event: Mapping[str, Any]) -> bytes:
+    """RFC 8785 JSON of an event without ``seq`` and ``leaf_hash`` (fast path, same bytes).
+
+    For ASCII keys, strings, safe integers, booleans and null, sorted compact JSON without
+    ASCII escaping is exactly RFC 8785 (the same escapes as ECMAScript's JSON.stringify);
+    anything else goes to the ``rfc8785`` package. Tests hold the two to the same bytes.
+    """
+    return _canonical(
+        {k: v for k, v in event.items() if k not in merkle.EVENT_HASH_EXCLUDED_KEYS})
+
+
+def event_leaf_hash(event: Mapping[str, Any]) -> bytes:
+    """SHA-256(0x00 ‖ RFC 8785 JSON of the event without seq and leaf_hash)."""
+    return merkle.leaf_hash(canonical_json(event))
+
+
+def row_leaf_hash(row: Any) -> bytes:
+    """The leaf hash of a stored event row."""
+    return merkle.leaf_hash(_canonical(event_body(row)))
+
+
+def seal_key(signing_key: Ed25519PrivateKey) -> bytes:
+    """The HMAC key sealing leaves, derived from the checkpoint signing key."""
+    seed = signing_key.private_bytes(
+        serialization.Encoding.Raw,
+        serialization.PrivateFormat.Raw,
+        serialization.NoEncryption(),
+    )
+    return hmac.new(seed, _SEAL_LABEL, hashlib.sha256).digest()
+
+
+def seal(key: bytes, seq: int, event_id: uuid.UUID | str, leaf_hash: bytes) -> bytes:
+    """HMAC-SHA256 binding a leaf hash to its sequence number and event id."""
+    return hmac.digest(key, f"{seq}\n{event_id}\n".encode() + leaf_hash, "sha256")

@@ -1,0 +1,159 @@
+"""Streaming exports of the log (NDJSON, CSV, FHIR) in constant memory: keyset chunks.
+
+Order: sequenced events by ``seq``, then events not yet sequenced by (occurred_at, id), with
+``seq`` and ``leaf_hash`` null. For a practice's auditor, a full NDJSON export (no time
+bounds) keeps every leaf of the one shared tree: other practices' events appear only as
+``{"seq", "leaf_hash", "redacted": true}`` so that the export rebuilds the signed root
+while revealing nothing of them but their count.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Final, Literal
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.audit import events, tree
+from app.audit.fhir import audit_event_resource
+from app.audit.tree import EVENT, LEAF
+
+Format = Literal["ndjson", "csv", "fhir"]
+CHUNK: Final = 5000
+MEDIA_TYPES: Final[dict[str, str]] = {
+    "ndjson": "application/x-ndjson",
+    "csv": "text/csv; charset=utf-8",
+    "fhir": "application/fhir+ndjson",
+}
+CSV_COLUMNS: Final = (
+    "seq", "id", "occurred_at", "practice_id", "request_id", "actor_type", "actor_id",
+    "actor_role", "action", "resource_type", "resource_id", "client_ids", "outcome",
+    "http_status", "purpose_of_use", "break_glass_reason", "source_ip", "user_agent",
+    "method", "route", "leaf_hash",
+)
+_FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class ExportSpec:
+    """What to export: whose events, which format, which time range."""
+
+    fmt: Format
+    practice_id: uuid.UUID | None
+    start: datetime | None = None
+    end: datetime | None = None
+    observer: str = "session-notes-api"
+
+    @property
+    def stubs(self) -> bool:
+        """Whether other practices' leaves are written as redacted stubs."""
+        return (self.fmt == "ndjson" and self.practice_id is not None
+                and self.start is None and self.end is None)
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell; text a spreadsheet would run as a formula is quoted with a '."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def csv_row(event: dict[str, Any]) -> list[str]:
+    """The CSV columns of one event (client ids separated by spaces)."""
+    flat = {**event, "actor_type": event["actor"]["type"], "actor_id": event["actor"]["id"],
+            "actor_role": event["actor"]["role"], "resource_type": event["resource"]["type"],
+            "resource_id": event["resource"]["id"],
+            "client_ids": " ".join(str(c) for c in event["client_ids"] or ())}
+    return [_cell(flat[c]) for c in CSV_COLUMNS]
+
+
+def render(rows: Sequence[Any], spec: ExportSpec) -> bytes:
+    """Serialize one chunk of rows (CPU only)."""
+    if spec.fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        for row in rows:
+            writer.writerow(csv_row(_event(row)))
+        return buffer.getvalue().encode()
+    lines = []
+    for row in rows:
+        if spec.practice_id is not None and row.practice_id != spec.practice_id:
+            stub = {"seq": row.seq, "leaf_hash": bytes(row.leaf_hash).hex(), "redacted": True}
+            lines.append(json.dumps(stub, separators=(",", ":")))
+            continue
+        event = _event(row)
+        if spec.fmt == "fhir":
+            event = audit_event_resource(event, observer=spec.observer)
+        lines.append(json.dumps(event, separators=(",", ":")))
+    return ("\n".join(lines) + "\n").encode() if lines else b""
+
+
+def _event(row: Any) -> dict[str, Any]:
+    leaf = None if row.leaf_hash is None else bytes(row.leaf_hash)
+    return events.event_json(row, seq=row.seq, leaf_hash=leaf)
+
+
+def _bounds(spec: ExportSpec) -> list[Any]:
+    conditions: list[Any] = []
+    if spec.practice_id is not None and not spec.stubs:
+        conditions.append(EVENT.c.practice_id == spec.practice_id)
+    if spec.start is not None:
+        conditions.append(EVENT.c.occurred_at >= spec.start)
+    if spec.end is not None:
+        conditions.append(EVENT.c.occurred_at < spec.end)
+    return conditions
+
+
+async def _sequenced(engine: AsyncEngine, spec: ExportSpec, size: int) -> AsyncIterator[Any]:
+    last = -1
+    while True:
+        query = (sa.select(*EVENT.c, LEAF.c.seq, LEAF.c.leaf_hash)
+                 .select_from(LEAF.join(EVENT, EVENT.c.id == LEAF.c.event_id))
+                 .where(LEAF.c.seq > last, LEAF.c.seq < size, *_bounds(spec))
+                 .order_by(LEAF.c.seq).limit(CHUNK))
+        async with engine.connect() as conn:
+            rows = list((await conn.execute(query)).all())
+        if not rows:
+            return
+        yield rows
+        last = rows[-1].seq
+
+
+async def _pending(engine: AsyncEngine, spec: ExportSpec, size: int) -> AsyncIterator[Any]:
+    after: tuple[Any, ...] | None = None
+    seen = sa.exists().where(LEAF.c.event_id == EVENT.c.id, LEAF.c.seq < size)
+    conditions = [~seen, *_bounds(spec)]
+    if spec.practice_id is not None:
+        conditions.append(EVENT.c.practice_id == spec.practice_id)
+    while True:
+        query = sa.select(*EVENT.c, sa.null().label("seq"), sa.null().label("leaf_hash")).where(
+            *conditions)
+        if after is not None:
+            query = query.where(sa.tuple_(EVENT.c.occurred_at, EVENT.c.id) > after)
+        query = query.order_by(EVENT.c.occurred_at, EVENT.c.id).limit(CHUNK)
+        async with engine.connect() as conn:
+            rows = list((await conn.execute(query)).all())
+        if not rows:
+            return
+        yield rows
+        after = (rows[-1].occurred_at, rows[-1].id)
+
+
+async def export_stream(engine: AsyncEngine, spec: ExportSpec) -> AsyncIterator[bytes]:
+    """The export, chunk by chunk; each chunk is its own short read."""
+    if spec.fmt == "csv":
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\r\n").writerow(CSV_COLUMNS)
+        yield buffer.getvalue().encode()
+    async with engine.connect() as conn:
+        size = await tree.tree_size(conn)  # events sequenced later are exported as pending
+    for source in (_sequenced(engine, spec, size), _pending(engine, spec, size)):
+        async for rows in source:
+            yield await asyncio.to_thread(render, rows, spec)

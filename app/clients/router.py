@@ -1,0 +1,228 @@
+"""GET|POST /v1/clients, GET|PATCH /v1/clients/{id}, PUT /v1/clients/{id}/care-team."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from sqlalchemy import tuple_
+from sqlmodel import col
+
+from app.audit.context import audit_context, audited
+from app.clients import service
+from app.clients.schemas import (
+    CareTeamUpdate,
+    ClientClinicalOut,
+    ClientCreate,
+    ClientOut,
+    ClientStatus,
+    ClientUpdate,
+)
+from app.errors import problem_responses
+from app.etag import require_match, set_etag
+from app.idempotency import idempotency
+from app.models import Client
+from app.pagination import Page, PageParams
+from app.security import access
+from app.security.access import Area
+from app.security.caller import CallerDep, SessionDep
+from app.state import app_state
+
+router = APIRouter(tags=["clients"])
+
+ClientView = ClientClinicalOut | ClientOut
+IfMatch = Annotated[str | None, Header(max_length=200, description="The client's ETag (required).")]
+
+
+@router.get(
+    "/v1/clients",
+    summary="List clients",
+    response_model=Page[ClientView],
+    responses=problem_responses(400, 401, 403, 422),
+    dependencies=[audited("client.list", "client")],
+)
+async def list_clients(
+    request: Request,
+    session: SessionDep,
+    caller: CallerDep,
+    page: Annotated[PageParams, Depends()],
+    status: Annotated[ClientStatus | None, Query(description="Only this status.")] = None,
+    therapist_id: Annotated[
+        uuid.UUID | None, Query(description="Primary therapist or care-team member.")
+    ] = None,
+    external_id: Annotated[
+        str | None, Query(max_length=100, description="The integration's own id.")
+    ] = None,
+    q: Annotated[
+        str | None, Query(min_length=1, max_length=100, description="Part of a name.")
+    ] = None,
+) -> Page[ClientView]:
+    """Clients in the caller's caseload (whole practice for admins and API keys), oldest first."""
+    access.check_role(caller, Area.DEMOGRAPHICS, write=False)
+    query = service.list_query(
+        caseload=access.caseload_clause(caller),
+        status=status,
+        therapist_id=therapist_id,
+        external_id=external_id,
+        q=q,
+    )
+    after = page.after_values(datetime, uuid.UUID)
+    if after:
+        query = query.where(tuple_(col(Client.created_at), col(Client.id)) > after)
+    rows = list(
+        (
+            await session.execute(
+                query.order_by(col(Client.created_at), col(Client.id)).limit(page.limit + 1)
+            )
+        ).scalars()
+    )
+    shown = rows[: page.limit]
+    audit_context(request).add_clients(*(c.id for c in shown))
+    teams = await service.care_teams(session, [c.id for c in shown])
+    ring = app_state(request).secrets.key_ring
+    clinical = access.sees_clinical(caller)
+    return Page(
+        items=[service.client_view(c, teams[c.id], ring=ring, clinical=clinical) for c in shown],
+        next_cursor=page.next_cursor(rows, lambda c: [c.created_at.isoformat(), str(c.id)]),
+    )
+
+
+@router.post(
+    "/v1/clients",
+    summary="Create a client",
+    status_code=201,
+    response_model=ClientView,
+    responses=problem_responses(401, 403, 409, 413, 422),
+    dependencies=[audited("client.create", "client"), Depends(idempotency)],
+)
+async def create_client(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    caller: CallerDep,
+    body: ClientCreate,
+) -> ClientView:
+    """Add a client; a therapist creating it becomes primary, admins and API keys name one."""
+    access.check_role(caller, Area.DEMOGRAPHICS, write=True)
+    if body.presenting_concerns is not None:
+        access.check_role(caller, Area.CLINICAL, write=True)
+    ring = app_state(request).secrets.key_ring
+    client, team = await service.create_client(
+        session=session, ring=ring, caller=caller, client_in=body
+    )
+    ctx = audit_context(request)
+    ctx.target("client", client.id)
+    ctx.add_clients(client.id)
+    relation = await access.reach(session, caller, client)
+    response.headers["Location"] = f"/v1/clients/{client.id}"
+    set_etag(response, client.id, client.version)
+    return service.client_view(
+        client, sorted(team), ring=ring, clinical=access.sees_clinical(caller, relation)
+    )
+
+
+@router.get(
+    "/v1/clients/{id}",
+    summary="Get a client",
+    response_model=ClientView,
+    responses=problem_responses(401, 403, 404, 422),
+    dependencies=[audited("client.read", "client")],
+)
+async def get_client(
+    request: Request, response: Response, id: uuid.UUID, session: SessionDep, caller: CallerDep
+) -> ClientView:
+    """One client within the caller's reach (break-the-glass reaches outside the caseload)."""
+    client, relation = await access.load_client(
+        session=session,
+        caller=caller,
+        client_id=id,
+        area=Area.DEMOGRAPHICS,
+        write=False,
+        ctx=audit_context(request),
+    )
+    teams = await service.care_teams(session, [client.id])
+    set_etag(response, client.id, client.version)
+    return service.client_view(
+        client,
+        teams[client.id],
+        ring=app_state(request).secrets.key_ring,
+        clinical=access.sees_clinical(caller, relation),
+    )
+
+
+@router.patch(
+    "/v1/clients/{id}",
+    summary="Change or archive a client",
+    response_model=ClientView,
+    responses=problem_responses(401, 403, 404, 409, 412, 413, 422, 428),
+    dependencies=[audited("client.update", "client")],
+)
+async def update_client(
+    request: Request,
+    response: Response,
+    id: uuid.UUID,
+    session: SessionDep,
+    caller: CallerDep,
+    body: ClientUpdate,
+    if_match: IfMatch = None,
+) -> ClientView:
+    """Change demographics or status (archive instead of delete); needs If-Match."""
+    ctx = audit_context(request)
+    client, relation = await access.load_client(
+        session=session, caller=caller, client_id=id, area=Area.DEMOGRAPHICS, write=True, ctx=ctx
+    )
+    changes = body.model_dump(exclude_unset=True)
+    if "presenting_concerns" in changes:
+        await access.authorize_client(
+            session=session, caller=caller, client=client, area=Area.CLINICAL, write=True
+        )
+    expected = require_match(if_match, client.id, client.version)
+    ring = app_state(request).secrets.key_ring
+    client = await service.update_client(
+        session=session, ring=ring, client=client, changes=changes, expected_version=expected
+    )
+    teams = await service.care_teams(session, [client.id])
+    set_etag(response, client.id, client.version)
+    return service.client_view(
+        client, teams[client.id], ring=ring, clinical=access.sees_clinical(caller, relation)
+    )
+
+
+@router.put(
+    "/v1/clients/{id}/care-team",
+    summary="Replace a client's care team",
+    response_model=ClientView,
+    responses=problem_responses(401, 403, 404, 409, 412, 413, 422, 428),
+    dependencies=[audited("client.care_team.update", "client")],
+)
+async def replace_care_team(
+    request: Request,
+    response: Response,
+    id: uuid.UUID,
+    session: SessionDep,
+    caller: CallerDep,
+    body: CareTeamUpdate,
+    if_match: IfMatch = None,
+) -> ClientView:
+    """Set the clinicians (therapists, supervisors of the practice) on the care team."""
+    client, relation = await access.load_client(
+        session=session,
+        caller=caller,
+        client_id=id,
+        area=Area.DEMOGRAPHICS,
+        write=True,
+        ctx=audit_context(request),
+    )
+    expected = require_match(if_match, client.id, client.version)
+    team = await service.replace_care_team(
+        session=session, client=client, user_ids=body.user_ids, expected_version=expected
+    )
+    set_etag(response, client.id, client.version)
+    return service.client_view(
+        client,
+        team,
+        ring=app_state(request).secrets.key_ring,
+        clinical=access.sees_clinical(caller, relation),
+    )

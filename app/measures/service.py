@@ -1,0 +1,112 @@
+"""Measures: scored on the server, optionally tied to a session of the same client."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from app.db import utcnow
+from app.errors import Conflict, NotFound, Unprocessable
+from app.measures.schemas import MeasureCreate, MeasureOut
+from app.measures.scoring import INSTRUMENTS, score
+from app.models import Client, Episode, Measure, TherapySession
+from app.schema_types import latest_today
+
+
+class MeasureNotFound(NotFound):
+    """No such measure within the caller's reach."""
+
+
+class EpisodeClosed(Conflict):
+    """The session named belongs to a closed, read-only episode."""
+
+
+def display_total(instrument: str, value: float) -> int | float:
+    """A stored total as shown: sums (PHQ-9, GAD-7) are integers, means stay decimal."""
+    return int(value) if INSTRUMENTS[instrument].total_kind == "sum" else value
+
+
+def measure_out(row: Measure) -> MeasureOut:
+    """The output shape of a measure."""
+    total = display_total(row.instrument, row.total)
+    return MeasureOut(
+        id=row.id,
+        client_id=row.client_id,
+        session_id=row.session_id,
+        instrument=row.instrument,
+        administered_on=row.administered_on,
+        item_responses=list(row.item_responses),
+        total=total,
+        subscales=dict(row.subscales),
+        severity=row.severity,
+        risk_flag=row.risk_flag,
+        recorded_by=row.recorded_by,
+        created_at=row.created_at,
+    )
+
+
+async def create_measure(
+    *, session: AsyncSession, client: Client, recorded_by: uuid.UUID, measure_in: MeasureCreate
+) -> Measure:
+    """Score and store one administration (422 on bad items, foreign session or future date)."""
+    administered_on = measure_in.administered_on
+    if measure_in.session_id is not None:
+        visit = await session.get(TherapySession, measure_in.session_id)
+        if visit is None or visit.client_id != client.id:
+            raise Unprocessable("session_id: no such session of this client")
+        episode = await session.get(Episode, visit.episode_id)
+        if episode is None or episode.status != "open":
+            raise EpisodeClosed("The session's episode is closed; its record is read-only")
+        administered_on = administered_on or visit.starts_on
+    administered_on = administered_on or utcnow().date()
+    if administered_on > latest_today():
+        raise Unprocessable("administered_on cannot lie in the future")
+    result = score(measure_in.instrument, measure_in.items)
+    row = Measure(
+        practice_id=client.practice_id,
+        client_id=client.id,
+        session_id=measure_in.session_id,
+        instrument=measure_in.instrument,
+        administered_on=administered_on,
+        item_responses=list(measure_in.items),
+        total=float(result.total),
+        subscales=dict(result.subscales),
+        severity=result.severity,
+        risk_flag=result.risk_flag,
+        recorded_by=recorded_by,
+    )
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def list_measures(
+    *,
+    session: AsyncSession,
+    client_id: uuid.UUID,
+    instrument: str | None,
+    before: tuple[date, uuid.UUID] | None,
+    limit: int,
+) -> list[Measure]:
+    """Up to `limit` measures of a client, newest first, before a cursor."""
+    query = select(Measure).where(col(Measure.client_id) == client_id)
+    if instrument is not None:
+        query = query.where(col(Measure.instrument) == instrument)
+    if before is not None:
+        query = query.where(tuple_(col(Measure.administered_on), col(Measure.id)) < before)
+    query = query.order_by(col(Measure.administered_on).desc(), col(Measure.id).desc())
+    return list((await session.execute(query.limit(limit))).scalars())
+
+
+async def get_measure(
+    *, session: AsyncSession, practice_id: uuid.UUID, measure_id: uuid.UUID
+) -> Measure:
+    """A measure of the practice, or 404 (the caller's reach is checked on its client)."""
+    row = await session.get(Measure, measure_id)
+    if row is None or row.practice_id != practice_id:
+        raise MeasureNotFound("No such measure")
+    return row

@@ -1,0 +1,1 @@
+"""Clinical notes: progress and psychotherapy notes, their lifecycle and addenda."""

@@ -1,0 +1,270 @@
+"""Clinical notes of a session, their lifecycle and their addenda (SPEC §1.2)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Request, Response
+
+from app.audit.context import audit_context, audited
+from app.errors import problem_responses
+from app.etag import require_match, set_etag
+from app.idempotency import idempotency
+from app.models import Addendum, Note, TherapySession
+from app.notes import service
+from app.notes.dependencies import note_for, session_for
+from app.notes.schemas import AddendumCreate, AddendumOut, NoteCreate, NoteOut, NoteUpdate, ReturnIn
+from app.pagination import Page, PageParams
+from app.security.access import NoteAction
+from app.security.caller import CallerDep, SessionDep
+from app.state import app_state
+
+router = APIRouter(tags=["notes"])
+
+IfMatch = Annotated[
+    str | None, Header(description="The note's ETag; required (428), stale is 412.")
+]
+ReadableNote = Annotated[Note, note_for(NoteAction.READ)]
+OwnNote = Annotated[Note, note_for(NoteAction.WRITE)]
+SuperviseeNote = Annotated[Note, note_for(NoteAction.COSIGN)]
+AmendableNote = Annotated[Note, note_for(NoteAction.AMEND)]
+_CHANGE_ERRORS = problem_responses(401, 403, 404, 409, 412, 422, 428)
+
+
+def _cursor(row: Note | Addendum) -> list[str]:
+    return [row.created_at.isoformat(), str(row.id)]
+
+
+@router.get(
+    "/v1/sessions/{id}/notes",
+    summary="List a session's notes",
+    response_model=Page[NoteOut],
+    responses=problem_responses(400, 401, 403, 404, 422),
+    dependencies=[audited("note.list", "session")],
+)
+async def list_notes(
+    request: Request,
+    session: SessionDep,
+    caller: CallerDep,
+    therapy_session: Annotated[TherapySession, session_for(write=False)],
+    page: Annotated[PageParams, Depends()],
+) -> Page[NoteOut]:
+    """The session's progress note and the psychotherapy notes the caller may read, oldest first.
+
+    API keys with `notes:read` see signed progress notes only. Psychotherapy notes appear
+    only to their author (and to a trainee author's supervisor when shared).
+    """
+    rows = await service.list_notes(
+        session=session, caller=caller, session_id=therapy_session.id, page=page
+    )
+    ring = app_state(request).secrets.key_ring
+    return Page(
+        items=[service.note_out(ring, n) for n in rows[: page.limit]],
+        next_cursor=page.next_cursor(rows, _cursor),
+    )
+
+
+@router.post(
+    "/v1/sessions/{id}/notes",
+    summary="Write a note on a session",
+    status_code=201,
+    response_model=NoteOut,
+    responses=problem_responses(401, 403, 404, 409, 413, 422),
+    dependencies=[audited("note.create", "session"), Depends(idempotency)],
+)
+async def create_note(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    caller: CallerDep,
+    therapy_session: Annotated[TherapySession, session_for(write=True)],
+    body: NoteCreate,
+) -> NoteOut:
+    """Start a draft note as its author (the client's care team).
+
+    One progress note per session and one psychotherapy note per session per author (409).
+    Psychotherapy notes are free text only. Sessions of a closed episode take no notes (409).
+    """
+    ring = app_state(request).secrets.key_ring
+    note = await service.create_note(
+        session=session, ring=ring, caller=caller, therapy_session=therapy_session, note_in=body
+    )
+    audit_context(request).target("note", note.id)
+    response.headers["Location"] = f"/v1/notes/{note.id}"
+    set_etag(response, note.id, note.version)
+    return service.note_out(ring, note)
+
+
+@router.get(
+    "/v1/notes/{id}",
+    summary="Get a note",
+    response_model=NoteOut,
+    responses=problem_responses(401, 403, 404, 422),
+    dependencies=[audited("note.read", "note")],
+)
+async def get_note(request: Request, response: Response, note: ReadableNote) -> NoteOut:
+    """One note, with its ETag for later changes."""
+    set_etag(response, note.id, note.version)
+    return service.note_out(app_state(request).secrets.key_ring, note)
+
+
+@router.patch(
+    "/v1/notes/{id}",
+    summary="Change a draft note",
+    response_model=NoteOut,
+    responses=_CHANGE_ERRORS | problem_responses(413),
+    dependencies=[audited("note.update", "note")],
+)
+async def update_note(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    note: OwnNote,
+    body: NoteUpdate,
+    if_match: IfMatch = None,
+) -> NoteOut:
+    """Edit your own draft; a note awaiting cosignature or signed is 409. Needs If-Match."""
+    expected = require_match(if_match, note.id, note.version)
+    ring = app_state(request).secrets.key_ring
+    note = await service.update_note(
+        session=session, ring=ring, note=note, note_in=body, expected=expected
+    )
+    set_etag(response, note.id, note.version)
+    return service.note_out(ring, note)
+
+
+@router.delete(
+    "/v1/notes/{id}",
+    summary="Delete a draft note",
+    status_code=204,
+    response_class=Response,
+    responses=_CHANGE_ERRORS,
+    dependencies=[audited("note.delete", "note")],
+)
+async def delete_note(session: SessionDep, note: OwnNote, if_match: IfMatch = None) -> Response:
+    """Delete your own draft; signed notes (and notes awaiting cosignature) are 409."""
+    expected = require_match(if_match, note.id, note.version)
+    await service.delete_note(session=session, note=note, expected=expected)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/v1/notes/{id}/sign",
+    summary="Sign a note",
+    response_model=NoteOut,
+    responses=_CHANGE_ERRORS,
+    dependencies=[audited("note.sign", "note")],
+)
+async def sign_note(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    caller: CallerDep,
+    note: OwnNote,
+    if_match: IfMatch = None,
+) -> NoteOut:
+    """Sign your own draft: it becomes `signed`, or `pending_cosign` for a trainee's progress note.
+
+    Psychotherapy notes are not part of the record and never need a cosignature.
+    """
+    expected = require_match(if_match, note.id, note.version)
+    note = await service.sign_note(session=session, caller=caller, note=note, expected=expected)
+    set_etag(response, note.id, note.version)
+    return service.note_out(app_state(request).secrets.key_ring, note)
+
+
+@router.post(
+    "/v1/notes/{id}/cosign",
+    summary="Cosign a supervisee's note",
+    response_model=NoteOut,
+    responses=_CHANGE_ERRORS,
+    dependencies=[audited("note.cosign", "note")],
+)
+async def cosign_note(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    caller: CallerDep,
+    note: SuperviseeNote,
+    if_match: IfMatch = None,
+) -> NoteOut:
+    """As the author's supervisor, cosign a note awaiting cosignature; it is then signed."""
+    expected = require_match(if_match, note.id, note.version)
+    note = await service.cosign_note(session=session, caller=caller, note=note, expected=expected)
+    set_etag(response, note.id, note.version)
+    return service.note_out(app_state(request).secrets.key_ring, note)
+
+
+@router.post(
+    "/v1/notes/{id}/return",
+    summary="Return a supervisee's note",
+    response_model=NoteOut,
+    responses=_CHANGE_ERRORS | problem_responses(413),
+    dependencies=[audited("note.return", "note")],
+)
+async def return_note(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    note: SuperviseeNote,
+    body: ReturnIn,
+    if_match: IfMatch = None,
+) -> NoteOut:
+    """As the author's supervisor, send a note awaiting cosignature back to draft, with why."""
+    expected = require_match(if_match, note.id, note.version)
+    ring = app_state(request).secrets.key_ring
+    note = await service.return_note(
+        session=session, ring=ring, note=note, comment=body.comment, expected=expected
+    )
+    set_etag(response, note.id, note.version)
+    return service.note_out(ring, note)
+
+
+@router.get(
+    "/v1/notes/{id}/addenda",
+    summary="List a note's addenda",
+    response_model=Page[AddendumOut],
+    responses=problem_responses(400, 401, 403, 404, 422),
+    dependencies=[audited("addendum.list", "note")],
+)
+async def list_addenda(
+    request: Request,
+    session: SessionDep,
+    note: ReadableNote,
+    page: Annotated[PageParams, Depends()],
+) -> Page[AddendumOut]:
+    """The note's addenda, oldest first, for everyone who may read the note."""
+    rows = await service.list_addenda(session=session, note_id=note.id, page=page)
+    ring = app_state(request).secrets.key_ring
+    return Page(
+        items=[service.addendum_out(ring, a) for a in rows[: page.limit]],
+        next_cursor=page.next_cursor(rows, _cursor),
+    )
+
+
+@router.post(
+    "/v1/notes/{id}/addenda",
+    summary="Add an addendum to a signed note",
+    status_code=201,
+    response_model=AddendumOut,
+    responses=problem_responses(401, 403, 404, 409, 413, 422),
+    dependencies=[audited("addendum.create", "note"), Depends(idempotency)],
+)
+async def create_addendum(
+    request: Request,
+    session: SessionDep,
+    caller: CallerDep,
+    note: AmendableNote,
+    body: AddendumCreate,
+) -> AddendumOut:
+    """Correct or complete a signed note; addenda never change. A draft is 409.
+
+    Progress notes take addenda from the client's care team, psychotherapy notes from
+    their author only. Addenda stay possible after the episode is closed.
+    """
+    ring = app_state(request).secrets.key_ring
+    addendum = await service.add_addendum(
+        session=session, ring=ring, caller=caller, note=note, addendum_in=body
+    )
+    audit_context(request).target("addendum", addendum.id)
+    return service.addendum_out(ring, addendum)

@@ -1,0 +1,1 @@
+"""Observations of themes and CCRT relationship episodes, recorded per session."""

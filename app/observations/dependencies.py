@@ -1,0 +1,58 @@
+"""Load-or-404 helpers: a session, observation or relationship episode the caller may reach."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit.context import AuditContext
+from app.errors import NotFound
+from app.models import Observation, RelationshipEpisode, TherapySession
+from app.security.access import Area, check_role
+from app.security.caller import Caller
+from app.sessions.dependencies import load_session
+
+Finding = TypeVar("Finding", Observation, RelationshipEpisode)
+
+
+async def load_therapy_session(
+    *,
+    session: AsyncSession,
+    caller: Caller,
+    session_id: uuid.UUID,
+    write: bool,
+    ctx: AuditContext,
+) -> TherapySession:
+    """A session whose clinical record the caller may read (or write), else 403/404."""
+    check_role(caller, Area.CLINICAL, write=write)
+    visit, _, _ = await load_session(
+        session=session,
+        caller=caller,
+        session_id=session_id,
+        write=write,
+        ctx=ctx,
+        area=Area.CLINICAL,
+    )
+    return visit
+
+
+async def load_finding(
+    *,
+    session: AsyncSession,
+    caller: Caller,
+    model: type[Finding],
+    finding_id: uuid.UUID,
+    ctx: AuditContext,
+) -> tuple[Finding, TherapySession]:
+    """An observation or relationship episode the caller may change, with its session."""
+    check_role(caller, Area.CLINICAL, write=True)
+    finding = await session.get(model, finding_id)
+    if finding is None or finding.practice_id != caller.practice_id:
+        raise NotFound("Not found")
+    ctx.add_clients(finding.client_id)
+    visit = await load_therapy_session(
+        session=session, caller=caller, session_id=finding.session_id, write=True, ctx=ctx
+    )
+    return finding, visit

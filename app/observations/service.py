@@ -1,0 +1,216 @@
+"""Rules for a session's findings: active themes only, locked once the progress note is signed."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from app.episodes.phases import phase_at
+from app.errors import Conflict
+from app.models import Episode, Note, Observation, RelationshipEpisode, Theme, TherapySession
+from app.observations.schemas import (
+    ObservationCreate,
+    ObservationOut,
+    RelationshipEpisodeCreate,
+    RelationshipEpisodeOut,
+    ResponseOut,
+    WishOut,
+)
+from app.security.encryption import KeyRing
+from app.security.fields import seal, unseal
+from app.themes import service as themes
+
+# Sessions that did not take place have nothing to observe.
+NOT_HELD = frozenset({"cancelled", "late_cancelled", "no_show"})
+
+
+class FindingsLocked(Conflict):
+    """The session's findings can no longer change (signed progress note, closed episode)."""
+
+
+class SessionNotHeld(Conflict):
+    """The session was cancelled or missed."""
+
+
+async def ensure_changeable(*, session: AsyncSession, visit: TherapySession) -> None:
+    """409 when the episode is closed or the session's progress note is signed."""
+    episode = await session.get(Episode, visit.episode_id)
+    if episode is None or episode.status != "open":
+        raise FindingsLocked("The episode is closed; its record is read-only")
+    # Lock the progress note row (PostgreSQL) so that a concurrent signing waits for us.
+    note_status = await session.scalar(
+        select(col(Note.status))
+        .where(col(Note.session_id) == visit.id, col(Note.kind) == "progress")
+        .with_for_update()
+    )
+    if note_status == "signed":
+        raise FindingsLocked("The session's progress note is signed; its findings are locked")
+
+
+async def session_phase(*, session: AsyncSession, visit: TherapySession) -> str | None:
+    """The phase in effect on the session's date, read from the transition history."""
+    return await session.scalar(select(phase_at(visit.episode_id, visit.starts_on)))
+
+
+def _page_after(query: Any, model: Any, after: tuple[Any, ...] | None) -> Any:
+    if after is not None:
+        query = query.where(tuple_(col(model.created_at), col(model.id)) > after)
+    return query.order_by(col(model.created_at), col(model.id))
+
+
+def observation_out(
+    ring: KeyRing, row: Observation, theme: Theme, visit: TherapySession, phase: str | None
+) -> ObservationOut:
+    """The output shape of an observation, evidence decrypted."""
+    return ObservationOut(
+        id=row.id,
+        session_id=row.session_id,
+        client_id=row.client_id,
+        theme_code=theme.code,
+        theme_label=theme.label,
+        category=theme.category,
+        dmrs_level=theme.dmrs_level,
+        intensity=row.intensity,
+        evidence=unseal(ring, row, "evidence"),
+        session_on=visit.starts_on,
+        phase=phase,
+        observed_by=row.observed_by,
+        created_at=row.created_at,
+    )
+
+
+async def list_observations(
+    *,
+    session: AsyncSession,
+    visit: TherapySession,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[tuple[Observation, Theme]]:
+    """Up to `limit` observations of a session, oldest first, after a cursor."""
+    query = (
+        select(Observation, Theme)
+        .join(Theme, col(Theme.id) == col(Observation.theme_id))
+        .where(col(Observation.session_id) == visit.id)
+    )
+    query = _page_after(query, Observation, after).limit(limit)
+    return [(row[0], row[1]) for row in (await session.execute(query)).all()]
+
+
+async def create_observation(
+    *,
+    session: AsyncSession,
+    ring: KeyRing,
+    observer_id: uuid.UUID,
+    visit: TherapySession,
+    observation_in: ObservationCreate,
+) -> tuple[Observation, Theme]:
+    """Record a theme observed in a held session; the theme must be active in the practice."""
+    if visit.status in NOT_HELD:
+        raise SessionNotHeld("The session did not take place; nothing can be observed in it")
+    await ensure_changeable(session=session, visit=visit)
+    theme = await themes.usable_theme(
+        session=session, practice_id=visit.practice_id, code=observation_in.theme_code
+    )
+    row = Observation(
+        practice_id=visit.practice_id,
+        session_id=visit.id,
+        client_id=visit.client_id,
+        theme_id=theme.id,
+        intensity=observation_in.intensity,
+        observed_by=observer_id,
+    )
+    row.evidence = seal(ring, row, "evidence", observation_in.evidence)
+    session.add(row)
+    await session.flush()
+    return row, theme
+
+
+async def delete_finding(
+    *, session: AsyncSession, visit: TherapySession, finding: Observation | RelationshipEpisode
+) -> None:
+    """Remove an observation or relationship episode while the session is still open to change."""
+    await ensure_changeable(session=session, visit=visit)
+    await session.delete(finding)
+    await session.flush()
+
+
+def relationship_episode_out(
+    ring: KeyRing, row: RelationshipEpisode, visit: TherapySession, phase: str | None
+) -> RelationshipEpisodeOut:
+    """The output shape of a relationship episode, texts decrypted."""
+    return RelationshipEpisodeOut(
+        id=row.id,
+        session_id=row.session_id,
+        client_id=row.client_id,
+        other_person=unseal(ring, row, "other_person") or "",
+        wish=WishOut(code=row.wish_code, text=unseal(ring, row, "wish_text")),
+        response_of_other=ResponseOut(
+            code=row.response_of_other_code,
+            text=unseal(ring, row, "response_of_other_text"),
+            valence=row.response_of_other_valence,
+        ),
+        response_of_self=ResponseOut(
+            code=row.response_of_self_code,
+            text=unseal(ring, row, "response_of_self_text"),
+            valence=row.response_of_self_valence,
+        ),
+        session_on=visit.starts_on,
+        phase=phase,
+        recorded_by=row.recorded_by,
+        created_at=row.created_at,
+    )
+
+
+async def list_relationship_episodes(
+    *,
+    session: AsyncSession,
+    visit: TherapySession,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[RelationshipEpisode]:
+    """Up to `limit` relationship episodes of a session, oldest first, after a cursor."""
+    query = select(RelationshipEpisode).where(col(RelationshipEpisode.session_id) == visit.id)
+    query = _page_after(query, RelationshipEpisode, after).limit(limit)
+    return list((await session.execute(query)).scalars())
+
+
+async def create_relationship_episode(
+    *,
+    session: AsyncSession,
+    ring: KeyRing,
+    recorder_id: uuid.UUID,
+    visit: TherapySession,
+    episode_in: RelationshipEpisodeCreate,
+) -> RelationshipEpisode:
+    """Record a relationship episode told in a held session; its texts are encrypted."""
+    if visit.status in NOT_HELD:
+        raise SessionNotHeld("The session did not take place; nothing can be recorded in it")
+    await ensure_changeable(session=session, visit=visit)
+    row = RelationshipEpisode(
+        practice_id=visit.practice_id,
+        session_id=visit.id,
+        client_id=visit.client_id,
+        other_person="",
+        wish_code=episode_in.wish.code,
+        response_of_other_code=episode_in.response_of_other.code,
+        response_of_other_valence=episode_in.response_of_other.valence,
+        response_of_self_code=episode_in.response_of_self.code,
+        response_of_self_valence=episode_in.response_of_self.valence,
+        recorded_by=recorder_id,
+    )
+    texts = {
+        "other_person": episode_in.other_person,
+        "wish_text": episode_in.wish.text,
+        "response_of_other_text": episode_in.response_of_other.text,
+        "response_of_self_text": episode_in.response_of_self.text,
+    }
+    for column, text in texts.items():
+        setattr(row, column, seal(ring, row, column, text))
+    session.add(row)
+    await session.flush()
+    return row

@@ -1,0 +1,1 @@
+"""Progress by treatment phase and the caseload report, aggregated in the database."""

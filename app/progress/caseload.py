@@ -1,0 +1,216 @@
+"""The caseload report: one row per active client, every figure a correlated SQL aggregate."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+from sqlmodel import col
+
+from app.db import utcnow
+from app.episodes.phases import phase_at
+from app.measures.service import display_total
+from app.models import (
+    PHASES,
+    CareTeamMember,
+    Client,
+    Episode,
+    Measure,
+    Note,
+    PhaseTransition,
+    TherapySession,
+)
+from app.progress.schemas import (
+    Caseload,
+    CaseloadRow,
+    CaseloadSummary,
+    LatestMeasure,
+    RiskFlag,
+)
+from app.security.access import caseload_clause
+from app.security.caller import Caller
+
+# Progress-note risk levels that raise a flag on the caseload.
+FLAGGED_RISK_LEVELS = ("moderate", "high", "imminent")
+
+
+def _latest_measure_id(instrument: str) -> Any:
+    return (
+        select(col(Measure.id))
+        .where(col(Measure.client_id) == col(Client.id), col(Measure.instrument) == instrument)
+        .order_by(
+            col(Measure.administered_on).desc(),
+            col(Measure.created_at).desc(),
+            col(Measure.id).desc(),
+        )
+        .limit(1)
+        .correlate(Client)
+        .scalar_subquery()
+    )
+
+
+def _latest_progress_note_id() -> Any:
+    visit = aliased(TherapySession)
+    return (
+        select(col(Note.id))
+        .join(visit, col(visit.id) == col(Note.session_id))
+        .where(col(Note.client_id) == col(Client.id), col(Note.kind) == "progress")
+        .order_by(col(visit.starts_on).desc(), col(Note.created_at).desc(), col(Note.id).desc())
+        .limit(1)
+        .correlate(Client)
+        .scalar_subquery()
+    )
+
+
+def caseload_query(caller: Caller, today: date, therapist_id: uuid.UUID | None) -> Select[Any]:
+    """Every figure of every caseload row, computed by the database in one statement."""
+    episode = aliased(Episode)
+    phq9, gad7 = aliased(Measure), aliased(Measure)
+    note, note_visit = aliased(Note), aliased(TherapySession)
+    phase = phase_at(episode.id, today)
+    since = (
+        select(func.max(col(PhaseTransition.effective_on)))
+        .where(
+            col(PhaseTransition.episode_id) == col(episode.id),
+            col(PhaseTransition.effective_on) <= today,
+        )
+        .correlate(episode)
+        .scalar_subquery()
+    )
+    attended = [col(TherapySession.status) == "attended", col(TherapySession.starts_on) <= today]
+    in_phase = (
+        select(func.count())
+        .where(
+            col(TherapySession.episode_id) == col(episode.id),
+            col(TherapySession.starts_on) >= since,
+            *attended,
+        )
+        .correlate(episode)
+        .scalar_subquery()
+    )
+    last_session = (
+        select(func.max(col(TherapySession.starts_on)))
+        .where(col(TherapySession.client_id) == col(Client.id), *attended)
+        .correlate(Client)
+        .scalar_subquery()
+    )
+    note_flag = col(note.risk_level).in_(FLAGGED_RISK_LEVELS)
+    flagged = sa.or_(col(phq9.risk_flag).is_(True), note_flag)
+    query: Select[Any] = (
+        select(
+            col(Client.id).label("client_id"),
+            col(Client.given_name),
+            col(Client.family_name),
+            col(Client.preferred_name),
+            col(Client.primary_therapist_id),
+            col(episode.id).label("episode_id"),
+            phase.label("phase"),
+            since.label("since"),
+            in_phase.label("sessions_in_phase"),
+            last_session.label("last_session_on"),
+            col(phq9.total).label("phq9_total"),
+            col(phq9.severity).label("phq9_severity"),
+            col(phq9.administered_on).label("phq9_on"),
+            col(phq9.risk_flag).label("phq9_risk"),
+            col(gad7.total).label("gad7_total"),
+            col(gad7.severity).label("gad7_severity"),
+            col(gad7.administered_on).label("gad7_on"),
+            col(note.risk_level).label("note_risk"),
+            col(note_visit.starts_on).label("note_on"),
+            sa.case((flagged, 1), else_=0).label("flagged"),
+        )
+        .select_from(Client)
+        .outerjoin(
+            episode,
+            sa.and_(col(episode.client_id) == col(Client.id), col(episode.status) == "open"),
+        )
+        .outerjoin(phq9, col(phq9.id) == _latest_measure_id("phq9"))
+        .outerjoin(gad7, col(gad7.id) == _latest_measure_id("gad7"))
+        .outerjoin(note, col(note.id) == _latest_progress_note_id())
+        .outerjoin(note_visit, col(note_visit.id) == col(note.session_id))
+        .where(caseload_clause(caller), col(Client.status) == "active")
+    )
+    if therapist_id is not None:
+        team = select(col(CareTeamMember.client_id)).where(
+            col(CareTeamMember.user_id) == therapist_id
+        )
+        query = query.where(
+            sa.or_(col(Client.primary_therapist_id) == therapist_id, col(Client.id).in_(team))
+        )
+    return query
+
+
+def _latest(
+    instrument: str, total: float | None, severity: str | None, on: date | None
+) -> LatestMeasure | None:
+    if on is None or total is None:
+        return None
+    return LatestMeasure(
+        total=display_total(instrument, total), severity=severity, administered_on=on
+    )
+
+
+def _row(row: Any, today: date) -> CaseloadRow:
+    flags: list[RiskFlag] = []
+    if row.phq9_risk:
+        flags.append(RiskFlag(source="phq9_item9", on=row.phq9_on, level=None))
+    if row.note_risk in FLAGGED_RISK_LEVELS:
+        flags.append(RiskFlag(source="progress_note", on=row.note_on, level=row.note_risk))
+    return CaseloadRow(
+        client_id=row.client_id,
+        given_name=row.given_name,
+        family_name=row.family_name,
+        preferred_name=row.preferred_name,
+        primary_therapist_id=row.primary_therapist_id,
+        episode_id=row.episode_id,
+        current_phase=row.phase,
+        phase_since=row.since,
+        days_in_phase=None if row.since is None else (today - row.since).days + 1,
+        sessions_in_phase=row.sessions_in_phase if row.episode_id is not None else 0,
+        last_session_on=row.last_session_on,
+        phq9=_latest("phq9", row.phq9_total, row.phq9_severity, row.phq9_on),
+        gad7=_latest("gad7", row.gad7_total, row.gad7_severity, row.gad7_on),
+        risk_flags=flags,
+    )
+
+
+async def build_caseload(
+    *, session: AsyncSession, caller: Caller, phase: str | None, therapist_id: uuid.UUID | None
+) -> Caseload:
+    """The caller's caseload rows (filtered by `phase`) and per-phase counts of all of it."""
+    today = utcnow().date()
+    base = caseload_query(caller, today, therapist_id).subquery("caseload")
+    summary_rows = (
+        await session.execute(
+            select(base.c.phase, func.count(), func.sum(base.c.flagged)).group_by(base.c.phase)
+        )
+    ).all()
+    by_phase = dict.fromkeys(PHASES, 0)
+    without, flagged, clients = 0, 0, 0
+    for row_phase, n, n_flagged in summary_rows:
+        clients += n
+        flagged += int(n_flagged or 0)
+        if row_phase is None:
+            without += n
+        else:
+            by_phase[row_phase] = n
+    rows_query = select(base)
+    if phase is not None:
+        rows_query = rows_query.where(base.c.phase == phase)
+    rows_query = rows_query.order_by(base.c.family_name, base.c.given_name, base.c.client_id)
+    rows = (await session.execute(rows_query)).all()
+    return Caseload(
+        as_of=today,
+        summary=CaseloadSummary(
+            clients=clients,
+            by_phase=by_phase,
+            without_open_episode=without,
+            with_risk_flags=flagged,
+        ),
+        items=[_row(row, today) for row in rows],
+    )

@@ -1,0 +1,205 @@
+"""The progress document and the caseload report."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from pydantic import BaseModel, Field
+from typing_extensions import TypedDict
+
+
+class SessionCounts(BaseModel):
+    """Sessions by status."""
+
+    total: int = 0
+    scheduled: int = 0
+    attended: int = 0
+    cancelled: int = 0
+    late_cancelled: int = 0
+    no_show: int = 0
+
+
+class Segment(BaseModel):
+    """One stretch of the phase timeline: from a transition to the day before the next."""
+
+    phase: str
+    start: date
+    end: date | None = Field(description="Last day of the segment; null while current.")
+    days: int = Field(description="Calendar days covered, the first and last included.")
+    sessions: SessionCounts
+
+
+class ThemeSummary(BaseModel):
+    """How a theme showed in a phase."""
+
+    code: str
+    label: str
+    category: str
+    dmrs_level: int | None
+    count: int = Field(description="Observations of the theme.")
+    sessions: int = Field(description="Distinct sessions it was observed in.")
+    mean_intensity: float = Field(description="Mean intensity (1-5), two decimals.")
+    first_seen: date
+    last_seen: date
+
+
+class LevelCount(BaseModel):
+    """Defense observations at one DMRS level."""
+
+    level: int
+    name: str
+    count: int
+
+
+class DefensiveFunctioning(BaseModel):
+    """Overall Defensive Functioning: the mean DMRS level of the defense observations."""
+
+    odf: float | None = Field(description="1.00-7.00, two decimals; null without defenses.")
+    defense_observations: int
+    by_level: list[LevelCount]
+
+
+class ComponentCount(BaseModel):
+    """How often a CCRT wish code was told."""
+
+    code: str
+    count: int
+
+
+class ResponseCount(BaseModel):
+    """How often a CCRT response code was told, and with which valence."""
+
+    code: str
+    count: int
+    positive: int
+    negative: int
+
+
+class Ccrt(BaseModel):
+    """The CCRT components of a phase's relationship episodes, most frequent first."""
+
+    relationship_episodes: int
+    wish: list[ComponentCount]
+    response_of_other: list[ResponseCount]
+    response_of_self: list[ResponseCount]
+
+
+class MeasureSummary(BaseModel):
+    """One instrument's administrations in a phase."""
+
+    instrument: str
+    n: int
+    first: int | float = Field(description="Total of the first administration.")
+    last: int | float = Field(description="Total of the last administration.")
+    change: int | float = Field(description="last - first")
+    first_on: date
+    last_on: date
+    last_severity: str | None
+
+
+class PhaseProgress(BaseModel):
+    """Everything that happened while the episode was in one phase (all its segments)."""
+
+    phase: str
+    segments: int
+    days: int
+    sessions: SessionCounts
+    themes: list[ThemeSummary]
+    emerging_themes: list[str] = Field(
+        description="Themes whose first observation in the episode fell in this phase."
+    )
+    receding_themes: list[str] = Field(
+        description="Themes observed before this phase was first entered, and not in it."
+    )
+    defensive_functioning: DefensiveFunctioning
+    ccrt: Ccrt
+    measures: list[MeasureSummary]
+
+
+class TrajectoryPoint(TypedDict):
+    """A theme's intensity in one session (the highest when observed more than once).
+
+    A TypedDict rather than a model: an episode has thousands of points, built as plain dicts.
+    """
+
+    session_id: uuid.UUID
+    on: date
+    phase: str
+    intensity: int
+
+
+class ThemeTrajectory(BaseModel):
+    """A theme across the episode, session by session."""
+
+    code: str
+    label: str
+    category: str
+    points: list[TrajectoryPoint]
+
+
+class Progress(BaseModel):
+    """How a treatment has moved, phase by phase."""
+
+    episode_id: uuid.UUID
+    client_id: uuid.UUID
+    status: str
+    started_on: date
+    ended_on: date | None
+    current_phase: str | None
+    as_of: date
+    segments: list[Segment]
+    phases: list[PhaseProgress]
+    theme_trajectories: list[ThemeTrajectory]
+
+
+class LatestMeasure(BaseModel):
+    """The latest administration of an instrument."""
+
+    total: int | float
+    severity: str | None
+    administered_on: date
+
+
+class RiskFlag(BaseModel):
+    """A risk signal that the latest data still shows."""
+
+    source: str = Field(description="`phq9_item9` or `progress_note`.")
+    on: date
+    level: str | None = Field(description="The progress note's risk level, when from a note.")
+
+
+class CaseloadRow(BaseModel):
+    """One client of the caseload."""
+
+    client_id: uuid.UUID
+    given_name: str
+    family_name: str
+    preferred_name: str | None
+    primary_therapist_id: uuid.UUID
+    episode_id: uuid.UUID | None
+    current_phase: str | None
+    phase_since: date | None
+    days_in_phase: int | None
+    sessions_in_phase: int = Field(description="Attended sessions since the phase began.")
+    last_session_on: date | None = Field(description="The latest attended session.")
+    phq9: LatestMeasure | None
+    gad7: LatestMeasure | None
+    risk_flags: list[RiskFlag]
+
+
+class CaseloadSummary(BaseModel):
+    """Clients of the whole caseload (before `?phase=`) per current phase."""
+
+    clients: int
+    by_phase: dict[str, int]
+    without_open_episode: int
+    with_risk_flags: int
+
+
+class Caseload(BaseModel):
+    """The caller's caseload (a supervisor's includes their supervisees')."""
+
+    as_of: date
+    summary: CaseloadSummary
+    items: list[CaseloadRow]

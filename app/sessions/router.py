@@ -1,0 +1,199 @@
+"""GET|POST /v1/sessions, GET|PATCH /v1/sessions/{id}: scheduling and attendance."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from sqlalchemy import ColumnElement, tuple_
+from sqlmodel import col
+
+from app.audit.context import audit_context, audited
+from app.episodes.schemas import Phase
+from app.errors import problem_responses
+from app.etag import require_match, set_etag
+from app.idempotency import idempotency
+from app.models import Client, TherapySession
+from app.pagination import Page, PageParams
+from app.security import access
+from app.security.access import Area
+from app.security.caller import CallerDep, SessionDep
+from app.sessions import service
+from app.sessions.dependencies import load_session
+from app.sessions.schemas import (
+    SessionClinicalOut,
+    SessionCreate,
+    SessionOut,
+    SessionStatus,
+    SessionUpdate,
+)
+
+router = APIRouter(tags=["sessions"])
+
+SessionView = SessionClinicalOut | SessionOut
+_BOUND = "A date (the session's local date, inclusive) or an RFC 3339 datetime with offset."
+
+
+@router.get(
+    "/v1/sessions",
+    summary="List sessions",
+    response_model=Page[SessionView],
+    responses=problem_responses(400, 401, 403, 404, 422),
+    dependencies=[audited("session.list", "session")],
+)
+async def list_sessions(
+    request: Request,
+    session: SessionDep,
+    caller: CallerDep,
+    page: Annotated[PageParams, Depends()],
+    client_id: Annotated[
+        uuid.UUID | None, Query(description="One client (404 if out of reach).")
+    ] = None,
+    episode_id: uuid.UUID | None = None,
+    therapist_id: uuid.UUID | None = None,
+    status: SessionStatus | None = None,
+    phase: Annotated[Phase | None, Query(description="Phase on the session's date.")] = None,
+    start: Annotated[str | None, Query(alias="from", max_length=40, description=_BOUND)] = None,
+    end: Annotated[str | None, Query(alias="to", max_length=40, description=_BOUND)] = None,
+    external_id: Annotated[str | None, Query(max_length=100)] = None,
+) -> Page[SessionView]:
+    """Sessions of clients in reach, earliest first, each with its phase for clinical readers."""
+    access.check_role(caller, Area.SESSIONS, write=False)
+    if phase is not None:
+        access.check_role(caller, Area.CLINICAL, write=False)
+    ctx = audit_context(request)
+    caseload: ColumnElement[bool] = access.caseload_clause(caller)
+    clinical = access.sees_clinical(caller)
+    if client_id is not None:
+        # One client: its own reach decides (break-the-glass included), 404 when out of reach.
+        _, relation = await access.load_client(
+            session=session,
+            caller=caller,
+            client_id=client_id,
+            area=Area.SESSIONS,
+            write=False,
+            ctx=ctx,
+        )
+        caseload = col(Client.id) == client_id
+        clinical = access.sees_clinical(caller, relation)
+    query = service.list_query(
+        caseload=caseload,
+        practice_id=caller.practice_id,
+        client_id=client_id,
+        episode_id=episode_id,
+        therapist_id=therapist_id,
+        status=status,
+        phase=phase,
+        external_id=external_id,
+        start=service.parse_bound(start, "from"),
+        end=service.parse_bound(end, "to"),
+    )
+    after = page.after_values(datetime, uuid.UUID)
+    if after:
+        query = query.where(tuple_(col(TherapySession.starts_at), col(TherapySession.id)) > after)
+    rows = list(
+        (
+            await session.execute(
+                query.order_by(col(TherapySession.starts_at), col(TherapySession.id)).limit(
+                    page.limit + 1
+                )
+            )
+        ).all()
+    )
+    shown = rows[: page.limit]
+    ctx.add_clients(*(row.client_id for row, _ in shown))
+    return Page(
+        items=[service.session_view(row, clinical=clinical, phase=p) for row, p in shown],
+        next_cursor=page.next_cursor(rows, lambda r: [r[0].starts_at.isoformat(), str(r[0].id)]),
+    )
+
+
+@router.post(
+    "/v1/sessions",
+    summary="Schedule a session",
+    status_code=201,
+    response_model=SessionView,
+    responses=problem_responses(401, 403, 404, 409, 413, 422),
+    dependencies=[audited("session.create", "session"), Depends(idempotency)],
+)
+async def create_session(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    caller: CallerDep,
+    body: SessionCreate,
+) -> SessionView:
+    """Add a session to an open episode of the client (its open one when none is named)."""
+    ctx = audit_context(request)
+    client, relation = await access.load_client(
+        session=session,
+        caller=caller,
+        client_id=body.client_id,
+        area=Area.SESSIONS,
+        write=True,
+        ctx=ctx,
+    )
+    row = await service.create_session(session=session, client=client, session_in=body)
+    ctx.target("session", row.id)
+    response.headers["Location"] = f"/v1/sessions/{row.id}"
+    set_etag(response, row.id, row.version)
+    clinical = access.sees_clinical(caller, relation)
+    phase = await service.phase_of(session, row) if clinical else None
+    return service.session_view(row, clinical=clinical, phase=phase)
+
+
+@router.get(
+    "/v1/sessions/{id}",
+    summary="Get a session",
+    response_model=SessionView,
+    responses=problem_responses(401, 403, 404, 422),
+    dependencies=[audited("session.read", "session")],
+)
+async def get_session(
+    request: Request, response: Response, id: uuid.UUID, session: SessionDep, caller: CallerDep
+) -> SessionView:
+    """One session, with the phase in effect on its date for clinical readers."""
+    row, _, relation = await load_session(
+        session=session, caller=caller, session_id=id, write=False, ctx=audit_context(request)
+    )
+    set_etag(response, row.id, row.version)
+    clinical = access.sees_clinical(caller, relation)
+    phase = await service.phase_of(session, row) if clinical else None
+    return service.session_view(row, clinical=clinical, phase=phase)
+
+
+@router.patch(
+    "/v1/sessions/{id}",
+    summary="Reschedule a session or record attendance",
+    response_model=SessionView,
+    responses=problem_responses(401, 403, 404, 409, 412, 413, 422),
+    dependencies=[audited("session.update", "session")],
+)
+async def update_session(
+    request: Request,
+    response: Response,
+    id: uuid.UUID,
+    session: SessionDep,
+    caller: CallerDep,
+    body: SessionUpdate,
+    if_match: Annotated[
+        str | None, Header(max_length=200, description="Optional: the session's ETag.")
+    ] = None,
+) -> SessionView:
+    """Change time, duration, modality, therapist or attendance; If-Match is honoured if sent."""
+    row, _, relation = await load_session(
+        session=session, caller=caller, session_id=id, write=True, ctx=audit_context(request)
+    )
+    expected = row.version if if_match is None else require_match(if_match, row.id, row.version)
+    row = await service.update_session(
+        session=session,
+        row=row,
+        changes=body.model_dump(exclude_unset=True),
+        expected_version=expected,
+    )
+    set_etag(response, row.id, row.version)
+    clinical = access.sees_clinical(caller, relation)
+    phase = await service.phase_of(session, row) if clinical else None
+    return service.session_view(row, clinical=clinical, phase=phase)

@@ -1,0 +1,128 @@
+"""Session input and output shapes; the derived phase is shown only to clinical readers."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.episodes.schemas import Phase
+from app.schema_types import ExternalId, SaneDatetime
+
+Modality = Literal["in_person", "video", "phone"]
+SessionStatus = Literal["scheduled", "attended", "cancelled", "late_cancelled", "no_show"]
+
+_IDS = {
+    "session": "0193a5c4-7f7e-7b61-9a57-3c4f1b0a9d61",
+    "client": "0193a5c4-7f7e-7b61-9a57-3c4f1b0a9d21",
+    "episode": "0193a5c4-7f7e-7b61-9a57-3c4f1b0a9d41",
+    "therapist": "0193a5c4-7f7e-7b61-9a57-3c4f1b0a9d31",
+}
+MAX_DURATION = 600
+
+
+class SessionCreate(BaseModel):
+    """A new appointment; without `episode_id` it joins the client's open episode."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "example": {
+                "client_id": _IDS["client"],
+                "episode_id": _IDS["episode"],
+                "starts_at": "2026-11-23T17:00:00-05:00",
+                "duration_minutes": 50,
+                "modality": "in_person",
+                "status": "scheduled",
+                "external_id": "cal-88321",
+            }
+        },
+    )
+
+    client_id: uuid.UUID
+    episode_id: uuid.UUID | None = None
+    therapist_id: uuid.UUID | None = Field(
+        default=None, description="Default: the episode's treating therapist."
+    )
+    starts_at: SaneDatetime = Field(
+        description="RFC 3339 with offset; the session's date is the local date in it."
+    )
+    duration_minutes: int = Field(default=50, ge=1, le=MAX_DURATION)
+    modality: Modality = "in_person"
+    status: SessionStatus = "scheduled"
+    external_id: ExternalId | None = None
+
+
+class SessionUpdate(BaseModel):
+    """Rescheduling or recording attendance; omitted fields stay as they are."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "example": {
+                "status": "attended",
+            }
+        },
+    )
+
+    therapist_id: uuid.UUID | None = None
+    starts_at: SaneDatetime | None = None
+    duration_minutes: int | None = Field(default=None, ge=1, le=MAX_DURATION)
+    modality: Modality | None = None
+    status: SessionStatus | None = None
+    external_id: ExternalId | None = None
+
+
+_OUT_EXAMPLE: dict[str, Any] = {
+    "id": _IDS["session"],
+    "external_id": "cal-88321",
+    "client_id": _IDS["client"],
+    "episode_id": _IDS["episode"],
+    "therapist_id": _IDS["therapist"],
+    "starts_at": "2026-11-23T17:00:00-05:00",
+    "starts_on": "2026-11-23",
+    "duration_minutes": 50,
+    "modality": "in_person",
+    "status": "scheduled",
+    "version": 1,
+    "created_at": "2026-11-21T10:00:00Z",
+    "updated_at": "2026-11-21T10:00:00Z",
+}
+
+
+class SessionOut(BaseModel):
+    """A session's scheduling fields: what admins and `sessions:read` keys see."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"example": _OUT_EXAMPLE})
+
+    id: uuid.UUID
+    external_id: str | None
+    client_id: uuid.UUID
+    episode_id: uuid.UUID
+    therapist_id: uuid.UUID
+    starts_at: datetime = Field(description="In the UTC offset it was given with.")
+    starts_on: date = Field(description="The session's local date (decides its phase).")
+    duration_minutes: int
+    modality: Modality
+    status: SessionStatus
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class SessionClinicalOut(SessionOut):
+    """A session with its treatment phase, for clinicians and `progress:read` keys."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "example": {
+                **_OUT_EXAMPLE,
+                "phase": "exploration",
+            }
+        },
+    )
+
+    phase: Phase | None = Field(description="The episode's phase in effect on `starts_on`.")

@@ -1,0 +1,234 @@
+"""Session rules: the episode it belongs to, its local date, external ids; flushes only."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from app.clients import service as clients
+from app.db import utcnow, uuid7
+from app.episodes.phases import phase_at
+from app.errors import Conflict, Unprocessable
+from app.etag import bump_version
+from app.models import Client, Episode, TherapySession
+from app.sessions.schemas import SessionClinicalOut, SessionCreate, SessionOut
+
+_REQUIRED = ("therapist_id", "starts_at", "duration_minutes", "modality", "status")
+
+
+def phase_column() -> ColumnElement[str]:
+    """The session's phase, derived in SQL from its episode's transitions on its local date."""
+    return phase_at(TherapySession.episode_id, TherapySession.starts_on)
+
+
+async def phase_of(session: AsyncSession, row: TherapySession) -> str | None:
+    """The phase in effect on one session's date, read now."""
+    result = await session.execute(select(phase_at(row.episode_id, row.starts_on)))
+    return result.scalar_one_or_none()
+
+
+def session_view(
+    row: TherapySession, *, clinical: bool, phase: str | None = None
+) -> SessionOut | SessionClinicalOut:
+    """The session as this caller may see it; `starts_at` in the offset it was given with."""
+    fields: dict[str, Any] = {name: getattr(row, name) for name in SessionOut.model_fields}
+    offset = timezone(timedelta(minutes=row.utc_offset_minutes))
+    fields["starts_at"] = row.starts_at.astimezone(offset)
+    if not clinical:
+        return SessionOut(**fields)
+    return SessionClinicalOut(**fields, phase=phase)
+
+
+def _local(starts_at: datetime) -> tuple[datetime, date, int]:
+    """UTC instant, local date and UTC offset (minutes) of an aware datetime."""
+    offset = starts_at.utcoffset() or timedelta(0)
+    return starts_at.astimezone(UTC), starts_at.date(), int(offset.total_seconds() // 60)
+
+
+async def _check_external_id(
+    session: AsyncSession,
+    practice_id: uuid.UUID,
+    external_id: str | None,
+    session_id: uuid.UUID | None = None,
+) -> None:
+    if external_id is None:
+        return
+    query = select(func.count()).where(
+        col(TherapySession.practice_id) == practice_id,
+        col(TherapySession.external_id) == external_id,
+    )
+    if session_id is not None:
+        query = query.where(col(TherapySession.id) != session_id)
+    if (await session.execute(query)).scalar_one():
+        raise Conflict("Another session of this practice has this external_id")
+
+
+async def _flush_unique(session: AsyncSession) -> None:
+    try:
+        await session.flush()
+    except IntegrityError:
+        raise Conflict("Another session of this practice has this external_id") from None
+
+
+async def _episode_for(
+    session: AsyncSession, client: Client, episode_id: uuid.UUID | None
+) -> Episode:
+    if episode_id is None:
+        found = await session.execute(
+            select(Episode).where(
+                col(Episode.client_id) == client.id, col(Episode.status) == "open"
+            )
+        )
+        episode = found.scalar_one_or_none()
+        if episode is None:
+            raise Conflict("The client has no open episode; open one first")
+        return episode
+    episode = await session.get(Episode, episode_id)
+    if episode is None or episode.practice_id != client.practice_id:
+        raise Unprocessable("episode_id does not name an episode of this practice")
+    if episode.client_id != client.id:
+        raise Unprocessable("episode_id names an episode of another client")
+    return episode
+
+
+def _check_date(episode: Episode, starts_on: date) -> None:
+    if starts_on < episode.started_on:
+        raise Unprocessable("The session's date lies before its episode started")
+
+
+async def create_session(
+    *, session: AsyncSession, client: Client, session_in: SessionCreate
+) -> TherapySession:
+    """Schedule a session in an open episode of the same client."""
+    if client.status == "archived":
+        raise Conflict("An archived client takes no new sessions; set status to active first")
+    episode = await _episode_for(session, client, session_in.episode_id)
+    if episode.status != "open":
+        raise Conflict("The episode is closed and takes no new sessions")
+    starts_at, starts_on, offset = _local(session_in.starts_at)
+    _check_date(episode, starts_on)
+    therapist_id = session_in.therapist_id or episode.therapist_id
+    await clients.check_clinician(
+        session, practice_id=client.practice_id, user_id=therapist_id, field="therapist_id"
+    )
+    await _check_external_id(session, client.practice_id, session_in.external_id)
+    row = TherapySession(
+        id=uuid7(),
+        practice_id=client.practice_id,
+        external_id=session_in.external_id,
+        client_id=client.id,
+        episode_id=episode.id,
+        therapist_id=therapist_id,
+        starts_at=starts_at,
+        starts_on=starts_on,
+        utc_offset_minutes=offset,
+        duration_minutes=session_in.duration_minutes,
+        modality=session_in.modality,
+        status=session_in.status,
+    )
+    session.add(row)
+    await _flush_unique(session)
+    return row
+
+
+async def update_session(
+    *,
+    session: AsyncSession,
+    row: TherapySession,
+    changes: dict[str, Any],
+    expected_version: int,
+) -> TherapySession:
+    """Reschedule or record attendance; in a closed episode only attendance may change."""
+    for field in _REQUIRED:
+        if field in changes and changes[field] is None:
+            raise Unprocessable(f"{field} cannot be null")
+    episode = await session.get(Episode, row.episode_id)
+    assert episode is not None  # noqa: S101 - a foreign key guarantees it
+    if episode.status != "open" and set(changes) - {"status"}:
+        raise Conflict("The episode is closed: only a session's attendance status may change")
+    if "starts_at" in changes:
+        starts_at, starts_on, offset = _local(changes.pop("starts_at"))
+        _check_date(episode, starts_on)
+        changes.update(starts_at=starts_at, starts_on=starts_on, utc_offset_minutes=offset)
+    if "therapist_id" in changes:
+        await clients.check_clinician(
+            session,
+            practice_id=row.practice_id,
+            user_id=changes["therapist_id"],
+            field="therapist_id",
+        )
+    if "external_id" in changes:
+        await _check_external_id(session, row.practice_id, changes["external_id"], row.id)
+    await bump_version(session, row, expected_version)
+    for field, value in changes.items():
+        setattr(row, field, value)
+    row.updated_at = utcnow()
+    session.add(row)
+    await _flush_unique(session)
+    return row
+
+
+def list_query(
+    *,
+    caseload: ColumnElement[bool],
+    practice_id: uuid.UUID,
+    client_id: uuid.UUID | None,
+    episode_id: uuid.UUID | None,
+    therapist_id: uuid.UUID | None,
+    status: str | None,
+    phase: str | None,
+    external_id: str | None,
+    start: date | datetime | None,
+    end: date | datetime | None,
+) -> sa.Select[TherapySession, str]:
+    """Sessions of clients in reach matching the filters, each with its derived phase."""
+    query = (
+        select(TherapySession, phase_column().label("phase"))
+        .join(Client, col(Client.id) == col(TherapySession.client_id))
+        .where(col(TherapySession.practice_id) == practice_id, caseload)
+    )
+    equal: list[tuple[Any, Any]] = [
+        (TherapySession.client_id, client_id),
+        (TherapySession.episode_id, episode_id),
+        (TherapySession.therapist_id, therapist_id),
+        (TherapySession.status, status),
+        (TherapySession.external_id, external_id),
+    ]
+    for column, value in equal:
+        if value is not None:
+            query = query.where(col(column) == value)
+    if phase is not None:
+        query = query.where(phase_column() == phase)
+    if isinstance(start, datetime):
+        query = query.where(col(TherapySession.starts_at) >= start)
+    elif start is not None:
+        query = query.where(col(TherapySession.starts_on) >= start)
+    if isinstance(end, datetime):
+        query = query.where(col(TherapySession.starts_at) < end)
+    elif end is not None:
+        query = query.where(col(TherapySession.starts_on) <= end)
+    return query
+
+
+def parse_bound(value: str | None, name: str) -> date | datetime | None:
+    """A `from`/`to` filter: a date (local session date) or an RFC 3339 datetime with offset."""
+    if value is None:
+        return None
+    try:
+        if len(value) == 10:
+            return date.fromisoformat(value)
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise Unprocessable(f"{name} must be a date or an RFC 3339 datetime with offset") from None
+    if parsed.tzinfo is None:
+        raise Unprocessable(f"{name} needs a UTC offset (naive datetimes are ambiguous)")
+    if not datetime(1970, 1, 1, tzinfo=UTC) <= parsed < datetime(2100, 1, 1, tzinfo=UTC):
+        raise Unprocessable(f"{name} must lie between 1970 and 2100")
+    return parsed

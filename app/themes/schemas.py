@@ -1,0 +1,125 @@
+"""Theme catalog input and output shapes."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Self
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from app.schema_types import Name, ShortText
+from app.themes.catalog import CODE_MAX_LENGTH, CODE_PATTERN
+
+ThemeCategory = Literal[
+    "defense",
+    "transference",
+    "countertransference",
+    "resistance",
+    "relational_pattern",
+    "attachment",
+    "affect",
+    "early_experience",
+    "dream",
+    "fantasy",
+    "insight",
+    "alliance",
+    "enactment",
+    "somatic",
+]
+ThemeCode = Annotated[
+    str, StringConstraints(pattern=CODE_PATTERN, min_length=3, max_length=CODE_MAX_LENGTH)
+]
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+Description = Annotated[ShortText, AfterValidator(_not_blank)]
+
+
+class ThemeCreate(BaseModel):
+    """A practice's own theme; its code starts with its category and is never reused."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "example": {
+                "code": "relational_pattern.people_pleasing",
+                "label": "People-pleasing",
+                "category": "relational_pattern",
+                "description": "Anticipates and meets others' wishes to avoid their displeasure.",
+            }
+        },
+    )
+
+    code: ThemeCode
+    label: Name
+    category: ThemeCategory
+    description: Description | None = None
+    dmrs_level: int | None = Field(
+        default=None, ge=1, le=7, description="DMRS level 1-7; required for defenses only."
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.code.split(".", 1)[0] != self.category:
+            raise ValueError("code must start with its category followed by a dot")
+        if (self.category == "defense") != (self.dmrs_level is not None):
+            raise ValueError("dmrs_level is required for defenses and only for defenses")
+        return self
+
+
+class ThemeUpdate(BaseModel):
+    """Changes to a practice's own theme; code, category and DMRS level never change."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"example": {"active": False}})
+
+    label: Name | None = None
+    description: Description | None = None
+    active: bool | None = None
+
+    @model_validator(mode="after")
+    def _no_nulls(self) -> Self:
+        for field in ("label", "active"):
+            if field in self.model_fields_set and getattr(self, field) is None:
+                raise ValueError(f"{field} cannot be null")
+        return self
+
+
+class ThemeOut(BaseModel):
+    """A theme of the catalog as every clinician of the practice sees it."""
+
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "example": {
+                "code": "defense.intellectualization",
+                "label": "Intellectualization",
+                "category": "defense",
+                "description": "Uses excessive abstract thinking or generalization to keep "
+                "disturbing feelings away.",
+                "dmrs_level": 6,
+                "dmrs_level_name": "Obsessional",
+                "system": True,
+                "active": True,
+            }
+        },
+    )
+
+    code: str
+    label: str
+    category: str
+    description: str | None
+    dmrs_level: int | None
+    dmrs_level_name: str | None
+    system: bool
+    active: bool
