@@ -10,6 +10,7 @@ from app.config import Settings
 from app.demo_clinical import seed_clinical
 from app.models import Practice, User
 from app.notes.demo import seed_notes
+from app.progress.demo import seed_progress
 from app.security.passwords import Passwords
 from app.security.secrets import load_secrets
 from app.users import service as users
@@ -63,4 +64,5 @@ async def seed(*, session: AsyncSession, settings: Settings) -> list[tuple[str, 
         ring=ring,
     )
     await seed_notes(session=session, visits=visits, users=created, ring=ring)
+    await seed_progress(session=session, visits=visits, ring=ring)
     return logins

@@ -316,8 +316,9 @@ OPS: list[Op] = [
 def _rows_kept_with_their_domains() -> list[Op]:
     """Rows that live next to their domain's tests (they build on the helpers above)."""
     from tests.notes.matrix_rows import NOTE_OPS
+    from tests.progress.matrix_rows import PROGRESS_OPS
 
-    return NOTE_OPS
+    return NOTE_OPS + PROGRESS_OPS
 
 
 OPS.extend(_rows_kept_with_their_domains())

@@ -233,9 +233,10 @@ async def _read_chunk(conn: AsyncConnection, start: int, end: int) -> Chunk:
         found = await conn.execute(
             sa.select(NODE.c.level, NODE.c.index, NODE.c.hash).where(sa.or_(*ranges)))
         nodes = {(int(lv), int(ix)): bytes(h) for lv, ix, h in found}
-    index_rows = await conn.execute(
-        sa.select(EVENT_CLIENT).join(LEAF, LEAF.c.event_id == EVENT_CLIENT.c.event_id)
-        .where(LEAF.c.seq >= start, LEAF.c.seq < end))
+    rows = list(rows)
+    # By event id, not a join on the seq range: that would scan the whole index table.
+    index_rows = await conn.execute(sa.select(EVENT_CLIENT).where(
+        EVENT_CLIENT.c.event_id.in_([r.leaf_event_id for r in rows])))
     clients: dict[uuid.UUID, set[tuple[str, str | None, datetime]]] = {}
     for r in index_rows:
         practice = None if r.practice_id is None else str(r.practice_id)
@@ -244,7 +245,7 @@ async def _read_chunk(conn: AsyncConnection, start: int, end: int) -> Chunk:
         sa.select(CHECKPOINT).where(CHECKPOINT.c.tree_size > start,
                                     CHECKPOINT.c.tree_size <= end)
         .order_by(CHECKPOINT.c.tree_size))
-    return Chunk(rows=list(rows), nodes=nodes, clients=clients, checkpoints=list(checkpoints))
+    return Chunk(rows=rows, nodes=nodes, clients=clients, checkpoints=list(checkpoints))
 
 
 def _saved_target(rebuild: Rebuild, saved: dict[str, Any] | None) -> dict[str, Any] | None:

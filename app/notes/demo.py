@@ -112,7 +112,7 @@ async def seed_notes(
     users: Mapping[str, User],
     ring: KeyRing,
 ) -> int:
-    """Write the demo notes on these attended sessions; returns how many were written."""
+    """Write the demo notes on these attended sessions (once); returns how many were written."""
     authors = {user.id: user for user in users.values()}
     closed = set(
         (
@@ -124,6 +124,14 @@ async def seed_notes(
             )
         ).scalars()
     )
+    written = set(
+        (
+            await session.execute(
+                select(col(Note.session_id)).where(col(Note.session_id).in_([v.id for v in visits]))
+            )
+        ).scalars()
+    )
+    visits = [v for v in visits if v.id not in written]  # seeding twice writes nothing new
     latest: dict[uuid.UUID, TherapySession] = {}
     for visit in visits:
         if visit.episode_id not in closed:  # a closed episode's notes are all finished

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from app.schema_types import Rationale, ShortText
 
 NoteKind = Literal["progress", "psychotherapy"]
 NoteStatus = Literal["draft", "pending_cosign", "signed"]
@@ -24,10 +34,22 @@ Intervention = Literal[
 ]
 
 MAX_BODY = 20_000
-MAX_RISK_DETAILS = 4_000
-MAX_PLAN = 4_000
-MAX_COMMENT = 2_000
-MAX_REASON = 500
+MAX_DETAILS = 4_000
+_UNENCODABLE = re.compile(r"[\x00\ud800-\udfff]")
+
+
+def _encodable(value: str) -> str:
+    if _UNENCODABLE.search(value):
+        raise ValueError("text holds characters that cannot be stored (NUL or lone surrogates)")
+    return value
+
+
+NoteText = Annotated[
+    str, StringConstraints(min_length=1, max_length=MAX_BODY), AfterValidator(_encodable)
+]
+DetailText = Annotated[
+    str, StringConstraints(min_length=1, max_length=MAX_DETAILS), AfterValidator(_encodable)
+]
 
 _ID = "0193a5c4-7f7e-7b61-9a57-3c4f1b0a9d21"
 _NOTE_EXAMPLE: dict[str, Any] = {
@@ -45,7 +67,7 @@ class Risk(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     level: RiskLevel
-    details: str | None = Field(default=None, max_length=MAX_RISK_DETAILS)
+    details: DetailText | None = None
 
 
 class NoteCreate(BaseModel):
@@ -54,10 +76,10 @@ class NoteCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"example": _NOTE_EXAMPLE})
 
     kind: NoteKind
-    body: str = Field(min_length=1, max_length=MAX_BODY)
+    body: NoteText
     interventions: list[Intervention] | None = Field(default=None, max_length=9)
     risk: Risk | None = None
-    plan: str | None = Field(default=None, max_length=MAX_PLAN)
+    plan: DetailText | None = None
     share_with_supervisor: bool | None = Field(
         default=None, description="Psychotherapy notes of a trainee: let the supervisor read it."
     )
@@ -77,10 +99,10 @@ class NoteUpdate(BaseModel):
         extra="forbid", json_schema_extra={"example": {"plan": "Fortnightly from March."}}
     )
 
-    body: str | None = Field(default=None, min_length=1, max_length=MAX_BODY)
+    body: NoteText | None = None
     interventions: list[Intervention] | None = Field(default=None, max_length=9)
     risk: Risk | None = None
-    plan: str | None = Field(default=None, max_length=MAX_PLAN)
+    plan: DetailText | None = None
     share_with_supervisor: bool | None = None
 
 
@@ -108,7 +130,7 @@ class ReturnIn(BaseModel):
         json_schema_extra={"example": {"comment": "Please add the risk assessment."}},
     )
 
-    comment: str = Field(min_length=1, max_length=MAX_COMMENT)
+    comment: Rationale
 
 
 class NoteOut(BaseModel):
@@ -167,8 +189,8 @@ class AddendumCreate(BaseModel):
         },
     )
 
-    body: str = Field(min_length=1, max_length=MAX_BODY)
-    reason: str = Field(min_length=1, max_length=MAX_REASON)
+    body: NoteText
+    reason: ShortText
 
 
 class AddendumOut(BaseModel):

@@ -179,6 +179,8 @@ async def update_note(
     _require_status(note, DRAFT, "edited")
     await ensure_episode_open(session, note.session_id)
     changes: dict[str, Any] = note_in.model_dump(exclude_unset=True)
+    if not changes:
+        return note
     if "body" in changes and changes["body"] is None:
         raise Unprocessable("body cannot be null")
     try:

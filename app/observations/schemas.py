@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from app.schema_types import LongText
+from app.schema_types import LongText, Name
 from app.themes.catalog import CODE_MAX_LENGTH, CODE_PATTERN
 
 Valence = Literal["positive", "negative"]
@@ -27,14 +27,10 @@ def _not_blank(value: str) -> str:
     return value
 
 
-ComponentText = Annotated[
-    str, StringConstraints(min_length=1, max_length=2000), AfterValidator(_not_blank)
-]
-OtherPerson = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-    AfterValidator(_not_blank),
-]
+# Free text, stored encrypted: at most 2,000 characters, never blank, no NUL.
+ComponentText = Annotated[LongText, Field(max_length=2000), AfterValidator(_not_blank)]
+# Who the episode is with ("mother", "new manager"): one line, stored encrypted.
+OtherPerson = Name
 
 
 class ObservationCreate(BaseModel):
@@ -159,6 +155,28 @@ class ResponseOut(BaseModel):
 
 class RelationshipEpisodeOut(BaseModel):
     """A CCRT relationship episode of a session."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "id": "0193a5c4-7f7e-7b61-9a57-3c4f1b0a9d35",
+                "session_id": "0193a5c4-7f7e-7b61-9a57-3c4f1b0a9d30",
+                "client_id": "0193a5c4-7f7e-7b61-9a57-3c4f1b0a9d21",
+                "other_person": "mother",
+                "wish": {"code": "to_be_close", "text": "Wanted her to ask how the exam went."},
+                "response_of_other": {
+                    "code": "rejects",
+                    "text": "She talked about her own day.",
+                    "valence": "negative",
+                },
+                "response_of_self": {"code": "withdraws", "text": None, "valence": "negative"},
+                "session_on": "2026-03-02",
+                "phase": "exploration",
+                "recorded_by": "0193a5c4-7f7e-7b61-9a57-3c4f1b0a9d40",
+                "created_at": "2026-03-02T10:05:00Z",
+            }
+        }
+    )
 
     id: uuid.UUID
     session_id: uuid.UUID

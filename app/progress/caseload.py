@@ -99,8 +99,6 @@ def caseload_query(caller: Caller, today: date, therapist_id: uuid.UUID | None) 
         .correlate(Client)
         .scalar_subquery()
     )
-    note_flag = col(note.risk_level).in_(FLAGGED_RISK_LEVELS)
-    flagged = sa.or_(col(phq9.risk_flag).is_(True), note_flag)
     query: Select[Any] = (
         select(
             col(Client.id).label("client_id"),
@@ -122,7 +120,6 @@ def caseload_query(caller: Caller, today: date, therapist_id: uuid.UUID | None) 
             col(gad7.administered_on).label("gad7_on"),
             col(note.risk_level).label("note_risk"),
             col(note_visit.starts_on).label("note_on"),
-            sa.case((flagged, 1), else_=0).label("flagged"),
         )
         .select_from(Client)
         .outerjoin(
@@ -183,34 +180,22 @@ async def build_caseload(
     *, session: AsyncSession, caller: Caller, phase: str | None, therapist_id: uuid.UUID | None
 ) -> Caseload:
     """The caller's caseload rows (filtered by `phase`) and per-phase counts of all of it."""
+    # One statement computes every row of the whole caseload; the summary counts those rows,
+    # so that `?phase=` narrows the list without changing the counts shown beside it.
     today = utcnow().date()
-    base = caseload_query(caller, today, therapist_id).subquery("caseload")
-    summary_rows = (
-        await session.execute(
-            select(base.c.phase, func.count(), func.sum(base.c.flagged)).group_by(base.c.phase)
-        )
-    ).all()
-    by_phase = dict.fromkeys(PHASES, 0)
-    without, flagged, clients = 0, 0, 0
-    for row_phase, n, n_flagged in summary_rows:
-        clients += n
-        flagged += int(n_flagged or 0)
-        if row_phase is None:
-            without += n
-        else:
-            by_phase[row_phase] = n
-    rows_query = select(base)
-    if phase is not None:
-        rows_query = rows_query.where(base.c.phase == phase)
-    rows_query = rows_query.order_by(base.c.family_name, base.c.given_name, base.c.client_id)
-    rows = (await session.execute(rows_query)).all()
-    return Caseload(
-        as_of=today,
-        summary=CaseloadSummary(
-            clients=clients,
-            by_phase=by_phase,
-            without_open_episode=without,
-            with_risk_flags=flagged,
-        ),
-        items=[_row(row, today) for row in rows],
+    query = caseload_query(caller, today, therapist_id).order_by(
+        col(Client.family_name), col(Client.given_name), col(Client.id)
     )
+    rows = [_row(row, today) for row in (await session.execute(query)).all()]
+    by_phase = dict.fromkeys(PHASES, 0)
+    for row in rows:
+        if row.current_phase is not None:
+            by_phase[row.current_phase] += 1
+    summary = CaseloadSummary(
+        clients=len(rows),
+        by_phase=by_phase,
+        without_open_episode=sum(1 for row in rows if row.current_phase is None),
+        with_risk_flags=sum(1 for row in rows if row.risk_flags),
+    )
+    items = rows if phase is None else [row for row in rows if row.current_phase == phase]
+    return Caseload(as_of=today, summary=summary, items=items)

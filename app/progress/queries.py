@@ -21,11 +21,9 @@ from app.models import TherapySession as Visit
 
 
 def segments(episode_id: uuid.UUID) -> Subquery:
-    """The episode's transitions as date ranges [start, next_start): the segments of its timeline.
-
-    A date falls in the range of the last transition (by position) effective on or before it,
-    exactly as `phase_at` decides; a transition superseded on its own day has an empty range.
-    """
+    """The episode's transitions as date ranges [start, next_start): its timeline's segments."""
+    # A date falls in the range of the last transition (by position) effective on or before
+    # it, exactly as `phase_at` decides; a transition superseded on its day has an empty range.
     following = func.lead(col(PhaseTransition.effective_on)).over(
         order_by=col(PhaseTransition.position)
     )
@@ -42,11 +40,9 @@ def segments(episode_id: uuid.UUID) -> Subquery:
 
 
 def session_phases(episode_id: uuid.UUID) -> CTE:
-    """The episode's sessions with their date, status, phase and segment position.
-
-    One range join of the sessions on the segments, instead of a `phase_at` lookup per session
-    and per query: the same answer (a test holds them equal), computed once per statement.
-    """
+    """The episode's sessions with their date, status, phase and segment position."""
+    # One range join of the sessions on the segments instead of a `phase_at` lookup per
+    # session and per query: the same answer (a test holds them equal), computed once.
     seg = segments(episode_id)
     in_segment = sa.and_(
         col(Visit.starts_on) >= seg.c.start,
@@ -77,27 +73,45 @@ def session_counts(sp: CTE) -> Select[Any]:
     )
 
 
-def theme_counts(sp: CTE) -> Select[Any]:
-    """Per phase and theme: observations, sessions, intensity sum, first and last date."""
+def _per_session(sp: CTE) -> Subquery:
+    """Observations grouped by theme and session: count, intensity sum and maximum."""
     return (
         select(
+            col(Observation.theme_id).label("theme_id"),
+            sp.c.session_id,
+            sp.c.on,
             sp.c.phase,
+            func.count().label("n"),
+            func.sum(col(Observation.intensity)).label("intensity_sum"),
+            func.max(col(Observation.intensity)).label("intensity_max"),
+        )
+        .select_from(Observation)
+        .join(sp, sp.c.session_id == col(Observation.session_id))
+        .group_by(col(Observation.theme_id), sp.c.session_id, sp.c.on, sp.c.phase)
+        .subquery("per_session")
+    )
+
+
+def theme_counts(sp: CTE) -> Select[Any]:
+    """Per phase and theme: observations, sessions, intensity sum, first and last date."""
+    ps = _per_session(sp)
+    return (
+        select(
+            ps.c.phase,
             col(Theme.code),
             col(Theme.label),
             col(Theme.category),
             col(Theme.dmrs_level),
-            func.count(col(Observation.id)).label("n"),
-            func.count(col(Observation.session_id).distinct()).label("sessions"),
-            func.sum(col(Observation.intensity)).label("intensity_sum"),
-            func.min(sp.c.on).label("first_seen"),
-            func.max(sp.c.on).label("last_seen"),
+            func.sum(ps.c.n).label("n"),
+            func.count().label("sessions"),
+            func.sum(ps.c.intensity_sum).label("intensity_sum"),
+            func.min(ps.c.on).label("first_seen"),
+            func.max(ps.c.on).label("last_seen"),
         )
-        .select_from(Observation)
-        .join(sp, sp.c.session_id == col(Observation.session_id))
-        .join(Theme, col(Theme.id) == col(Observation.theme_id))
-        .where(sp.c.phase.is_not(None))
+        .select_from(ps)
+        .join(Theme, col(Theme.id) == ps.c.theme_id)
         .group_by(
-            sp.c.phase,
+            ps.c.phase,
             col(Theme.id),
             col(Theme.code),
             col(Theme.label),
@@ -112,6 +126,7 @@ def ccrt_counts(sp: CTE) -> sa.CompoundSelect[Any]:
     re = RelationshipEpisode
 
     def part(component: str, code: Any, valence: Any) -> Select[Any]:
+        """Counts of one component's codes (and valences) per phase."""
         valence_col = sa.cast(sa.null(), sa.String) if valence is None else col(valence)
         grouping = [sp.c.phase, col(code)] + ([] if valence is None else [col(valence)])
         return (
@@ -138,11 +153,9 @@ def ccrt_counts(sp: CTE) -> sa.CompoundSelect[Any]:
 def measure_summaries(
     *, episode_id: uuid.UUID, client_id: uuid.UUID, started_on: date, ended_on: date | None
 ) -> Select[Any]:
-    """Per phase and instrument: n, first and last total and date, last severity.
-
-    A measure belongs to the episode when administered between its start and its end; its
-    phase is the one in effect on its administration date.
-    """
+    """Per phase and instrument: n, first and last total and date, last severity."""
+    # A measure belongs to the episode when administered between its start and its end; its
+    # phase is the one in effect on its administration date.
     in_span = [col(Measure.client_id) == client_id, col(Measure.administered_on) >= started_on]
     if ended_on is not None:
         in_span.append(col(Measure.administered_on) <= ended_on)
@@ -181,6 +194,7 @@ def measure_summaries(
     ).subquery("ranked")
 
     def at(rank: Any, value: Any) -> Any:
+        """The value of the row ranked first (by `rank`) in its group."""
         return func.max(sa.case((rank == 1, value)))
 
     return (
@@ -200,20 +214,13 @@ def measure_summaries(
 
 
 def trajectory_points(sp: CTE, codes: list[str] | None) -> Select[Any]:
-    """Per theme and session: the highest intensity observed, in date order."""
+    """Per theme and session: the session's date and phase, and the highest intensity."""
+    ps = _per_session(sp)
     query = (
-        select(
-            col(Theme.code),
-            sp.c.session_id,
-            sp.c.on,
-            sp.c.phase,
-            func.max(col(Observation.intensity)).label("intensity"),
-        )
-        .select_from(Observation)
-        .join(sp, sp.c.session_id == col(Observation.session_id))
-        .join(Theme, col(Theme.id) == col(Observation.theme_id))
-        .group_by(col(Theme.code), sp.c.session_id, sp.c.on, sp.c.phase)
-        .order_by(col(Theme.code), sp.c.on, sp.c.session_id)
+        select(col(Theme.code), ps.c.on, ps.c.phase, ps.c.intensity_max.label("intensity"))
+        .select_from(ps)
+        .join(Theme, col(Theme.id) == ps.c.theme_id)
+        .order_by(col(Theme.code), ps.c.on, ps.c.session_id)
     )
     if codes is not None:
         query = query.where(col(Theme.code).in_(codes))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import TypedDict
 
 
@@ -118,12 +119,10 @@ class PhaseProgress(BaseModel):
 
 
 class TrajectoryPoint(TypedDict):
-    """A theme's intensity in one session (the highest when observed more than once).
+    """A theme's intensity in one session (the highest when observed more than once)."""
 
-    A TypedDict rather than a model: an episode has thousands of points, built as plain dicts.
-    """
+    # A TypedDict rather than a model: an episode has thousands of points, built as dicts.
 
-    session_id: uuid.UUID
     on: date
     phase: str
     intensity: int
@@ -138,8 +137,114 @@ class ThemeTrajectory(BaseModel):
     points: list[TrajectoryPoint]
 
 
+_COUNTS = {
+    "total": 4,
+    "scheduled": 0,
+    "attended": 3,
+    "cancelled": 0,
+    "late_cancelled": 0,
+    "no_show": 1,
+}
+_LEVELS = [
+    {"level": level, "name": name, "count": count}
+    for level, name, count in (
+        (1, "Action", 0),
+        (2, "Major image-distorting", 0),
+        (3, "Disavowal", 5),
+        (4, "Minor image-distorting", 1),
+        (5, "Other neurotic", 0),
+        (6, "Obsessional", 0),
+        (7, "High adaptive", 0),
+    )
+]
+_PROGRESS_EXAMPLE: dict[str, Any] = {
+    "episode_id": "0193a5c4-7f7e-7b61-9a57-3c4f1b0a9d41",
+    "client_id": "0193a5c4-7f7e-7b61-9a57-3c4f1b0a9d21",
+    "status": "open",
+    "started_on": "2026-01-05",
+    "ended_on": None,
+    "current_phase": "exploration",
+    "as_of": "2026-02-20",
+    "segments": [
+        {
+            "phase": "initial",
+            "start": "2026-01-05",
+            "end": "2026-02-01",
+            "days": 28,
+            "sessions": _COUNTS,
+        },
+        {
+            "phase": "exploration",
+            "start": "2026-02-02",
+            "end": None,
+            "days": 19,
+            "sessions": _COUNTS | {"total": 3, "attended": 3, "no_show": 0},
+        },
+    ],
+    "phases": [
+        {
+            "phase": "initial",
+            "segments": 1,
+            "days": 28,
+            "sessions": _COUNTS,
+            "themes": [
+                {
+                    "code": "defense.denial",
+                    "label": "Denial",
+                    "category": "defense",
+                    "dmrs_level": 3,
+                    "count": 2,
+                    "sessions": 2,
+                    "mean_intensity": 3.5,
+                    "first_seen": "2026-01-05",
+                    "last_seen": "2026-01-12",
+                },
+            ],
+            "emerging_themes": ["defense.denial"],
+            "receding_themes": [],
+            "defensive_functioning": {"odf": 3.17, "defense_observations": 6, "by_level": _LEVELS},
+            "ccrt": {
+                "relationship_episodes": 1,
+                "wish": [{"code": "to_be_close", "count": 1}],
+                "response_of_other": [
+                    {"code": "rejects", "count": 1, "positive": 0, "negative": 1}
+                ],
+                "response_of_self": [
+                    {"code": "withdraws", "count": 1, "positive": 0, "negative": 1}
+                ],
+            },
+            "measures": [
+                {
+                    "instrument": "phq9",
+                    "n": 2,
+                    "first": 18,
+                    "last": 16,
+                    "change": -2,
+                    "first_on": "2026-01-05",
+                    "last_on": "2026-01-26",
+                    "last_severity": "moderately_severe",
+                },
+            ],
+        },
+    ],
+    "theme_trajectories": [
+        {
+            "code": "defense.denial",
+            "label": "Denial",
+            "category": "defense",
+            "points": [
+                {"on": "2026-01-05", "phase": "initial", "intensity": 4},
+                {"on": "2026-01-12", "phase": "initial", "intensity": 3},
+            ],
+        },
+    ],
+}
+
+
 class Progress(BaseModel):
     """How a treatment has moved, phase by phase."""
+
+    model_config = ConfigDict(json_schema_extra={"example": _PROGRESS_EXAMPLE})
 
     episode_id: uuid.UUID
     client_id: uuid.UUID
@@ -199,6 +304,47 @@ class CaseloadSummary(BaseModel):
 
 class Caseload(BaseModel):
     """The caller's caseload (a supervisor's includes their supervisees')."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "as_of": "2026-02-20",
+                "summary": {
+                    "clients": 1,
+                    "by_phase": {
+                        "initial": 0,
+                        "exploration": 1,
+                        "working_through": 0,
+                        "termination": 0,
+                    },
+                    "without_open_episode": 0,
+                    "with_risk_flags": 1,
+                },
+                "items": [
+                    {
+                        "client_id": "0193a5c4-7f7e-7b61-9a57-3c4f1b0a9d21",
+                        "given_name": "Jonas",
+                        "family_name": "Okafor",
+                        "preferred_name": None,
+                        "primary_therapist_id": "0193a5c4-7f7e-7b61-9a57-3c4f1b0a9d40",
+                        "episode_id": "0193a5c4-7f7e-7b61-9a57-3c4f1b0a9d41",
+                        "current_phase": "exploration",
+                        "phase_since": "2026-02-02",
+                        "days_in_phase": 19,
+                        "sessions_in_phase": 3,
+                        "last_session_on": "2026-02-16",
+                        "phq9": {
+                            "total": 12,
+                            "severity": "moderate",
+                            "administered_on": "2026-02-16",
+                        },
+                        "gad7": None,
+                        "risk_flags": [{"source": "phq9_item9", "on": "2026-02-16", "level": None}],
+                    }
+                ],
+            }
+        }
+    )
 
     as_of: date
     summary: CaseloadSummary

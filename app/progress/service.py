@@ -120,6 +120,30 @@ async def build_progress(
 ) -> Progress:
     """The progress document of an episode, every figure aggregated by the database."""
     as_of = utcnow().date()
+    sp = queries.session_phases(episode.id)
+    segments, phases = await _timeline(session, sp, episode, as_of)
+    await _add_themes(session, sp, phases)
+    await _add_ccrt(session, sp, phases)
+    await _add_measures(session, episode, phases)
+    labels = {t.code: (t.label, t.category) for p in phases.values() for t in p.themes}
+    return Progress(
+        episode_id=episode.id,
+        client_id=episode.client_id,
+        status=episode.status,
+        started_on=episode.started_on,
+        ended_on=episode.ended_on,
+        current_phase=segments[-1].phase if segments else None,
+        as_of=as_of,
+        segments=segments,
+        phases=_phase_documents(list(phases.values())),
+        theme_trajectories=await _trajectories(session, sp, themes, labels),
+    )
+
+
+async def _timeline(
+    session: AsyncSession, sp: Any, episode: Episode, as_of: date
+) -> tuple[list[Segment], dict[str, _Phase]]:
+    """The segments with their session counts, and the phases entered, in order."""
     transitions = list(
         (
             await session.execute(
@@ -129,11 +153,9 @@ async def build_progress(
             )
         ).scalars()
     )
-    sp = queries.session_phases(episode.id)
     per_position: dict[int, dict[str, int]] = defaultdict(dict)
     for position, status, n in (await session.execute(queries.session_counts(sp))).all():
         per_position[position][status] = n
-
     segments: list[Segment] = []
     phases: dict[str, _Phase] = {}
     for span in _segments(transitions, episode):
@@ -156,7 +178,11 @@ async def build_progress(
         entry.days += days
         for status, n in counts.items():
             entry.sessions[status] = entry.sessions.get(status, 0) + n
+    return segments, phases
 
+
+async def _add_themes(session: AsyncSession, sp: Any, phases: dict[str, _Phase]) -> None:
+    """Each phase's themes: counts, sessions, mean intensity, first and last seen."""
     for row in (await session.execute(queries.theme_counts(sp))).all():
         if row.phase in phases:
             phases[row.phase].themes.append(
@@ -172,6 +198,10 @@ async def build_progress(
                     last_seen=row.last_seen,
                 )
             )
+
+
+async def _add_ccrt(session: AsyncSession, sp: Any, phases: dict[str, _Phase]) -> None:
+    """Each phase's CCRT tally: per component and code, [count, positive, negative]."""
     for row in (await session.execute(queries.ccrt_counts(sp))).all():
         if row.phase in phases:
             tally = phases[row.phase].ccrt.setdefault(row.component, {})
@@ -181,42 +211,32 @@ async def build_progress(
                 code_counts[1] += row.n
             elif row.valence == "negative":
                 code_counts[2] += row.n
-    measures = queries.measure_summaries(
+
+
+async def _add_measures(session: AsyncSession, episode: Episode, phases: dict[str, _Phase]) -> None:
+    """Each phase's measures per instrument: n, first, last, change, last severity."""
+    query = queries.measure_summaries(
         episode_id=episode.id,
         client_id=episode.client_id,
         started_on=episode.started_on,
         ended_on=episode.ended_on,
     )
-    for row in (await session.execute(measures)).all():
-        if row.phase in phases:
-            phases[row.phase].measures.append(
-                MeasureSummary(
-                    instrument=row.instrument,
-                    n=row.n,
-                    first=display_total(row.instrument, row.first),
-                    last=display_total(row.instrument, row.last),
-                    change=display_total(
-                        row.instrument, round2(Decimal(str(row.last)) - Decimal(str(row.first)))
-                    ),
-                    first_on=row.first_on,
-                    last_on=row.last_on,
-                    last_severity=row.last_severity,
-                )
+    for row in (await session.execute(query)).all():
+        if row.phase not in phases:
+            continue
+        change = round2(Decimal(str(row.last)) - Decimal(str(row.first)))
+        phases[row.phase].measures.append(
+            MeasureSummary(
+                instrument=row.instrument,
+                n=row.n,
+                first=display_total(row.instrument, row.first),
+                last=display_total(row.instrument, row.last),
+                change=display_total(row.instrument, change),
+                first_on=row.first_on,
+                last_on=row.last_on,
+                last_severity=row.last_severity,
             )
-    labels = {t.code: (t.label, t.category) for p in phases.values() for t in p.themes}
-    trajectories = await _trajectories(session, sp, themes, labels)
-    return Progress(
-        episode_id=episode.id,
-        client_id=episode.client_id,
-        status=episode.status,
-        started_on=episode.started_on,
-        ended_on=episode.ended_on,
-        current_phase=segments[-1].phase if segments else None,
-        as_of=as_of,
-        segments=segments,
-        phases=_phase_documents(list(phases.values())),
-        theme_trajectories=trajectories,
-    )
+        )
 
 
 def _defensive_functioning(themes: list[ThemeSummary]) -> DefensiveFunctioning:
@@ -241,6 +261,7 @@ def _ccrt(tally: dict[str, dict[str, list[int]]]) -> Ccrt:
     """CCRT components, most frequent first (ties by code)."""
 
     def ordered(component: str) -> list[tuple[str, list[int]]]:
+        """A component's codes, most frequent first."""
         return sorted(tally.get(component, {}).items(), key=lambda item: (-item[1][0], item[0]))
 
     wishes = [ComponentCount(code=code, count=c[0]) for code, c in ordered("wish")]
@@ -292,14 +313,10 @@ async def _trajectories(
 ) -> list[ThemeTrajectory]:
     """Each theme's points, session by session, in date order (labels from the theme rows)."""
     out: list[ThemeTrajectory] = []
-    points: list[TrajectoryPoint] = []
     result = await session.execute(queries.trajectory_points(sp, codes))
-    for code, session_id, on, phase, intensity in result.all():
+    for code, on, phase, intensity in result.all():
         if not out or out[-1].code != code:
-            label, category = labels[code]
-            points = []
-            out.append(ThemeTrajectory(code=code, label=label, category=category, points=points))
-        points.append(
-            TrajectoryPoint(session_id=session_id, on=on, phase=phase, intensity=intensity)
-        )
+            label, category = labels.get(code, (code, code.split(".", 1)[0]))
+            out.append(ThemeTrajectory(code=code, label=label, category=category, points=[]))
+        out[-1].points.append(TrajectoryPoint(on=on, phase=phase, intensity=intensity))
     return out

@@ -39,7 +39,7 @@ async def seed(state: AppState, practice_id: uuid.UUID | None, specs: list[Spec]
     """Insert events as the pipeline would (with their client index rows); returns ids."""
     from app.audit.recorder import add_event
 
-    base = utcnow() - timedelta(hours=1)
+    base = utcnow()
     ids = []
     async with state.sessionmaker() as session:
         for i, spec in enumerate(specs):

@@ -81,7 +81,7 @@ async def test_checkpoint_inclusion_and_consistency(
                 event["seq"], cp["tree_size"], bytes.fromhex(event["leaf_hash"]),
                 [bytes.fromhex(p) for p in proof["audit_path"]], bytes.fromhex(cp["root_hash"]))
     default = await client.get(f"/v1/audit/events/{first_ids[0]}/proof", headers=h)
-    assert default.json()["tree_size"] == latest["tree_size"]
+    assert default.json()["tree_size"] >= latest["tree_size"]  # the live sequencer moves on
 
     response = await client.get("/v1/audit/consistency", headers=h, params={
         "first": first["tree_size"], "second": second["tree_size"]})

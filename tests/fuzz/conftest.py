@@ -85,7 +85,9 @@ FUZZ_STATS = pytest.StashKey[FuzzStats]()
 def fuzz_settings(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """A database of its own: the suite's app may sit mid-transaction while a sync test runs."""
     with scratch_database(backend, tmp_path_factory.mktemp("fuzz-db")) as url:
-        yield make_settings(tmp_path_factory.mktemp("fuzz-data"), url)
+        yield make_settings(
+            tmp_path_factory.mktemp("fuzz-data"), url, checkpoint_interval_seconds=5.0
+        )
 
 
 @pytest.fixture(scope="session")

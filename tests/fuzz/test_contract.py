@@ -17,7 +17,12 @@ def test_operation_conforms(
     case: Case, backend: str, identity: str, fuzz_practice: FuzzPractice, fuzz_stats: FuzzStats
 ) -> None:
     """Generated requests, valid and invalid, get documented, well-formed answers."""
+    import time
+    t = time.perf_counter()
     response = case.call()
+    el = time.perf_counter() - t
+    if el > 0.1:
+        print("SLOW", identity, case.operation.label, response.status_code, round(el, 2))
     fuzz_stats.record(backend, identity, case, response)
     assert_safe_error(response, case, fuzz_practice.protected)
     case.validate_response(response)

@@ -164,6 +164,16 @@ async def test_bad_input(client: httpx.AsyncClient, world: World) -> None:
     ]
     for body in invalid:
         assert (await api.create(me, session_id, body)).status_code == 422, body
+    for raw in (
+        '{"kind": "progress", "body": "\\ud800"}',
+        '{"kind": "progress", "body": "a\\u0000"}',
+    ):
+        unstorable = await client.post(
+            f"/v1/sessions/{session_id}/notes",
+            content=raw,
+            headers=me | {"Content-Type": "application/json"},
+        )
+        assert unstorable.status_code == 422, raw
     created = await api.create(me, session_id, PROGRESS)
     note_id, etag = created.json()["id"], created.headers["ETag"]
     for change in (

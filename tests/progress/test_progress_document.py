@@ -253,7 +253,11 @@ async def test_hand_computed_episode(client: httpx.AsyncClient, world: World) ->
         ("2025-03-03", "working_through"),
         ("2025-04-07", "exploration"),
     ]
-    assert trajectories["transference.negative"]["points"][1]["session_id"] == story.sessions[6]
+    assert trajectories["transference.negative"]["points"][1] == {
+        "on": "2025-02-10",
+        "phase": "exploration",
+        "intensity": 4,
+    }
     filtered = await _progress(
         client, world, story, "?themes=transference.negative,defense.denial,dream.recurring"
     )

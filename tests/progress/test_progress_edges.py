@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-import httpx
+import uuid
 
+import httpx
+from sqlalchemy import select
+from sqlmodel import col
+
+from app.episodes.phases import phase_at
+from app.models import TherapySession
+from app.progress import queries
 from app.state import AppState
 from tests.conftest import World
 from tests.factories import (
@@ -95,3 +102,38 @@ async def test_progress_access(client: httpx.AsyncClient, world: World, state: A
         assert (await client.get(url, headers=reader)).status_code == 200
         notes_key = await make_api_key(state, world, ["notes:read"])
         problem(await client.get(url, headers=notes_key), 403)
+
+
+async def test_segment_join_agrees_with_phase_at(
+    client: httpx.AsyncClient, world: World, state: AppState
+) -> None:
+    headers = world["therapist"].headers
+    created = await create_client(client, headers)
+    episode = await open_episode(client, headers, created["id"], started_on=days_ago(40))
+    for days in (40, 31, 30, 21, 20, 19, 10, 9, 1):
+        await create_session(client, headers, created["id"], on=days_ago(days))
+    moves = (
+        ("exploration", 30, None),
+        ("working_through", 20, None),
+        ("exploration", 20, "Corrected: still exploring."),
+        ("termination", 10, "Ending brought forward by a move abroad."),
+    )
+    for phase, days, rationale in moves:
+        await move_phase(client, headers, episode["id"], phase, days_ago(days), rationale)
+    episode_id = uuid.UUID(episode["id"])
+    sp = queries.session_phases(episode_id)
+    async with state.sessionmaker() as db:
+        joined = dict((await db.execute(select(sp.c.session_id, sp.c.phase))).all())
+        direct = dict(
+            (
+                await db.execute(
+                    select(
+                        col(TherapySession.id), phase_at(episode_id, TherapySession.starts_on)
+                    ).where(col(TherapySession.episode_id) == episode_id)
+                )
+            ).all()
+        )
+    assert joined == direct
+    assert sorted(joined.values()) == sorted(
+        ["initial"] * 2 + ["exploration"] * 4 + ["termination"] * 3
+    )
