@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -111,6 +111,18 @@ async def database_unavailable(request: Request, exc: Exception) -> Response:
     )
 
 
+async def invalid_data(request: Request, exc: Exception) -> Response:
+    """The database refused a value as data (SQLSTATE class 22, e.g. NUL in text): bad input."""
+    log.warning("database refused a value: %s", type(getattr(exc, "orig", exc)).__name__)
+    return _problem(
+        request,
+        422,
+        "Unprocessable Content",
+        "validation",
+        "A value in the request cannot be stored or compared",
+    )
+
+
 async def decryption_failed(request: Request, exc: Exception) -> Response:
     """A ciphertext that does not belong where it was found: a security event, never content."""
     log.error("security event: protected field failed to decrypt (%s)", exc)
@@ -137,5 +149,6 @@ def install(app: FastAPI) -> None:
         DBAPIError,
     ):
         app.add_exception_handler(exc_type, database_unavailable)
+    app.add_exception_handler(DataError, invalid_data)
     app.add_exception_handler(DecryptionError, decryption_failed)
     app.add_exception_handler(IdempotentReplay, replay)

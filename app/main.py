@@ -24,7 +24,7 @@ from app.measures.router import router as measures_router
 from app.middleware import RequestPipeline
 from app.notes.router import router as notes_router
 from app.observations.router import router as observations_router
-from app.openapi import declare_bearer_security
+from app.openapi import complete_openapi
 from app.progress.router import router as progress_router
 from app.security.passwords import Passwords
 from app.security.secrets import load_secrets
@@ -112,7 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if app.openapi_schema is None:
             from fastapi.openapi.utils import get_openapi
 
-            app.openapi_schema = declare_bearer_security(
+            app.openapi_schema = complete_openapi(
                 _problem_content_types(
                     get_openapi(
                         title=app.title,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi.dependencies.models import Dependant
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 from starlette.routing import BaseRoute
 
 from app.security.caller import get_caller
@@ -33,12 +34,13 @@ def declare_bearer_security(schema: dict[str, Any], routes: list[BaseRoute]) -> 
     """
     paths = schema.get("paths", {})
     secured = False
-    for route in routes:
-        if not isinstance(route, APIRoute) or not route.include_in_schema:
+    # Included routers stay wrapped (FastAPI >= 0.16x): walk them as get_openapi does.
+    for route in iter_route_contexts(routes):
+        if not isinstance(route.original_route, APIRoute) or not route.include_in_schema:
             continue
         if not _authenticates(route.dependant):
             continue
-        for method in route.methods:
+        for method in route.methods or ():
             operation = paths.get(route.path_format, {}).get(method.lower())
             if operation is not None:
                 operation["security"] = [{BEARER_SCHEME: []}]
@@ -47,3 +49,82 @@ def declare_bearer_security(schema: dict[str, Any], routes: list[BaseRoute]) -> 
         components = schema.setdefault("components", {})
         components.setdefault("securitySchemes", {})[BEARER_SCHEME] = _BEARER
     return schema
+
+
+_ITEM_PATH = re.compile(r"^(?P<base>/v1/[^{}]*?)/\{(?P<param>[^/{}]+)\}(?:/.*)?$")
+
+
+def _resolve(node: dict[str, Any], schemas: dict[str, Any]) -> list[dict[str, Any]]:
+    """The object schemas a (possibly referenced, possibly union) schema stands for."""
+    ref = node.get("$ref")
+    if isinstance(ref, str):
+        return _resolve(schemas.get(ref.rsplit("/", 1)[-1], {}), schemas)
+    options = node.get("anyOf") or node.get("oneOf")
+    if isinstance(options, list):
+        return [found for option in options for found in _resolve(option, schemas)]
+    return [node]
+
+
+def _properties(node: dict[str, Any], schemas: dict[str, Any], listed: bool) -> set[str]:
+    """Property names of the resource in a response: the object itself, or a page's items."""
+    names: set[str] = set()
+    for obj in _resolve(node, schemas):
+        if listed:
+            items = obj.get("properties", {}).get("items", {}).get("items")
+            if isinstance(items, dict):
+                names |= _properties(items, schemas, listed=False)
+        else:
+            names |= set(obj.get("properties", {}))
+    return names
+
+
+def declare_links(schema: dict[str, Any]) -> dict[str, Any]:
+    """OpenAPI links from what creates or lists a resource to the operations on one of them.
+
+    `POST /v1/clients` (201) and `GET /v1/clients` (200, a page) lead to `/v1/clients/{id}`
+    and everything below it; a nested collection such as `/v1/sessions/{id}/notes` leads to
+    `/v1/notes/{id}`. A created resource's ETag fills the target's If-Match. Clients and
+    stateful testers follow these links.
+    """
+    paths: dict[str, dict[str, Any]] = schema.get("paths", {})
+    schemas: dict[str, Any] = schema.get("components", {}).get("schemas", {})
+    families: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for path, operations in paths.items():
+        match = _ITEM_PATH.match(path)
+        if match is not None:
+            for operation in operations.values():
+                families.setdefault(match["base"], []).append((match["param"], operation))
+    for path, operations in paths.items():
+        if not path.startswith("/v1/") or path.endswith("}"):
+            continue
+        last = path.rsplit("/", 1)[-1]
+        family = families.get(path) or families.get(f"/v1/{last}")
+        if not family:
+            continue
+        for method, operation in operations.items():
+            code, pointer = {"post": ("201", ""), "get": ("200", "/items/0")}.get(method, ("", ""))
+            response = operation.get("responses", {}).get(code)
+            if response is None:
+                continue
+            body = response.get("content", {}).get("application/json", {}).get("schema", {})
+            fields = _properties(body, schemas, listed=bool(pointer))
+            for param, target in family:
+                if param not in fields or "operationId" not in target:
+                    continue
+                parameters = {f"path.{param}": f"$response.body#{pointer}/{param}"}
+                for parameter in target.get("parameters", []):
+                    if method == "post" and parameter["in"] == "header":
+                        if parameter["name"].lower() == "if-match":
+                            parameters[f"header.{parameter['name']}"] = "$response.header.ETag"
+                response.setdefault("links", {})[target["operationId"]] = {
+                    "operationId": target["operationId"],
+                    "parameters": parameters,
+                    "description": f"{target.get('summary', target['operationId'])}: the one "
+                    + ("just created." if method == "post" else "listed first."),
+                }
+    return schema
+
+
+def complete_openapi(schema: dict[str, Any], routes: list[BaseRoute]) -> dict[str, Any]:
+    """Everything this module adds to the generated document."""
+    return declare_links(declare_bearer_security(schema, routes))

@@ -73,9 +73,12 @@ class Sizes:
     observations: int = 3000
     ccrt: int = 500
     measures: int = 60
+    write_sessions: int = 100  # extra sessions without notes, targets of the POST scenario
 
 
-QUICK_SIZES = Sizes(clients=10, notes=20, sessions=30, observations=300, ccrt=50, measures=12)
+QUICK_SIZES = Sizes(
+    clients=10, notes=20, sessions=30, observations=300, ccrt=50, measures=12, write_sessions=44
+)
 
 
 @dataclass
@@ -90,6 +93,7 @@ class Dataset:
     client_ids: list[str] = field(default_factory=list)
     note_ids: list[str] = field(default_factory=list)
     draft_session_ids: list[str] = field(default_factory=list)
+    write_session_ids: list[str] = field(default_factory=list)
     big_client_id: str = ""
     big_episode_id: str = ""
     counts: dict[str, int] = field(default_factory=dict)
@@ -100,6 +104,7 @@ class Dataset:
         for key in ("therapist_token", "auditor_token", "client_ids", "note_ids"):
             data.pop(key)
         data["draft_session_ids"] = len(self.draft_session_ids)
+        data["write_session_ids"] = len(self.write_session_ids)
         return data
 
 
@@ -239,6 +244,19 @@ async def _caseload(api: Api, ds: Dataset, sizes: Sizes, routes: set[str]) -> No
         for cid, w in plan
     )
     ds.draft_session_ids = [v["id"] for v in visits]
+    extra = await api.all(
+        api.post(
+            "/v1/sessions",
+            {
+                "client_id": others[i % len(others)],
+                "starts_at": _at(today - timedelta(days=2)),
+                "status": "attended",
+            },
+        )
+        for i in range(sizes.write_sessions)
+    )
+    # Writers spread over many sessions, as clinicians do: one session's writes queue on a lock.
+    ds.write_session_ids = ds.draft_session_ids + [v["id"] for v in extra]
     if "/v1/sessions/{id}/notes" in routes:
         notes = await api.all(
             api.post(f"/v1/sessions/{v['id']}/notes", _note_body(i)) for i, v in enumerate(visits)

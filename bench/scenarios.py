@@ -162,14 +162,14 @@ def observation_write(ctx: Context) -> list[Row]:
     body_file = ctx.work_dir / "observation.json"
     body_file.write_bytes(body)
     ids_file = ctx.work_dir / "session_ids.txt"
-    ids_file.write_text("\n".join(ctx.data.draft_session_ids) + "\n", encoding="utf-8")
+    ids_file.write_text("\n".join(ctx.data.write_session_ids) + "\n", encoding="utf-8")
     service = ctx.load_config(
         f"{ctx.service.base}/v1/sessions/{{id}}/observations",
         method="POST",
         token=ctx.data.therapist_token,
         body=body,
         body_file=str(body_file),
-        ids=tuple(ctx.data.draft_session_ids),
+        ids=tuple(ctx.data.write_session_ids),
         ids_file=str(ids_file),
     )
     floor = ctx.load_config(
@@ -258,7 +258,7 @@ def memory(ctx: Context) -> list[Row]:
                 token=ctx.data.therapist_token,
                 body_file=str(ctx.work_dir / "observation.json"),
                 body=(ctx.work_dir / "observation.json").read_bytes(),
-                ids=tuple(ctx.data.draft_session_ids),
+                ids=tuple(ctx.data.write_session_ids),
                 ids_file=str(ctx.work_dir / "session_ids.txt"),
             )
         )
@@ -276,24 +276,27 @@ def memory(ctx: Context) -> list[Row]:
     )
     ctx.raw["memory"] = result
     after = result["rss_after_served_mb"]
-    full = ctx.opts.soak_until >= 100_000
-    rows = [
+    judged = ctx.opts.soak_until >= 100_000
+    long_soak = ctx.opts.soak_seconds >= 300
+    growth = f"{result['growth']:+.1%} ({result['rss_start_mb']:.0f} -> {result['rss_end_mb']:.0f})"
+    return [
         Row(
             "memory",
-            f"RSS MB after {ctx.opts.soak_until:,} requests",
-            f"{after:.0f}" if after is not None else "not reached",
-            "<= 250" if full else "(quick)",
-            (after is not None and after <= 250) if full else None,
+            f"RSS MB after {ctx.opts.soak_until:,} requests"
+            if judged
+            else f"RSS MB after {result['served']:,} requests",
+            f"{after if judged else result['rss_end_mb']:.0f}" if after is not None else "-",
+            "<= 250" if judged else "(not judged)",
+            (after is not None and after <= 250) if judged else None,
         ),
         Row(
             "memory",
-            f"RSS growth over {result['seconds']:.0f} s",
-            f"{result['growth']:+.1%} ({result['rss_start_mb']:.0f} -> {result['rss_end_mb']:.0f})",
-            "<= 10%" if ctx.opts.soak_seconds >= 300 else "(short)",
-            result["growth"] <= 0.10 if ctx.opts.soak_seconds >= 300 else None,
+            f"RSS growth over a {result['seconds']:.0f} s soak",
+            growth,
+            "<= 10%" if long_soak else "(short soak)",
+            result["growth"] <= 0.10 if long_soak else None,
         ),
     ]
-    return rows
 
 
 def _lines(path: Path) -> list[str]:

@@ -34,9 +34,9 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 import sqlmodel
+from alembic import op
 
 import app.db
-from alembic import op
 
 revision: str = "0002_audit_log"
 down_revision: str | None = "0001_foundation"

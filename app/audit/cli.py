@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, cast
 
 import typer
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -26,8 +26,9 @@ from app.db import create_engine
 from app.models import Practice
 from app.security.secrets import ConfigurationError, Secrets, load_secrets
 
-app = typer.Typer(help="The confidentiality access log.", no_args_is_help=True,
-                  add_completion=False)
+app = typer.Typer(
+    help="The confidentiality access log.", no_args_is_help=True, add_completion=False
+)
 T = TypeVar("T")
 
 
@@ -65,10 +66,16 @@ def _instant(value: str | None, name: str) -> datetime | None:
 
 @app.command()
 def verify(
-    checkpoint: Annotated[Path | None, typer.Option(
-        "--checkpoint", exists=True, dir_okay=False,
-        help="A checkpoint saved earlier (JSON): its root must match, and a shorter log "
-             "is reported as truncated.")] = None,
+    checkpoint: Annotated[
+        Path | None,
+        typer.Option(
+            "--checkpoint",
+            exists=True,
+            dir_okay=False,
+            help="A checkpoint saved earlier (JSON): its root must match, and a shorter log "
+            "is reported as truncated.",
+        ),
+    ] = None,
 ) -> None:
     """Recompute every leaf, node and signed root; exit 1 naming the first bad event."""
     settings, secrets = _config()
@@ -83,9 +90,13 @@ def verify(
     async def work(engine: AsyncEngine) -> dict[str, Any]:
         async with engine.connect() as conn:
             key = secrets.signing_key
-            report = await verify_log(conn, seal_key=events.seal_key(key),
-                                      public_key=public_key_raw(key),
-                                      origin=settings.service_name, saved=saved)
+            report = await verify_log(
+                conn,
+                seal_key=events.seal_key(key),
+                public_key=public_key_raw(key),
+                origin=settings.service_name,
+                saved=saved,
+            )
         return report.as_dict()
 
     started = time.perf_counter()
@@ -94,8 +105,11 @@ def verify(
     seconds = time.perf_counter() - started
     if result["problems"]:
         first = result["problems"][0]
-        typer.echo(f"FAILED: first bad event seq={first['seq']} event_id={first['event_id']} "
-                   f"({first['kind']}); {len(result['problems'])} problem(s)", err=True)
+        typer.echo(
+            f"FAILED: first bad event seq={first['seq']} event_id={first['event_id']} "
+            f"({first['kind']}); {len(result['problems'])} problem(s)",
+            err=True,
+        )
         raise typer.Exit(1)
     typer.echo(f"OK: {result['checked']} events verified in {seconds:.1f}s", err=True)
 
@@ -104,8 +118,10 @@ def verify(
 def make_checkpoint() -> None:
     """Sequence every committed event, sign a checkpoint, print the latest one (JSON)."""
     settings, secrets = _config()
-    latest = _with_engine(settings, lambda engine: run_once(
-        engine, settings=settings, signing_key=secrets.signing_key))
+    latest = _with_engine(
+        settings,
+        lambda engine: run_once(engine, settings=settings, signing_key=secrets.signing_key),
+    )
     if latest is None:
         typer.echo("the log is empty: no checkpoint", err=True)
         raise typer.Exit(1)
@@ -117,16 +133,22 @@ def export_log(
     format: Annotated[str, typer.Option(help="ndjson, csv or fhir")] = "ndjson",
     start: Annotated[str | None, typer.Option("--from", help="Inclusive, RFC 3339")] = None,
     end: Annotated[str | None, typer.Option("--to", help="Exclusive, RFC 3339")] = None,
-    practice: Annotated[uuid.UUID | None, typer.Option(
-        help="Only this practice (others' leaves become redacted stubs)")] = None,
+    practice: Annotated[
+        uuid.UUID | None,
+        typer.Option(help="Only this practice (others' leaves become redacted stubs)"),
+    ] = None,
 ) -> None:
     """Write the log to stdout in seq order (every practice unless --practice)."""
     if format not in exporter.MEDIA_TYPES:
         raise typer.BadParameter("ndjson, csv or fhir", param_hint="--format")
     settings, _ = _config()
-    spec = exporter.ExportSpec(fmt=format, practice_id=practice,  # type: ignore[arg-type]
-                               start=_instant(start, "--from"), end=_instant(end, "--to"),
-                               observer=settings.service_name)
+    spec = exporter.ExportSpec(
+        fmt=cast(exporter.Format, format),
+        practice_id=practice,
+        start=_instant(start, "--from"),
+        end=_instant(end, "--to"),
+        observer=settings.service_name,
+    )
 
     async def work(engine: AsyncEngine) -> None:
         out = sys.stdout.buffer
@@ -140,8 +162,9 @@ def export_log(
 @app.command()
 def generate(
     count: Annotated[int, typer.Option("--events", min=1, help="How many events")] = 100_000,
-    practice: Annotated[uuid.UUID | None, typer.Option(
-        help="Practice to attribute them to (default: a new one)")] = None,
+    practice: Annotated[
+        uuid.UUID | None, typer.Option(help="Practice to attribute them to (default: a new one)")
+    ] = None,
     clients: Annotated[int, typer.Option(min=1, help="Size of the client pool")] = 5000,
     days: Annotated[int, typer.Option(min=1, help="Span of history")] = 365,
     sequence: Annotated[bool, typer.Option(help="Sequence and checkpoint afterwards")] = True,
@@ -154,22 +177,32 @@ def generate(
         if practice_id is None:
             async with engine.begin() as conn:
                 practice_id = uuid.uuid4()
-                await conn.execute(Practice.__table__.insert().values(  # type: ignore[attr-defined]
-                    id=practice_id, name="Audit benchmark practice",
-                    created_at=datetime.now().astimezone()))
+                await conn.execute(
+                    Practice.__table__.insert().values(  # type: ignore[attr-defined]
+                        id=practice_id,
+                        name="Audit benchmark practice",
+                        created_at=datetime.now().astimezone(),
+                    )
+                )
         started = time.perf_counter()
-        for rows in generator.batches(count=count, practice_id=practice_id, clients=clients,
-                                      days=days):
+        for rows in generator.batches(
+            count=count, practice_id=practice_id, clients=clients, days=days
+        ):
             await generator.insert(engine, rows)
         inserted = time.perf_counter() - started
-        typer.echo(f"inserted {count} events for practice {practice_id} in {inserted:.1f}s "
-                   f"({count / inserted:,.0f}/s)", err=True)
+        typer.echo(
+            f"inserted {count} events for practice {practice_id} in {inserted:.1f}s "
+            f"({count / inserted:,.0f}/s)",
+            err=True,
+        )
         if sequence:
             started = time.perf_counter()
-            latest = await run_once(engine, settings=settings,
-                                    signing_key=secrets.signing_key)
+            latest = await run_once(engine, settings=settings, signing_key=secrets.signing_key)
             took = time.perf_counter() - started
-            typer.echo(f"sequenced in {took:.1f}s ({count / took:,.0f}/s); "
-                       f"tree size {latest['tree_size'] if latest else 0}", err=True)
+            typer.echo(
+                f"sequenced in {took:.1f}s ({count / took:,.0f}/s); "
+                f"tree size {latest['tree_size'] if latest else 0}",
+                err=True,
+            )
 
     _with_engine(settings, work)

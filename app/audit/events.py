@@ -84,8 +84,7 @@ def _plain(value: object) -> bool:
     if kind is list:
         return all(map(_plain, value))  # type: ignore[call-overload]
     if kind is dict:
-        return all(type(k) is str and k.isascii() and _plain(v)
-                   for k, v in value.items())  # type: ignore[attr-defined]
+        return all(type(k) is str and k.isascii() and _plain(v) for k, v in value.items())  # type: ignore[attr-defined]
     return False
 
 
@@ -125,8 +124,7 @@ def canonical_json(event: Mapping[str, Any]) -> bytes:
     ASCII escaping is exactly RFC 8785 (the same escapes as ECMAScript's JSON.stringify);
     anything else goes to the ``rfc8785`` package. Tests hold the two to the same bytes.
     """
-    return _canonical(
-        {k: v for k, v in event.items() if k not in merkle.EVENT_HASH_EXCLUDED_KEYS})
+    return _canonical({k: v for k, v in event.items() if k not in merkle.EVENT_HASH_EXCLUDED_KEYS})
 
 
 def event_leaf_hash(event: Mapping[str, Any]) -> bytes:

@@ -34,10 +34,27 @@ MEDIA_TYPES: Final[dict[str, str]] = {
     "fhir": "application/fhir+ndjson",
 }
 CSV_COLUMNS: Final = (
-    "seq", "id", "occurred_at", "practice_id", "request_id", "actor_type", "actor_id",
-    "actor_role", "action", "resource_type", "resource_id", "client_ids", "outcome",
-    "http_status", "purpose_of_use", "break_glass_reason", "source_ip", "user_agent",
-    "method", "route", "leaf_hash",
+    "seq",
+    "id",
+    "occurred_at",
+    "practice_id",
+    "request_id",
+    "actor_type",
+    "actor_id",
+    "actor_role",
+    "action",
+    "resource_type",
+    "resource_id",
+    "client_ids",
+    "outcome",
+    "http_status",
+    "purpose_of_use",
+    "break_glass_reason",
+    "source_ip",
+    "user_agent",
+    "method",
+    "route",
+    "leaf_hash",
 )
 _FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
 
@@ -55,8 +72,12 @@ class ExportSpec:
     @property
     def stubs(self) -> bool:
         """Whether other practices' leaves are written as redacted stubs."""
-        return (self.fmt == "ndjson" and self.practice_id is not None
-                and self.start is None and self.end is None)
+        return (
+            self.fmt == "ndjson"
+            and self.practice_id is not None
+            and self.start is None
+            and self.end is None
+        )
 
 
 def _cell(value: Any) -> str:
@@ -67,10 +88,15 @@ def _cell(value: Any) -> str:
 
 def csv_row(event: dict[str, Any]) -> list[str]:
     """The CSV columns of one event (client ids separated by spaces)."""
-    flat = {**event, "actor_type": event["actor"]["type"], "actor_id": event["actor"]["id"],
-            "actor_role": event["actor"]["role"], "resource_type": event["resource"]["type"],
-            "resource_id": event["resource"]["id"],
-            "client_ids": " ".join(str(c) for c in event["client_ids"] or ())}
+    flat = {
+        **event,
+        "actor_type": event["actor"]["type"],
+        "actor_id": event["actor"]["id"],
+        "actor_role": event["actor"]["role"],
+        "resource_type": event["resource"]["type"],
+        "resource_id": event["resource"]["id"],
+        "client_ids": " ".join(str(c) for c in event["client_ids"] or ()),
+    }
     return [_cell(flat[c]) for c in CSV_COLUMNS]
 
 
@@ -114,10 +140,13 @@ def _bounds(spec: ExportSpec) -> list[Any]:
 async def _sequenced(engine: AsyncEngine, spec: ExportSpec, size: int) -> AsyncIterator[Any]:
     last = -1
     while True:
-        query = (sa.select(*EVENT.c, LEAF.c.seq, LEAF.c.leaf_hash)
-                 .select_from(LEAF.join(EVENT, EVENT.c.id == LEAF.c.event_id))
-                 .where(LEAF.c.seq > last, LEAF.c.seq < size, *_bounds(spec))
-                 .order_by(LEAF.c.seq).limit(CHUNK))
+        query = (
+            sa.select(*EVENT.c, LEAF.c.seq, LEAF.c.leaf_hash)
+            .select_from(LEAF.join(EVENT, EVENT.c.id == LEAF.c.event_id))
+            .where(LEAF.c.seq > last, LEAF.c.seq < size, *_bounds(spec))
+            .order_by(LEAF.c.seq)
+            .limit(CHUNK)
+        )
         async with engine.connect() as conn:
             rows = list((await conn.execute(query)).all())
         if not rows:
@@ -134,7 +163,8 @@ async def _pending(engine: AsyncEngine, spec: ExportSpec, size: int) -> AsyncIte
         conditions.append(EVENT.c.practice_id == spec.practice_id)
     while True:
         query = sa.select(*EVENT.c, sa.null().label("seq"), sa.null().label("leaf_hash")).where(
-            *conditions)
+            *conditions
+        )
         if after is not None:
             query = query.where(sa.tuple_(EVENT.c.occurred_at, EVENT.c.id) > after)
         query = query.order_by(EVENT.c.occurred_at, EVENT.c.id).limit(CHUNK)

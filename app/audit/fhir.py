@@ -49,14 +49,17 @@ def _agent(event: dict[str, Any]) -> dict[str, Any]:
     actor = event["actor"]
     agent: dict[str, Any] = {"requestor": True}
     if actor["type"] == "user":
-        agent["type"] = {"coding": [{"system": _ROLE_TYPE, "code": "humanuser",
-                                     "display": "human user"}]}
+        agent["type"] = {
+            "coding": [{"system": _ROLE_TYPE, "code": "humanuser", "display": "human user"}]
+        }
     elif actor["type"] == "api_key":
-        agent["type"] = {"coding": [{"system": _ROLE_TYPE, "code": "dataprocessor",
-                                     "display": "data processor"}]}
+        agent["type"] = {
+            "coding": [{"system": _ROLE_TYPE, "code": "dataprocessor", "display": "data processor"}]
+        }
     if actor["id"]:
-        agent["who"] = {"identifier": {"system": f"urn:session-notes:{actor['type']}",
-                                       "value": actor["id"]}}
+        agent["who"] = {
+            "identifier": {"system": f"urn:session-notes:{actor['type']}", "value": actor["id"]}
+        }
     else:
         agent["name"] = "anonymous"
     if actor["role"]:
@@ -71,9 +74,11 @@ def _agent(event: dict[str, Any]) -> dict[str, Any]:
 
 def _entities(event: dict[str, Any]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = [
-        {"what": {"reference": f"Patient/{client_id}"},
-         "type": {"system": _ENTITY_TYPE, "code": "1", "display": "Person"},
-         "role": {"system": _OBJECT_ROLE, "code": "1", "display": "Patient"}}
+        {
+            "what": {"reference": f"Patient/{client_id}"},
+            "type": {"system": _ENTITY_TYPE, "code": "1", "display": "Person"},
+            "role": {"system": _OBJECT_ROLE, "code": "1", "display": "Patient"},
+        }
         for client_id in event["client_ids"]
     ]
     resource = event["resource"]
@@ -83,8 +88,12 @@ def _entities(event: dict[str, Any]) -> list[dict[str, Any]]:
             "name": resource["type"],
         }
         if resource["id"]:
-            entity["what"] = {"identifier": {"system": f"urn:session-notes:{resource['type']}",
-                                             "value": resource["id"]}}
+            entity["what"] = {
+                "identifier": {
+                    "system": f"urn:session-notes:{resource['type']}",
+                    "value": resource["id"],
+                }
+            }
         out.append(entity)
     return out
 
@@ -99,8 +108,11 @@ def _extensions(event: dict[str, Any]) -> list[dict[str, Any]]:
         ("seq", "valueInteger", event["seq"]),
         ("leaf-hash", "valueString", event["leaf_hash"]),
     ]
-    return [{"url": _EXT + name, kind: value} for name, kind, value in values
-            if value is not None and value != ""]
+    return [
+        {"url": _EXT + name, kind: value}
+        for name, kind, value in values
+        if value is not None and value != ""
+    ]
 
 
 def audit_event_resource(event: dict[str, Any], *, observer: str) -> dict[str, Any]:
@@ -109,19 +121,30 @@ def audit_event_resource(event: dict[str, Any], *, observer: str) -> dict[str, A
         "resourceType": "AuditEvent",
         "id": event["id"],
         "extension": _extensions(event),
-        "type": {"system": "http://terminology.hl7.org/CodeSystem/audit-event-type",
-                 "code": "rest", "display": "RESTful Operation"},
-        "subtype": [{"system": _REST, "code": _interaction(event)},
-                    {"system": _ACTION_SYSTEM, "code": event["action"]}],
+        "type": {
+            "system": "http://terminology.hl7.org/CodeSystem/audit-event-type",
+            "code": "rest",
+            "display": "RESTful Operation",
+        },
+        "subtype": [
+            {"system": _REST, "code": _interaction(event)},
+            {"system": _ACTION_SYSTEM, "code": event["action"]},
+        ],
         "action": _action_code(event),
         "recorded": event["occurred_at"],
         "outcome": outcome_code(str(event["outcome"]), int(event["http_status"])),
         "outcomeDesc": f"{event['outcome']} (HTTP {event['http_status']})",
         "agent": [_agent(event)],
-        "source": {"observer": {"display": observer},
-                   "type": [{"system": "http://terminology.hl7.org/CodeSystem/"
-                                       "security-source-type",
-                             "code": "4", "display": "Application Server"}]},
+        "source": {
+            "observer": {"display": observer},
+            "type": [
+                {
+                    "system": "http://terminology.hl7.org/CodeSystem/security-source-type",
+                    "code": "4",
+                    "display": "Application Server",
+                }
+            ],
+        },
     }
     purpose = _purpose(event["purpose_of_use"])
     if purpose:

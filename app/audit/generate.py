@@ -37,8 +37,12 @@ _ACTIONS: Final = (
     ("auth.login", "user", "POST", "/v1/auth/token", 8),
     ("audit.search", "audit_event", "GET", "/v1/audit/events", 4),
 )
-_OUTCOMES: Final = (("success", 200, 90), ("denied", 403, 4), ("not_found", 404, 4),
-                    ("error", 422, 2))
+_OUTCOMES: Final = (
+    ("success", 200, 90),
+    ("denied", 403, 4),
+    ("not_found", 404, 4),
+    ("error", 422, 2),
+)
 _ROLES: Final = ("therapist", "therapist", "therapist", "supervisor", "admin", "auditor")
 COLUMNS: Final = tuple(c.name for c in EVENT.c)
 
@@ -54,13 +58,19 @@ class Generated:
 def _uuid7(rng: random.Random, at: datetime) -> uuid.UUID:
     ms = int(at.timestamp() * 1000)
     rand = rng.getrandbits(74)
-    value = (ms << 80) | (0x7 << 76) | ((rand >> 62) << 64) | (0b10 << 62) | (
-        rand & ((1 << 62) - 1))
+    value = (
+        (ms << 80) | (0x7 << 76) | ((rand >> 62) << 64) | (0b10 << 62) | (rand & ((1 << 62) - 1))
+    )
     return uuid.UUID(int=value)
 
 
 def batches(
-    *, count: int, practice_id: uuid.UUID, clients: int, days: int, seed: int = 7,
+    *,
+    count: int,
+    practice_id: uuid.UUID,
+    clients: int,
+    days: int,
+    seed: int = 7,
     batch: int = BATCH,
 ) -> Iterator[Generated]:
     """Synthetic events in time order, ``batch`` at a time."""
@@ -68,8 +78,9 @@ def batches(
     pick = rng.random
     staff = [(uuid.uuid4(), rng.choice(_ROLES)) for _ in range(60)]
     pool = [(c, str(c)) for c in (uuid.uuid4() for _ in range(max(1, clients)))]
-    ips = [f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
-           for _ in range(500)]
+    ips = [
+        f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}" for _ in range(500)
+    ]
     actions = [a for a in _ACTIONS for _ in range(a[4])]
     outcomes = [o for o in _OUTCOMES for _ in range(o[2])]
     end = utcnow() - timedelta(minutes=1)
@@ -92,12 +103,29 @@ def batches(
         glass = clinical and roll > 0.995
         event_id = _uuid7(rng, at)
         ids = [c[1] for c in named]
-        out.events.append((
-            event_id, at, practice_id, f"{rng.getrandbits(128):032x}", "user", actor, role,
-            action, rtype, ids[0] if ids else None, ids, outcome, status,
-            "ETREAT" if glass else ("TREAT" if clinical else "HOPERAT"),
-            "Client in crisis; covering therapist unavailable" if glass else None,
-            ips[int(pick() * len(ips))], "PracticeFrontend/3.2", method, route))
+        out.events.append(
+            (
+                event_id,
+                at,
+                practice_id,
+                f"{rng.getrandbits(128):032x}",
+                "user",
+                actor,
+                role,
+                action,
+                rtype,
+                ids[0] if ids else None,
+                ids,
+                outcome,
+                status,
+                "ETREAT" if glass else ("TREAT" if clinical else "HOPERAT"),
+                "Client in crisis; covering therapist unavailable" if glass else None,
+                ips[int(pick() * len(ips))],
+                "PracticeFrontend/3.2",
+                method,
+                route,
+            )
+        )
         out.clients += [(event_id, c[0], practice_id, at) for c in named]
         if len(out.events) >= batch:
             yield out
@@ -116,12 +144,16 @@ async def insert(engine: AsyncEngine, rows: Generated) -> None:
             pg: Any = raw.driver_connection
             async with pg.transaction():
                 await pg.copy_records_to_table("audit_event", records=events, columns=COLUMNS)
-                await pg.copy_records_to_table("audit_event_client", records=rows.clients,
-                                               columns=client_columns)
+                await pg.copy_records_to_table(
+                    "audit_event_client", records=rows.clients, columns=client_columns
+                )
         return
     async with engine.begin() as conn:
-        await conn.execute(sa.insert(EVENT), [dict(zip(COLUMNS, r, strict=True))
-                                              for r in rows.events])
+        await conn.execute(
+            sa.insert(EVENT), [dict(zip(COLUMNS, r, strict=True)) for r in rows.events]
+        )
         if rows.clients:
-            await conn.execute(sa.insert(EVENT_CLIENT), [
-                dict(zip(client_columns, r, strict=True)) for r in rows.clients])
+            await conn.execute(
+                sa.insert(EVENT_CLIENT),
+                [dict(zip(client_columns, r, strict=True)) for r in rows.clients],
+            )

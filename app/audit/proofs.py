@@ -56,8 +56,9 @@ async def public_key(request: Request) -> PublicKeyOut:
     """The Ed25519 key that signs checkpoints; public, no credentials needed."""
     raw = public_key_raw(app_state(request).secrets.signing_key)
     audit_context(request).target("audit_key", key_id(raw))
-    return PublicKeyOut(key_id=key_id(raw), algorithm=ALGORITHM,
-                        public_key=base64.b64encode(raw).decode())
+    return PublicKeyOut(
+        key_id=key_id(raw), algorithm=ALGORITHM, public_key=base64.b64encode(raw).decode()
+    )
 
 
 @router.get(
@@ -67,8 +68,9 @@ async def public_key(request: Request) -> PublicKeyOut:
     responses=problem_responses(401, 403, 404),
     dependencies=[audited("audit.checkpoint.read", "audit_checkpoint")],
 )
-async def latest_checkpoint(request: Request, session: SessionDep,
-                            caller: CallerDep) -> CheckpointOut:
+async def latest_checkpoint(
+    request: Request, session: SessionDep, caller: CallerDep
+) -> CheckpointOut:
     """The newest signed tree head; keep a copy outside the system."""
     require_auditor(caller)
     latest = await tree.latest_checkpoint(session)
@@ -91,10 +93,11 @@ async def list_checkpoints(
     """Every signed tree head, newest first."""
     require_auditor(caller)
     after = page.after_values(int)
-    rows = await tree.checkpoints_page(session, before=after[0] if after else None,
-                                       limit=page.limit + 1)
+    rows = await tree.checkpoints_page(
+        session, before=after[0] if after else None, limit=page.limit + 1
+    )
     return Page(
-        items=[CheckpointOut.model_validate(tree.checkpoint_json(r)) for r in rows[:page.limit]],
+        items=[CheckpointOut.model_validate(tree.checkpoint_json(r)) for r in rows[: page.limit]],
         next_cursor=page.next_cursor(rows, lambda r: [int(r.tree_size)]),
     )
 
@@ -107,9 +110,14 @@ async def list_checkpoints(
     dependencies=[audited("audit.proof.inclusion", "audit_event")],
 )
 async def inclusion_proof(
-    request: Request, id: uuid.UUID, session: SessionDep, caller: CallerDep,
-    tree_size: Annotated[int | None, Query(ge=1, description=(
-        "Tree size to prove against (default: the latest checkpoint)."))] = None,
+    request: Request,
+    id: uuid.UUID,
+    session: SessionDep,
+    caller: CallerDep,
+    tree_size: Annotated[
+        int | None,
+        Query(ge=1, description=("Tree size to prove against (default: the latest checkpoint).")),
+    ] = None,
 ) -> InclusionProofOut:
     """RFC 9162 audit path of an event in the tree of ``tree_size`` leaves."""
     require_auditor(caller)
@@ -127,8 +135,13 @@ async def inclusion_proof(
             raise Conflict("No checkpoint covers this event yet; retry in a few seconds")
         raise Unprocessable("tree_size must be larger than the event's seq")
     path, root = await tree.inclusion_proof(session, row.seq, size)
-    return InclusionProofOut(seq=row.seq, tree_size=size, leaf_hash=bytes(row.leaf_hash).hex(),
-                             root_hash=root.hex(), audit_path=[p.hex() for p in path])
+    return InclusionProofOut(
+        seq=row.seq,
+        tree_size=size,
+        leaf_hash=bytes(row.leaf_hash).hex(),
+        root_hash=root.hex(),
+        audit_path=[p.hex() for p in path],
+    )
 
 
 @router.get(
@@ -139,10 +152,13 @@ async def inclusion_proof(
     dependencies=[audited("audit.proof.consistency", "audit_checkpoint")],
 )
 async def consistency_proof(
-    session: SessionDep, caller: CallerDep,
+    session: SessionDep,
+    caller: CallerDep,
     first: Annotated[int, Query(ge=0, description="The older tree size.")],
-    second: Annotated[int | None, Query(ge=0, description=(
-        "The newer tree size (default: the latest checkpoint)."))] = None,
+    second: Annotated[
+        int | None,
+        Query(ge=0, description=("The newer tree size (default: the latest checkpoint).")),
+    ] = None,
 ) -> ConsistencyProofOut:
     """RFC 9162 proof that the tree of ``first`` leaves is a prefix of that of ``second``."""
     require_auditor(caller)
@@ -152,8 +168,13 @@ async def consistency_proof(
     if size > await tree.tree_size(session):
         raise Unprocessable("second is larger than the log")
     proof, first_root, second_root = await tree.consistency_proof(session, first, size)
-    return ConsistencyProofOut(first=first, second=size, first_root=first_root.hex(),
-                               second_root=second_root.hex(), proof=[p.hex() for p in proof])
+    return ConsistencyProofOut(
+        first=first,
+        second=size,
+        first_root=first_root.hex(),
+        second_root=second_root.hex(),
+        proof=[p.hex() for p in proof],
+    )
 
 
 @router.get(
@@ -169,7 +190,10 @@ async def verify(request: Request, caller: CallerDep) -> VerifyOut:
     state = app_state(request)
     key = state.secrets.signing_key
     async with state.engine.connect() as conn:
-        report = await verify_log(conn, seal_key=events.seal_key(key),
-                                  public_key=public_key_raw(key),
-                                  origin=state.settings.service_name)
+        report = await verify_log(
+            conn,
+            seal_key=events.seal_key(key),
+            public_key=public_key_raw(key),
+            origin=state.settings.service_name,
+        )
     return VerifyOut.model_validate(report.as_dict(caller.practice_id))

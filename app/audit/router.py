@@ -56,16 +56,16 @@ def _page_of(rows: list[Any], page: PageParams) -> str | None:
     dependencies=[audited("audit.search", "audit_event")],
 )
 async def search_events(
-    request: Request, session: SessionDep, caller: CallerDep,
+    request: Request,
+    session: SessionDep,
+    caller: CallerDep,
     page: Annotated[PageParams, Depends()],
-    client_id: Annotated[uuid.UUID | None, Query(description="Events naming this client.")]
-    = None,
+    client_id: Annotated[uuid.UUID | None, Query(description="Events naming this client.")] = None,
     actor_id: Annotated[uuid.UUID | None, Query(description="User or API key id.")] = None,
     action: Annotated[str | None, Query(max_length=64, examples=["note.read"])] = None,
     outcome: Outcome | None = None,
     resource_type: Annotated[str | None, Query(max_length=40)] = None,
-    break_glass: Annotated[bool | None, Query(description="Only break-the-glass (or not).")]
-    = None,
+    break_glass: Annotated[bool | None, Query(description="Only break-the-glass (or not).")] = None,
     purpose: Annotated[str | None, Query(max_length=16, description="Purpose of use.")] = None,
     start: From = None,
     end: To = None,
@@ -73,12 +73,23 @@ async def search_events(
     """Events of the practice, newest first, over the whole history, with every filter."""
     require_auditor(caller)
     filters = service.EventFilters(
-        client_id=client_id, actor_id=actor_id, action=action, outcome=outcome,
-        resource_type=resource_type, break_glass=break_glass, purpose=purpose,
-        start=start, end=end)
-    rows = await service.search(session, caller.practice_id, filters,
-                                after=page.after_values(datetime, uuid.UUID),
-                                limit=page.limit + 1)
+        client_id=client_id,
+        actor_id=actor_id,
+        action=action,
+        outcome=outcome,
+        resource_type=resource_type,
+        break_glass=break_glass,
+        purpose=purpose,
+        start=start,
+        end=end,
+    )
+    rows = await service.search(
+        session,
+        caller.practice_id,
+        filters,
+        after=page.after_values(datetime, uuid.UUID),
+        limit=page.limit + 1,
+    )
     shown = rows[: page.limit]
     audit_context(request).add_clients(*service.client_ids_of(shown))
     return Page(items=[service.event_out(r) for r in shown], next_cursor=_page_of(rows, page))
@@ -111,8 +122,12 @@ async def get_event(
     dependencies=[audited("audit.access_report", "client")],
 )
 async def access_report(
-    request: Request, id: uuid.UUID, session: SessionDep, caller: CallerDep,
-    start: From = None, end: To = None,
+    request: Request,
+    id: uuid.UUID,
+    session: SessionDep,
+    caller: CallerDep,
+    start: From = None,
+    end: To = None,
 ) -> AccessReportOut:
     """Who accessed this client's record: per actor, counts by action and outcome."""
     require_auditor(caller)
@@ -128,25 +143,35 @@ async def access_report(
     dependencies=[audited("audit.break_glass.list", "audit_event")],
 )
 async def break_glass(
-    request: Request, session: SessionDep, caller: CallerDep,
+    request: Request,
+    session: SessionDep,
+    caller: CallerDep,
     page: Annotated[PageParams, Depends()],
-    reviewed: Annotated[bool | None, Query(description="Only reviewed (or pending) ones.")]
-    = None,
-    start: From = None, end: To = None,
+    reviewed: Annotated[bool | None, Query(description="Only reviewed (or pending) ones.")] = None,
+    start: From = None,
+    end: To = None,
 ) -> Page[BreakGlassItem]:
     """Emergency accesses newest first, each with its reviews ("pending" until one exists)."""
     require_auditor(caller)
     filters = service.EventFilters(break_glass=True, reviewed=reviewed, start=start, end=end)
-    rows = await service.search(session, caller.practice_id, filters,
-                                after=page.after_values(datetime, uuid.UUID),
-                                limit=page.limit + 1)
+    rows = await service.search(
+        session,
+        caller.practice_id,
+        filters,
+        after=page.after_values(datetime, uuid.UUID),
+        limit=page.limit + 1,
+    )
     shown = rows[: page.limit]
     audit_context(request).add_clients(*service.client_ids_of(shown))
     reviews = await service.reviews_for(session, [r.id for r in shown])
-    items = [BreakGlassItem(event=service.event_out(r),
-                            status="reviewed" if reviews[r.id] else "pending",
-                            reviews=[ReviewOut.model_validate(v) for v in reviews[r.id]])
-             for r in shown]
+    items = [
+        BreakGlassItem(
+            event=service.event_out(r),
+            status="reviewed" if reviews[r.id] else "pending",
+            reviews=[ReviewOut.model_validate(v) for v in reviews[r.id]],
+        )
+        for r in shown
+    ]
     return Page(items=items, next_cursor=_page_of(rows, page))
 
 
@@ -170,10 +195,15 @@ async def review_event(
     ctx = audit_context(request)
     ctx.add_clients(*service.client_ids_of([row]))
     ctx.event_id = uuid7()
-    review = AuditReview(practice_id=caller.practice_id, event_id=id,
-                         review_event_id=ctx.event_id, reviewer_id=caller.id,
-                         reviewer_type=caller.kind, decision=body.decision,
-                         comment=body.comment)
+    review = AuditReview(
+        practice_id=caller.practice_id,
+        event_id=id,
+        review_event_id=ctx.event_id,
+        reviewer_id=caller.id,
+        reviewer_type=caller.kind,
+        decision=body.decision,
+        comment=body.comment,
+    )
     session.add(review)
     await session.flush()
     return ReviewOut.model_validate(review)
@@ -183,16 +213,22 @@ async def review_event(
     "/v1/audit/export",
     summary="Export the log",
     response_class=StreamingResponse,
-    responses={200: {"description": "One event per line (CSV: one row per event).",
-                     "content": {t: {} for t in MEDIA_TYPES.values()}},
-               **problem_responses(401, 403, 422)},
+    responses={
+        200: {
+            "description": "One event per line (CSV: one row per event).",
+            "content": {t: {} for t in MEDIA_TYPES.values()},
+        },
+        **problem_responses(401, 403, 422),
+    },
     dependencies=[audited("audit.export", "audit_event")],
 )
 async def export(
-    request: Request, session: SessionDep, caller: CallerDep,
-    format: Annotated[Format, Query(description="ndjson, csv or fhir (R4 AuditEvent).")]
-    = "ndjson",
-    start: From = None, end: To = None,
+    request: Request,
+    session: SessionDep,
+    caller: CallerDep,
+    format: Annotated[Format, Query(description="ndjson, csv or fhir (R4 AuditEvent).")] = "ndjson",
+    start: From = None,
+    end: To = None,
 ) -> StreamingResponse:
     """Stream the practice's events in seq order; a full NDJSON export rebuilds the tree."""
     require_auditor(caller)
@@ -203,10 +239,19 @@ async def export(
     await session.commit()
     ctx.committed = ctx.streaming = True
     state = app_state(request)
-    spec = ExportSpec(fmt=format, practice_id=caller.practice_id, start=start, end=end,
-                      observer=state.settings.service_name)
+    spec = ExportSpec(
+        fmt=format,
+        practice_id=caller.practice_id,
+        start=start,
+        end=end,
+        observer=state.settings.service_name,
+    )
     suffix = "csv" if format == "csv" else "ndjson"
     return StreamingResponse(
-        export_stream(state.engine, spec), media_type=MEDIA_TYPES[format],
-        headers={"Content-Disposition": f'attachment; filename="audit-export.{suffix}"',
-                 "Cache-Control": "no-store"})
+        export_stream(state.engine, spec),
+        media_type=MEDIA_TYPES[format],
+        headers={
+            "Content-Disposition": f'attachment; filename="audit-export.{suffix}"',
+            "Cache-Control": "no-store",
+        },
+    )

@@ -78,9 +78,15 @@ class AuditEventOut(BaseModel):
 class PublicKeyOut(BaseModel):
     """The key that signs checkpoints."""
 
-    model_config = ConfigDict(json_schema_extra={"example": {
-        "key_id": "9f2c4e1a7b3d5c60", "algorithm": "Ed25519",
-        "public_key": "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="}})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "key_id": "9f2c4e1a7b3d5c60",
+                "algorithm": "Ed25519",
+                "public_key": "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=",
+            }
+        }
+    )
 
     key_id: str
     algorithm: Literal["Ed25519"]
@@ -90,12 +96,19 @@ class PublicKeyOut(BaseModel):
 class CheckpointOut(BaseModel):
     """A signed tree head."""
 
-    model_config = ConfigDict(json_schema_extra={"example": {
-        "tree_size": 42, "root_hash": _HASH, "timestamp": "2026-11-21T19:30:05.000001Z",
-        "key_id": "9f2c4e1a7b3d5c60",
-        "signed_note": "session-notes-api\n42\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\n"
-                       "2026-11-21T19:30:05.000001Z\n",
-        "signature": "base64…"}})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "tree_size": 42,
+                "root_hash": _HASH,
+                "timestamp": "2026-11-21T19:30:05.000001Z",
+                "key_id": "9f2c4e1a7b3d5c60",
+                "signed_note": "session-notes-api\n42\n"
+                "XcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\n2026-11-21T19:30:05.000001Z\n",
+                "signature": "base64…",
+            }
+        }
+    )
 
     tree_size: int
     root_hash: str
@@ -108,9 +121,17 @@ class CheckpointOut(BaseModel):
 class InclusionProofOut(BaseModel):
     """RFC 9162 §2.1.3 audit path of one event."""
 
-    model_config = ConfigDict(json_schema_extra={"example": {
-        "seq": 41, "tree_size": 42, "leaf_hash": _HASH, "root_hash": _HASH,
-        "audit_path": [_HASH]}})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "seq": 41,
+                "tree_size": 42,
+                "leaf_hash": _HASH,
+                "root_hash": _HASH,
+                "audit_path": [_HASH],
+            }
+        }
+    )
 
     seq: int
     tree_size: int
@@ -122,9 +143,17 @@ class InclusionProofOut(BaseModel):
 class ConsistencyProofOut(BaseModel):
     """RFC 9162 §2.1.4 proof that the first tree is a prefix of the second."""
 
-    model_config = ConfigDict(json_schema_extra={"example": {
-        "first": 40, "second": 42, "first_root": _HASH, "second_root": _HASH,
-        "proof": [_HASH]}})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "first": 40,
+                "second": 42,
+                "first_root": _HASH,
+                "second_root": _HASH,
+                "proof": [_HASH],
+            }
+        }
+    )
 
     first: int
     second: int
@@ -144,8 +173,17 @@ class VerifyProblem(BaseModel):
 class VerifyOut(BaseModel):
     """The result of recomputing the whole log."""
 
-    model_config = ConfigDict(json_schema_extra={"example": {
-        "ok": True, "tree_size": 42, "root_hash": _HASH, "checked": 42, "problems": []}})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "ok": True,
+                "tree_size": 42,
+                "root_hash": _HASH,
+                "checked": 42,
+                "problems": [],
+            }
+        }
+    )
 
     ok: bool
     tree_size: int
@@ -171,13 +209,30 @@ class ActorAccess(BaseModel):
 class AccessReportOut(BaseModel):
     """Who accessed a client's record, how, and when."""
 
-    model_config = ConfigDict(populate_by_name=True, json_schema_extra={"example": {
-        "client_id": _ID, "from": None, "to": None, "total_events": 3,
-        "actors": [{"actor_type": "user", "actor_id": _ID, "role": "therapist", "total": 3,
-                    "by_action": {"note.read": 2, "client.read": 1},
-                    "by_outcome": {"success": 3},
-                    "first_access": "2026-11-01T09:00:00Z",
-                    "last_access": "2026-11-21T19:30:00Z", "break_glass_count": 0}]}})
+    model_config = ConfigDict(
+        populate_by_name=True,
+        json_schema_extra={
+            "example": {
+                "client_id": _ID,
+                "from": None,
+                "to": None,
+                "total_events": 3,
+                "actors": [
+                    {
+                        "actor_type": "user",
+                        "actor_id": _ID,
+                        "role": "therapist",
+                        "total": 3,
+                        "by_action": {"note.read": 2, "client.read": 1},
+                        "by_outcome": {"success": 3},
+                        "first_access": "2026-11-01T09:00:00Z",
+                        "last_access": "2026-11-21T19:30:00Z",
+                        "break_glass_count": 0,
+                    }
+                ],
+            }
+        },
+    )
 
     client_id: uuid.UUID
     from_: datetime | None = Field(alias="from", serialization_alias="from")
@@ -189,8 +244,15 @@ class AccessReportOut(BaseModel):
 class ReviewIn(BaseModel):
     """An auditor's finding on an event."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"example": {
-        "decision": "justified", "comment": "Crisis call on a weekend; on-call therapist."}})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "example": {
+                "decision": "justified",
+                "comment": "Crisis call on a weekend; on-call therapist.",
+            }
+        },
+    )
 
     decision: Decision
     comment: str | None = Field(default=None, min_length=1, max_length=1000)
@@ -199,10 +261,21 @@ class ReviewIn(BaseModel):
 class ReviewOut(BaseModel):
     """A stored review; its own audit event (action audit.review) is in the Merkle tree."""
 
-    model_config = ConfigDict(from_attributes=True, json_schema_extra={"example": {
-        "id": _ID, "event_id": _ID, "review_event_id": _ID, "reviewer_id": _ID,
-        "reviewer_type": "user", "decision": "justified", "comment": None,
-        "reviewed_at": "2026-11-22T08:00:00Z"}})
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "example": {
+                "id": _ID,
+                "event_id": _ID,
+                "review_event_id": _ID,
+                "reviewer_id": _ID,
+                "reviewer_type": "user",
+                "decision": "justified",
+                "comment": None,
+                "reviewed_at": "2026-11-22T08:00:00Z",
+            }
+        },
+    )
 
     id: uuid.UUID
     event_id: uuid.UUID

@@ -108,8 +108,15 @@ def _hash_batch(
         value = events.row_leaf_hash(row)
         seq = size + offset
         leaves.append(value)
-        leaf_rows.append({"seq": seq, "event_id": row.id, "leaf_hash": value,
-                          "seal": events.seal(key, seq, row.id, value), "sequenced_at": now})
+        leaf_rows.append(
+            {
+                "seq": seq,
+                "event_id": row.id,
+                "leaf_hash": value,
+                "seal": events.seal(key, seq, row.id, value),
+                "sequenced_at": now,
+            }
+        )
 
     def stored(level: int, index: int) -> bytes:
         value = frontier.get((level, index))
@@ -122,8 +129,12 @@ def _hash_batch(
 
 
 async def _sequence_batch(
-    conn: AsyncConnection, *, since: datetime | None, after: tuple[datetime, Any] | None,
-    limit: int, key: bytes,
+    conn: AsyncConnection,
+    *,
+    since: datetime | None,
+    after: tuple[datetime, Any] | None,
+    limit: int,
+    key: bytes,
 ) -> tuple[list[Any], int]:
     """Sequence up to ``limit`` visible unsequenced events; returns them and the new size."""
     size = await tree.tree_size(conn)
@@ -154,12 +165,18 @@ async def insert_rows(conn: AsyncConnection, table: sa.Table, rows: list[dict[st
     raw = await conn.get_raw_connection()
     driver: Any = raw.driver_connection
     await driver.copy_records_to_table(
-        table.name, records=[tuple(r[c] for c in columns) for r in rows], columns=columns)
+        table.name, records=[tuple(r[c] for c in columns) for r in rows], columns=columns
+    )
 
 
 async def sequence_pass(
-    engine: AsyncEngine, *, key: bytes, since: datetime | None, wait: bool = False,
-    batch: int = BATCH, budget: float | None = None,
+    engine: AsyncEngine,
+    *,
+    key: bytes,
+    since: datetime | None,
+    wait: bool = False,
+    batch: int = BATCH,
+    budget: float | None = None,
 ) -> PassResult:
     """Sequence visible events from ``since`` (None: the whole table), batch by batch."""
     result = PassResult()
@@ -171,7 +188,8 @@ async def sequence_pass(
                 result.locked_out = True
                 return result
             rows, result.tree_size = await _sequence_batch(
-                conn, since=since, after=after, limit=batch, key=key)
+                conn, since=since, after=after, limit=batch, key=key
+            )
         if not rows:
             return result
         result.sequenced += len(rows)
@@ -187,7 +205,11 @@ async def sequence_pass(
 
 
 async def write_checkpoint(
-    engine: AsyncEngine, *, signing_key: Ed25519PrivateKey, origin: str, interval: float,
+    engine: AsyncEngine,
+    *,
+    signing_key: Ed25519PrivateKey,
+    origin: str,
+    interval: float,
     wait: bool = False,
 ) -> dict[str, Any] | None:
     """Sign the current tree when it grew and the last checkpoint is ``interval`` s old."""
@@ -205,10 +227,18 @@ async def write_checkpoint(
                 return None
         root = await tree.root_at(conn, size)
         made = checkpoint.make_checkpoint(
-            signing_key, origin, size, root, checkpoint.format_timestamp(now))
-        await conn.execute(sa.insert(CHECKPOINT).values(
-            tree_size=size, root_hash=root, timestamp=made["timestamp"], key_id=made["key_id"],
-            signed_note=made["signed_note"], signature=made["signature"]))
+            signing_key, origin, size, root, checkpoint.format_timestamp(now)
+        )
+        await conn.execute(
+            sa.insert(CHECKPOINT).values(
+                tree_size=size,
+                root_hash=root,
+                timestamp=made["timestamp"],
+                key_id=made["key_id"],
+                signed_note=made["signed_note"],
+                signature=made["signature"],
+            )
+        )
     metrics.TREE_SIZE.set(size)
     return made
 
@@ -226,8 +256,9 @@ async def run_once(
         age = (utcnow() - checkpoint.parse_timestamp(latest["timestamp"])).total_seconds()
         if 0 <= age < interval:
             await asyncio.sleep(interval - age)  # "at most every interval", even when asked
-    await write_checkpoint(engine, signing_key=signing_key, origin=settings.service_name,
-                           interval=interval, wait=True)
+    await write_checkpoint(
+        engine, signing_key=signing_key, origin=settings.service_name, interval=interval, wait=True
+    )
     async with engine.connect() as conn:
         return await tree.latest_checkpoint(conn)
 
@@ -235,8 +266,9 @@ async def run_once(
 class Sequencer:
     """The background task: a pass every tick, a checkpoint when due, lag for readiness."""
 
-    def __init__(self, *, engine: AsyncEngine, settings: Settings,
-                 signing_key: Ed25519PrivateKey) -> None:
+    def __init__(
+        self, *, engine: AsyncEngine, settings: Settings, signing_key: Ed25519PrivateKey
+    ) -> None:
         """Bind to an engine and the checkpoint signing key."""
         self.engine = engine
         self.settings = settings
@@ -288,8 +320,9 @@ class Sequencer:
     async def step(self) -> PassResult:
         """One tick: sequence what is visible, then checkpoint if due."""
         started = utcnow()
-        result = await sequence_pass(self.engine, key=self.key,
-                                     since=self._since(time.monotonic()), budget=PASS_BUDGET)
+        result = await sequence_pass(
+            self.engine, key=self.key, since=self._since(time.monotonic()), budget=PASS_BUDGET
+        )
         if not result.locked_out:
             if result.newest is not None:
                 self.watermark = max(self.watermark or result.newest, result.newest)
@@ -299,8 +332,12 @@ class Sequencer:
             self.lag = 0.0 if waiting is None else max(0.0, (started - waiting).total_seconds())
             metrics.SEQUENCER_LAG.set(self.lag)
             metrics.UNSEQUENCED.set(0 if result.drained else result.sequenced)
-        await write_checkpoint(self.engine, signing_key=self.signing_key,
-                               origin=self.settings.service_name, interval=self.interval)
+        await write_checkpoint(
+            self.engine,
+            signing_key=self.signing_key,
+            origin=self.settings.service_name,
+            interval=self.interval,
+        )
         self._last_ok, self._error = time.monotonic(), None
         return result
 
@@ -323,8 +360,9 @@ def start_sequencer(app: FastAPI, state: AppState) -> Sequencer | None:
     """Start the sequencer when enabled and register its readiness check."""
     if not state.settings.sequencer_enabled:
         return None
-    sequencer = Sequencer(engine=state.engine, settings=state.settings,
-                          signing_key=state.secrets.signing_key)
+    sequencer = Sequencer(
+        engine=state.engine, settings=state.settings, signing_key=state.secrets.signing_key
+    )
     app.state.sequencer = sequencer
     app.state.readiness_checks["audit_sequencer"] = sequencer.readiness
     sequencer.start()

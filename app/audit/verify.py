@@ -18,18 +18,30 @@ from datetime import datetime
 from typing import Any, Final
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.audit import checkpoint, events, merkle, tree
 from app.audit.tree import CHECKPOINT, EVENT, EVENT_CLIENT, LEAF, NODE
+from app.db import UTCDateTime
 
 CHUNK: Final = 5000
 MAX_PROBLEMS: Final = 1000
 # Order of kinds at the same seq: what the row itself shows first.
 KINDS: Final = (
-    "seq_gap", "event_missing", "leaf_mismatch", "seal_mismatch", "client_index_mismatch",
-    "node_missing", "node_mismatch", "checkpoint_mismatch", "checkpoint_file_mismatch",
-    "truncated", "node_extra", "checkpoint_signature", "checkpoint_file_signature",
+    "seq_gap",
+    "event_missing",
+    "leaf_mismatch",
+    "seal_mismatch",
+    "client_index_mismatch",
+    "node_missing",
+    "node_mismatch",
+    "checkpoint_mismatch",
+    "checkpoint_file_mismatch",
+    "truncated",
+    "node_extra",
+    "checkpoint_signature",
+    "checkpoint_file_signature",
     "checkpoint_missing",
 )
 _LEAF_KINDS: Final = frozenset(KINDS[:7])
@@ -47,8 +59,7 @@ class Problem:
     def as_dict(self, practice_id: uuid.UUID | None = None) -> dict[str, Any]:
         """The public form; with a practice, other practices' event ids are withheld."""
         hidden = practice_id is not None and self.practice_id != str(practice_id)
-        return {"seq": self.seq, "event_id": None if hidden else self.event_id,
-                "kind": self.kind}
+        return {"seq": self.seq, "event_id": None if hidden else self.event_id, "kind": self.kind}
 
 
 @dataclass
@@ -67,9 +78,13 @@ class Report:
 
     def as_dict(self, practice_id: uuid.UUID | None = None) -> dict[str, Any]:
         """``{ok, tree_size, root_hash, checked, problems}``."""
-        return {"ok": self.ok, "tree_size": self.tree_size, "root_hash": self.root_hash,
-                "checked": self.checked,
-                "problems": [p.as_dict(practice_id) for p in self.problems]}
+        return {
+            "ok": self.ok,
+            "tree_size": self.tree_size,
+            "root_hash": self.root_hash,
+            "checked": self.checked,
+            "problems": [p.as_dict(practice_id) for p in self.problems],
+        }
 
 
 @dataclass
@@ -78,7 +93,7 @@ class Chunk:
 
     rows: list[Any]
     nodes: dict[merkle.Node, bytes]
-    clients: dict[uuid.UUID, set[tuple[str, str | None, datetime]]]
+    clients: dict[Any, set[tuple[str, str | None, datetime]]]
     checkpoints: list[Any]
 
 
@@ -184,7 +199,8 @@ class Rebuild:
             if _client_rows(row) != chunk.clients.get(row.id, set()):
                 self.add(Problem(seq, event_id, "client_index_mismatch", practice))
         if self.seal_key is not None and not _same(
-                events.seal(self.seal_key, seq, row.leaf_event_id, stored), row.seal):
+            events.seal(self.seal_key, seq, row.leaf_event_id, stored), row.seal
+        ):
             self.add(Problem(seq, event_id, "seal_mismatch", practice))
         for level, index, value_ in self._append(value):
             kept = chunk.nodes.get((level, index))
@@ -215,12 +231,36 @@ def _client_rows(row: Any) -> set[tuple[str, str | None, datetime]]:
     return {(str(c), practice, row.occurred_at) for c in ids}
 
 
+def _raw(conn: AsyncConnection, *columns: Any) -> list[Any]:
+    """On PostgreSQL, ids as text and timestamps as plain timestamptz: the same values as
+    ``event_json`` prints, without converting millions of them through Python types."""
+    if conn.dialect.name != "postgresql":
+        return list(columns)
+    out = []
+    for column in columns:
+        if isinstance(column.type, sa.Uuid):
+            column = sa.cast(column, sa.Text).label(column.key)
+        elif isinstance(column.type, UTCDateTime):
+            column = sa.type_coerce(column, sa.DateTime(timezone=True)).label(column.key)
+        out.append(column)
+    return out
+
+
 async def _read_chunk(conn: AsyncConnection, start: int, end: int) -> Chunk:
-    rows = await conn.execute(
-        sa.select(LEAF.c.seq, LEAF.c.event_id.label("leaf_event_id"),
-                  LEAF.c.leaf_hash.label("stored_leaf"), LEAF.c.seal, *EVENT.c)
-        .select_from(LEAF.outerjoin(EVENT, EVENT.c.id == LEAF.c.event_id))
-        .where(LEAF.c.seq >= start, LEAF.c.seq < end).order_by(LEAF.c.seq))
+    rows = (
+        await conn.execute(
+            sa.select(
+                LEAF.c.seq,
+                *_raw(conn, LEAF.c.event_id.label("leaf_event_id")),
+                LEAF.c.leaf_hash.label("stored_leaf"),
+                LEAF.c.seal,
+                *_raw(conn, *EVENT.c),
+            )
+            .select_from(LEAF.outerjoin(EVENT, EVENT.c.id == LEAF.c.event_id))
+            .where(LEAF.c.seq >= start, LEAF.c.seq < end)
+            .order_by(LEAF.c.seq)
+        )
+    ).all()
     ranges = []
     level = 0
     while (1 << level) <= end:
@@ -231,21 +271,28 @@ async def _read_chunk(conn: AsyncConnection, start: int, end: int) -> Chunk:
     nodes: dict[merkle.Node, bytes] = {}
     if ranges:
         found = await conn.execute(
-            sa.select(NODE.c.level, NODE.c.index, NODE.c.hash).where(sa.or_(*ranges)))
+            sa.select(NODE.c.level, NODE.c.index, NODE.c.hash).where(sa.or_(*ranges))
+        )
         nodes = {(int(lv), int(ix)): bytes(h) for lv, ix, h in found}
-    rows = list(rows)
     # By event id, not a join on the seq range: that would scan the whole index table.
-    index_rows = await conn.execute(sa.select(EVENT_CLIENT).where(
-        EVENT_CLIENT.c.event_id.in_([r.leaf_event_id for r in rows])))
-    clients: dict[uuid.UUID, set[tuple[str, str | None, datetime]]] = {}
+    ids = [uuid.UUID(str(r.leaf_event_id)) for r in rows]
+    if conn.dialect.name == "postgresql":  # one array parameter, not 5,000 placeholders
+        wanted = EVENT_CLIENT.c.event_id == sa.any_(
+            sa.bindparam("ids", ids, type_=postgresql.ARRAY(sa.Uuid()))
+        )
+    else:
+        wanted = EVENT_CLIENT.c.event_id.in_(ids)
+    index_rows = await conn.execute(sa.select(*_raw(conn, *EVENT_CLIENT.c)).where(wanted))
+    clients: dict[Any, set[tuple[str, str | None, datetime]]] = {}
     for r in index_rows:
         practice = None if r.practice_id is None else str(r.practice_id)
         clients.setdefault(r.event_id, set()).add((str(r.client_id), practice, r.occurred_at))
     checkpoints = await conn.execute(
-        sa.select(CHECKPOINT).where(CHECKPOINT.c.tree_size > start,
-                                    CHECKPOINT.c.tree_size <= end)
-        .order_by(CHECKPOINT.c.tree_size))
-    return Chunk(rows=rows, nodes=nodes, clients=clients, checkpoints=list(checkpoints))
+        sa.select(CHECKPOINT)
+        .where(CHECKPOINT.c.tree_size > start, CHECKPOINT.c.tree_size <= end)
+        .order_by(CHECKPOINT.c.tree_size)
+    )
+    return Chunk(rows=list(rows), nodes=nodes, clients=clients, checkpoints=list(checkpoints))
 
 
 def _saved_target(rebuild: Rebuild, saved: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -255,14 +302,20 @@ def _saved_target(rebuild: Rebuild, saved: dict[str, Any] | None) -> dict[str, A
     if not checkpoint.verify_checkpoint(saved, rebuild.public_key, rebuild.origin):
         rebuild.add(Problem(None, None, "checkpoint_file_signature"))
         return None
-    rebuild.target(int(saved["tree_size"]), bytes.fromhex(saved["root_hash"]),
-                   "checkpoint_file_mismatch")
+    rebuild.target(
+        int(saved["tree_size"]), bytes.fromhex(saved["root_hash"]), "checkpoint_file_mismatch"
+    )
     return saved
 
 
 async def verify_log(
-    conn: AsyncConnection, *, seal_key: bytes | None, public_key: bytes, origin: str,
-    saved: dict[str, Any] | None = None, chunk: int = CHUNK,
+    conn: AsyncConnection,
+    *,
+    seal_key: bytes | None,
+    public_key: bytes,
+    origin: str,
+    saved: dict[str, Any] | None = None,
+    chunk: int = CHUNK,
 ) -> Report:
     """Verify every sequenced event, node and checkpoint; optionally a saved checkpoint."""
     rebuild = Rebuild(seal_key=seal_key, public_key=public_key, origin=origin)
@@ -276,30 +329,45 @@ async def verify_log(
         while pending is not None:
             current = await pending
             start += chunk
-            pending = (asyncio.ensure_future(_read_chunk(conn, start, min(start + chunk, size)))
-                       if start < size else None)
+            pending = (
+                asyncio.ensure_future(_read_chunk(conn, start, min(start + chunk, size)))
+                if start < size
+                else None
+            )
             # Hash in a worker thread while the next chunk is read; the loop stays free.
             await asyncio.to_thread(rebuild.feed, current)
     finally:
         if pending is not None and not pending.done():
             pending.cancel()
     # One statement, one snapshot: the sequencer may have grown the log meanwhile.
-    now_size, node_count, stored_max = (await conn.execute(sa.select(
-        sa.select(sa.func.max(LEAF.c.seq)).scalar_subquery(),
-        sa.select(sa.func.count()).select_from(NODE).scalar_subquery(),
-        sa.select(sa.func.max(CHECKPOINT.c.tree_size)).scalar_subquery(),
-    ))).one()
+    now_size, node_count, stored_max = (
+        await conn.execute(
+            sa.select(
+                sa.select(sa.func.max(LEAF.c.seq)).scalar_subquery(),
+                sa.select(sa.func.count()).select_from(NODE).scalar_subquery(),
+                sa.select(sa.func.max(CHECKPOINT.c.tree_size)).scalar_subquery(),
+            )
+        )
+    ).one()
     now_size = 0 if now_size is None else int(now_size) + 1
     if saved is not None and int(saved["tree_size"]) <= size:
-        stored = (await conn.execute(sa.select(CHECKPOINT.c.root_hash).where(
-            CHECKPOINT.c.tree_size == int(saved["tree_size"])))).scalar()
+        stored = (
+            await conn.execute(
+                sa.select(CHECKPOINT.c.root_hash).where(
+                    CHECKPOINT.c.tree_size == int(saved["tree_size"])
+                )
+            )
+        ).scalar()
         if stored is None or bytes(stored).hex() != saved["root_hash"]:
             rebuild.add(Problem(None, None, "checkpoint_missing"))
     rebuild.finish(
         truncated_at=now_size if stored_max is not None and stored_max > now_size else None,
-        extra_nodes=int(node_count or 0) > 2 * now_size - bin(now_size).count("1"))
+        extra_nodes=int(node_count or 0) > 2 * now_size - bin(now_size).count("1"),
+    )
     order = {kind: i for i, kind in enumerate(KINDS)}
-    problems = sorted(rebuild.problems, key=lambda p: (
-        p.seq is None, p.seq or 0, order.get(p.kind, len(order))))
-    return Report(tree_size=size, root_hash=rebuild.root().hex(), checked=rebuild.size,
-                  problems=problems)
+    problems = sorted(
+        rebuild.problems, key=lambda p: (p.seq is None, p.seq or 0, order.get(p.kind, len(order)))
+    )
+    return Report(
+        tree_size=size, root_hash=rebuild.root().hex(), checked=rebuild.size, problems=problems
+    )

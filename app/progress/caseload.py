@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -67,7 +68,7 @@ def _latest_progress_note_id() -> Any:
     )
 
 
-def caseload_query(caller: Caller, today: date, therapist_id: uuid.UUID | None) -> Select[Any]:
+def caseload_query(caller: Caller, today: Any, therapist_id: Any) -> Select[Any]:
     """Every figure of every caseload row, computed by the database in one statement."""
     episode = aliased(Episode)
     phq9, gad7 = aliased(Measure), aliased(Measure)
@@ -176,6 +177,29 @@ def _row(row: Any, today: date) -> CaseloadRow:
     )
 
 
+@cache
+def _statement(kind: str, role: str | None, narrowed: bool) -> Select[Any]:
+    """The caseload statement for one kind of caller, built once (building it costs ~10 ms)."""
+    # The caseload rules stay in `access.caseload_clause`: it is given a stand-in caller whose
+    # id and practice are bound parameters (`caller_id`, `practice_id`), filled per request.
+    stand_in = Caller(
+        kind=kind,  # type: ignore[arg-type]
+        id=sa.bindparam("caller_id", type_=sa.Uuid),  # type: ignore[arg-type]
+        practice_id=sa.bindparam("practice_id", type_=sa.Uuid),  # type: ignore[arg-type]
+        role=role,
+        scopes=frozenset(),
+        supervisor_id=None,
+        requires_cosign=False,
+        purpose="TREAT",
+        break_glass_reason=None,
+    )
+    today = sa.bindparam("today", type_=sa.Date)
+    therapist = sa.bindparam("therapist_id", type_=sa.Uuid) if narrowed else None
+    return caseload_query(stand_in, today, therapist).order_by(
+        col(Client.family_name), col(Client.given_name), col(Client.id)
+    )
+
+
 async def build_caseload(
     *, session: AsyncSession, caller: Caller, phase: str | None, therapist_id: uuid.UUID | None
 ) -> Caseload:
@@ -183,10 +207,15 @@ async def build_caseload(
     # One statement computes every row of the whole caseload; the summary counts those rows,
     # so that `?phase=` narrows the list without changing the counts shown beside it.
     today = utcnow().date()
-    query = caseload_query(caller, today, therapist_id).order_by(
-        col(Client.family_name), col(Client.given_name), col(Client.id)
-    )
-    rows = [_row(row, today) for row in (await session.execute(query)).all()]
+    statement = _statement(caller.kind, caller.role, therapist_id is not None)
+    parameters = {
+        "caller_id": caller.id,
+        "practice_id": caller.practice_id,
+        "today": today,
+        "therapist_id": therapist_id,
+    }
+    result = await session.execute(statement, parameters)
+    rows = [_row(row, today) for row in result.all()]
     by_phase = dict.fromkeys(PHASES, 0)
     for row in rows:
         if row.current_phase is not None:

@@ -16,7 +16,7 @@ from sqlmodel import col
 from app.db import utcnow
 from app.errors import NotFound
 from app.measures.service import display_total
-from app.models import Episode, PhaseTransition
+from app.models import Episode
 from app.progress import queries
 from app.progress.schemas import (
     Ccrt,
@@ -90,24 +90,35 @@ class _Span:
     positions: list[int]
 
 
-def _segments(transitions: list[PhaseTransition], episode: Episode) -> list[_Span]:
+@dataclass
+class _Rows:
+    """The statement's rows, sorted by kind."""
+
+    transitions: list[tuple[int, str, date]] = field(default_factory=list)
+    sessions: dict[int, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
+    themes: list[Any] = field(default_factory=list)
+    ccrt: list[Any] = field(default_factory=list)
+    measures: list[Any] = field(default_factory=list)
+    points: list[tuple[str, date, str, int]] = field(default_factory=list)
+
+
+def _segments(rows: _Rows, episode: Episode) -> list[_Span]:
     """The timeline: transitions superseded the same day drop out, equal neighbours merge."""
+    transitions = sorted(rows.transitions)
     spans: list[_Span] = []
-    for index, transition in enumerate(transitions):
-        following = transitions[index + 1] if index + 1 < len(transitions) else None
-        if following is not None and following.effective_on <= transition.effective_on:
+    for index, (position, phase, effective_on) in enumerate(transitions):
+        following = transitions[index + 1][2] if index + 1 < len(transitions) else None
+        if following is not None and following <= effective_on:
             continue  # superseded on its own day: never in effect
         if following is not None:
-            last: date | None = following.effective_on - timedelta(days=1)
+            last: date | None = following - timedelta(days=1)
         else:
             last = episode.ended_on if episode.status != "open" else None
-        if spans and spans[-1].phase == transition.to_phase:
+        if spans and spans[-1].phase == phase:
             spans[-1].last = last
-            spans[-1].positions.append(transition.position)
+            spans[-1].positions.append(position)
         else:
-            spans.append(
-                _Span(transition.to_phase, transition.effective_on, last, [transition.position])
-            )
+            spans.append(_Span(phase, effective_on, last, [position]))
     return spans
 
 
@@ -120,12 +131,33 @@ async def build_progress(
 ) -> Progress:
     """The progress document of an episode, every figure aggregated by the database."""
     as_of = utcnow().date()
-    sp = queries.session_phases(episode.id)
-    segments, phases = await _timeline(session, sp, episode, as_of)
-    await _add_themes(session, sp, phases)
-    await _add_ccrt(session, sp, phases)
-    await _add_measures(session, episode, phases)
-    labels = {t.code: (t.label, t.category) for p in phases.values() for t in p.themes}
+    parameters = queries.progress_parameters(
+        episode_id=episode.id,
+        client_id=episode.client_id,
+        started_on=episode.started_on,
+        ended_on=episode.ended_on,
+        codes=themes,
+    )
+    rows = _Rows()
+    result = await session.execute(queries.progress_statement(), parameters)
+    for row in result.all():
+        kind, phase, position, code = row[0], row[1], row[2], row[3]
+        if kind == "point":  # thousands of these: plain tuples, positional access only
+            rows.points.append((code, row[11], phase, row[7]))
+        elif kind == "transition":
+            rows.transitions.append((position, phase, row[11]))
+        elif kind == "sessions":
+            rows.sessions[position][code] = row[7]
+        elif kind == "theme":
+            rows.themes.append(row)
+        elif kind == "measure":
+            rows.measures.append(row)
+        else:
+            rows.ccrt.append(row)
+    segments, phases = _timeline(rows, episode, as_of)
+    _add_themes(rows, phases)
+    _add_ccrt(rows, phases)
+    _add_measures(rows, phases)
     return Progress(
         episode_id=episode.id,
         client_id=episode.client_id,
@@ -136,33 +168,21 @@ async def build_progress(
         as_of=as_of,
         segments=segments,
         phases=_phase_documents(list(phases.values())),
-        theme_trajectories=await _trajectories(session, sp, themes, labels),
+        theme_trajectories=_trajectories(rows, phases),
     )
 
 
-async def _timeline(
-    session: AsyncSession, sp: Any, episode: Episode, as_of: date
+def _timeline(
+    rows: _Rows, episode: Episode, as_of: date
 ) -> tuple[list[Segment], dict[str, _Phase]]:
     """The segments with their session counts, and the phases entered, in order."""
-    transitions = list(
-        (
-            await session.execute(
-                select(PhaseTransition)
-                .where(col(PhaseTransition.episode_id) == episode.id)
-                .order_by(col(PhaseTransition.position))
-            )
-        ).scalars()
-    )
-    per_position: dict[int, dict[str, int]] = defaultdict(dict)
-    for position, status, n in (await session.execute(queries.session_counts(sp))).all():
-        per_position[position][status] = n
     segments: list[Segment] = []
     phases: dict[str, _Phase] = {}
-    for span in _segments(transitions, episode):
+    for span in _segments(rows, episode):
         days = max(0, ((span.last or as_of) - span.first).days + 1)
         counts: dict[str, int] = defaultdict(int)
         for position in span.positions:
-            for status, n in per_position.get(position, {}).items():
+            for status, n in rows.sessions.get(position, {}).items():
                 counts[status] += n
         segments.append(
             Segment(
@@ -181,60 +201,54 @@ async def _timeline(
     return segments, phases
 
 
-async def _add_themes(session: AsyncSession, sp: Any, phases: dict[str, _Phase]) -> None:
+def _add_themes(rows: _Rows, phases: dict[str, _Phase]) -> None:
     """Each phase's themes: counts, sessions, mean intensity, first and last seen."""
-    for row in (await session.execute(queries.theme_counts(sp))).all():
+    for row in rows.themes:
         if row.phase in phases:
             phases[row.phase].themes.append(
                 ThemeSummary(
                     code=row.code,
                     label=row.label,
                     category=row.category,
-                    dmrs_level=row.dmrs_level,
+                    dmrs_level=row.level,
                     count=row.n,
-                    sessions=row.sessions,
-                    mean_intensity=round2(row.intensity_sum, row.n),
-                    first_seen=row.first_seen,
-                    last_seen=row.last_seen,
+                    sessions=row.m,
+                    mean_intensity=round2(row.x, row.n),
+                    first_seen=row.first_on,
+                    last_seen=row.last_on,
                 )
             )
 
 
-async def _add_ccrt(session: AsyncSession, sp: Any, phases: dict[str, _Phase]) -> None:
+def _add_ccrt(rows: _Rows, phases: dict[str, _Phase]) -> None:
     """Each phase's CCRT tally: per component and code, [count, positive, negative]."""
-    for row in (await session.execute(queries.ccrt_counts(sp))).all():
+    for row in rows.ccrt:
         if row.phase in phases:
-            tally = phases[row.phase].ccrt.setdefault(row.component, {})
+            tally = phases[row.phase].ccrt.setdefault(row.kind, {})
             code_counts = tally.setdefault(row.code, [0, 0, 0])
             code_counts[0] += row.n
-            if row.valence == "positive":
+            if row.extra == "positive":
                 code_counts[1] += row.n
-            elif row.valence == "negative":
+            elif row.extra == "negative":
                 code_counts[2] += row.n
 
 
-async def _add_measures(session: AsyncSession, episode: Episode, phases: dict[str, _Phase]) -> None:
+def _add_measures(rows: _Rows, phases: dict[str, _Phase]) -> None:
     """Each phase's measures per instrument: n, first, last, change, last severity."""
-    query = queries.measure_summaries(
-        episode_id=episode.id,
-        client_id=episode.client_id,
-        started_on=episode.started_on,
-        ended_on=episode.ended_on,
-    )
-    for row in (await session.execute(query)).all():
+    for row in rows.measures:
         if row.phase not in phases:
             continue
-        change = round2(Decimal(str(row.last)) - Decimal(str(row.first)))
+        change = round2(Decimal(str(row.y)) - Decimal(str(row.x)))
         phases[row.phase].measures.append(
             MeasureSummary(
-                instrument=row.instrument,
+                instrument=row.code,
                 n=row.n,
-                first=display_total(row.instrument, row.first),
-                last=display_total(row.instrument, row.last),
-                change=display_total(row.instrument, change),
+                first=display_total(row.code, row.x),
+                last=display_total(row.code, row.y),
+                change=display_total(row.code, change),
                 first_on=row.first_on,
                 last_on=row.last_on,
-                last_severity=row.last_severity,
+                last_severity=row.extra,
             )
         )
 
@@ -308,15 +322,15 @@ def _phase_documents(entries: list[_Phase]) -> list[PhaseProgress]:
     return documents
 
 
-async def _trajectories(
-    session: AsyncSession, sp: Any, codes: list[str] | None, labels: dict[str, tuple[str, str]]
-) -> list[ThemeTrajectory]:
+def _trajectories(rows: _Rows, phases: dict[str, _Phase]) -> list[ThemeTrajectory]:
     """Each theme's points, session by session, in date order (labels from the theme rows)."""
+    labels = {t.code: (t.label, t.category) for p in phases.values() for t in p.themes}
     out: list[ThemeTrajectory] = []
-    result = await session.execute(queries.trajectory_points(sp, codes))
-    for code, on, phase, intensity in result.all():
+    points: list[TrajectoryPoint] = []
+    for code, on, phase, intensity in sorted(rows.points):
         if not out or out[-1].code != code:
             label, category = labels.get(code, (code, code.split(".", 1)[0]))
             out.append(ThemeTrajectory(code=code, label=label, category=category, points=[]))
-        out[-1].points.append(TrajectoryPoint(on=on, phase=phase, intensity=intensity))
+            points = out[-1].points
+        points.append(TrajectoryPoint(on=on, phase=phase, intensity=intensity))
     return out

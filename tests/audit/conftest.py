@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.api_keys.router import create_key
+from app.audit.recorder import add_event
 from app.audit.sequencer import run_once
 from app.audit.tree import EVENT, LEAF
 from app.db import utcnow, uuid7
@@ -35,25 +36,34 @@ class Spec:
     at: datetime | None = None
 
 
-async def seed(state: AppState, practice_id: uuid.UUID | None, specs: list[Spec]) -> list[uuid.UUID]:
+async def seed(
+    state: AppState, practice_id: uuid.UUID | None, specs: list[Spec]
+) -> list[uuid.UUID]:
     """Insert events as the pipeline would (with their client index rows); returns ids."""
-    from app.audit.recorder import add_event
-
     base = utcnow()
     ids = []
     async with state.sessionmaker() as session:
         for i, spec in enumerate(specs):
             event = AuditEvent(
-                id=uuid7(), occurred_at=spec.at or base + timedelta(milliseconds=i),
-                practice_id=practice_id, request_id=uuid.uuid4().hex,
-                actor_type="user" if spec.actor_id else "anonymous", actor_id=spec.actor_id,
-                actor_role=spec.role if spec.actor_id else None, action=spec.action,
+                id=uuid7(),
+                occurred_at=spec.at or base + timedelta(milliseconds=i),
+                practice_id=practice_id,
+                request_id=uuid.uuid4().hex,
+                actor_type="user" if spec.actor_id else "anonymous",
+                actor_id=spec.actor_id,
+                actor_role=spec.role if spec.actor_id else None,
+                action=spec.action,
                 resource_type=spec.resource_type,
                 resource_id=str(spec.clients[0]) if spec.clients else None,
-                client_ids=sorted(str(c) for c in spec.clients), outcome=spec.outcome,
-                http_status=spec.status, purpose_of_use=spec.purpose,
-                break_glass_reason=spec.break_glass, source_ip="203.0.113.9",
-                user_agent="pytest", method="GET", route="/v1/clients/{id}",
+                client_ids=sorted(str(c) for c in spec.clients),
+                outcome=spec.outcome,
+                http_status=spec.status,
+                purpose_of_use=spec.purpose,
+                break_glass_reason=spec.break_glass,
+                source_ip="203.0.113.9",
+                user_agent="pytest",
+                method="GET",
+                route="/v1/clients/{id}",
             )
             add_event(session, event)
             ids.append(event.id)
@@ -64,8 +74,13 @@ async def seed(state: AppState, practice_id: uuid.UUID | None, specs: list[Spec]
 async def api_key_headers(state: AppState, world: World, scopes: list[str]) -> dict[str, str]:
     """Create an API key in the world's practice; returns its Authorization header."""
     async with state.sessionmaker() as session:
-        row, key = create_key(practice_id=world.practice_id, name="test", scopes=scopes,
-                              created_by=None, pepper=state.secrets.api_key_pepper)
+        row, key = create_key(
+            practice_id=world.practice_id,
+            name="test",
+            scopes=scopes,
+            created_by=None,
+            pepper=state.secrets.api_key_pepper,
+        )
         session.add(row)
         await session.commit()
     return {"Authorization": f"Bearer {key}"}
@@ -73,8 +88,9 @@ async def api_key_headers(state: AppState, world: World, scopes: list[str]) -> d
 
 async def sequence_now(state: AppState) -> dict[str, Any]:
     """Sequence every committed event and return the checkpoint covering them."""
-    made = await run_once(state.engine, settings=state.settings,
-                          signing_key=state.secrets.signing_key)
+    made = await run_once(
+        state.engine, settings=state.settings, signing_key=state.secrets.signing_key
+    )
     assert made is not None
     return made
 
@@ -82,9 +98,11 @@ async def sequence_now(state: AppState) -> dict[str, Any]:
 async def events_of_request(state: AppState, request_id: str) -> list[Any]:
     """The audit events a request left."""
     async with state.engine.connect() as conn:
-        rows = await conn.execute(sa.select(EVENT, LEAF.c.seq).select_from(
-            EVENT.outerjoin(LEAF, LEAF.c.event_id == EVENT.c.id)).where(
-            EVENT.c.request_id == request_id))
+        rows = await conn.execute(
+            sa.select(EVENT, LEAF.c.seq)
+            .select_from(EVENT.outerjoin(LEAF, LEAF.c.event_id == EVENT.c.id))
+            .where(EVENT.c.request_id == request_id)
+        )
         return list(rows)
 
 

@@ -18,22 +18,33 @@ TABLES = {
     "audit_event": "id IN (SELECT id FROM audit_event LIMIT 1)",
     "audit_event_client": "event_id IN (SELECT event_id FROM audit_event_client LIMIT 1)",
     "audit_leaf": "seq = 0",
-    "audit_node": "level = 0 AND \"index\" = 0",
+    "audit_node": 'level = 0 AND "index" = 0',
     "audit_checkpoint": "tree_size IN (SELECT tree_size FROM audit_checkpoint LIMIT 1)",
     "audit_review": "id IN (SELECT id FROM audit_review LIMIT 1)",
 }
-SET = {"audit_event": "outcome = 'success'", "audit_event_client": "client_id = client_id",
-       "audit_leaf": "seq = seq", "audit_node": "hash = hash",
-       "audit_checkpoint": "tree_size = tree_size", "audit_review": "decision = decision"}
+SET = {
+    "audit_event": "outcome = 'success'",
+    "audit_event_client": "client_id = client_id",
+    "audit_leaf": "seq = seq",
+    "audit_node": "hash = hash",
+    "audit_checkpoint": "tree_size = tree_size",
+    "audit_review": "decision = decision",
+}
 
 
 @pytest.fixture
 async def populated(state: AppState, client: httpx.AsyncClient, world: World) -> None:
-    [event_id] = await seed(state, world.practice_id, [
-        Spec(actor_id=world["therapist"].id, clients=[uuid.uuid4()], break_glass="Crisis call")])
+    [event_id] = await seed(
+        state,
+        world.practice_id,
+        [Spec(actor_id=world["therapist"].id, clients=[uuid.uuid4()], break_glass="Crisis call")],
+    )
     await sequence_now(state)
-    response = await client.post(f"/v1/audit/events/{event_id}/review",
-                                 headers=world["auditor"].headers, json={"decision": "justified"})
+    response = await client.post(
+        f"/v1/audit/events/{event_id}/review",
+        headers=world["auditor"].headers,
+        json={"decision": "justified"},
+    )
     assert response.status_code == 201
 
 
@@ -52,8 +63,10 @@ async def refused(state: AppState, statement: str) -> str:
 @pytest.mark.usefixtures("populated")
 @pytest.mark.parametrize("table", sorted(TABLES))
 async def test_update_and_delete_are_refused(state: AppState, table: str) -> None:
-    for statement in (f"UPDATE {table} SET {SET[table]} WHERE {TABLES[table]}",
-                      f"DELETE FROM {table} WHERE {TABLES[table]}"):
+    for statement in (
+        f"UPDATE {table} SET {SET[table]} WHERE {TABLES[table]}",
+        f"DELETE FROM {table} WHERE {TABLES[table]}",
+    ):
         assert "append-only" in await refused(state, statement)
 
 
@@ -68,14 +81,18 @@ async def test_truncate_is_refused(state: AppState, backend: str, table: str) ->
 async def test_triggers_exist_on_every_audit_table(state: AppState, backend: str) -> None:
     async with state.engine.connect() as conn:
         if backend == "postgresql":
-            rows = await conn.execute(sa.text(
-                "SELECT event_object_table, event_manipulation FROM information_schema.triggers "
-                "WHERE trigger_name LIKE 'audit_%'"))
+            rows = await conn.execute(
+                sa.text(
+                    "SELECT event_object_table, event_manipulation "
+                    "FROM information_schema.triggers WHERE trigger_name LIKE 'audit_%'"
+                )
+            )
             found = {(t, op) for t, op in rows}
             expected = {(t, op) for t in TABLES for op in ("UPDATE", "DELETE")}
         else:
-            rows = await conn.execute(sa.text(
-                "SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'"))
+            rows = await conn.execute(
+                sa.text("SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'")
+            )
             found = {(t, n.rsplit("_", 1)[1].upper()) for t, n in rows if t in TABLES}
             expected = {(t, op) for t in TABLES for op in ("UPDATE", "DELETE")}
     assert expected <= found

@@ -37,18 +37,45 @@ async def seeded(state: AppState, world: World) -> dict[str, Any]:
     start = utcnow() - timedelta(days=400)  # older than any time window
     specs = [
         Spec(actor_id=therapist, clients=[a], at=start),
-        Spec(actor_id=therapist, clients=[a, b], action="note.read", resource_type="note",
-             at=start + timedelta(days=1)),
-        Spec(actor_id=other, clients=[a], outcome="denied", status=403,
-             at=start + timedelta(days=2)),
-        Spec(actor_id=other, clients=[b], outcome="not_found", status=404,
-             at=start + timedelta(days=3)),
-        Spec(actor_id=other, clients=[a], purpose="ETREAT",
-             break_glass="Client in crisis, on-call cover", at=start + timedelta(days=4)),
-        Spec(actor_id=therapist, clients=[], action="user.list", resource_type="user",
-             purpose="HOPERAT", at=start + timedelta(days=5)),
-        Spec(actor_id=therapist, clients=[b], action="note.update", resource_type="note",
-             at=start + timedelta(days=6)),
+        Spec(
+            actor_id=therapist,
+            clients=[a, b],
+            action="note.read",
+            resource_type="note",
+            at=start + timedelta(days=1),
+        ),
+        Spec(
+            actor_id=other, clients=[a], outcome="denied", status=403, at=start + timedelta(days=2)
+        ),
+        Spec(
+            actor_id=other,
+            clients=[b],
+            outcome="not_found",
+            status=404,
+            at=start + timedelta(days=3),
+        ),
+        Spec(
+            actor_id=other,
+            clients=[a],
+            purpose="ETREAT",
+            break_glass="Client in crisis, on-call cover",
+            at=start + timedelta(days=4),
+        ),
+        Spec(
+            actor_id=therapist,
+            clients=[],
+            action="user.list",
+            resource_type="user",
+            purpose="HOPERAT",
+            at=start + timedelta(days=5),
+        ),
+        Spec(
+            actor_id=therapist,
+            clients=[b],
+            action="note.update",
+            resource_type="note",
+            at=start + timedelta(days=6),
+        ),
     ]
     ids = await seed(state, world.practice_id, specs)
     return {"ids": ids, "a": a, "b": b, "start": start}
@@ -76,23 +103,40 @@ async def test_search_newest_first_with_every_filter(
     assert ids(await walk(client, h, break_glass="true")) == [e[4]]
     assert e[4] not in ids(await walk(client, h, break_glass="false", client_id=a))
     assert ids(await walk(client, h, purpose="ETREAT")) == [e[4]]
-    window = {"from": (seeded["start"] + timedelta(days=2)).isoformat(),
-              "to": (seeded["start"] + timedelta(days=4)).isoformat()}
+    window = {
+        "from": (seeded["start"] + timedelta(days=2)).isoformat(),
+        "to": (seeded["start"] + timedelta(days=4)).isoformat(),
+    }
     assert ids(await walk(client, h, **window)) == [e[3], e[2]]
     assert ids(await walk(client, h, client_id=a, outcome="success", **window)) == []
     event = everything[2]
     assert set(event) == {
-        "id", "occurred_at", "practice_id", "request_id", "actor", "action", "resource",
-        "client_ids", "outcome", "http_status", "purpose_of_use", "break_glass_reason",
-        "source_ip", "user_agent", "method", "route", "seq", "leaf_hash"}
+        "id",
+        "occurred_at",
+        "practice_id",
+        "request_id",
+        "actor",
+        "action",
+        "resource",
+        "client_ids",
+        "outcome",
+        "http_status",
+        "purpose_of_use",
+        "break_glass_reason",
+        "source_ip",
+        "user_agent",
+        "method",
+        "route",
+        "seq",
+        "leaf_hash",
+    }
 
 
 async def test_search_input_errors(client: httpx.AsyncClient, world: World) -> None:
     h = world["auditor"].headers
     assert (await client.get("/v1/audit/events?limit=201", headers=h)).status_code == 422
     assert (await client.get("/v1/audit/events?cursor=forged", headers=h)).status_code == 400
-    naive = await client.get("/v1/audit/events", params={"from": "2026-01-01T00:00:00"},
-                             headers=h)
+    naive = await client.get("/v1/audit/events", params={"from": "2026-01-01T00:00:00"}, headers=h)
     assert naive.status_code == 422
     assert (await client.get("/v1/audit/events?outcome=meh", headers=h)).status_code == 422
 
@@ -101,23 +145,36 @@ async def test_auditor_reads_are_audited(
     state: AppState, client: httpx.AsyncClient, world: World, seeded: dict[str, Any], rid: str
 ) -> None:
     h = {**world["auditor"].headers, "X-Request-ID": rid}
-    response = await client.get("/v1/audit/events", params={"client_id": str(seeded["a"])},
-                                headers=h)
+    response = await client.get(
+        "/v1/audit/events", params={"client_id": str(seeded["a"])}, headers=h
+    )
     assert response.status_code == 200
     [event] = await events_of_request(state, rid)
     assert (event.action, event.actor_id, event.actor_role) == (
-        "audit.search", world["auditor"].id, "auditor")
+        "audit.search",
+        world["auditor"].id,
+        "auditor",
+    )
     assert (event.outcome, event.purpose_of_use) == ("success", "HOPERAT")
     # The page held events about clients a and b: both are named.
     assert set(event.client_ids) == {str(seeded["a"]), str(seeded["b"])}
 
 
-@pytest.mark.parametrize("path", [
-    "/v1/audit/events", "/v1/audit/break-glass", "/v1/audit/checkpoints",
-    "/v1/audit/checkpoints/latest", "/v1/audit/verify", "/v1/audit/export",
-    "/v1/audit/consistency?first=0", f"/v1/audit/events/{uuid.uuid4()}",
-    f"/v1/audit/events/{uuid.uuid4()}/proof", f"/v1/audit/clients/{uuid.uuid4()}/access-report",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/audit/events",
+        "/v1/audit/break-glass",
+        "/v1/audit/checkpoints",
+        "/v1/audit/checkpoints/latest",
+        "/v1/audit/verify",
+        "/v1/audit/export",
+        "/v1/audit/consistency?first=0",
+        f"/v1/audit/events/{uuid.uuid4()}",
+        f"/v1/audit/events/{uuid.uuid4()}/proof",
+        f"/v1/audit/clients/{uuid.uuid4()}/access-report",
+    ],
+)
 async def test_only_auditors(
     state: AppState, client: httpx.AsyncClient, world: World, path: str
 ) -> None:
@@ -140,16 +197,18 @@ async def test_other_practice_sees_nothing(
     assert (await client.get(f"/v1/audit/events/{event_id}", headers=h)).status_code == 404
     report = await client.get(f"/v1/audit/clients/{seeded['a']}/access-report", headers=h)
     assert report.json()["total_events"] == 0
-    review = await client.post(f"/v1/audit/events/{event_id}/review", headers=h,
-                               json={"decision": "justified"})
+    review = await client.post(
+        f"/v1/audit/events/{event_id}/review", headers=h, json={"decision": "justified"}
+    )
     assert review.status_code == 404
 
 
 async def test_access_report(
     client: httpx.AsyncClient, world: World, seeded: dict[str, Any]
 ) -> None:
-    response = await client.get(f"/v1/audit/clients/{seeded['a']}/access-report",
-                                headers=world["auditor"].headers)
+    response = await client.get(
+        f"/v1/audit/clients/{seeded['a']}/access-report", headers=world["auditor"].headers
+    )
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["total_events"] == 4
@@ -169,17 +228,21 @@ async def test_break_glass_list_and_review(
 ) -> None:
     h = world["auditor"].headers
     listed = (await client.get("/v1/audit/break-glass", headers=h)).json()["items"]
-    assert [(i["event"]["id"], i["status"]) for i in listed] == [(str(seeded["ids"][4]),
-                                                                   "pending")]
+    assert [(i["event"]["id"], i["status"]) for i in listed] == [(str(seeded["ids"][4]), "pending")]
     target = seeded["ids"][4]
-    response = await client.post(f"/v1/audit/events/{target}/review",
-                                 headers={**h, "X-Request-ID": rid},
-                                 json={"decision": "justified", "comment": "On-call cover"})
+    response = await client.post(
+        f"/v1/audit/events/{target}/review",
+        headers={**h, "X-Request-ID": rid},
+        json={"decision": "justified", "comment": "On-call cover"},
+    )
     assert response.status_code == 201, response.text
     review = response.json()
     [event] = await events_of_request(state, rid)
     assert (event.action, event.resource_type, event.resource_id) == (
-        "audit.review", "audit_event", str(target))
+        "audit.review",
+        "audit_event",
+        str(target),
+    )
     assert str(event.id) == review["review_event_id"]  # the review's own event
     assert event.client_ids == [str(seeded["a"])]
     listed = (await client.get("/v1/audit/break-glass", headers=h)).json()["items"]
@@ -188,9 +251,11 @@ async def test_break_glass_list_and_review(
     pending = await client.get("/v1/audit/break-glass?reviewed=false", headers=h)
     assert pending.json()["items"] == []
     key = await api_key_headers(state, world, ["audit:read"])
-    denied = await client.post(f"/v1/audit/events/{target}/review", headers=key,
-                               json={"decision": "unjustified"})
+    denied = await client.post(
+        f"/v1/audit/events/{target}/review", headers=key, json={"decision": "unjustified"}
+    )
     assert denied.status_code == 403
-    bad = await client.post(f"/v1/audit/events/{target}/review", headers=h,
-                            json={"decision": "fine", "extra": 1})
+    bad = await client.post(
+        f"/v1/audit/events/{target}/review", headers=h, json={"decision": "fine", "extra": 1}
+    )
     assert bad.status_code == 422

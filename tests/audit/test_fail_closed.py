@@ -22,18 +22,27 @@ async def broken_audit(state: AppState, backend: str) -> AsyncIterator[str]:
     """Make every audit write of requests whose id starts with FAIL_PREFIX fail."""
     async with state.engine.begin() as conn:
         if backend == "postgresql":
-            await conn.execute(sa.text(
-                "CREATE OR REPLACE FUNCTION test_fail_audit() RETURNS trigger "
-                "LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit store down'; END $$"))
-            await conn.execute(sa.text(
-                "CREATE TRIGGER test_fail_audit BEFORE INSERT ON audit_event FOR EACH ROW "
-                f"WHEN (NEW.request_id LIKE '{FAIL_PREFIX}%') "
-                "EXECUTE FUNCTION test_fail_audit()"))
+            await conn.execute(
+                sa.text(
+                    "CREATE OR REPLACE FUNCTION test_fail_audit() RETURNS trigger "
+                    "LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit store down'; END $$"
+                )
+            )
+            await conn.execute(
+                sa.text(
+                    "CREATE TRIGGER test_fail_audit BEFORE INSERT ON audit_event FOR EACH ROW "
+                    f"WHEN (NEW.request_id LIKE '{FAIL_PREFIX}%') "
+                    "EXECUTE FUNCTION test_fail_audit()"
+                )
+            )
         else:
-            await conn.execute(sa.text(
-                "CREATE TRIGGER test_fail_audit BEFORE INSERT ON audit_event "
-                f"WHEN NEW.request_id LIKE '{FAIL_PREFIX}%' "
-                "BEGIN SELECT RAISE(ABORT, 'audit store down'); END"))
+            await conn.execute(
+                sa.text(
+                    "CREATE TRIGGER test_fail_audit BEFORE INSERT ON audit_event "
+                    f"WHEN NEW.request_id LIKE '{FAIL_PREFIX}%' "
+                    "BEGIN SELECT RAISE(ABORT, 'audit store down'); END"
+                )
+            )
     try:
         yield FAIL_PREFIX + uuid.uuid4().hex
     finally:
@@ -52,16 +61,23 @@ async def user_exists(state: AppState, email: str) -> bool:
 
 
 def new_user(email: str) -> dict[str, object]:
-    return {"email": email, "display_name": "New Person", "role": "therapist",
-            "password": "a long enough password"}
+    return {
+        "email": email,
+        "display_name": "New Person",
+        "role": "therapist",
+        "password": "a long enough password",
+    }
 
 
 async def test_change_is_not_committed_without_its_event(
     state: AppState, client: httpx.AsyncClient, world: World, broken_audit: str
 ) -> None:
     email = f"nobody-{uuid.uuid4().hex[:8]}@test.example"
-    response = await client.post("/v1/users", json=new_user(email),
-                                 headers={**world["admin"].headers, "X-Request-ID": broken_audit})
+    response = await client.post(
+        "/v1/users",
+        json=new_user(email),
+        headers={**world["admin"].headers, "X-Request-ID": broken_audit},
+    )
     assert response.status_code == 503
     assert response.headers["content-type"].startswith("application/problem+json")
     assert response.headers["retry-after"]
@@ -77,12 +93,14 @@ async def test_read_returns_nothing_without_its_event(
     headers = {**world["admin"].headers, "X-Request-ID": broken_audit}
     response = await client.get(f"/v1/users/{target.id}", headers=headers)
     assert response.status_code == 503
-    assert target.email not in response.text and str(target.id) not in response.text.replace(
-        f"/v1/users/{target.id}", "")
+    assert target.email not in response.text
+    assert str(target.id) not in response.text.replace(f"/v1/users/{target.id}", "")
     listed = await client.get("/v1/users", headers=headers)
-    assert listed.status_code == 503 and target.email not in listed.text
-    denied = await client.get("/v1/users", headers={**world["therapist"].headers,
-                                                    "X-Request-ID": broken_audit})
+    assert listed.status_code == 503
+    assert target.email not in listed.text
+    denied = await client.get(
+        "/v1/users", headers={**world["therapist"].headers, "X-Request-ID": broken_audit}
+    )
     assert denied.status_code == 503  # even a refusal is not answered unlogged
 
 
@@ -90,16 +108,21 @@ async def test_change_and_event_commit_together(
     state: AppState, client: httpx.AsyncClient, world: World, rid: str
 ) -> None:
     email = f"someone-{uuid.uuid4().hex[:8]}@test.example"
-    response = await client.post("/v1/users", json=new_user(email),
-                                 headers={**world["admin"].headers, "X-Request-ID": rid})
+    response = await client.post(
+        "/v1/users", json=new_user(email), headers={**world["admin"].headers, "X-Request-ID": rid}
+    )
     assert response.status_code == 201
     [event] = await events_of_request(state, rid)
     assert (event.action, event.outcome, event.resource_id) == (
-        "user.create", "success", response.json()["id"])
+        "user.create",
+        "success",
+        response.json()["id"],
+    )
     assert await user_exists(state, email)
     again = uuid.uuid4().hex
-    duplicate = await client.post("/v1/users", json=new_user(email),
-                                  headers={**world["admin"].headers, "X-Request-ID": again})
+    duplicate = await client.post(
+        "/v1/users", json=new_user(email), headers={**world["admin"].headers, "X-Request-ID": again}
+    )
     assert duplicate.status_code == 409
     [failed] = await events_of_request(state, again)
     assert (failed.outcome, failed.http_status) == ("error", 409)

@@ -21,8 +21,13 @@ from tests.conftest import World
 
 async def seqs(state: AppState, ids: list[object]) -> list[int | None]:
     async with state.engine.connect() as conn:
-        rows = dict((await conn.execute(
-            sa.select(LEAF.c.event_id, LEAF.c.seq).where(LEAF.c.event_id.in_(ids)))).all())
+        rows = dict(
+            (
+                await conn.execute(
+                    sa.select(LEAF.c.event_id, LEAF.c.seq).where(LEAF.c.event_id.in_(ids))
+                )
+            ).all()
+        )
     return [rows.get(i) for i in ids]
 
 
@@ -37,12 +42,14 @@ async def test_late_commit_gets_the_next_number(state: AppState, world: World) -
     await sequence_now(state)
     numbered = await seqs(state, list(early))
     # An event that "happened" an hour ago but commits only now.
-    [late] = await seed(state, world.practice_id,
-                        [Spec(actor_id=actor, at=utcnow() - timedelta(hours=1))])
+    [late] = await seed(
+        state, world.practice_id, [Spec(actor_id=actor, at=utcnow() - timedelta(hours=1))]
+    )
     await sequence_now(state)
     assert await seqs(state, list(early)) == numbered  # never renumbered
     [late_seq] = await seqs(state, [late])
-    assert late_seq is not None and late_seq > max(s for s in numbered if s is not None)
+    assert late_seq is not None
+    assert late_seq > max(s for s in numbered if s is not None)
     everything = await all_seqs(state)
     assert everything == list(range(len(everything)))  # gapless
 
@@ -60,8 +67,11 @@ async def test_background_task_sequences_and_reports(
     ready = await client.get("/health/ready")
     assert ready.json()["checks"]["audit_sequencer"] == "ok"
     text = (await client.get("/metrics")).text
-    for name in ("notes_audit_sequencer_lag_seconds", "notes_audit_unsequenced_events",
-                 "notes_audit_tree_size"):
+    for name in (
+        "notes_audit_sequencer_lag_seconds",
+        "notes_audit_unsequenced_events",
+        "notes_audit_tree_size",
+    ):
         assert name in text
 
 
@@ -71,8 +81,13 @@ async def test_checkpoints_at_most_every_interval(state: AppState, world: World)
     await seed(state, world.practice_id, [Spec(actor_id=world["therapist"].id)])
     key = events.seal_key(state.secrets.signing_key)
     await sequence_pass(state.engine, key=key, since=None, wait=True)
-    made = await write_checkpoint(state.engine, signing_key=state.secrets.signing_key,
-                                  origin=state.settings.service_name, interval=3600, wait=True)
+    made = await write_checkpoint(
+        state.engine,
+        signing_key=state.secrets.signing_key,
+        origin=state.settings.service_name,
+        interval=3600,
+        wait=True,
+    )
     assert made is None  # grew, but the last checkpoint is younger than the interval
 
 
@@ -86,7 +101,8 @@ async def test_one_sequencer_at_a_time(state: AppState, backend: str, world: Wor
     else:
         async with _local_lock(state.engine):
             result = await sequence_pass(state.engine, key=key, since=None)
-    assert result.locked_out and result.sequenced == 0
+    assert result.locked_out
+    assert result.sequenced == 0
 
 
 async def test_concurrent_writers_and_sequencers(state: AppState, world: World) -> None:
@@ -106,17 +122,27 @@ async def test_concurrent_writers_and_sequencers(state: AppState, world: World) 
     everything = await all_seqs(state)
     assert everything == list(range(len(everything)))
     async with state.engine.connect() as conn:
-        unsequenced = (await conn.execute(sa.select(sa.func.count()).select_from(EVENT).where(
-            ~sa.exists().where(LEAF.c.event_id == EVENT.c.id)))).scalar_one()
+        unsequenced = (
+            await conn.execute(
+                sa.select(sa.func.count())
+                .select_from(EVENT)
+                .where(~sa.exists().where(LEAF.c.event_id == EVENT.c.id))
+            )
+        ).scalar_one()
     assert unsequenced >= 0  # the live app keeps adding events; none of ours is left
-    mine = await seqs(state, [r for r in await _events_of(state, world)])
+    mine = await seqs(state, list(await _events_of(state, world)))
     assert None not in mine
 
 
 async def _events_of(state: AppState, world: World) -> list[object]:
     async with state.engine.connect() as conn:
-        return list((await conn.execute(sa.select(EVENT.c.id).where(
-            EVENT.c.practice_id == world.practice_id))).scalars())
+        return list(
+            (
+                await conn.execute(
+                    sa.select(EVENT.c.id).where(EVENT.c.practice_id == world.practice_id)
+                )
+            ).scalars()
+        )
 
 
 @pytest.mark.parametrize("interval", [0.2])

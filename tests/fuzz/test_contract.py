@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import hypothesis
 import schemathesis
+from hypothesis.errors import FlakyStrategyDefinition
 from schemathesis import Case, Response
 
-from tests.fuzz.conftest import FuzzPractice
-from tests.fuzz.contract import STATEFUL_SCENARIOS, STATEFUL_STEPS, FuzzStats, assert_safe_error
+from tests.fuzz.contract import (
+    STATEFUL_SCENARIOS,
+    STATEFUL_STEPS,
+    STATEFUL_TAGS,
+    FuzzStats,
+    assert_sound_response,
+)
+from tests.fuzz.seed import FuzzPractice
 
 schema = schemathesis.pytest.from_fixture("fuzz_schema")
 
@@ -17,38 +26,62 @@ def test_operation_conforms(
     case: Case, backend: str, identity: str, fuzz_practice: FuzzPractice, fuzz_stats: FuzzStats
 ) -> None:
     """Generated requests, valid and invalid, get documented, well-formed answers."""
-    import time
-    t = time.perf_counter()
     response = case.call()
-    el = time.perf_counter() - t
-    if el > 0.1:
-        print("SLOW", identity, case.operation.label, response.status_code, round(el, 2))
     fuzz_stats.record(backend, identity, case, response)
-    assert_safe_error(response, case, fuzz_practice.protected)
+    assert_sound_response(response, case, fuzz_practice.protected)
     case.validate_response(response)
 
 
-def test_stateful_sequences_conform(
+def test_sequences_conform(
     fuzz_schema: schemathesis.BaseSchema,
     backend: str,
     identity: str,
     fuzz_practice: FuzzPractice,
     fuzz_stats: FuzzStats,
 ) -> None:
-    """Sequences that create, read, change and delete follow the contract too."""
+    """Sequences that follow the OpenAPI links (create, read, change, delete) conform too."""
+    scenarios: list[int] = []
+    failures: list[BaseException] = []
 
-    class Workflow(fuzz_schema.as_state_machine()):  # type: ignore[misc]
+    class Workflow(fuzz_schema.include(tag=STATEFUL_TAGS[identity]).as_state_machine()):  # type: ignore[misc]
+        def setup(self) -> None:
+            scenarios.append(1)
+
         def after_call(self, response: Response, case: Case) -> None:
             super().after_call(response, case)
             fuzz_stats.record(backend, identity, case, response)
-            assert_safe_error(response, case, fuzz_practice.protected)
+            try:
+                assert_sound_response(response, case, fuzz_practice.protected)
+            except AssertionError as exc:
+                failures.append(exc)
+                raise
 
-    Workflow.run(
-        settings=hypothesis.settings(
-            max_examples=STATEFUL_SCENARIOS,
-            stateful_step_count=STATEFUL_STEPS,
-            deadline=None,
-            suppress_health_check=list(hypothesis.HealthCheck),
-            phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],
-        )
-    )
+        def validate_response(self, response: Response, case: Case, **kwargs: Any) -> None:
+            try:
+                super().validate_response(response, case, **kwargs)
+            except Exception as exc:
+                failures.append(exc)
+                raise
+
+    # A live service cannot replay a sequence exactly (what exists changed meanwhile), so
+    # Hypothesis may stop with FlakyStrategyDefinition; like schemathesis' own runner, go on
+    # with fresh sequences unless a check failed.
+    for _ in range(5):
+        remaining = STATEFUL_SCENARIOS - len(scenarios)
+        if remaining <= 0:
+            break
+        try:
+            Workflow.run(
+                settings=hypothesis.settings(
+                    max_examples=remaining,
+                    stateful_step_count=STATEFUL_STEPS,
+                    deadline=None,
+                    database=None,
+                    suppress_health_check=list(hypothesis.HealthCheck),
+                    phases=[hypothesis.Phase.generate],
+                )
+            )
+        except FlakyStrategyDefinition:
+            assert not failures, failures
+        else:
+            break
