@@ -12,6 +12,8 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query, Request
 from pydantic import BaseModel
+from sqlalchemy import tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import BadRequest
 from app.state import app_state
@@ -96,3 +98,19 @@ def decode_cursor(cursor: str, key: bytes) -> list[Any]:
         return values
     except (ValueError, TypeError):
         raise BadRequest("Invalid pagination cursor") from None
+
+
+def created_key(row: Any) -> list[str]:
+    """The (created_at, id) sort key of a row, as a cursor stores it."""
+    return [row.created_at.isoformat(), str(row.id)]
+
+
+async def oldest_first(
+    session: AsyncSession, query: Any, table: Any, page: PageParams
+) -> list[Any]:
+    """Rows of `query` after the cursor in (created_at, id) order, one beyond the page."""
+    after = page.after_values(datetime, uuid.UUID)
+    if after:
+        query = query.where(tuple_(table.created_at, table.id) > after)
+    query = query.order_by(table.created_at, table.id).limit(page.limit + 1)
+    return list((await session.execute(query)).scalars())

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlmodel import col
 
 from app.audit.context import audit_context, audited
@@ -16,7 +16,7 @@ from app.db import utcnow
 from app.errors import NotFound, problem_responses
 from app.idempotency import idempotency
 from app.models import ApiKey
-from app.pagination import Page, PageParams
+from app.pagination import Page, PageParams, created_key, oldest_first
 from app.security.api_keys import new_api_key
 from app.security.caller import CallerDep, SessionDep, require_roles
 from app.state import app_state
@@ -103,19 +103,10 @@ async def list_keys(
     """The practice's API keys, revoked ones included, oldest first."""
     require_roles(caller, "admin")
     query = select(ApiKey).where(col(ApiKey.practice_id) == caller.practice_id)
-    after = page.after_values(datetime, uuid.UUID)
-    if after:
-        query = query.where(tuple_(col(ApiKey.created_at), col(ApiKey.id)) > after)
-    rows = list(
-        (
-            await session.execute(
-                query.order_by(col(ApiKey.created_at), col(ApiKey.id)).limit(page.limit + 1)
-            )
-        ).scalars()
-    )
+    rows = await oldest_first(session, query, ApiKey, page)
     return Page(
         items=[ApiKeyOut.model_validate(k) for k in rows[: page.limit]],
-        next_cursor=page.next_cursor(rows, lambda k: [k.created_at.isoformat(), str(k.id)]),
+        next_cursor=page.next_cursor(rows, created_key),
     )
 
 

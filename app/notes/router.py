@@ -10,11 +10,11 @@ from app.audit.context import audit_context, audited
 from app.errors import problem_responses
 from app.etag import require_match, set_etag
 from app.idempotency import idempotency
-from app.models import Addendum, Note, TherapySession
+from app.models import Note, TherapySession
 from app.notes import service
 from app.notes.dependencies import note_for, session_for
 from app.notes.schemas import AddendumCreate, AddendumOut, NoteCreate, NoteOut, NoteUpdate, ReturnIn
-from app.pagination import Page, PageParams
+from app.pagination import Page, PageParams, created_key
 from app.security.access import NoteAction
 from app.security.caller import CallerDep, SessionDep
 from app.state import app_state
@@ -29,10 +29,6 @@ OwnNote = Annotated[Note, note_for(NoteAction.WRITE)]
 SuperviseeNote = Annotated[Note, note_for(NoteAction.COSIGN)]
 AmendableNote = Annotated[Note, note_for(NoteAction.AMEND)]
 _CHANGE_ERRORS = problem_responses(401, 403, 404, 409, 412, 422, 428)
-
-
-def _cursor(row: Note | Addendum) -> list[str]:
-    return [row.created_at.isoformat(), str(row.id)]
 
 
 @router.get(
@@ -60,7 +56,7 @@ async def list_notes(
     ring = app_state(request).secrets.key_ring
     return Page(
         items=[service.note_out(ring, n) for n in rows[: page.limit]],
-        next_cursor=page.next_cursor(rows, _cursor),
+        next_cursor=page.next_cursor(rows, created_key),
     )
 
 
@@ -238,7 +234,7 @@ async def list_addenda(
     ring = app_state(request).secrets.key_ring
     return Page(
         items=[service.addendum_out(ring, a) for a in rows[: page.limit]],
-        next_cursor=page.next_cursor(rows, _cursor),
+        next_cursor=page.next_cursor(rows, created_key),
     )
 
 

@@ -9,11 +9,10 @@ addenda can still be added to its signed notes (the record must stay correctable
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -31,7 +30,7 @@ from app.notes.schemas import (
     Risk,
     check_fields_of_kind,
 )
-from app.pagination import PageParams
+from app.pagination import PageParams, oldest_first
 from app.security.access import visible_notes_clause
 from app.security.caller import Caller
 from app.security.encryption import KeyRing
@@ -289,7 +288,7 @@ async def list_notes(
 ) -> list[Note]:
     """The session's notes the caller may see, oldest first (one row beyond the page)."""
     query = select(Note).where(col(Note.session_id) == session_id, visible_notes_clause(caller))
-    return await _page(session, query, Note, page)
+    return await oldest_first(session, query, Note, page)
 
 
 async def list_addenda(
@@ -297,12 +296,4 @@ async def list_addenda(
 ) -> list[Addendum]:
     """A note's addenda, oldest first (one row beyond the page)."""
     query = select(Addendum).where(col(Addendum.note_id) == note_id)
-    return await _page(session, query, Addendum, page)
-
-
-async def _page(session: AsyncSession, query: Any, table: Any, page: PageParams) -> list[Any]:
-    after = page.after_values(datetime, uuid.UUID)
-    if after:
-        query = query.where(tuple_(table.created_at, table.id) > after)
-    query = query.order_by(table.created_at, table.id).limit(page.limit + 1)
-    return list((await session.execute(query)).scalars())
+    return await oldest_first(session, query, Addendum, page)

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlmodel import col
 
 from app.audit.context import audit_context, audited
 from app.errors import problem_responses
 from app.idempotency import idempotency
 from app.models import User
-from app.pagination import Page, PageParams
+from app.pagination import Page, PageParams, created_key, oldest_first
 from app.security.caller import CallerDep, SessionDep, require_roles
 from app.state import app_state
 from app.users import service
@@ -36,19 +35,10 @@ async def list_users(
     """The practice's staff, oldest first."""
     require_roles(caller, "admin")
     query = select(User).where(col(User.practice_id) == caller.practice_id)
-    after = page.after_values(datetime, uuid.UUID)
-    if after:
-        query = query.where(tuple_(col(User.created_at), col(User.id)) > after)
-    rows = list(
-        (
-            await session.execute(
-                query.order_by(col(User.created_at), col(User.id)).limit(page.limit + 1)
-            )
-        ).scalars()
-    )
+    rows = await oldest_first(session, query, User, page)
     return Page(
         items=[UserOut.model_validate(u) for u in rows[: page.limit]],
-        next_cursor=page.next_cursor(rows, lambda u: [u.created_at.isoformat(), str(u.id)]),
+        next_cursor=page.next_cursor(rows, created_key),
     )
 
 
