@@ -73,6 +73,17 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_begin_before_savepoint(conn: sa.Connection, _name: str) -> None:
+    """Open the transaction a SAVEPOINT belongs in (pysqlite defers BEGIN to the first write).
+
+    Outside a transaction SQLite's SAVEPOINT starts one of its own and its RELEASE commits it:
+    an Idempotency-Key claimed in a savepoint would be committed at once, apart from the work
+    it guards, and a crash or an error afterwards would leave the key claimed forever.
+    """
+    if not conn.connection.driver_connection.in_transaction:  # type: ignore[union-attr]
+        conn.exec_driver_sql("BEGIN")
+
+
 def create_engine(settings: Settings) -> AsyncEngine:
     """Build the async engine; parameters never appear in error messages or logs."""
     url = settings.sqlalchemy_url
@@ -84,6 +95,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(url, hide_parameters=True, connect_args={"timeout": 10})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "savepoint", _sqlite_begin_before_savepoint)
         return engine
     return create_async_engine(
         url,

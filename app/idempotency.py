@@ -70,10 +70,12 @@ async def idempotency(
             idempotency_key=idempotency_key,
             request_hash=digest,
         )
-        session.add(record)
         try:
             # A concurrent twin holds the same unique key until it commits: wait briefly.
+            # The row is added inside the savepoint: added outside it, a failed flush leaves the
+            # whole transaction rolled back instead of just the savepoint.
             async with session.begin_nested():
+                session.add(record)
                 await session.flush()
         except IntegrityError:
             existing = await _find(session, caller_key, idempotency_key)

@@ -6,6 +6,7 @@ import asyncio
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,7 +20,8 @@ import httpx
 from bench.server import REPO_ROOT, free_port, start_server, stop_server, wait_until_ready
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/notes_bench"
-DATA_DIR = REPO_ROOT / "data" / "bench"
+# Outside the repository's data/ folder, which tests and colleagues may wipe mid-run.
+DATA_DIR = Path(os.environ.get("NOTES_BENCH_WORK_DIR", Path(tempfile.gettempdir()) / "notes-bench"))
 RESULTS_DIR = REPO_ROOT / "bench" / "results"
 NOTES_API = str(Path(sys.executable).parent / "notes-api")
 FLOOR_TOKEN = "floor-token"  # noqa: S105 - the floor's benchmark-only token

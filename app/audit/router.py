@@ -62,11 +62,18 @@ async def search_events(
     page: Annotated[PageParams, Depends()],
     client_id: Annotated[uuid.UUID | None, Query(description="Events naming this client.")] = None,
     actor_id: Annotated[uuid.UUID | None, Query(description="User or API key id.")] = None,
-    action: Annotated[str | None, Query(max_length=64, examples=["note.read"])] = None,
+    action: Annotated[
+        str | None, Query(max_length=64, pattern=r"^[a-z0-9_.]+$", examples=["note.read"])
+    ] = None,
     outcome: Outcome | None = None,
-    resource_type: Annotated[str | None, Query(max_length=40)] = None,
+    resource_type: Annotated[
+        str | None, Query(max_length=40, pattern=r"^[a-z0-9_]+$", examples=["note"])
+    ] = None,
     break_glass: Annotated[bool | None, Query(description="Only break-the-glass (or not).")] = None,
-    purpose: Annotated[str | None, Query(max_length=16, description="Purpose of use.")] = None,
+    purpose: Annotated[
+        str | None,
+        Query(max_length=16, pattern=r"^[A-Z]+$", description="HL7 PurposeOfUse code."),
+    ] = None,
     start: From = None,
     end: To = None,
 ) -> Page[AuditEventOut]:

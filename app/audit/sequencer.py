@@ -218,6 +218,8 @@ async def write_checkpoint(
             return None
         size = await tree.tree_size(conn)
         latest = await tree.latest_checkpoint(conn)
+        if latest is not None:
+            metrics.TREE_SIZE.set(latest["tree_size"])
         if size == 0 or (latest is not None and latest["tree_size"] >= size):
             return None
         now = utcnow()

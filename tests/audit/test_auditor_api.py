@@ -139,6 +139,9 @@ async def test_search_input_errors(client: httpx.AsyncClient, world: World) -> N
     naive = await client.get("/v1/audit/events", params={"from": "2026-01-01T00:00:00"}, headers=h)
     assert naive.status_code == 422
     assert (await client.get("/v1/audit/events?outcome=meh", headers=h)).status_code == 422
+    for name in ("action", "resource_type", "purpose"):
+        odd = await client.get("/v1/audit/events", params={name: "x\x00y"}, headers=h)
+        assert odd.status_code == 422, name
 
 
 async def test_auditor_reads_are_audited(

@@ -12,7 +12,7 @@ from typing import Any
 
 import schemathesis
 from hypothesis import strategies as st
-from schemathesis import AuthContext, Case, HookContext, Response
+from schemathesis import APIOperation, AuthContext, Case, HookContext, Response
 
 ROLES = ("admin", "therapist", "supervisor", "auditor", "api_key")
 CHECKS = (
@@ -58,6 +58,8 @@ LOCATION_PENDING = frozenset(
         "POST /v1/audit/events/{id}/review",
     }
 )
+# A case of any OpenAPI operation.
+AnyCase = Case[APIOperation[Any, Any, Any, Any]]
 _ITEM_PATH = re.compile(r"^(?P<base>/v1/[^{}]*?)/\{(?P<param>[^/{}]+)\}(?:/.*)?$")
 
 
@@ -86,11 +88,11 @@ def identity_auth(token: Callable[[], str]) -> type:
     """A schemathesis auth provider sending `Authorization: Bearer <token()>` on every case."""
 
     class BearerIdentity:
-        def get(self, case: Case, ctx: AuthContext) -> str:
+        def get(self, case: AnyCase, ctx: AuthContext) -> str:
             return token()
 
-        def set(self, case: Case, data: str, ctx: AuthContext) -> None:
-            case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
+        def set(self, case: AnyCase, data: str, ctx: AuthContext) -> None:
+            case.headers["Authorization"] = f"Bearer {data}"
 
     return BearerIdentity
 
@@ -131,7 +133,7 @@ def _strings(value: object) -> Iterable[str]:
             yield from _strings(item)
 
 
-def echoed_inputs(case: Case) -> list[str]:
+def echoed_inputs(case: AnyCase) -> list[str]:
     """Long generated text values from the request body (an error may not echo them)."""
     body = case.body if isinstance(case.body, dict | list) else None
     # Short or hex-only values could occur in a request id or a path by chance.
@@ -142,7 +144,7 @@ def echoed_inputs(case: Case) -> list[str]:
     ]
 
 
-def assert_sound_response(response: Response, case: Case, protected: Iterable[str]) -> None:
+def assert_sound_response(response: Response, case: AnyCase, protected: Iterable[str]) -> None:
     """201 names what it created; >= 400 is problem+json without traces, secrets or echoes."""
     where = f"{case.method} {case.formatted_path} -> {response.status_code}"
     if response.status_code == 201 and case.operation.label not in LOCATION_PENDING:
@@ -170,7 +172,7 @@ class FuzzStats:
     statuses: Counter[tuple[str, int]] = field(default_factory=Counter)
     operations: dict[tuple[str, str], set[str]] = field(default_factory=dict)
 
-    def record(self, backend: str, identity: str, case: Case, response: Response) -> None:
+    def record(self, backend: str, identity: str, case: AnyCase, response: Response) -> None:
         """Count one executed case."""
         phase = case.meta.phase.name.value if case.meta is not None else "explicit"
         self.cases[(backend, identity, phase)] += 1

@@ -106,11 +106,13 @@ async def seed_practice(application: FastAPI, state: AppState) -> FuzzPractice:
         )
     async with state.sessionmaker() as db:
         key_id = (
-            await db.execute(select(ApiKey.id).where(col(ApiKey.practice_id) == world.practice_id))
+            await db.execute(
+                select(col(ApiKey.id)).where(col(ApiKey.practice_id) == world.practice_id)
+            )
         ).scalar_one()
         event_id = (
             await db.execute(
-                select(AuditEvent.id)
+                select(col(AuditEvent.id))
                 .where(col(AuditEvent.practice_id) == world.practice_id)
                 .limit(1)
             )

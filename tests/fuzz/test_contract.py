@@ -7,12 +7,13 @@ from typing import Any
 import hypothesis
 import schemathesis
 from hypothesis.errors import FlakyStrategyDefinition
-from schemathesis import Case, Response
+from schemathesis import Response
 
 from tests.fuzz.contract import (
     STATEFUL_SCENARIOS,
     STATEFUL_STEPS,
     STATEFUL_TAGS,
+    AnyCase,
     FuzzStats,
     assert_sound_response,
 )
@@ -23,7 +24,7 @@ schema = schemathesis.pytest.from_fixture("fuzz_schema")
 
 @schema.parametrize()
 def test_operation_conforms(
-    case: Case, backend: str, identity: str, fuzz_practice: FuzzPractice, fuzz_stats: FuzzStats
+    case: AnyCase, backend: str, identity: str, fuzz_practice: FuzzPractice, fuzz_stats: FuzzStats
 ) -> None:
     """Generated requests, valid and invalid, get documented, well-formed answers."""
     response = case.call()
@@ -47,7 +48,7 @@ def test_sequences_conform(
         def setup(self) -> None:
             scenarios.append(1)
 
-        def after_call(self, response: Response, case: Case) -> None:
+        def after_call(self, response: Response, case: AnyCase) -> None:
             super().after_call(response, case)
             fuzz_stats.record(backend, identity, case, response)
             try:
@@ -56,7 +57,7 @@ def test_sequences_conform(
                 failures.append(exc)
                 raise
 
-        def validate_response(self, response: Response, case: Case, **kwargs: Any) -> None:
+        def validate_response(self, response: Response, case: AnyCase, **kwargs: Any) -> None:
             try:
                 super().validate_response(response, case, **kwargs)
             except Exception as exc:

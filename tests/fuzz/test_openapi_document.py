@@ -1,0 +1,72 @@
+"""The OpenAPI document against the app: every route in it, and its error codes where they arise."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+from fastapi.routing import iter_route_contexts
+
+# FastAPI's own pages, deliberately outside the document.
+UNDOCUMENTED = {"/openapi.json", "/docs", "/docs/oauth2-redirect"}
+# Authenticated by what they receive (a password, a refresh token), not by a bearer token.
+CREDENTIAL_EXCHANGES = {("post", "/v1/auth/token"), ("post", "/v1/auth/refresh")}
+
+
+def _operations(document: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    return {
+        (method, path): operation
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+    }
+
+
+def _parameters(operation: dict[str, Any]) -> set[tuple[str, str]]:
+    return {(p["in"], p["name"].lower()) for p in operation.get("parameters", [])}
+
+
+async def test_every_served_route_is_documented(app: FastAPI, client: httpx.AsyncClient) -> None:
+    document = (await client.get("/openapi.json")).json()
+    documented = set(_operations(document))
+    served = set()
+    for route in iter_route_contexts(app.routes):
+        if route.path in UNDOCUMENTED:
+            continue
+        for method in route.methods or ():
+            if method != "HEAD":
+                served.add((method.lower(), route.path))
+    assert served - documented == set()
+    assert documented - served == set()
+
+
+async def test_status_codes_follow_what_operations_take(client: httpx.AsyncClient) -> None:
+    """401 where a bearer is required, 412 with If-Match, 400 with a cursor, 413 with a body."""
+    document = (await client.get("/openapi.json")).json()
+    assert document["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    for (method, path), operation in _operations(document).items():
+        if not path.startswith("/v1/"):
+            continue
+        where = (method, path)
+        codes = set(operation["responses"])
+        params = _parameters(operation)
+        secured = operation.get("security") == [{"bearerAuth": []}]
+        assert ("401" in codes) == (secured or where in CREDENTIAL_EXCHANGES), where
+        assert ("header", "if-match") in params or not {"412", "428"} & codes, where
+        assert ("header", "if-match") not in params or "412" in codes, where
+        assert (("query", "cursor") in params) == ("400" in codes), where
+        assert ("requestBody" in operation) == ("413" in codes), where
+
+
+async def test_links_lead_from_created_resources(client: httpx.AsyncClient) -> None:
+    """Creating a resource links to reading it, carrying its id (and ETag for If-Match)."""
+    document = (await client.get("/openapi.json")).json()
+    operations = _operations(document)
+    created = operations[("post", "/v1/clients")]["responses"]["201"]["links"]
+    read = operations[("get", "/v1/clients/{id}")]["operationId"]
+    change = operations[("patch", "/v1/clients/{id}")]["operationId"]
+    assert created[read]["parameters"] == {"path.id": "$response.body#/id"}
+    assert created[change]["parameters"]["header.if-match"] == "$response.header.ETag"
+    listed = operations[("get", "/v1/sessions/{id}/notes")]["responses"]["200"]["links"]
+    note = operations[("get", "/v1/notes/{id}")]["operationId"]
+    assert listed[note]["parameters"] == {"path.id": "$response.body#/items/0/id"}

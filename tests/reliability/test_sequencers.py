@@ -1,0 +1,68 @@
+"""Two servers, so two audit sequencers, started at once on one database: one gapless log."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+import sqlalchemy as sa
+
+from app.audit.tree import EVENT, LEAF
+from tests.reliability.conftest import Seeded, ServiceFactory
+
+pytestmark = [pytest.mark.server, pytest.mark.slow]
+
+REQUESTS = 150
+
+
+async def _unsequenced(seeded: Seeded) -> int:
+    async with seeded.state.engine.connect() as conn:
+        waiting = (
+            sa.select(sa.func.count())
+            .select_from(EVENT)
+            .where(~sa.exists().where(LEAF.c.event_id == EVENT.c.id))
+        )
+        return int((await conn.execute(waiting)).scalar_one())
+
+
+async def test_two_sequencers_at_once_keep_one_gapless_log(
+    seeded: Seeded, services: ServiceFactory
+) -> None:
+    first, second = services(), services()
+    await asyncio.gather(asyncio.to_thread(first.start), asyncio.to_thread(second.start))
+    headers = seeded.world["therapist"].headers
+    async with first.client() as one, second.client() as two:
+        for n in range(0, REQUESTS, 10):
+            await asyncio.gather(
+                *(
+                    (one if (n + k) % 2 else two).post(
+                        "/v1/clients",
+                        json={"given_name": "Seq", "family_name": f"Test {n + k}"},
+                        headers=headers,
+                    )
+                    for k in range(10)
+                )
+            )
+    deadline = time.monotonic() + 30
+    while await _unsequenced(seeded) and time.monotonic() < deadline:
+        await asyncio.sleep(0.25)
+    assert await _unsequenced(seeded) == 0
+    async with seeded.state.engine.connect() as conn:
+        leaves, lowest, highest, events = (
+            await conn.execute(
+                sa.select(
+                    sa.func.count(),
+                    sa.func.min(LEAF.c.seq),
+                    sa.func.max(LEAF.c.seq),
+                    sa.func.count(sa.distinct(LEAF.c.event_id)),
+                )
+            )
+        ).one()
+        total = (await conn.execute(sa.select(sa.func.count()).select_from(EVENT))).scalar_one()
+    assert (lowest, highest) == (0, leaves - 1)  # numbers 0..n-1, none missing, none twice
+    assert events == leaves == total  # each event numbered exactly once
+    first.stop()
+    second.stop()
+    verified = first.cli("audit", "verify")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
