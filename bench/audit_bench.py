@@ -117,6 +117,7 @@ def export(ctx: Context) -> list[Row]:
     done = threading.Event()
 
     def watch() -> None:
+        """Sample the server's RSS until the export ends."""
         while not done.wait(0.2):
             peak[0] = max(peak[0], rss_bytes(pid))
 

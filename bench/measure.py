@@ -188,6 +188,7 @@ def soak(
     tally.samples.append(first)
     started = time.monotonic()
     soaked: list[dict[str, float]] = [first]
+    statuses: Counter[str] = Counter()
     i = 0
     while True:
         elapsed = time.monotonic() - started
@@ -196,7 +197,9 @@ def soak(
             break
         length = min(chunk, seconds - elapsed) if in_soak else chunk
         config = replace(configs[i % len(configs)], duration=max(1.0, length), warmup=0.0)
-        tally.add(run_load(config, prefer_wrk), 0.0)
+        result = run_load(config, prefer_wrk)
+        tally.add(result, 0.0)
+        statuses.update({k: v for k, v in result["status_counts"].items() if k[0] != "2"})
         sample = {
             "t_s": round(time.monotonic() - started, 1),
             "served": float(tally.served),
@@ -214,5 +217,6 @@ def soak(
         "growth": (soaked[-1]["rss_mb"] - soaked[0]["rss_mb"]) / soaked[0]["rss_mb"],
         "rss_after_served_mb": after["rss_mb"] if after else None,
         "served": tally.served,
+        "non_2xx": dict(statuses),
         "samples": tally.samples,
     }

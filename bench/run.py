@@ -42,6 +42,16 @@ from bench.stack import (
 )
 from bench.wrk_runner import wrk_available
 
+NAMES = (
+    "note_read",
+    "observation_write",
+    "progress",
+    "caseload",
+    "sequencer_lag",
+    "audit",
+    "memory",
+)
+
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """Command-line options; ``--quick`` changes the defaults of the others."""
@@ -56,13 +66,16 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--samples", type=int, help="requests per latency figure (200)")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--pool-size", type=int, default=10, help="DB pool, service and floor")
-    parser.add_argument("--only", default="", help="comma-separated scenario names")
+    parser.add_argument("--only", default="", help=f"comma-separated, among: {', '.join(NAMES)}")
     parser.add_argument("--no-wrk", action="store_true", help="use the httpx generator")
     parser.add_argument(
         "--install-wrk", action="store_true", help="apt-get install -y wrk when missing (root)"
     )
     parser.add_argument("--output", type=Path, default=RESULTS_DIR / "latest.json")
     args = parser.parse_args(argv)
+    unknown = {name for name in args.only.split(",") if name} - set(NAMES)
+    if unknown:
+        parser.error(f"unknown scenario(s): {', '.join(sorted(unknown))}")
     quick = args.quick
     defaults = {
         "audit_events": 20_000 if quick else 1_000_000,

@@ -127,25 +127,51 @@ def _ratio_rows(name: str, result: dict[str, Any], rps_target: float, p99: bool)
     return rows
 
 
-def note_read(ctx: Context) -> list[Row]:
-    """GET a note (auth, access check, decryption, audit) against the floor's GET."""
-    ids_file = ctx.work_dir / "note_ids.txt"
-    ids_file.write_text("\n".join(ctx.data.note_ids) + "\n", encoding="utf-8")
-    service = ctx.load_config(
+def _ids(ctx: Context, name: str, ids: list[str]) -> dict[str, Any]:
+    """``ids`` and the file wrk reads them from, as LoadConfig keywords."""
+    path = ctx.work_dir / name
+    path.write_text("\n".join(ids) + "\n", encoding="utf-8")
+    return {"ids": tuple(ids), "ids_file": str(path)}
+
+
+def _body(ctx: Context) -> dict[str, Any]:
+    """The observation body and its file, as LoadConfig keywords."""
+    path = ctx.work_dir / "observation.json"
+    path.write_bytes(json.dumps(OBSERVATION).encode())
+    return {"method": "POST", "body": path.read_bytes(), "body_file": str(path)}
+
+
+def note_read_config(ctx: Context) -> LoadConfig:
+    """The service's GET-note load: the therapist over every loaded note."""
+    return ctx.load_config(
         f"{ctx.service.base}/v1/notes/{{id}}",
         token=ctx.data.therapist_token,
-        ids=tuple(ctx.data.note_ids),
-        ids_file=str(ids_file),
+        **_ids(ctx, "note_ids.txt", ctx.data.note_ids),
     )
-    floor = ctx.load_config(
-        f"{ctx.floor.base}/notes/{{id}}",
-        token=FLOOR_TOKEN,
-        ids=tuple(_lines(ctx.floor_ids_file)),
-        ids_file=str(ctx.floor_ids_file),
+
+
+def observation_write_config(ctx: Context) -> LoadConfig:
+    """The service's POST-observation load, spread over the write sessions."""
+    return ctx.load_config(
+        f"{ctx.service.base}/v1/sessions/{{id}}/observations",
+        token=ctx.data.therapist_token,
+        **_body(ctx),
+        **_ids(ctx, "session_ids.txt", ctx.data.write_session_ids),
     )
+
+
+def _floor_ids(ctx: Context) -> dict[str, Any]:
+    return {"ids": tuple(_lines(ctx.floor_ids_file)), "ids_file": str(ctx.floor_ids_file)}
+
+
+def note_read(ctx: Context) -> list[Row]:
+    """GET a note (auth, access check, decryption, audit) against the floor's GET."""
+    if not ctx.data.note_ids:
+        return [Row("GET note", "-", "not available (no notes were loaded)")]
+    floor = ctx.load_config(f"{ctx.floor.base}/notes/{{id}}", token=FLOOR_TOKEN, **_floor_ids(ctx))
     result = alternate(
         floor,
-        service,
+        note_read_config(ctx),
         rounds=ctx.opts.rounds,
         prefer_wrk=ctx.opts.prefer_wrk,
         tally=ctx.tally,
@@ -158,32 +184,15 @@ def note_read(ctx: Context) -> list[Row]:
 
 def observation_write(ctx: Context) -> list[Row]:
     """POST an observation against the floor's write twin."""
-    body = json.dumps(OBSERVATION).encode()
-    body_file = ctx.work_dir / "observation.json"
-    body_file.write_bytes(body)
-    ids_file = ctx.work_dir / "session_ids.txt"
-    ids_file.write_text("\n".join(ctx.data.write_session_ids) + "\n", encoding="utf-8")
-    service = ctx.load_config(
-        f"{ctx.service.base}/v1/sessions/{{id}}/observations",
-        method="POST",
-        token=ctx.data.therapist_token,
-        body=body,
-        body_file=str(body_file),
-        ids=tuple(ctx.data.write_session_ids),
-        ids_file=str(ids_file),
-    )
     floor = ctx.load_config(
         f"{ctx.floor.base}/notes/{{id}}/observations",
-        method="POST",
         token=FLOOR_TOKEN,
-        body=body,
-        body_file=str(body_file),
-        ids=tuple(_lines(ctx.floor_ids_file)),
-        ids_file=str(ctx.floor_ids_file),
+        **_body(ctx),
+        **_floor_ids(ctx),
     )
     result = alternate(
         floor,
-        service,
+        observation_write_config(ctx),
         rounds=ctx.opts.rounds,
         prefer_wrk=ctx.opts.prefer_wrk,
         tally=ctx.tally,
@@ -241,27 +250,9 @@ def memory(ctx: Context) -> list[Row]:
     """RSS after ``soak_until`` requests and its growth over a ``soak_seconds`` run."""
     configs = []
     if ctx.data.note_ids and ctx.has("GET", "/v1/notes/{id}"):
-        ids_file = ctx.work_dir / "note_ids.txt"
-        configs.append(
-            ctx.load_config(
-                f"{ctx.service.base}/v1/notes/{{id}}",
-                token=ctx.data.therapist_token,
-                ids=tuple(ctx.data.note_ids),
-                ids_file=str(ids_file),
-            )
-        )
-    if ctx.has("POST", "/v1/sessions/{id}/observations") and "observation_write" in ctx.raw:
-        configs.append(
-            ctx.load_config(
-                f"{ctx.service.base}/v1/sessions/{{id}}/observations",
-                method="POST",
-                token=ctx.data.therapist_token,
-                body_file=str(ctx.work_dir / "observation.json"),
-                body=(ctx.work_dir / "observation.json").read_bytes(),
-                ids=tuple(ctx.data.write_session_ids),
-                ids_file=str(ctx.work_dir / "session_ids.txt"),
-            )
-        )
+        configs.append(note_read_config(ctx))
+    if ctx.has("POST", "/v1/sessions/{id}/observations"):
+        configs.append(observation_write_config(ctx))
     if not configs:
         return [Row("memory", "RSS", "not available (no note route)")]
     chunk = 30.0 if not ctx.opts.quick else 5.0
@@ -279,7 +270,7 @@ def memory(ctx: Context) -> list[Row]:
     judged = ctx.opts.soak_until >= 100_000
     long_soak = ctx.opts.soak_seconds >= 300
     growth = f"{result['growth']:+.1%} ({result['rss_start_mb']:.0f} -> {result['rss_end_mb']:.0f})"
-    return [
+    rows = [
         Row(
             "memory",
             f"RSS MB after {ctx.opts.soak_until:,} requests"
@@ -297,6 +288,9 @@ def memory(ctx: Context) -> list[Row]:
             result["growth"] <= 0.10 if long_soak else None,
         ),
     ]
+    if result["non_2xx"]:
+        rows.append(Row("memory", "non-2xx answers during the soak", json.dumps(result["non_2xx"])))
+    return rows
 
 
 def _lines(path: Path) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 import time
 import uuid
@@ -76,6 +77,9 @@ def verify(
             "is reported as truncated.",
         ),
     ] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Processes checking leaves on large logs (default: CPUs)")
+    ] = os.cpu_count() or 1,
 ) -> None:
     """Recompute every leaf, node and signed root; exit 1 naming the first bad event."""
     settings, secrets = _config()
@@ -96,6 +100,7 @@ def verify(
                 public_key=public_key_raw(key),
                 origin=settings.service_name,
                 saved=saved,
+                workers=workers,
             )
         return report.as_dict()
 

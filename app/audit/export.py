@@ -14,13 +14,14 @@ import csv
 import io
 import json
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final, Literal
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.audit import events, tree
 from app.audit.fhir import audit_event_resource
@@ -109,8 +110,9 @@ def render(rows: Sequence[Any], spec: ExportSpec) -> bytes:
             writer.writerow(csv_row(_event(row)))
         return buffer.getvalue().encode()
     lines = []
+    practice = None if spec.practice_id is None else str(spec.practice_id)
     for row in rows:
-        if spec.practice_id is not None and row.practice_id != spec.practice_id:
+        if practice is not None and str(row.practice_id) != practice:
             stub = {"seq": row.seq, "leaf_hash": bytes(row.leaf_hash).hex(), "redacted": True}
             lines.append(json.dumps(stub, separators=(",", ":")))
             continue
@@ -137,17 +139,23 @@ def _bounds(spec: ExportSpec) -> list[Any]:
     return conditions
 
 
-async def _sequenced(engine: AsyncEngine, spec: ExportSpec, size: int) -> AsyncIterator[Any]:
+def _columns(conn: AsyncConnection) -> list[Any]:
+    return tree.fast_columns(conn, *EVENT.c)
+
+
+async def _sequenced(
+    engine: AsyncEngine, spec: ExportSpec, size: int
+) -> AsyncGenerator[list[Any], None]:
     last = -1
     while True:
-        query = (
-            sa.select(*EVENT.c, LEAF.c.seq, LEAF.c.leaf_hash)
-            .select_from(LEAF.join(EVENT, EVENT.c.id == LEAF.c.event_id))
-            .where(LEAF.c.seq > last, LEAF.c.seq < size, *_bounds(spec))
-            .order_by(LEAF.c.seq)
-            .limit(CHUNK)
-        )
         async with engine.connect() as conn:
+            query = (
+                sa.select(*_columns(conn), LEAF.c.seq, LEAF.c.leaf_hash)
+                .select_from(LEAF.join(EVENT, EVENT.c.id == LEAF.c.event_id))
+                .where(LEAF.c.seq > last, LEAF.c.seq < size, *_bounds(spec))
+                .order_by(LEAF.c.seq)
+                .limit(CHUNK)
+            )
             rows = list((await conn.execute(query)).all())
         if not rows:
             return
@@ -155,29 +163,32 @@ async def _sequenced(engine: AsyncEngine, spec: ExportSpec, size: int) -> AsyncI
         last = rows[-1].seq
 
 
-async def _pending(engine: AsyncEngine, spec: ExportSpec, size: int) -> AsyncIterator[Any]:
+async def _pending(
+    engine: AsyncEngine, spec: ExportSpec, size: int
+) -> AsyncGenerator[list[Any], None]:
     after: tuple[Any, ...] | None = None
     seen = sa.exists().where(LEAF.c.event_id == EVENT.c.id, LEAF.c.seq < size)
     conditions = [~seen, *_bounds(spec)]
     if spec.practice_id is not None:
         conditions.append(EVENT.c.practice_id == spec.practice_id)
     while True:
-        query = sa.select(*EVENT.c, sa.null().label("seq"), sa.null().label("leaf_hash")).where(
-            *conditions
-        )
-        if after is not None:
-            query = query.where(sa.tuple_(EVENT.c.occurred_at, EVENT.c.id) > after)
-        query = query.order_by(EVENT.c.occurred_at, EVENT.c.id).limit(CHUNK)
         async with engine.connect() as conn:
+            query = sa.select(
+                *_columns(conn), sa.null().label("seq"), sa.null().label("leaf_hash")
+            ).where(*conditions)
+            if after is not None:
+                query = query.where(sa.tuple_(EVENT.c.occurred_at, EVENT.c.id) > after)
+            query = query.order_by(EVENT.c.occurred_at, EVENT.c.id).limit(CHUNK)
             rows = list((await conn.execute(query)).all())
         if not rows:
             return
         yield rows
-        after = (rows[-1].occurred_at, rows[-1].id)
+        after = (rows[-1].occurred_at, uuid.UUID(str(rows[-1].id)))
 
 
 async def export_stream(engine: AsyncEngine, spec: ExportSpec) -> AsyncIterator[bytes]:
-    """The export, chunk by chunk; each chunk is its own short read."""
+    """The export, chunk by chunk: each chunk is its own short read, the next one read
+    while the current one is serialized and sent."""
     if spec.fmt == "csv":
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator="\r\n").writerow(CSV_COLUMNS)
@@ -185,5 +196,14 @@ async def export_stream(engine: AsyncEngine, spec: ExportSpec) -> AsyncIterator[
     async with engine.connect() as conn:
         size = await tree.tree_size(conn)  # events sequenced later are exported as pending
     for source in (_sequenced(engine, spec, size), _pending(engine, spec, size)):
-        async for rows in source:
-            yield await asyncio.to_thread(render, rows, spec)
+        ahead = asyncio.ensure_future(anext(source, None))
+        try:
+            while (rows := await ahead) is not None:
+                ahead = asyncio.ensure_future(anext(source, None))
+                yield await asyncio.to_thread(render, rows, spec)
+        finally:
+            if not ahead.done():  # the client went away: stop the read in flight
+                ahead.cancel()
+                with suppress(asyncio.CancelledError):
+                    await ahead
+            await source.aclose()

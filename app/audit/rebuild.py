@@ -1,10 +1,12 @@
-"""The CPU half of verification: recompute leaves and the tree chunk by chunk, and compare.
+"""The CPU half of verification: recompute leaves, rebuild the tree, compare.
 
-``Rebuild`` is fed chunks of leaves in ``seq`` order (``verify.py`` reads them). For each
-leaf it recomputes the leaf hash from the event row (an edited event), checks the leaf's
-seal (a leaf re-hashed, renumbered or moved by someone without the key), the per-client
-index rows and the stored Merkle nodes the leaf completes; at each signed checkpoint's size
-it compares the rebuilt root.
+Two steps per chunk of leaves (``verify.py`` reads them in ``seq`` order):
+
+* ``check_chunk`` (pure, runs in a worker thread or process): recompute each leaf hash
+  from its event row (an edited event), check the leaf's seal (a leaf re-hashed,
+  renumbered or moved by someone without the key) and the per-client index rows;
+* ``Rebuild.absorb`` (in order): append the leaves to the tree, compare the stored Merkle
+  nodes they complete and, at each signed checkpoint's size, the rebuilt root.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
 
-from app.audit import checkpoint, events, merkle, tree
+from app.audit import checkpoint, events, merkle
 
 MAX_PROBLEMS: Final = 1000
 # Order of kinds at the same seq: what the row itself shows first.
@@ -89,13 +91,51 @@ class Chunk:
 
     rows: list[Any]
     clients: dict[Any, set[tuple[str, str | None, datetime]]]
-    checkpoints: list[Any]
+    checkpoints: list[dict[str, Any]]
     nodes: dict[merkle.Node, bytes] | None = None
     node_digest: tuple[int, bytes | None] | None = None
 
 
+Leaf = tuple[int, str, str | None, bytes]
+"""A checked leaf: (seq, event id, practice id, the leaf hash to build the tree from)."""
 Completed = tuple[int, int, bytes, int, str, str | None]
 """A node the rebuild completed: (level, index, hash, seq, event id, practice id)."""
+
+
+@dataclass
+class Checked:
+    """What ``check_chunk`` found: the leaves to append and the problems of the rows."""
+
+    leaves: list[Leaf]
+    problems: list[Problem]
+    checkpoints: list[dict[str, Any]]
+    nodes: dict[merkle.Node, bytes] | None
+    node_digest: tuple[int, bytes | None] | None
+
+
+def check_chunk(chunk: Chunk, seal_key: bytes | None) -> Checked:
+    """Recompute each row's leaf hash and check its seal and client index rows."""
+    leaves: list[Leaf] = []
+    problems: list[Problem] = []
+    for row in chunk.rows:
+        seq, event_id = int(row.seq), str(row.leaf_event_id)
+        practice = None if row.practice_id is None else str(row.practice_id)
+        stored = bytes(row.stored_leaf)
+        value = stored
+        if row.id is None:
+            problems.append(Problem(seq, event_id, "event_missing"))
+        else:
+            value = events.row_leaf_hash(row)
+            if value != stored:
+                problems.append(Problem(seq, event_id, "leaf_mismatch", practice))
+            if _client_rows(row) != chunk.clients.get(row.id, set()):
+                problems.append(Problem(seq, event_id, "client_index_mismatch", practice))
+        if seal_key is not None and not _same(
+            events.seal(seal_key, seq, row.leaf_event_id, stored), row.seal
+        ):
+            problems.append(Problem(seq, event_id, "seal_mismatch", practice))
+        leaves.append((seq, event_id, practice, value))
+    return Checked(leaves, problems, chunk.checkpoints, chunk.nodes, chunk.node_digest)
 
 
 @dataclass
@@ -106,7 +146,7 @@ class _Target:
 
 
 class Rebuild:
-    """Recomputes the tree leaf by leaf (CPU only) and records what disagrees."""
+    """Rebuilds the tree leaf by leaf (CPU only) and records what disagrees."""
 
     def __init__(self, *, seal_key: bytes | None, public_key: bytes, origin: str) -> None:
         """Start from the empty tree."""
@@ -116,8 +156,7 @@ class Rebuild:
         self.stack: list[tuple[int, int, bytes]] = []
         self.problems: list[Problem] = []
         self.targets: list[_Target] = []
-        self.good_size = 0
-        self.blame: Problem | None = None  # first leaf problem since the last good root
+        self.good_size = 0  # size of the last signed root that matched
         self.good_event: tuple[str | None, str | None] | None = None
         self.completed: list[Completed] = []
         self.suspects: list[list[Completed]] = []  # chunks whose node digest differed
@@ -126,8 +165,6 @@ class Rebuild:
         """Record a problem (up to MAX_PROBLEMS)."""
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append(problem)
-        if problem.kind in _LEAF_KINDS and self.blame is None:
-            self.blame = problem
 
     def target(self, size: int, root: bytes, kind: str) -> None:
         """A signed root the rebuilt tree must match at ``size``."""
@@ -144,6 +181,19 @@ class Rebuild:
             acc = merkle.node_hash(value, acc)
         return acc
 
+    def _blame(self, size: int, kind: str) -> Problem:
+        """A root differs at ``size``: name the first bad leaf since the last good root."""
+        found = [
+            p
+            for p in self.problems
+            if p.kind in _LEAF_KINDS and p.seq is not None and self.good_size <= p.seq < size
+        ]
+        if found:
+            first = min(found, key=lambda p: p.seq or 0)
+            return Problem(first.seq, first.event_id, kind, first.practice_id)
+        event_id, practice = self.good_event or (None, None)
+        return Problem(self.good_size, event_id, kind, practice)
+
     def _check_targets(self) -> None:
         while self.targets and self.targets[0].size <= self.size:
             wanted = self.targets.pop(0)
@@ -151,14 +201,9 @@ class Rebuild:
                 continue  # cannot happen: targets are added before their leaves
             if self.root() == wanted.root:
                 if wanted.kind == "checkpoint_mismatch":
-                    self.good_size, self.blame, self.good_event = self.size, None, None
+                    self.good_size, self.good_event = self.size, None
                 continue
-            blame = self.blame
-            if blame is not None:
-                self.add(Problem(blame.seq, blame.event_id, wanted.kind, blame.practice_id))
-            else:
-                event_id, practice = self.good_event or (None, None)
-                self.add(Problem(self.good_size, event_id, wanted.kind, practice))
+            self.add(self._blame(self.size, wanted.kind))
 
     def _append(self, value: bytes) -> list[tuple[int, int, bytes]]:
         level, index, current = 0, self.size, value
@@ -173,19 +218,36 @@ class Rebuild:
         return completed
 
     def feed(self, chunk: Chunk) -> None:
-        """Check a chunk of leaves, in seq order."""
-        for cp in chunk.checkpoints:
-            data = tree.checkpoint_json(cp)
+        """Check a chunk of leaves and append it to the tree (both steps, one thread)."""
+        self.absorb(check_chunk(chunk, self.seal_key))
+
+    def absorb(self, checked: Checked) -> None:
+        """Append checked leaves in seq order: nodes, signed roots, gaps."""
+        for data in checked.checkpoints:
             if checkpoint.verify_checkpoint(data, self.public_key, self.origin):
-                self.target(data["tree_size"], bytes(cp.root_hash), "checkpoint_mismatch")
+                self.target(
+                    data["tree_size"], bytes.fromhex(data["root_hash"]), "checkpoint_mismatch"
+                )
             else:
                 self.add(Problem(None, None, "checkpoint_signature"))
-        for row in chunk.rows:
-            self._leaf(row, chunk)
-        if chunk.node_digest is not None:
+        for problem in checked.problems:
+            self.add(problem)
+        for seq, event_id, practice, value in checked.leaves:
+            if seq != self.next_seq:
+                self.add(Problem(self.next_seq, None, "seq_gap"))
+            self.next_seq = seq + 1
+            if self.good_event is None and self.size == self.good_size:
+                self.good_event = (event_id, practice)
+            done = [(lv, ix, h, seq, event_id, practice) for lv, ix, h in self._append(value)]
+            if checked.nodes is None:
+                self.completed += done
+            else:
+                self.compare_nodes(done, checked.nodes)
+            self._check_targets()
+        if checked.node_digest is not None:
             self.completed.sort()
             digest = hashlib.sha256(b"".join(c[2] for c in self.completed)).digest()
-            count, stored = chunk.node_digest
+            count, stored = checked.node_digest
             if count != len(self.completed) or (count and stored != digest):
                 self.suspects.append(self.completed)
             self.completed = []
@@ -198,35 +260,6 @@ class Rebuild:
                 self.add(Problem(seq, event_id, "node_missing", practice))
             elif kept != value:
                 self.add(Problem(seq, event_id, "node_mismatch", practice))
-
-    def _leaf(self, row: Any, chunk: Chunk) -> None:
-        seq, event_id = int(row.seq), str(row.leaf_event_id)
-        practice = None if row.practice_id is None else str(row.practice_id)
-        if seq != self.next_seq:
-            self.add(Problem(self.next_seq, None, "seq_gap"))
-        self.next_seq = seq + 1
-        if self.good_event is None and self.size == self.good_size:
-            self.good_event = (event_id, practice)
-        stored = bytes(row.stored_leaf)
-        value = stored
-        if row.id is None:
-            self.add(Problem(seq, event_id, "event_missing"))
-        else:
-            value = events.row_leaf_hash(row)
-            if value != stored:
-                self.add(Problem(seq, event_id, "leaf_mismatch", practice))
-            if _client_rows(row) != chunk.clients.get(row.id, set()):
-                self.add(Problem(seq, event_id, "client_index_mismatch", practice))
-        if self.seal_key is not None and not _same(
-            events.seal(self.seal_key, seq, row.leaf_event_id, stored), row.seal
-        ):
-            self.add(Problem(seq, event_id, "seal_mismatch", practice))
-        completed = [(lv, ix, h, seq, event_id, practice) for lv, ix, h in self._append(value)]
-        if chunk.nodes is None:
-            self.completed += completed
-        else:
-            self.compare_nodes(completed, chunk.nodes)
-        self._check_targets()
 
     def finish(self, *, truncated_at: int | None, extra_nodes: bool) -> None:
         """Truncation and leftovers once every leaf was seen."""

@@ -1,45 +1,37 @@
 """Verify the whole log from the database: recompute every leaf, rebuild the tree, compare.
 
 Shared by ``GET /v1/audit/verify`` and ``notes-api audit verify``. Leaves are read in
-``seq`` order in chunks (constant memory) and checked by ``rebuild.Rebuild`` in a worker
-thread while the next chunk is read. A saved checkpoint file is one more signed root to
-match, and proves truncation when the log is now shorter. Problems are
-``{seq, event_id, kind}``, sorted so that the first names the first bad event.
+``seq`` order in chunks (constant memory) and checked (``rebuild.check_chunk``) in a worker
+thread while the next chunk is read, or, for the CLI on a large log, in worker processes
+that each read their chunks on a connection of their own; the tree is rebuilt in order.
+A saved checkpoint file is one more signed root to match, and proves truncation when the
+log is now shorter. Problems are ``{seq, event_id, kind}``, sorted so that the first names
+the first bad event.
 """
 
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import uuid
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from typing import Any, Final
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
 
 from app.audit import checkpoint, tree
-from app.audit.rebuild import KINDS, Chunk, Problem, Rebuild, Report
+from app.audit.rebuild import KINDS, Checked, Chunk, Problem, Rebuild, Report, check_chunk
 from app.audit.tree import CHECKPOINT, EVENT, EVENT_CLIENT, LEAF, NODE
-from app.db import UTCDateTime
 
 CHUNK: Final = 5000
+PARALLEL_FROM: Final = 20 * CHUNK  # below this, starting worker processes costs more
+_worker: tuple[asyncio.AbstractEventLoop, AsyncEngine] | None = None
 __all__ = ["CHUNK", "Problem", "Report", "verify_log"]
-
-
-def _raw(conn: AsyncConnection, *columns: Any) -> list[Any]:
-    """On PostgreSQL, ids as text and timestamps as plain timestamptz: the same values as
-    ``event_json`` prints, without converting millions of them through Python types."""
-    if conn.dialect.name != "postgresql":
-        return list(columns)
-    out = []
-    for column in columns:
-        if isinstance(column.type, sa.Uuid):
-            column = sa.cast(column, sa.Text).label(column.key)
-        elif isinstance(column.type, UTCDateTime):
-            column = sa.type_coerce(column, sa.DateTime(timezone=True)).label(column.key)
-        out.append(column)
-    return out
 
 
 async def _read_chunk(conn: AsyncConnection, start: int, end: int) -> Chunk:
@@ -47,10 +39,10 @@ async def _read_chunk(conn: AsyncConnection, start: int, end: int) -> Chunk:
         await conn.execute(
             sa.select(
                 LEAF.c.seq,
-                *_raw(conn, LEAF.c.event_id.label("leaf_event_id")),
+                *tree.fast_columns(conn, LEAF.c.event_id.label("leaf_event_id")),
                 LEAF.c.leaf_hash.label("stored_leaf"),
                 LEAF.c.seal,
-                *_raw(conn, *EVENT.c),
+                *tree.fast_columns(conn, *EVENT.c),
             )
             .select_from(LEAF.outerjoin(EVENT, EVENT.c.id == LEAF.c.event_id))
             .where(LEAF.c.seq >= start, LEAF.c.seq < end)
@@ -66,7 +58,9 @@ async def _read_chunk(conn: AsyncConnection, start: int, end: int) -> Chunk:
         )
     else:
         wanted = EVENT_CLIENT.c.event_id.in_(ids)
-    index_rows = await conn.execute(sa.select(*_raw(conn, *EVENT_CLIENT.c)).where(wanted))
+    index_rows = await conn.execute(
+        sa.select(*tree.fast_columns(conn, *EVENT_CLIENT.c)).where(wanted)
+    )
     clients: dict[Any, set[tuple[str, str | None, datetime]]] = {}
     for r in index_rows:
         practice = None if r.practice_id is None else str(r.practice_id)
@@ -79,7 +73,7 @@ async def _read_chunk(conn: AsyncConnection, start: int, end: int) -> Chunk:
     return Chunk(
         rows=list(rows),
         clients=clients,
-        checkpoints=list(checkpoints),
+        checkpoints=[tree.checkpoint_json(c) for c in checkpoints],
         nodes=nodes,
         node_digest=digest,
     )
@@ -136,11 +130,22 @@ async def verify_log(
     origin: str,
     saved: dict[str, Any] | None = None,
     chunk: int = CHUNK,
+    workers: int = 1,
 ) -> Report:
     """Verify every sequenced event, node and checkpoint; optionally a saved checkpoint."""
     rebuild = Rebuild(seal_key=seal_key, public_key=public_key, origin=origin)
     size = await tree.tree_size(conn)
     saved = _saved_target(rebuild, saved)
+    if workers > 1 and size >= PARALLEL_FROM:
+        url = conn.engine.url.render_as_string(hide_password=False)
+        await _in_processes(rebuild, url, size, chunk, workers)
+    else:
+        await _in_thread(conn, rebuild, size, chunk)
+    return await _conclude(conn, rebuild, size, saved)
+
+
+async def _in_thread(conn: AsyncConnection, rebuild: Rebuild, size: int, chunk: int) -> None:
+    """Read chunk i+1 while chunk i is checked in a worker thread."""
     pending: asyncio.Task[Chunk] | None = None
     start = 0
     if size:
@@ -159,6 +164,58 @@ async def verify_log(
     finally:
         if pending is not None and not pending.done():
             pending.cancel()
+
+
+def _worker_init(url: str) -> None:
+    """Worker process start: an event loop and an engine for the process's lifetime."""
+    global _worker  # one per worker process
+    loop = asyncio.new_event_loop()
+    _worker = (loop, create_async_engine(url, poolclass=NullPool))
+
+
+def _check_range(start: int, end: int, seal_key: bytes | None) -> Checked:
+    """Worker process: read leaves [start, end) and check them."""
+    assert _worker is not None  # noqa: S101 - set by _worker_init
+    loop, engine = _worker
+
+    async def run() -> Checked:
+        async with engine.connect() as conn:
+            return check_chunk(await _read_chunk(conn, start, end), seal_key)
+
+    return loop.run_until_complete(run())
+
+
+async def _in_processes(rebuild: Rebuild, url: str, size: int, chunk: int, workers: int) -> None:
+    """Check chunks in worker processes, two per worker in flight; rebuild in order here."""
+    loop = asyncio.get_running_loop()
+    starts = iter(range(0, size, chunk))
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        workers, mp_context=spawn, initializer=_worker_init, initargs=(url,)
+    ) as pool:
+        queue: deque[asyncio.Future[Checked]] = deque()
+
+        def submit() -> None:
+            start = next(starts, None)
+            if start is not None:
+                queue.append(
+                    loop.run_in_executor(
+                        pool, _check_range, start, min(start + chunk, size), rebuild.seal_key
+                    )
+                )
+
+        for _ in range(2 * workers):
+            submit()
+        while queue:
+            checked = await queue.popleft()
+            submit()
+            rebuild.absorb(checked)
+
+
+async def _conclude(
+    conn: AsyncConnection, rebuild: Rebuild, size: int, saved: dict[str, Any] | None
+) -> Report:
+    """Suspect nodes, truncation and leftovers, then the sorted report."""
     for suspect in rebuild.suspects:  # a digest differed: find the nodes themselves
         stored = await tree.fetch_nodes(conn, [(c[0], c[1]) for c in suspect])
         rebuild.compare_nodes(suspect, stored)

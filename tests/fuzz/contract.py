@@ -147,8 +147,13 @@ def echoed_inputs(case: AnyCase) -> list[str]:
 def assert_sound_response(response: Response, case: AnyCase, protected: Iterable[str]) -> None:
     """201 names what it created; >= 400 is problem+json without traces, secrets or echoes."""
     where = f"{case.method} {case.formatted_path} -> {response.status_code}"
-    if response.status_code == 201 and case.operation.label not in LOCATION_PENDING:
-        assert "location" in response.headers, f"{where} without Location"
+    if response.status_code == 201:
+        pending = case.operation.label in LOCATION_PENDING
+        assert ("location" in response.headers) != pending, (
+            f"{where}: sets Location now, drop it from LOCATION_PENDING"
+            if pending
+            else f"{where} without Location"
+        )
     if response.status_code < 400:
         return
     content_type = response.headers.get("content-type", [""])[0]

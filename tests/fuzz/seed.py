@@ -24,7 +24,6 @@ SENTINELS = {
     "preferred_name": "Quilly-Sentinel",
     "email": "quillfeatherine.sentinel@example.org",
     "presenting_concerns": "sentinel-concern: recurrent dreams of the drowned lighthouse",
-    "goals": "sentinel-goals: to sleep without the lighthouse dream",
     "note_body": "sentinel-body: she spoke of her father's silence at the harbour",
     "evidence": "sentinel-evidence: laughed while describing the shipwreck",
 }
@@ -55,7 +54,7 @@ class FuzzPractice:
         return token
 
 
-async def _created(response: httpx.Response) -> dict[str, Any]:
+def _created(response: httpx.Response) -> dict[str, Any]:
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
     return body
@@ -71,18 +70,20 @@ async def seed_practice(application: FastAPI, state: AppState) -> FuzzPractice:
         case = await clinical_case(
             http,
             world,
-            **{k: SENTINELS[k] for k in ("given_name", "family_name", "preferred_name")},
+            given_name=SENTINELS["given_name"],
+            family_name=SENTINELS["family_name"],
+            preferred_name=SENTINELS["preferred_name"],
             email=SENTINELS["email"],
             presenting_concerns=SENTINELS["presenting_concerns"],
         )
-        note = await _created(
+        note = _created(
             await http.post(
                 f"/v1/sessions/{case.session_id}/notes",
                 json={"kind": "progress", "body": SENTINELS["note_body"]},
                 headers=therapist,
             )
         )
-        observation = await _created(
+        observation = _created(
             await http.post(
                 f"/v1/sessions/{case.session_id}/observations",
                 json={
@@ -93,7 +94,7 @@ async def seed_practice(application: FastAPI, state: AppState) -> FuzzPractice:
                 headers=therapist,
             )
         )
-        measure = await _created(
+        measure = _created(
             await http.post(
                 f"/v1/clients/{case.client_id}/measures",
                 json={

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import hypothesis
+import pytest
 import schemathesis
 from hypothesis.errors import FlakyStrategyDefinition
 from schemathesis import Response
@@ -19,6 +20,7 @@ from tests.fuzz.contract import (
 )
 from tests.fuzz.seed import FuzzPractice
 
+pytestmark = pytest.mark.slow
 schema = schemathesis.pytest.from_fixture("fuzz_schema")
 
 
