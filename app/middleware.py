@@ -7,7 +7,6 @@ import logging
 import re
 import time
 import uuid
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
