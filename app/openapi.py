@@ -15,7 +15,7 @@ BEARER_SCHEME = "bearerAuth"
 _BEARER = {
     "type": "http",
     "scheme": "bearer",
-    "description": ("An access token from `POST /v1/auth/token` (a JWT), or an API key (`nsk_…`)."),
+    "description": "An access token from `POST /v1/auth/token` (a JWT), or an API key (`nsk_…`).",
 }
 
 
@@ -125,6 +125,26 @@ def declare_links(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+def declare_caseload_links(schema: dict[str, Any]) -> dict[str, Any]:
+    """Links from `GET /v1/me` to the lists it can filter to the caller's own caseload."""
+    paths: dict[str, dict[str, Any]] = schema.get("paths", {})
+    me = paths.get("/v1/me", {}).get("get", {}).get("responses", {}).get("200")
+    if me is None:
+        return schema
+    for path, operations in paths.items():
+        listing = operations.get("get")
+        if path.endswith("}") or listing is None or "operationId" not in listing:
+            continue
+        params = {(p["in"], p["name"]) for p in listing.get("parameters", [])}
+        if ("query", "therapist_id") in params:
+            me.setdefault("links", {})[listing["operationId"]] = {
+                "operationId": listing["operationId"],
+                "parameters": {"query.therapist_id": "$response.body#/id"},
+                "description": f"{listing.get('summary', path)}: the caller's own caseload.",
+            }
+    return schema
+
+
 def complete_openapi(schema: dict[str, Any], routes: list[BaseRoute]) -> dict[str, Any]:
     """Everything this module adds to the generated document."""
-    return declare_links(declare_bearer_security(schema, routes))
+    return declare_caseload_links(declare_links(declare_bearer_security(schema, routes)))

@@ -200,9 +200,11 @@ def generate(
             f"({count / inserted:,.0f}/s)",
             err=True,
         )
+        await generator.analyze(engine)
         if sequence:
             started = time.perf_counter()
             latest = await run_once(engine, settings=settings, signing_key=secrets.signing_key)
+            await generator.analyze(engine)
             took = time.perf_counter() - started
             typer.echo(
                 f"sequenced in {took:.1f}s ({count / took:,.0f}/s); "

@@ -157,3 +157,16 @@ async def insert(engine: AsyncEngine, rows: Generated) -> None:
                 sa.insert(EVENT_CLIENT),
                 [dict(zip(client_columns, r, strict=True)) for r in rows.clients],
             )
+
+
+async def analyze(engine: AsyncEngine) -> None:
+    """Refresh the planner's statistics after a bulk load (PostgreSQL; autovacuum lags)."""
+    if engine.dialect.name != "postgresql":
+        return
+    async with engine.connect() as conn:
+        await conn.execution_options(isolation_level="AUTOCOMMIT")
+        await conn.execute(
+            sa.text(
+                "ANALYZE audit_event, audit_event_client, audit_leaf, audit_node, audit_checkpoint"
+            )
+        )

@@ -29,7 +29,7 @@ from app.audit.rebuild import KINDS, Checked, Chunk, Problem, Rebuild, Report, c
 from app.audit.tree import CHECKPOINT, EVENT, EVENT_CLIENT, LEAF, NODE
 
 CHUNK: Final = 5000
-PARALLEL_FROM: Final = 20 * CHUNK  # below this, starting worker processes costs more
+PARALLEL_CHUNKS: Final = 20  # below this many chunks, starting processes costs more
 _worker: tuple[asyncio.AbstractEventLoop, AsyncEngine] | None = None
 __all__ = ["CHUNK", "Problem", "Report", "verify_log"]
 
@@ -136,7 +136,7 @@ async def verify_log(
     rebuild = Rebuild(seal_key=seal_key, public_key=public_key, origin=origin)
     size = await tree.tree_size(conn)
     saved = _saved_target(rebuild, saved)
-    if workers > 1 and size >= PARALLEL_FROM:
+    if workers > 1 and size >= PARALLEL_CHUNKS * chunk:
         url = conn.engine.url.render_as_string(hide_password=False)
         await _in_processes(rebuild, url, size, chunk, workers)
     else:

@@ -15,7 +15,9 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from typer.testing import CliRunner
 
 from app import migrations
+from app.audit import events
 from app.audit.checkpoint import public_key_raw, verify_checkpoint
+from app.audit.verify import verify_log
 from app.cli import app as cli
 from app.config import async_database_url
 from app.security.secrets import load_secrets
@@ -111,6 +113,26 @@ def test_generate_checkpoint_verify_export(env: dict[str, str], tmp_path: Path) 
     first = json.loads(failed.stdout)["problems"][0]
     assert first == {"seq": 123, "event_id": victim["id"], "kind": "leaf_mismatch"}
     assert f"seq=123 event_id={victim['id']}" in failed.stderr
+    # The same verdict when worker processes check the leaves.
+    assert asyncio.run(_verify_in_processes(env, saved)) == json.loads(failed.stdout)
+
+
+async def _verify_in_processes(env: dict[str, str], saved: Path) -> dict[str, Any]:
+    settings = make_settings(Path(env["NOTES_DATA_DIR"]), env["NOTES_DATABASE_URL"])
+    key = load_secrets(settings).signing_key
+    engine = create_async_engine(async_database_url(env["NOTES_DATABASE_URL"]))
+    async with engine.connect() as conn:
+        report = await verify_log(
+            conn,
+            seal_key=events.seal_key(key),
+            public_key=public_key_raw(key),
+            origin=settings.service_name,
+            saved=json.loads(saved.read_text()),
+            chunk=10,
+            workers=2,
+        )
+    await engine.dispose()
+    return report.as_dict()
 
 
 def test_truncation_against_a_saved_checkpoint(env: dict[str, str], tmp_path: Path) -> None:

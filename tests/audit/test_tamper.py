@@ -309,3 +309,18 @@ def test_no_false_alarms(log: Log) -> None:
         assert report.ok, report.problems[:5]
         assert (report.checked, report.tree_size) == (N, N)
         assert report.root_hash == log.saved["root_hash"]
+
+
+def test_worker_processes_agree(log: Log) -> None:
+    async def both() -> tuple[Report, Report]:
+        async with log.engine.connect() as conn:
+            alone = await verify_log(conn, saved=log.saved, chunk=100, **log.verify_args)
+            shared = await verify_log(
+                conn, saved=log.saved, chunk=100, workers=2, **log.verify_args
+            )
+        return alone, shared
+
+    alone, shared = log.loop.run_until_complete(both())
+    assert alone == shared
+    assert shared.ok
+    assert shared.root_hash == log.saved["root_hash"]

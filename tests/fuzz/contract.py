@@ -33,7 +33,7 @@ MAX_EXAMPLES = 10
 # operation, sized by schemathesis) runs once per backend, as the identity that reaches the most
 # operations; input validation runs before any role check anyway.
 COVERAGE_IDENTITIES = frozenset({"therapist"})
-STATEFUL_SCENARIOS = 15
+STATEFUL_SCENARIOS = 10
 STATEFUL_STEPS = 8
 # Sequences stay within what an identity may use at all (SPEC §2); the stateless phase above
 # still sends every identity to every operation, where the 403s are the point.
@@ -45,6 +45,19 @@ STATEFUL_TAGS = {
     "auditor": ["audit"],
     "api_key": [*_CLINICAL, "audit"],
 }
+
+
+def stateful_operations(identity: str) -> Callable[[Any], bool]:
+    """Operations in the identity's sequences: its tags, and GET /v1/me (links to its caseload)."""
+    tags = set(STATEFUL_TAGS[identity])
+
+    def included(ctx: Any) -> bool:
+        operation = ctx.operation
+        return operation.path == "/v1/me" or bool(tags & set(operation.tags or ()))
+
+    return included
+
+
 PROBLEM_FIELDS = {"type", "title", "status", "detail", "instance", "request_id"}
 TRACE_MARKERS = ("Traceback (most recent call last)", 'File "/', "sqlalchemy.", "asyncpg.")
 # Creating routes that answer 201 without a Location header yet (SPEC: creating POSTs name

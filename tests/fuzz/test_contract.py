@@ -13,10 +13,10 @@ from schemathesis import Response
 from tests.fuzz.contract import (
     STATEFUL_SCENARIOS,
     STATEFUL_STEPS,
-    STATEFUL_TAGS,
     AnyCase,
     FuzzStats,
     assert_sound_response,
+    stateful_operations,
 )
 from tests.fuzz.seed import FuzzPractice
 
@@ -46,7 +46,9 @@ def test_sequences_conform(
     scenarios: list[int] = []
     failures: list[BaseException] = []
 
-    class Workflow(fuzz_schema.include(tag=STATEFUL_TAGS[identity]).as_state_machine()):  # type: ignore[misc]
+    reachable = fuzz_schema.include(stateful_operations(identity))
+
+    class Workflow(reachable.as_state_machine()):  # type: ignore[misc]
         def setup(self) -> None:
             scenarios.append(1)
 

@@ -70,3 +70,6 @@ async def test_links_lead_from_created_resources(client: httpx.AsyncClient) -> N
     listed = operations[("get", "/v1/sessions/{id}/notes")]["responses"]["200"]["links"]
     note = operations[("get", "/v1/notes/{id}")]["operationId"]
     assert listed[note]["parameters"] == {"path.id": "$response.body#/items/0/id"}
+    me = operations[("get", "/v1/me")]["responses"]["200"]["links"]
+    caseload = operations[("get", "/v1/clients")]["operationId"]
+    assert me[caseload]["parameters"] == {"query.therapist_id": "$response.body#/id"}
