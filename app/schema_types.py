@@ -97,3 +97,6 @@ SaneDate = Annotated[date, BeforeValidator(_iso_date_text), AfterValidator(_in_d
 SaneDatetime = Annotated[
     AwareDatetime, BeforeValidator(_rfc3339_text), AfterValidator(_in_time_range)
 ]
+
+# Query-string text filters: PostgreSQL text cannot hold NUL, so it is rejected as bad input.
+NO_NUL_PATTERN = r"^[^\x00]*$"

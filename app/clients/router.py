@@ -25,6 +25,7 @@ from app.etag import require_match, set_etag
 from app.idempotency import idempotency
 from app.models import Client
 from app.pagination import Page, PageParams
+from app.schema_types import NO_NUL_PATTERN
 from app.security import access
 from app.security.access import Area
 from app.security.caller import CallerDep, SessionDep
@@ -53,10 +54,12 @@ async def list_clients(
         uuid.UUID | None, Query(description="Primary therapist or care-team member.")
     ] = None,
     external_id: Annotated[
-        str | None, Query(max_length=100, description="The integration's own id.")
+        str | None,
+        Query(max_length=100, pattern=NO_NUL_PATTERN, description="The integration's own id."),
     ] = None,
     q: Annotated[
-        str | None, Query(min_length=1, max_length=100, description="Part of a name.")
+        str | None,
+        Query(min_length=1, max_length=100, pattern=NO_NUL_PATTERN, description="Part of a name."),
     ] = None,
 ) -> Page[ClientView]:
     """Clients in the caller's caseload (whole practice for admins and API keys), oldest first."""

@@ -17,6 +17,7 @@ from app.etag import require_match, set_etag
 from app.idempotency import idempotency
 from app.models import Client, TherapySession
 from app.pagination import Page, PageParams
+from app.schema_types import NO_NUL_PATTERN
 from app.security import access
 from app.security.access import Area
 from app.security.caller import CallerDep, SessionDep
@@ -57,7 +58,7 @@ async def list_sessions(
     phase: Annotated[Phase | None, Query(description="Phase on the session's date.")] = None,
     start: Annotated[str | None, Query(alias="from", max_length=40, description=_BOUND)] = None,
     end: Annotated[str | None, Query(alias="to", max_length=40, description=_BOUND)] = None,
-    external_id: Annotated[str | None, Query(max_length=100)] = None,
+    external_id: Annotated[str | None, Query(max_length=100, pattern=NO_NUL_PATTERN)] = None,
 ) -> Page[SessionView]:
     """Sessions of clients in reach, earliest first, each with its phase for clinical readers."""
     access.check_role(caller, Area.SESSIONS, write=False)

@@ -384,3 +384,15 @@ async def test_presenting_concerns_are_written_by_the_care_team_only(
     )
     assert own.status_code == 200, own.text
     assert own.json()["presenting_concerns"] == "Changed by someone"
+
+
+async def test_nul_in_text_filters_is_422(client: httpx.AsyncClient, world: World) -> None:
+    headers = world["therapist"].headers
+    for path, params in (
+        ("/v1/clients", {"q": "a\x00b"}),
+        ("/v1/clients", {"external_id": "\x00"}),
+        ("/v1/sessions", {"external_id": "x\x00"}),
+    ):
+        response = await client.get(path, params=params, headers=headers)
+        assert response.status_code == 422, (path, response.text)
+        assert response.headers["content-type"] == "application/problem+json"
