@@ -61,7 +61,7 @@ def audit_context(request: Request) -> AuditContext:
 def audited(action: str, resource_type: str | None = None) -> Any:
     """Route dependency naming the audited action (runs before authentication)."""
 
-    def _set(request: Request) -> None:
+    async def _set(request: Request) -> None:
         ctx = audit_context(request)
         ctx.action = action
         if resource_type is not None and ctx.resource_type is None:
