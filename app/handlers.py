@@ -92,8 +92,19 @@ async def http_error(request: Request, exc: Exception) -> Response:
     return _problem(request, exc.status_code, title, slug, detail, headers)
 
 
+def _refused_value(exc: Exception) -> bool:
+    """SQLSTATE class 22, a data exception (e.g. NUL in text): the value is wrong, not the DB.
+
+    asyncpg's errors reach SQLAlchemy as plain DBAPIError, so the SQLSTATE decides, not the type.
+    """
+    code = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    return isinstance(exc, DataError) or (isinstance(code, str) and code.startswith("22"))
+
+
 async def database_unavailable(request: Request, exc: Exception) -> Response:
     """The database is unreachable or the pool is exhausted: 503, retry shortly."""
+    if _refused_value(exc):
+        return await invalid_data(request, exc)
     if (
         isinstance(exc, DBAPIError)
         and not isinstance(exc, OperationalError | InterfaceError)
@@ -149,6 +160,5 @@ def install(app: FastAPI) -> None:
         DBAPIError,
     ):
         app.add_exception_handler(exc_type, database_unavailable)
-    app.add_exception_handler(DataError, invalid_data)
     app.add_exception_handler(DecryptionError, decryption_failed)
     app.add_exception_handler(IdempotentReplay, replay)

@@ -136,3 +136,21 @@ async def test_forged_and_stale_tokens_are_401(
             response = await http.get("/v1/me", headers={"Authorization": f"Bearer {token}"})
             _problem(response, 401)
             assert response.headers["www-authenticate"] == "Bearer", name
+
+
+async def test_text_the_database_cannot_hold_is_never_a_500(
+    seeded: Seeded, replicas: tuple[Service, Service]
+) -> None:
+    """NUL in a text value (PostgreSQL refuses it) is bad input, not a server error."""
+    admin = seeded.world["admin"].headers
+    therapist = seeded.world["therapist"].headers
+    async with replicas[0].client() as http:
+        key = await http.post(
+            "/v1/api-keys",
+            json={"name": "sync\u0000job", "scopes": ["clients:read"]},
+            headers=admin,
+        )
+        search = await http.get("/v1/clients", params={"q": "ab\u0000c"}, headers=therapist)
+    for response, accepted in ((key, 201), (search, 200)):
+        if response.status_code != accepted:
+            _problem(response, 422)
