@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.models import User
 from app.state import AppState
@@ -21,6 +22,8 @@ FAIL_PREFIX = "failaudit-"
 async def broken_audit(state: AppState, backend: str) -> AsyncIterator[str]:
     """Make every audit write of requests whose id starts with FAIL_PREFIX fail."""
     async with state.engine.begin() as conn:
+        # A teardown that lost a race with the sequencer's write lock must not break setup.
+        await _drop_trigger(conn, backend)
         if backend == "postgresql":
             await conn.execute(
                 sa.text(
@@ -47,11 +50,16 @@ async def broken_audit(state: AppState, backend: str) -> AsyncIterator[str]:
         yield FAIL_PREFIX + uuid.uuid4().hex
     finally:
         async with state.engine.begin() as conn:
-            if backend == "postgresql":
-                await conn.execute(sa.text("DROP TRIGGER test_fail_audit ON audit_event"))
-                await conn.execute(sa.text("DROP FUNCTION test_fail_audit()"))
-            else:
-                await conn.execute(sa.text("DROP TRIGGER test_fail_audit"))
+            await _drop_trigger(conn, backend)
+
+
+async def _drop_trigger(conn: AsyncConnection, backend: str) -> None:
+    """Remove the failure trigger if it is there."""
+    if backend == "postgresql":
+        await conn.execute(sa.text("DROP TRIGGER IF EXISTS test_fail_audit ON audit_event"))
+        await conn.execute(sa.text("DROP FUNCTION IF EXISTS test_fail_audit()"))
+    else:
+        await conn.execute(sa.text("DROP TRIGGER IF EXISTS test_fail_audit"))
 
 
 async def user_exists(state: AppState, email: str) -> bool:
