@@ -17,7 +17,7 @@ from app.audit.sequencer import start_sequencer
 from app.auth.router import router as auth_router
 from app.clients.router import router as clients_router
 from app.config import Settings, get_settings
-from app.db import create_engine, create_sessionmaker
+from app.db import create_engine, create_read_sessionmaker, create_sessionmaker
 from app.episodes.router import router as episodes_router
 from app.errors import PROBLEM_JSON
 from app.logging import configure_logging
@@ -70,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine=engine,
         sessionmaker=sessionmaker,
         passwords=Passwords(settings),
+        read_sessionmaker=create_read_sessionmaker(engine),
     )
 
     @asynccontextmanager

@@ -213,13 +213,13 @@ class RequestPipeline:
         if status < 400 and session is not None:
             if ctx.idempotency is not None:
                 _store_response(ctx, status, messages, self.key_ring)
-            add_event(session, event)
+            await add_event(session, event)
             await session.commit()
             return
         if session is not None:
             await session.rollback()
         async with self.sessionmaker() as fresh:
-            add_event(fresh, event)
+            await add_event(fresh, event)
             await fresh.commit()
 
 

@@ -22,6 +22,8 @@ class AppState:
     engine: AsyncEngine
     sessionmaker: async_sessionmaker[AsyncSession]
     passwords: Passwords
+    # GET and HEAD requests: autocommit on PostgreSQL (see app.db.create_read_sessionmaker).
+    read_sessionmaker: async_sessionmaker[AsyncSession] | None = None
 
 
 def app_state(request: Request) -> AppState:
@@ -34,5 +36,7 @@ def get_session(request: Request) -> AsyncSession:
     """The request's session; the pipeline commits it once, together with the audit event."""
     ctx = audit_context(request)
     if ctx.session is None:
-        ctx.session = app_state(request).sessionmaker()
+        state = app_state(request)
+        reads = state.read_sessionmaker if ctx.method in ("GET", "HEAD") else None
+        ctx.session = (reads or state.sessionmaker)()
     return ctx.session

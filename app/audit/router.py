@@ -242,7 +242,7 @@ async def export(
     ctx = audit_context(request)
     ctx.route = getattr(request.scope.get("route"), "path", None)
     # A stream cannot be held back until its end: its event commits before the first byte.
-    add_event(session, build_event(ctx, 200))
+    await add_event(session, build_event(ctx, 200))
     await session.commit()
     ctx.committed = ctx.streaming = True
     state = app_state(request)

@@ -6,10 +6,12 @@ import uuid
 from typing import Any
 
 from fastapi import Depends, Request
+from sqlalchemy import select
+from sqlmodel import col
 
 from app.audit.context import audit_context
 from app.errors import NotFound
-from app.models import Note, TherapySession
+from app.models import Client, Note, TherapySession
 from app.security.access import (
     Area,
     NoteAction,
@@ -56,11 +58,24 @@ def note_for(action: NoteAction) -> Any:
     async def dependency(
         id: uuid.UUID, request: Request, session: SessionDep, caller: CallerDep
     ) -> Note:
-        note = await session.get(Note, id)
-        if note is None:
+        # The note and its client in one round trip: the access check needs both.
+        found = (
+            await session.execute(
+                select(Note, Client)
+                .join(Client, col(Client.id) == col(Note.client_id))
+                .where(col(Note.id) == id)
+            )
+        ).first()
+        if found is None:
             raise NotFound("Not found")
+        note, client = found
         await authorize_note(
-            session=session, caller=caller, note=note, action=action, ctx=audit_context(request)
+            session=session,
+            caller=caller,
+            note=note,
+            action=action,
+            ctx=audit_context(request),
+            client=client,
         )
         return note
 

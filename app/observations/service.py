@@ -37,16 +37,29 @@ class SessionNotHeld(Conflict):
     """The session was cancelled or missed."""
 
 
+_PHASE = "observations.session_phase"
+
+
 async def ensure_changeable(*, session: AsyncSession, visit: TherapySession) -> None:
     """409 when the episode is closed or the session's progress note is signed."""
-    episode = await session.get(Episode, visit.episode_id)
-    if episode is None or episode.status != "open":
+    # The episode's status and the session's phase in one round trip; the phase is kept for
+    # the response (session_phase) so that a write does not ask for it again.
+    found = (
+        await session.execute(
+            select(col(Episode.status), phase_at(visit.episode_id, visit.starts_on)).where(
+                col(Episode.id) == visit.episode_id
+            )
+        )
+    ).first()
+    if found is None or found[0] != "open":
         raise FindingsLocked("The episode is closed; its record is read-only")
-    # Lock the progress note row (PostgreSQL) so that a concurrent signing waits for us.
+    session.info[(_PHASE, visit.id)] = found[1]
+    # Share-lock the progress note row (PostgreSQL): a concurrent signing (an UPDATE) waits for
+    # us and we for it, but writers of one session's findings do not wait for each other.
     note_status = await session.scalar(
         select(col(Note.status))
         .where(col(Note.session_id) == visit.id, col(Note.kind) == "progress")
-        .with_for_update()
+        .with_for_update(read=True)
     )
     if note_status == "signed":
         raise FindingsLocked("The session's progress note is signed; its findings are locked")
@@ -54,6 +67,10 @@ async def ensure_changeable(*, session: AsyncSession, visit: TherapySession) -> 
 
 async def session_phase(*, session: AsyncSession, visit: TherapySession) -> str | None:
     """The phase in effect on the session's date, read from the transition history."""
+    key = (_PHASE, visit.id)
+    if key in session.info:
+        phase: str | None = session.info[key]
+        return phase
     return await session.scalar(select(phase_at(visit.episode_id, visit.starts_on)))
 
 

@@ -248,20 +248,29 @@ async def authorize_note(
     note: Note,
     action: NoteAction,
     ctx: AuditContext | None,
+    client: Client | None = None,
 ) -> Reach:
-    """Allow or refuse an action on one note; 404 whenever the caller may not read it."""
+    """Allow or refuse an action on one note; 404 whenever the caller may not read it.
+
+    ``client`` is the note's client when the caller loaded it with the note (one query).
+    """
     if note.practice_id != caller.practice_id:
         raise NotFound("Not found")
     if note.kind == PSYCHOTHERAPY:
         return await _authorize_psychotherapy_note(session, caller, note, action, ctx)
-    _, relation = await load_client(
-        session=session,
-        caller=caller,
-        client_id=note.client_id,
-        area=Area.NOTES,
-        write=False,
-        ctx=ctx,
-    )
+    if client is not None and client.id == note.client_id:
+        relation = await authorize_client(
+            session=session, caller=caller, client=client, area=Area.NOTES, write=False, ctx=ctx
+        )
+    else:
+        _, relation = await load_client(
+            session=session,
+            caller=caller,
+            client_id=note.client_id,
+            area=Area.NOTES,
+            write=False,
+            ctx=ctx,
+        )
     if caller.kind == "api_key" and note.status != "signed":
         raise NotFound("Not found")
     if action == NoteAction.READ:

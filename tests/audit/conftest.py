@@ -15,7 +15,6 @@ from app.audit.recorder import add_event
 from app.audit.sequencer import run_once
 from app.audit.tree import EVENT, LEAF
 from app.db import utcnow, uuid7
-from app.models import AuditEvent
 from app.state import AppState
 from tests.conftest import World
 
@@ -41,32 +40,33 @@ async def seed(
 ) -> list[uuid.UUID]:
     """Insert events as the pipeline would (with their client index rows); returns ids."""
     base = utcnow()
-    ids = []
+    ids: list[uuid.UUID] = []
     async with state.sessionmaker() as session:
         for i, spec in enumerate(specs):
-            event = AuditEvent(
-                id=uuid7(),
-                occurred_at=spec.at or base + timedelta(milliseconds=i),
-                practice_id=practice_id,
-                request_id=uuid.uuid4().hex,
-                actor_type="user" if spec.actor_id else "anonymous",
-                actor_id=spec.actor_id,
-                actor_role=spec.role if spec.actor_id else None,
-                action=spec.action,
-                resource_type=spec.resource_type,
-                resource_id=str(spec.clients[0]) if spec.clients else None,
-                client_ids=sorted(str(c) for c in spec.clients),
-                outcome=spec.outcome,
-                http_status=spec.status,
-                purpose_of_use=spec.purpose,
-                break_glass_reason=spec.break_glass,
-                source_ip="203.0.113.9",
-                user_agent="pytest",
-                method="GET",
-                route="/v1/clients/{id}",
-            )
-            add_event(session, event)
-            ids.append(event.id)
+            event_id = uuid7()
+            event: dict[str, Any] = {
+                "id": event_id,
+                "occurred_at": spec.at or base + timedelta(milliseconds=i),
+                "practice_id": practice_id,
+                "request_id": uuid.uuid4().hex,
+                "actor_type": "user" if spec.actor_id else "anonymous",
+                "actor_id": spec.actor_id,
+                "actor_role": spec.role if spec.actor_id else None,
+                "action": spec.action,
+                "resource_type": spec.resource_type,
+                "resource_id": str(spec.clients[0]) if spec.clients else None,
+                "client_ids": sorted(str(c) for c in spec.clients),
+                "outcome": spec.outcome,
+                "http_status": spec.status,
+                "purpose_of_use": spec.purpose,
+                "break_glass_reason": spec.break_glass,
+                "source_ip": "203.0.113.9",
+                "user_agent": "pytest",
+                "method": "GET",
+                "route": "/v1/clients/{id}",
+            }
+            await add_event(session, event)
+            ids.append(event_id)
         await session.commit()
     return ids
 
