@@ -158,3 +158,78 @@ def test_seal_binds_seq_event_and_hash() -> None:
     assert sealed != events.seal(key, 5, uuid.uuid4(), digest)
     assert sealed != events.seal(key, 5, event_id, b"\x03" * 32)
     assert sealed != events.seal(b"j" * 32, 5, event_id, digest)
+
+
+TEXT_FIELDS = (
+    "request_id",
+    "actor_type",
+    "actor_role",
+    "action",
+    "resource_type",
+    "resource_id",
+    "outcome",
+    "purpose_of_use",
+    "break_glass_reason",
+    "source_ip",
+    "user_agent",
+    "method",
+    "route",
+)
+ids = st.none() | st.uuids() | st.uuids().map(str)
+
+
+@settings(max_examples=500)
+@given(
+    texts=st.fixed_dictionaries(dict.fromkeys(TEXT_FIELDS, maybe_text)),
+    event_id=st.uuids() | st.uuids().map(str),
+    practice=ids,
+    actor=ids,
+    at=instants,
+    status=st.integers(-(2**53) + 1, 2**53 - 1),
+    clients=st.lists(text, max_size=4),
+)
+def test_row_template_is_rfc8785_for_every_field(
+    texts: dict[str, str | None],
+    event_id: uuid.UUID | str,
+    practice: uuid.UUID | str | None,
+    actor: uuid.UUID | str | None,
+    at: datetime,
+    status: int,
+    clients: list[str],
+) -> None:
+    stored = row(
+        **texts,
+        id=event_id,
+        practice_id=practice,
+        actor_id=actor,
+        occurred_at=at,
+        http_status=status,
+        client_ids=clients,
+    )
+    reference = rfc8785.dumps(events.event_body(stored))
+    assert events._row_canonical(stored).encode("utf-8") == reference
+    assert events.row_leaf_hash(stored) == merkle.leaf_hash(reference)
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        {"http_status": True},
+        {"http_status": 2**60},
+        {"http_status": 200.0},
+        {"client_ids": {"a": "b"}},
+        {"client_ids": ["a", 1]},
+        {"actor_role": 5},
+        {"route": "\ud800"},
+    ],
+)
+def test_rows_the_template_cannot_write_take_the_reference_path(odd: dict[str, Any]) -> None:
+    stored = row(**odd)
+    body = events.event_body(stored)
+    try:
+        reference = rfc8785.dumps(body)
+    except rfc8785.CanonicalizationError:
+        with pytest.raises(rfc8785.CanonicalizationError):
+            events.row_leaf_hash(stored)
+        return
+    assert events.row_leaf_hash(stored) == merkle.leaf_hash(reference)
