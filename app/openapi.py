@@ -52,6 +52,30 @@ def declare_bearer_security(schema: dict[str, Any], routes: list[BaseRoute]) -> 
 
 
 _ITEM_PATH = re.compile(r"^(?P<base>/v1/[^{}]*?)/\{(?P<param>[^/{}]+)\}(?:/.*)?$")
+# Where a creating route's Location header says the template of what it points at.
+LOCATION_TEMPLATE = "x-location-template"
+# Paths of this API: lowercase literal segments (nothing to escape in a regex) and parameters.
+_TEMPLATE = re.compile(r"^(?:/[a-z0-9_-]+|/\{[a-z_]+\})+$")
+_PARAMETER = re.compile(r"\{[a-z_]+\}")
+
+
+def created_resource(template: str) -> dict[int | str, dict[str, Any]]:
+    """The `responses=` entry of a creating route: its 201 names the new resource in Location.
+
+    `template` is the path the route puts in Location (e.g. `/v1/notes/{id}`); the header's
+    schema holds it as a pattern, so clients and fuzzers can check the value, and
+    `declare_links` follows it to the operations on the created resource.
+    """
+    if not _TEMPLATE.match(template):
+        raise ValueError(f"not a path template of this API: {template!r}")
+    pattern = _PARAMETER.sub("[^/]+", template)
+    header = {
+        "description": f"Where the created resource is read: `{template}`.",
+        "required": True,
+        "schema": {"type": "string", "format": "uri-reference", "pattern": f"^{pattern}$"},
+        LOCATION_TEMPLATE: template,
+    }
+    return {201: {"headers": {"Location": header}}}
 
 
 def _resolve(node: dict[str, Any], schemas: dict[str, Any]) -> list[dict[str, Any]]:
@@ -98,14 +122,13 @@ def declare_links(schema: dict[str, Any]) -> dict[str, Any]:
         if not path.startswith("/v1/") or path.endswith("}"):
             continue
         last = path.rsplit("/", 1)[-1]
-        family = families.get(path) or families.get(f"/v1/{last}")
-        if not family:
-            continue
+        by_path = families.get(path) or families.get(f"/v1/{last}") or []
         for method, operation in operations.items():
             code, pointer = {"post": ("201", ""), "get": ("200", "/items/0")}.get(method, ("", ""))
             response = operation.get("responses", {}).get(code)
             if response is None:
                 continue
+            family = _located_family(response, families) or by_path
             body = response.get("content", {}).get("application/json", {}).get("schema", {})
             fields = _properties(body, schemas, listed=bool(pointer))
             for param, target in family:
@@ -123,6 +146,17 @@ def declare_links(schema: dict[str, Any]) -> dict[str, Any]:
                     + ("just created." if method == "post" else "listed first."),
                 }
     return schema
+
+
+def _located_family(
+    response: dict[str, Any], families: dict[str, list[tuple[str, dict[str, Any]]]]
+) -> list[tuple[str, dict[str, Any]]]:
+    """The operations on the single resource a 201's Location names (none for a list)."""
+    template = response.get("headers", {}).get("Location", {}).get(LOCATION_TEMPLATE, "")
+    match = _ITEM_PATH.match(template)
+    if match is None or not template.endswith("}"):
+        return []
+    return families.get(match["base"], [])
 
 
 def declare_caseload_links(schema: dict[str, Any]) -> dict[str, Any]:

@@ -62,30 +62,35 @@ def latest_today() -> date:
     return (datetime.now(UTC) + timedelta(hours=14)).date()
 
 
+# Validators to put after a field's own constraints: text the databases can store (no NUL,
+# no lone surrogates), and text on one line (no control characters either).
+Storable = AfterValidator(_storable)
+SingleLine = AfterValidator(_single_line)
+
 Name = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
-    AfterValidator(_single_line),
+    SingleLine,
 ]
 ExternalId = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
-    AfterValidator(_single_line),
+    SingleLine,
 ]
 ShortText = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
-    AfterValidator(_storable),
+    Storable,
 ]
 Rationale = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=2000),
-    AfterValidator(_storable),
+    Storable,
 ]
 LongText = Annotated[
     str,
     StringConstraints(min_length=1, max_length=10_000),
-    AfterValidator(_storable),
+    Storable,
 ]
 Phone = Annotated[
     str,
@@ -98,5 +103,5 @@ SaneDatetime = Annotated[
     AwareDatetime, BeforeValidator(_rfc3339_text), AfterValidator(_in_time_range)
 ]
 
-# Query-string text filters: PostgreSQL text cannot hold NUL, so it is rejected as bad input.
+# Query-string and form text: PostgreSQL text cannot hold NUL, so it is rejected as bad input.
 NO_NUL_PATTERN = r"^[^\x00]*$"

@@ -16,7 +16,9 @@ from app.db import utcnow
 from app.errors import NotFound, problem_responses
 from app.idempotency import idempotency
 from app.models import ApiKey
+from app.openapi import created_resource
 from app.pagination import Page, PageParams, created_key, oldest_first
+from app.schema_types import Name
 from app.security.api_keys import new_api_key
 from app.security.caller import CallerDep, SessionDep, require_roles
 from app.state import app_state
@@ -44,7 +46,7 @@ class ApiKeyCreate(BaseModel):
         },
     )
 
-    name: str = Field(min_length=1, max_length=100)
+    name: Name
     scopes: list[Scope] = Field(min_length=1, max_length=7)
 
 
@@ -115,7 +117,7 @@ async def list_keys(
     summary="Create an API key",
     status_code=201,
     response_model=ApiKeyCreated,
-    responses=problem_responses(401, 403, 409, 413, 422),
+    responses=problem_responses(401, 403, 409, 413, 422) | created_resource("/v1/api-keys/{id}"),
     dependencies=[audited("api_key.create", "api_key"), Depends(idempotency)],
 )
 async def create(
@@ -139,6 +141,25 @@ async def create(
     audit_context(request).target("api_key", row.id)
     response.headers["Location"] = f"/v1/api-keys/{row.id}"
     return ApiKeyCreated(**ApiKeyOut.model_validate(row).model_dump(), key=key)
+
+
+@router.get(
+    "/v1/api-keys/{id}",
+    summary="Get an API key",
+    response_model=ApiKeyOut,
+    responses=problem_responses(401, 403, 404, 422),
+    dependencies=[audited("api_key.read", "api_key")],
+)
+async def get_key(id: uuid.UUID, session: SessionDep, caller: CallerDep) -> ApiKeyOut:
+    """One of the practice's live API keys, without its secret.
+
+    A revoked key is gone, as for a second DELETE (404); the list keeps it, with `revoked_at`.
+    """
+    require_roles(caller, "admin")
+    row = await session.get(ApiKey, id)
+    if row is None or row.practice_id != caller.practice_id or row.revoked_at is not None:
+        raise NotFound("No such API key")
+    return ApiKeyOut.model_validate(row)
 
 
 @router.delete(

@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from app.audit import service
@@ -32,6 +32,7 @@ from app.db import uuid7
 from app.errors import Forbidden, NotFound, problem_responses
 from app.idempotency import idempotency
 from app.models import AuditReview
+from app.openapi import created_resource
 from app.pagination import Page, PageParams
 from app.schema_types import SaneDatetime
 from app.security.caller import CallerDep, SessionDep
@@ -187,11 +188,17 @@ async def break_glass(
     summary="Review an event",
     status_code=201,
     response_model=ReviewOut,
-    responses=problem_responses(401, 403, 404, 409, 413, 422),
+    responses=problem_responses(401, 403, 404, 409, 413, 422)
+    | created_resource("/v1/audit/reviews/{id}"),
     dependencies=[audited("audit.review", "audit_event"), Depends(idempotency)],
 )
 async def review_event(
-    request: Request, id: uuid.UUID, session: SessionDep, caller: CallerDep, body: ReviewIn
+    request: Request,
+    response: Response,
+    id: uuid.UUID,
+    session: SessionDep,
+    caller: CallerDep,
+    body: ReviewIn,
 ) -> ReviewOut:
     """Record an auditor's finding; a new review and its own event, never an edit."""
     if not caller.has_role("auditor"):
@@ -213,6 +220,27 @@ async def review_event(
     )
     session.add(review)
     await session.flush()
+    response.headers["Location"] = f"/v1/audit/reviews/{review.id}"
+    return ReviewOut.model_validate(review)
+
+
+@router.get(
+    "/v1/audit/reviews/{id}",
+    summary="Get a review",
+    response_model=ReviewOut,
+    responses=problem_responses(401, 403, 404, 422),
+    dependencies=[audited("audit.review.read", "audit_review")],
+)
+async def get_review(
+    request: Request, id: uuid.UUID, session: SessionDep, caller: CallerDep
+) -> ReviewOut:
+    """One review, as the break-the-glass list shows it (auditors and `audit:read` keys)."""
+    require_auditor(caller)
+    review = await service.get_review(session, caller.practice_id, id)
+    if review is None:
+        raise NotFound("No such review")
+    reviewed = await service.get_event(session, caller.practice_id, review.event_id)
+    audit_context(request).add_clients(*service.client_ids_of([reviewed] if reviewed else []))
     return ReviewOut.model_validate(review)
 
 

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from app.schema_types import Storable
 
 _ID = "0193a5c4-7f7e-7b61-9a57-3c4f1b0a9d21"
 _HASH = "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"
 Outcome = Literal["success", "denied", "not_found", "error"]
 Decision = Literal["justified", "unjustified", "needs_follow_up"]
+ReviewComment = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000), Storable
+]
 
 EVENT_EXAMPLE: dict[str, Any] = {
     "id": _ID,
@@ -255,7 +260,7 @@ class ReviewIn(BaseModel):
     )
 
     decision: Decision
-    comment: str | None = Field(default=None, min_length=1, max_length=1000)
+    comment: ReviewComment | None = None
 
 
 class ReviewOut(BaseModel):

@@ -210,6 +210,14 @@ async def access_report(
     )
 
 
+async def get_review(
+    session: AsyncSession, practice_id: uuid.UUID, review_id: uuid.UUID
+) -> AuditReview | None:
+    """One review of the practice, or None."""
+    review = await session.get(AuditReview, review_id)
+    return review if review is not None and review.practice_id == practice_id else None
+
+
 async def reviews_for(
     session: AsyncSession, event_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[AuditReview]]:

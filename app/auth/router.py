@@ -13,6 +13,7 @@ from app.auth import service
 from app.auth.schemas import MeOut, RefreshIn, TokenOut
 from app.errors import problem_responses
 from app.models import User
+from app.schema_types import NO_NUL_PATTERN
 from app.security.caller import ROLES, CallerDep, SessionDep, require_roles
 from app.state import app_state
 
@@ -29,8 +30,10 @@ router = APIRouter(tags=["auth"])
 async def token(
     request: Request,
     session: SessionDep,
-    username: Annotated[str, Form(min_length=1, max_length=254, description="Email")],
-    password: Annotated[str, Form(min_length=1, max_length=256)],
+    username: Annotated[
+        str, Form(min_length=1, max_length=254, pattern=NO_NUL_PATTERN, description="Email")
+    ],
+    password: Annotated[str, Form(min_length=1, max_length=256, pattern=NO_NUL_PATTERN)],
 ) -> TokenOut:
     """OAuth2 password flow: exchange email and password for an access and a refresh token.
 

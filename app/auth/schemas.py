@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+from app.schema_types import Storable
 
 
 class TokenOut(BaseModel):
@@ -35,7 +38,7 @@ class RefreshIn(BaseModel):
         json_schema_extra={"example": {"refresh_token": "nsr_Q2hhbmdlIG1lIGJlZm9yZSB1c2luZw"}},
     )
 
-    refresh_token: str = Field(min_length=1, max_length=200)
+    refresh_token: Annotated[str, StringConstraints(min_length=1, max_length=200), Storable]
 
 
 class MeOut(BaseModel):

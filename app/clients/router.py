@@ -24,6 +24,7 @@ from app.errors import problem_responses
 from app.etag import require_match, set_etag
 from app.idempotency import idempotency
 from app.models import Client
+from app.openapi import created_resource
 from app.pagination import Page, PageParams
 from app.schema_types import NO_NUL_PATTERN
 from app.security import access
@@ -97,7 +98,7 @@ async def list_clients(
     summary="Create a client",
     status_code=201,
     response_model=ClientView,
-    responses=problem_responses(401, 403, 409, 413, 422),
+    responses=problem_responses(401, 403, 409, 413, 422) | created_resource("/v1/clients/{id}"),
     dependencies=[audited("client.create", "client"), Depends(idempotency)],
 )
 async def create_client(

@@ -25,6 +25,7 @@ from app.errors import problem_responses
 from app.etag import require_match, set_etag
 from app.idempotency import idempotency
 from app.models import Episode, PhaseTransition
+from app.openapi import created_resource
 from app.pagination import Page, PageParams
 from app.security import access
 from app.security.access import Area
@@ -84,7 +85,8 @@ async def list_episodes(
     summary="Open an episode",
     status_code=201,
     response_model=EpisodeOut,
-    responses=problem_responses(401, 403, 404, 409, 413, 422),
+    responses=problem_responses(401, 403, 404, 409, 413, 422)
+    | created_resource("/v1/episodes/{id}"),
     dependencies=[audited("episode.create", "client"), Depends(idempotency)],
 )
 async def create_episode(
@@ -201,7 +203,8 @@ async def list_transitions(
     summary="Record a phase transition",
     status_code=201,
     response_model=PhaseTransitionOut,
-    responses=problem_responses(401, 403, 404, 409, 413, 422),
+    responses=problem_responses(401, 403, 404, 409, 413, 422)
+    | created_resource("/v1/episodes/{id}/phase-transitions"),
     dependencies=[audited("phase_transition.create", "episode"), Depends(idempotency)],
 )
 async def create_transition(

@@ -15,6 +15,7 @@ from app.idempotency import idempotency
 from app.measures import service
 from app.measures.schemas import Instrument, MeasureCreate, MeasureOut
 from app.models import Client
+from app.openapi import created_resource
 from app.pagination import Page, PageParams
 from app.security.access import Area, authorize_client, check_role, load_client
 from app.security.caller import CallerDep, SessionDep
@@ -67,7 +68,8 @@ async def list_measures(
     summary="Record a measure",
     status_code=201,
     response_model=MeasureOut,
-    responses=problem_responses(401, 403, 404, 409, 413, 422),
+    responses=problem_responses(401, 403, 404, 409, 413, 422)
+    | created_resource("/v1/measures/{id}"),
     dependencies=[audited("measure.create", "client"), Depends(idempotency)],
 )
 async def create_measure(
@@ -103,8 +105,13 @@ async def get_measure(
     request: Request, response: Response, id: uuid.UUID, session: SessionDep, caller: CallerDep
 ) -> MeasureOut:
     """One scored questionnaire (measures never change, so its ETag never does either)."""
-    check_role(caller, Area.CLINICAL, write=False)
-    row = await service.get_measure(session=session, practice_id=caller.practice_id, measure_id=id)
+    try:
+        row = await service.get_measure(
+            session=session, practice_id=caller.practice_id, measure_id=id
+        )
+    except service.MeasureNotFound:
+        check_role(caller, Area.CLINICAL, write=False)  # a role that never may is 403
+        raise
     client = await session.get(Client, row.client_id)
     assert client is not None  # noqa: S101 - a foreign key guarantees it
     await authorize_client(

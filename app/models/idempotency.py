@@ -25,4 +25,8 @@ class IdempotencyRecord(SQLModel, table=True):
     response_status: int | None = None
     response_body: str | None = Field(default=None, sa_type=sa.Text)
     response_headers: dict[str, str] = Field(default_factory=dict, sa_type=sa.JSON)
+    # What the first request's audit event named, so that a replay's event names it too.
+    resource_type: str | None = Field(default=None, max_length=40)
+    resource_id: str | None = Field(default=None, max_length=80)
+    client_ids: list[str] | None = Field(default=None, sa_type=sa.JSON)
     created_at: datetime = created_at_field()

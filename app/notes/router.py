@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request, Response
 
 from app.audit.context import audit_context, audited
-from app.errors import problem_responses
+from app.errors import NotFound, problem_responses
 from app.etag import require_match, set_etag
 from app.idempotency import idempotency
-from app.models import Note, TherapySession
+from app.models import Addendum, Note, TherapySession
 from app.notes import service
 from app.notes.dependencies import note_for, session_for
 from app.notes.schemas import AddendumCreate, AddendumOut, NoteCreate, NoteOut, NoteUpdate, ReturnIn
+from app.openapi import created_resource
 from app.pagination import Page, PageParams, created_key
+from app.security import access
 from app.security.access import NoteAction
 from app.security.caller import CallerDep, SessionDep
 from app.state import app_state
@@ -65,7 +68,7 @@ async def list_notes(
     summary="Write a note on a session",
     status_code=201,
     response_model=NoteOut,
-    responses=problem_responses(401, 403, 404, 409, 413, 422),
+    responses=problem_responses(401, 403, 404, 409, 413, 422) | created_resource("/v1/notes/{id}"),
     dependencies=[audited("note.create", "session"), Depends(idempotency)],
 )
 async def create_note(
@@ -243,11 +246,13 @@ async def list_addenda(
     summary="Add an addendum to a signed note",
     status_code=201,
     response_model=AddendumOut,
-    responses=problem_responses(401, 403, 404, 409, 413, 422),
+    responses=problem_responses(401, 403, 404, 409, 413, 422)
+    | created_resource("/v1/addenda/{id}"),
     dependencies=[audited("addendum.create", "note"), Depends(idempotency)],
 )
 async def create_addendum(
     request: Request,
+    response: Response,
     session: SessionDep,
     caller: CallerDep,
     note: AmendableNote,
@@ -263,4 +268,34 @@ async def create_addendum(
         session=session, ring=ring, caller=caller, note=note, addendum_in=body
     )
     audit_context(request).target("addendum", addendum.id)
+    response.headers["Location"] = f"/v1/addenda/{addendum.id}"
     return service.addendum_out(ring, addendum)
+
+
+@router.get(
+    "/v1/addenda/{id}",
+    summary="Get an addendum",
+    response_model=AddendumOut,
+    responses=problem_responses(401, 403, 404, 422),
+    dependencies=[audited("addendum.read", "addendum")],
+)
+async def get_addendum(
+    request: Request, id: uuid.UUID, session: SessionDep, caller: CallerDep
+) -> AddendumOut:
+    """One addendum, for everyone who may read its note (the rule of the note's addenda list).
+
+    A missing addendum is 404 for every role, as for notes: an addendum of a psychotherapy
+    note must not reveal that the note exists.
+    """
+    addendum = await session.get(Addendum, id)
+    note = None if addendum is None else await session.get(Note, addendum.note_id)
+    if addendum is None or note is None or addendum.practice_id != caller.practice_id:
+        raise NotFound("Not found")
+    await access.authorize_note(
+        session=session,
+        caller=caller,
+        note=note,
+        action=NoteAction.READ,
+        ctx=audit_context(request),
+    )
+    return service.addendum_out(app_state(request).secrets.key_ring, addendum)

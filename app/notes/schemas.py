@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -16,7 +14,7 @@ from pydantic import (
     model_validator,
 )
 
-from app.schema_types import Rationale, ShortText
+from app.schema_types import Rationale, ShortText, Storable
 
 NoteKind = Literal["progress", "psychotherapy"]
 NoteStatus = Literal["draft", "pending_cosign", "signed"]
@@ -35,21 +33,8 @@ Intervention = Literal[
 
 MAX_BODY = 20_000
 MAX_DETAILS = 4_000
-_UNENCODABLE = re.compile(r"[\x00\ud800-\udfff]")
-
-
-def _encodable(value: str) -> str:
-    if _UNENCODABLE.search(value):
-        raise ValueError("text holds characters that cannot be stored (NUL or lone surrogates)")
-    return value
-
-
-NoteText = Annotated[
-    str, StringConstraints(min_length=1, max_length=MAX_BODY), AfterValidator(_encodable)
-]
-DetailText = Annotated[
-    str, StringConstraints(min_length=1, max_length=MAX_DETAILS), AfterValidator(_encodable)
-]
+NoteText = Annotated[str, StringConstraints(min_length=1, max_length=MAX_BODY), Storable]
+DetailText = Annotated[str, StringConstraints(min_length=1, max_length=MAX_DETAILS), Storable]
 
 _ID = "0193a5c4-7f7e-7b61-9a57-3c4f1b0a9d21"
 _NOTE_EXAMPLE: dict[str, Any] = {

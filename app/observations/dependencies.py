@@ -25,8 +25,10 @@ async def load_therapy_session(
     write: bool,
     ctx: AuditContext,
 ) -> TherapySession:
-    """A session whose clinical record the caller may read (or write), else 403/404."""
-    check_role(caller, Area.CLINICAL, write=write)
+    """A session whose clinical record the caller may read (or write), else 403/404.
+
+    The role is checked once the session's client is known, so that a refusal names it.
+    """
     visit, _, _ = await load_session(
         session=session,
         caller=caller,
@@ -44,15 +46,19 @@ async def load_finding(
     caller: Caller,
     model: type[Finding],
     finding_id: uuid.UUID,
+    write: bool,
     ctx: AuditContext,
 ) -> tuple[Finding, TherapySession]:
-    """An observation or relationship episode the caller may change, with its session."""
-    check_role(caller, Area.CLINICAL, write=True)
+    """An observation or relationship episode the caller may read (or change), with its session.
+
+    The rule is its session's: what the session's lists show, or what may be recorded on it.
+    """
     finding = await session.get(model, finding_id)
     if finding is None or finding.practice_id != caller.practice_id:
+        check_role(caller, Area.CLINICAL, write=write)
         raise NotFound("Not found")
     ctx.add_clients(finding.client_id)
     visit = await load_therapy_session(
-        session=session, caller=caller, session_id=finding.session_id, write=True, ctx=ctx
+        session=session, caller=caller, session_id=finding.session_id, write=write, ctx=ctx
     )
     return finding, visit

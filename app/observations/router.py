@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from app.audit.context import audit_context, audited
 from app.errors import problem_responses
 from app.idempotency import idempotency
-from app.models import Observation, RelationshipEpisode
+from app.models import Observation, RelationshipEpisode, Theme
 from app.observations import service
 from app.observations.dependencies import load_finding, load_therapy_session
 from app.observations.schemas import (
@@ -20,6 +20,7 @@ from app.observations.schemas import (
     RelationshipEpisodeCreate,
     RelationshipEpisodeOut,
 )
+from app.openapi import created_resource
 from app.pagination import Page, PageParams
 from app.security.caller import CallerDep, SessionDep
 from app.state import app_state
@@ -70,11 +71,17 @@ async def list_observations(
     summary="Record an observation",
     status_code=201,
     response_model=ObservationOut,
-    responses=problem_responses(401, 403, 404, 409, 413, 422),
+    responses=problem_responses(401, 403, 404, 409, 413, 422)
+    | created_resource("/v1/observations/{id}"),
     dependencies=[audited("observation.create", "session"), Depends(idempotency)],
 )
 async def create_observation(
-    request: Request, id: uuid.UUID, session: SessionDep, caller: CallerDep, body: ObservationCreate
+    request: Request,
+    response: Response,
+    id: uuid.UUID,
+    session: SessionDep,
+    caller: CallerDep,
+    body: ObservationCreate,
 ) -> ObservationOut:
     """Record a theme seen in the session (active themes only; 409 once the note is signed)."""
     ctx = audit_context(request)
@@ -86,8 +93,34 @@ async def create_observation(
         session=session, ring=ring, observer_id=caller.id, visit=visit, observation_in=body
     )
     ctx.target("observation", row.id)
+    response.headers["Location"] = f"/v1/observations/{row.id}"
     phase = await service.session_phase(session=session, visit=visit)
     return service.observation_out(ring, row, theme, visit, phase)
+
+
+@router.get(
+    "/v1/observations/{id}",
+    summary="Get an observation",
+    response_model=ObservationOut,
+    responses=problem_responses(401, 403, 404, 422),
+    dependencies=[audited("observation.read", "observation")],
+)
+async def get_observation(
+    request: Request, id: uuid.UUID, session: SessionDep, caller: CallerDep
+) -> ObservationOut:
+    """One observation, for whoever may list its session's observations."""
+    row, visit = await load_finding(
+        session=session,
+        caller=caller,
+        model=Observation,
+        finding_id=id,
+        write=False,
+        ctx=audit_context(request),
+    )
+    theme = await session.get(Theme, row.theme_id)
+    assert theme is not None  # noqa: S101 - a foreign key guarantees it
+    phase = await service.session_phase(session=session, visit=visit)
+    return service.observation_out(app_state(request).secrets.key_ring, row, theme, visit, phase)
 
 
 @router.delete(
@@ -106,6 +139,7 @@ async def delete_observation(
         caller=caller,
         model=Observation,
         finding_id=id,
+        write=True,
         ctx=audit_context(request),
     )
     await service.delete_finding(session=session, visit=visit, finding=finding)
@@ -153,11 +187,13 @@ async def list_relationship_episodes(
     summary="Record a relationship episode",
     status_code=201,
     response_model=RelationshipEpisodeOut,
-    responses=problem_responses(401, 403, 404, 409, 413, 422),
+    responses=problem_responses(401, 403, 404, 409, 413, 422)
+    | created_resource("/v1/relationship-episodes/{id}"),
     dependencies=[audited("relationship_episode.create", "session"), Depends(idempotency)],
 )
 async def create_relationship_episode(
     request: Request,
+    response: Response,
     id: uuid.UUID,
     session: SessionDep,
     caller: CallerDep,
@@ -173,8 +209,32 @@ async def create_relationship_episode(
         session=session, ring=ring, recorder_id=caller.id, visit=visit, episode_in=body
     )
     ctx.target("relationship_episode", row.id)
+    response.headers["Location"] = f"/v1/relationship-episodes/{row.id}"
     phase = await service.session_phase(session=session, visit=visit)
     return service.relationship_episode_out(ring, row, visit, phase)
+
+
+@router.get(
+    "/v1/relationship-episodes/{id}",
+    summary="Get a relationship episode",
+    response_model=RelationshipEpisodeOut,
+    responses=problem_responses(401, 403, 404, 422),
+    dependencies=[audited("relationship_episode.read", "relationship_episode")],
+)
+async def get_relationship_episode(
+    request: Request, id: uuid.UUID, session: SessionDep, caller: CallerDep
+) -> RelationshipEpisodeOut:
+    """One relationship episode, for whoever may list its session's relationship episodes."""
+    row, visit = await load_finding(
+        session=session,
+        caller=caller,
+        model=RelationshipEpisode,
+        finding_id=id,
+        write=False,
+        ctx=audit_context(request),
+    )
+    phase = await service.session_phase(session=session, visit=visit)
+    return service.relationship_episode_out(app_state(request).secrets.key_ring, row, visit, phase)
 
 
 @router.delete(
@@ -193,6 +253,7 @@ async def delete_relationship_episode(
         caller=caller,
         model=RelationshipEpisode,
         finding_id=id,
+        write=True,
         ctx=audit_context(request),
     )
     await service.delete_finding(session=session, visit=visit, finding=finding)

@@ -16,6 +16,7 @@ from app.errors import problem_responses
 from app.etag import require_match, set_etag
 from app.idempotency import idempotency
 from app.models import Client, TherapySession
+from app.openapi import created_resource
 from app.pagination import Page, PageParams
 from app.schema_types import NO_NUL_PATTERN
 from app.security import access
@@ -61,10 +62,11 @@ async def list_sessions(
     external_id: Annotated[str | None, Query(max_length=100, pattern=NO_NUL_PATTERN)] = None,
 ) -> Page[SessionView]:
     """Sessions of clients in reach, earliest first, each with its phase for clinical readers."""
+    ctx = audit_context(request)
+    ctx.add_clients(client_id)  # the client aimed at, even when the role is refused
     access.check_role(caller, Area.SESSIONS, write=False)
     if phase is not None:
         access.check_role(caller, Area.CLINICAL, write=False)
-    ctx = audit_context(request)
     caseload: ColumnElement[bool] = access.caseload_clause(caller)
     clinical = access.sees_clinical(caller)
     if client_id is not None:
@@ -116,7 +118,8 @@ async def list_sessions(
     summary="Schedule a session",
     status_code=201,
     response_model=SessionView,
-    responses=problem_responses(401, 403, 404, 409, 413, 422),
+    responses=problem_responses(401, 403, 404, 409, 413, 422)
+    | created_resource("/v1/sessions/{id}"),
     dependencies=[audited("session.create", "session"), Depends(idempotency)],
 )
 async def create_session(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from app.audit.context import audit_context, audited
 from app.errors import problem_responses
 from app.idempotency import idempotency
+from app.openapi import created_resource
 from app.pagination import Page, PageParams
 from app.security.caller import Caller, CallerDep, SessionDep, require_roles
 from app.themes import service
@@ -65,11 +66,11 @@ async def list_themes(
     summary="Add a practice theme",
     status_code=201,
     response_model=ThemeOut,
-    responses=problem_responses(401, 403, 409, 413, 422),
+    responses=problem_responses(401, 403, 409, 413, 422) | created_resource("/v1/themes/{code}"),
     dependencies=[audited("theme.create", "theme"), Depends(idempotency)],
 )
 async def create_theme(
-    request: Request, session: SessionDep, caller: CallerDep, body: ThemeCreate
+    request: Request, response: Response, session: SessionDep, caller: CallerDep, body: ThemeCreate
 ) -> ThemeOut:
     """Add a theme to the practice's catalog (admins and clinicians); codes are never reused."""
     require_roles(caller, *EDITORS)
@@ -77,6 +78,7 @@ async def create_theme(
     theme = await service.create_theme(
         session=session, practice_id=caller.practice_id, created_by=caller.id, theme_in=body
     )
+    response.headers["Location"] = f"/v1/themes/{theme.code}"
     return service.theme_out(theme)
 
 

@@ -13,6 +13,7 @@ from app.audit.context import audit_context, audited
 from app.errors import problem_responses
 from app.idempotency import idempotency
 from app.models import User
+from app.openapi import created_resource
 from app.pagination import Page, PageParams, created_key, oldest_first
 from app.security.caller import CallerDep, SessionDep, require_roles
 from app.state import app_state
@@ -47,7 +48,7 @@ async def list_users(
     summary="Create a user",
     status_code=201,
     response_model=UserOut,
-    responses=problem_responses(401, 403, 409, 413, 422),
+    responses=problem_responses(401, 403, 409, 413, 422) | created_resource("/v1/users/{id}"),
     dependencies=[audited("user.create", "user"), Depends(idempotency)],
 )
 async def create_user(

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, JsonValue
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, JsonValue, StringConstraints
 
+from app.schema_types import SingleLine, Storable
 from app.security.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
 Role = Literal["admin", "therapist", "supervisor", "auditor"]
+DisplayName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), SingleLine
+]
+# Any characters a person can type, but hashable as UTF-8 (no lone surrogates) and no NUL.
+Password = Annotated[
+    str,
+    StringConstraints(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH),
+    Storable,
+]
 
 _USER_EXAMPLE: dict[str, JsonValue] = {
     "email": "ana@example.org",
@@ -28,9 +38,9 @@ class UserCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"example": _USER_EXAMPLE})
 
     email: EmailStr = Field(max_length=254)
-    display_name: str = Field(min_length=1, max_length=200)
+    display_name: DisplayName
     role: Role
-    password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH)
+    password: Password
     supervisor_id: uuid.UUID | None = None
     requires_cosign: bool = False
 
@@ -42,11 +52,9 @@ class UserUpdate(BaseModel):
         extra="forbid", json_schema_extra={"example": {"role": "supervisor", "active": True}}
     )
 
-    display_name: str | None = Field(default=None, min_length=1, max_length=200)
+    display_name: DisplayName | None = None
     role: Role | None = None
-    password: str | None = Field(
-        default=None, min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH
-    )
+    password: Password | None = None
     supervisor_id: uuid.UUID | None = None
     requires_cosign: bool | None = None
     active: bool | None = None

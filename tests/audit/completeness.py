@@ -2,7 +2,10 @@
 
 Each row says what the request's one audit event must record: action, outcome and status,
 actor, purpose of use, the clients it names, the route template. Extend coverage by
-adding rows; ``test_completeness.py`` checks every field of every row.
+adding rows (here, in ``completeness_phi.py`` and ``completeness_notes.py``);
+``test_completeness.py`` checks every field of every row, and fails when a /v1 route has
+no row, or a route with client data lacks an allowed, refused, not-found or (for reads)
+break-the-glass row.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tests.conftest import TEST_PASSWORD, World
@@ -19,7 +23,13 @@ GLASS = "Client in crisis; primary therapist unreachable"
 
 @dataclass
 class Scene:
-    """A practice with a client on the therapist's caseload, plus a second practice."""
+    """A practice with a client on the therapist's caseload, plus a second practice.
+
+    The client (trainee on its care team) has an open episode and three sessions: `visit`
+    with a draft progress note, a psychotherapy note, an observation and a relationship
+    episode; `signed_visit` with a signed progress note; `trainee_visit` with the trainee's
+    note awaiting cosignature. `fresh` is a client of the therapist with no episode yet.
+    """
 
     world: World
     other: World
@@ -28,6 +38,22 @@ class Scene:
     event: str
     keys: dict[str, tuple[uuid.UUID, dict[str, str]]] = field(default_factory=dict)
     refresh: str = ""
+    fresh: str = ""
+    episode: str = ""
+    visit: str = ""
+    signed_visit: str = ""
+    trainee_visit: str = ""
+    note: str = ""  # the therapist's draft progress note on `visit`
+    process: str = ""  # the therapist's psychotherapy note on `visit`
+    signed: str = ""  # the therapist's signed progress note on `signed_visit`
+    addendum: str = ""  # an addendum to `signed`
+    pending: str = ""  # the trainee's progress note awaiting cosignature
+    observation: str = ""
+    ccrt: str = ""  # a relationship episode told in `visit`
+    measure: str = ""
+    theme: str = ""  # a practice theme's code
+    missing: str = field(default_factory=lambda: str(uuid.uuid4()))  # no object has this id
+    etags: dict[str, str] = field(default_factory=dict)
 
 
 Value = Callable[[Scene], Any]
@@ -48,12 +74,103 @@ class Case:
     purpose: str | None = "auto"
     json: Value | None = None
     form: Value | None = None
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)  # values formatted like `path`
     actor: str | None = None  # for logins: whose identity the event records
+    names_created: bool = False  # the event also names the created client (response "id")
+
+    @property
+    def glass(self) -> bool:
+        """Whether the request breaks the glass."""
+        return "X-Break-Glass-Reason" in self.headers
+
+
+GLASS_HEADERS = {"X-Break-Glass-Reason": GLASS}
+PROGRESS_READERS = ("therapist", "supervisor", "key:progress:read")  # clinical record readers
 
 
 def _client(s: Scene) -> set[str]:
     return {s.client}
+
+
+def day(days_ago: int) -> str:
+    """An ISO date `days_ago` days before today (UTC); negative for the future."""
+    return (datetime.now(UTC).date() - timedelta(days=days_ago)).isoformat()
+
+
+def if_match(name: str) -> dict[str, str]:
+    """An If-Match header naming one of the Scene's ETags (formatted when the row runs)."""
+    return {"If-Match": f"{{etags[{name}]}}"}
+
+
+def fixed_json(value: dict[str, Any]) -> Value:
+    """A fixed JSON body."""
+    return lambda s: value
+
+
+def situations(
+    method: str,
+    route: str,
+    action: str,
+    path: str,
+    *,
+    allowed: tuple[str, ...] = ("therapist",),
+    status: int = 200,
+    denied: tuple[str, ...] = ("admin",),
+    missing: str | None = "other:therapist",
+    missing_path: str | None = None,
+    glass: bool = False,
+    clients: Value | None = _client,
+    denied_name_clients: bool = True,
+    missing_clients: Value | None = None,
+    json: Value | None = None,
+    headers: dict[str, str] | None = None,
+) -> list[Case]:
+    """The rows of one route: each allowed caller; each refused one (403); a caller for whom
+    the object does not exist (404, naming no client unless `missing_clients`); and, with
+    `glass`, therapist2 from outside the care team breaking the glass (purpose ETREAT).
+    """
+    extra = headers or {}
+    refused = clients if denied_name_clients else None
+    rows = [
+        Case(who, method, path, route, status, action, "success", clients, json=json, headers=extra)
+        for who in allowed
+    ]
+    rows += [
+        Case(who, method, path, route, 403, action, "denied", refused, json=json, headers=extra)
+        for who in denied
+    ]
+    if missing is not None:
+        rows.append(
+            Case(
+                missing,
+                method,
+                missing_path or path,
+                route,
+                404,
+                action,
+                "not_found",
+                missing_clients,
+                json=json,
+                headers=extra,
+            )
+        )
+    if glass:
+        rows.append(
+            Case(
+                "therapist2",
+                method,
+                path,
+                route,
+                status,
+                action,
+                "success",
+                clients,
+                purpose="ETREAT",
+                json=json,
+                headers={**extra, "X-Break-Glass-Reason": GLASS},
+            )
+        )
+    return rows
 
 
 CASES: list[Case] = [
@@ -162,6 +279,22 @@ CASES: list[Case] = [
         json=lambda s: {"display_name": "Renamed"},
     ),
     Case("admin", "GET", "/v1/api-keys", "/v1/api-keys", 200, "api_key.list", "success"),
+    *[
+        Case(
+            who,
+            "GET",
+            "/v1/api-keys/{keys[notes:read][0]}",
+            "/v1/api-keys/{id}",
+            status,
+            "api_key.read",
+            outcome,
+        )
+        for who, status, outcome in (
+            ("admin", 200, "success"),
+            ("supervisor", 403, "denied"),
+            ("other:admin", 404, "not_found"),
+        )
+    ],
     Case("supervisor", "GET", "/v1/api-keys", "/v1/api-keys", 403, "api_key.list", "denied"),
     Case(
         "admin",
@@ -338,6 +471,24 @@ CASES: list[Case] = [
         json=lambda s: {"decision": "justified"},
     ),
     Case(
+        "therapist",
+        "GET",
+        "/v1/audit/reviews/{missing}",
+        "/v1/audit/reviews/{id}",
+        403,
+        "audit.review.read",
+        "denied",
+    ),
+    Case(
+        "auditor",
+        "GET",
+        "/v1/audit/reviews/{missing}",
+        "/v1/audit/reviews/{id}",
+        404,
+        "audit.review.read",
+        "not_found",
+    ),
+    Case(
         "key:audit:read",
         "GET",
         "/v1/audit/verify",
@@ -385,5 +536,42 @@ CASES: list[Case] = [
         404,
         "audit.event.read",
         "not_found",
+    ),
+    Case("therapist", "GET", "/v1/audit/export", "/v1/audit/export", 403, "audit.export", "denied"),
+    Case(
+        "therapist",
+        "GET",
+        "/v1/audit/events/{event}/proof",
+        "/v1/audit/events/{id}/proof",
+        403,
+        "audit.proof.inclusion",
+        "denied",
+    ),
+    Case(
+        "other:auditor",
+        "GET",
+        "/v1/audit/events/{event}/proof",
+        "/v1/audit/events/{id}/proof",
+        404,
+        "audit.proof.inclusion",
+        "not_found",
+    ),
+    Case(
+        "therapist",
+        "GET",
+        "/v1/audit/consistency?first=0",
+        "/v1/audit/consistency",
+        403,
+        "audit.proof.consistency",
+        "denied",
+    ),
+    Case(
+        "supervisor",
+        "GET",
+        "/v1/audit/checkpoints/latest",
+        "/v1/audit/checkpoints/latest",
+        403,
+        "audit.checkpoint.read",
+        "denied",
     ),
 ]

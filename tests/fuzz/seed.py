@@ -16,6 +16,7 @@ from app.security.tokens import issue_access_token
 from app.state import AppState
 from tests.conftest import World, build_world
 from tests.factories import clinical_case, days_ago, make_api_key
+from tests.observations.support import relationship_episode
 
 # Protected text seeded into the practice: no error response may ever carry it.
 SENTINELS = {
@@ -94,6 +95,13 @@ async def seed_practice(application: FastAPI, state: AppState) -> FuzzPractice:
                 headers=therapist,
             )
         )
+        told = _created(
+            await http.post(
+                f"/v1/sessions/{case.session_id}/relationship-episodes",
+                json=relationship_episode(),
+                headers=therapist,
+            )
+        )
         measure = _created(
             await http.post(
                 f"/v1/clients/{case.client_id}/measures",
@@ -124,6 +132,7 @@ async def seed_practice(application: FastAPI, state: AppState) -> FuzzPractice:
         "/v1/sessions": case.session_id,
         "/v1/notes": note["id"],
         "/v1/observations": observation["id"],
+        "/v1/relationship-episodes": told["id"],
         "/v1/measures": measure["id"],
         # A user no fuzzed identity acts as, so a PATCH cannot lock the fuzzer out.
         "/v1/users": str(world["therapist2"].id),

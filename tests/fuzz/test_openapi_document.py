@@ -73,3 +73,39 @@ async def test_links_lead_from_created_resources(client: httpx.AsyncClient) -> N
     me = operations[("get", "/v1/me")]["responses"]["200"]["links"]
     caseload = operations[("get", "/v1/clients")]["operationId"]
     assert me[caseload]["parameters"] == {"query.therapist_id": "$response.body#/id"}
+
+
+async def test_created_resources_are_located(client: httpx.AsyncClient) -> None:
+    """Every 201 declares its Location; a single resource's template is a readable path."""
+    document = (await client.get("/openapi.json")).json()
+    operations = _operations(document)
+    created = {where: op for where, op in operations.items() if "201" in op["responses"]}
+    assert len(created) >= 13
+    for where, operation in created.items():
+        header = operation["responses"]["201"].get("headers", {}).get("Location")
+        assert header is not None, where
+        assert header["required"] is True, where
+        template = header["x-location-template"]
+        assert header["schema"]["pattern"].startswith("^/v1/"), where
+        assert ("get", template) in operations, f"{where}: Location {template} cannot be read"
+
+
+async def test_links_follow_the_location_template(client: httpx.AsyncClient) -> None:
+    """A creating route whose path does not name the resource links by its Location instead."""
+    document = (await client.get("/openapi.json")).json()
+    operations = _operations(document)
+    for creating, reading in (
+        ("/v1/audit/events/{id}/review", "/v1/audit/reviews/{id}"),
+        ("/v1/notes/{id}/addenda", "/v1/addenda/{id}"),
+        ("/v1/sessions/{id}/observations", "/v1/observations/{id}"),
+        ("/v1/sessions/{id}/relationship-episodes", "/v1/relationship-episodes/{id}"),
+        ("/v1/themes", "/v1/themes/{code}"),
+    ):
+        links = operations[("post", creating)]["responses"]["201"]["links"]
+        target = operations[("get", reading)]["operationId"]
+        param = reading.rsplit("{", 1)[1].rstrip("}")
+        assert links[target]["parameters"] == {f"path.{param}": f"$response.body#/{param}"}
+    # A transition's Location is its episode's list: no link may take the transition's id
+    # for the episode's.
+    transition = operations[("post", "/v1/episodes/{id}/phase-transitions")]["responses"]["201"]
+    assert "links" not in transition

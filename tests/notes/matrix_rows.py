@@ -43,6 +43,25 @@ def _with_note(author: str, body: dict[str, Any], *, sign: bool) -> Setup:
 SIGNED = _with_note("therapist", PROGRESS, sign=True)
 DRAFT = _with_note("therapist", PROGRESS, sign=False)
 PRIVATE = _with_note("therapist", PSYCHOTHERAPY, sign=True)
+
+
+def _with_addendum(note: Setup) -> Setup:
+    """A signed note's setup plus an addendum by its author (`therapist`)."""
+
+    async def setup(http: httpx.AsyncClient, world: World, state: AppState) -> Target:
+        target = await note(http, world, state)
+        added = await http.post(
+            f"/v1/notes/{target.extra['note_id']}/addenda",
+            json={"body": "Late entry.", "reason": "late entry"},
+            headers=world["therapist"].headers,
+        )
+        assert added.status_code == 201, added.text
+        target.extra["addendum_id"] = added.json()["id"]
+        return target
+
+    return setup
+
+
 PENDING = _with_note("trainee", PROGRESS, sign=True)  # a trainee's note awaits cosignature
 SHARED = _with_note("trainee", PSYCHOTHERAPY | {"share_with_supervisor": True}, sign=False)
 
@@ -231,6 +250,22 @@ NOTE_OPS: list[Op] = [
         body=lambda t, w, a: {"comment": "Add the risk."},
     ),
     Op("list addenda", "GET", NOTE + "/addenda", "notes:read", READ, setup=SIGNED),
+    Op(
+        "get addendum",
+        "GET",
+        "/v1/addenda/{addendum_id}",
+        "notes:read",
+        READ,
+        setup=_with_addendum(SIGNED),
+    ),
+    Op(
+        "get addendum of psychotherapy note",
+        "GET",
+        "/v1/addenda/{addendum_id}",
+        "notes:read",
+        NOBODY | {"therapist": 200},
+        setup=_with_addendum(PRIVATE),
+    ),
     Op(
         "add addendum",
         "POST",

@@ -136,6 +136,14 @@ PROGRESS_OPS: list[Op] = [
         body=lambda t, w, a: OBSERVATION,
     ),
     Op(
+        "get observation",
+        "GET",
+        "/v1/observations/{observation_id}",
+        "progress:read",
+        CLINICAL_READ,
+        setup=_with("observation"),
+    ),
+    Op(
         "delete observation",
         "DELETE",
         "/v1/observations/{observation_id}",
@@ -158,6 +166,14 @@ PROGRESS_OPS: list[Op] = [
         None,
         clinical_write(201),
         body=lambda t, w, a: relationship_episode(),
+    ),
+    Op(
+        "get relationship episode",
+        "GET",
+        "/v1/relationship-episodes/{relationship_episode_id}",
+        "progress:read",
+        CLINICAL_READ,
+        setup=_with("relationship_episode"),
     ),
     Op(
         "delete relationship episode",
