@@ -324,3 +324,39 @@ def test_worker_processes_agree(log: Log) -> None:
     assert alone == shared
     assert shared.ok
     assert shared.root_hash == log.saved["root_hash"]
+
+
+async def _index_attack(conn: AsyncConnection, log: Log, how: str) -> tuple[int, str]:
+    """Change the per-client index rows of one event that names clients (not hashed)."""
+    ids = [leaf.event_id for leaf in log.leaves]
+    found = (
+        await conn.execute(
+            sa.select(EVENT_CLIENT).where(EVENT_CLIENT.c.event_id.in_(ids[N // 2 :])).limit(1)
+        )
+    ).one()
+    target = EVENT_CLIENT.c.event_id == found.event_id
+    if how == "drop":
+        await conn.execute(sa.delete(EVENT_CLIENT).where(target))
+    elif how == "add":
+        extra = {**found._asdict(), "client_id": uuid.uuid4()}
+        await conn.execute(sa.insert(EVENT_CLIENT), [extra])
+    else:
+        change = {
+            "move": {"client_id": uuid.uuid4()},
+            "retime": {"occurred_at": found.occurred_at + timedelta(microseconds=1)},
+            "repractice": {"practice_id": uuid.uuid4()},
+        }[how]
+        await conn.execute(sa.update(EVENT_CLIENT).where(target).values(change))
+    seq = ids.index(found.event_id)
+    return seq, str(found.event_id)
+
+
+@pytest.mark.parametrize("how", ["drop", "add", "move", "retime", "repractice"])
+def test_client_index_tampering_is_named(log: Log, how: str) -> None:
+    async def attack(conn: AsyncConnection, log: Log) -> tuple[int, str]:
+        return await _index_attack(conn, log, how)
+
+    report, (seq, event_id) = log.loop.run_until_complete(attacked(log, attack))
+    assert [(p.seq, p.event_id, p.kind) for p in report.problems] == [
+        (seq, event_id, "client_index_mismatch")
+    ]
