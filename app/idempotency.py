@@ -9,12 +9,11 @@ from typing import Annotated
 
 from fastapi import Header, Request
 from fastapi.responses import Response
-from sqlalchemy import delete, event, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from app.audit.context import AuditContext, audit_context
+from app.audit.context import audit_context
 from app.db import utcnow
 from app.errors import Conflict, Unprocessable
 from app.models import IdempotencyRecord
@@ -84,9 +83,7 @@ async def idempotency(
         except OperationalError:
             raise Conflict("A request with this Idempotency-Key is still in progress") from None
         else:
-            ctx = audit_context(request)
-            ctx.idempotency = record
-            _remember_target(session.sync_session, record, ctx)
+            audit_context(request).idempotency = record
             return
     if existing is None or existing.response_status is None:
         raise Conflict("A request with this Idempotency-Key is still in progress")
@@ -97,22 +94,6 @@ async def idempotency(
         ctx.target(existing.resource_type, existing.resource_id)
     ctx.add_clients(*(uuid.UUID(c) for c in existing.client_ids or ()))
     raise IdempotentReplay(existing)
-
-
-def _remember_target(session: Session, record: IdempotencyRecord, ctx: AuditContext) -> None:
-    """Copy what the request's audit event names onto the record as the request commits.
-
-    The audit context is final only once the handler has run; the pipeline then stores the
-    response on the record and commits, and this hook runs just before that commit's flush,
-    so a replay's event can name the same resource and clients as the first one did.
-    """
-
-    def copy(_session: Session) -> None:
-        record.resource_type = ctx.resource_type
-        record.resource_id = ctx.resource_id
-        record.client_ids = sorted(str(c) for c in ctx.client_ids)
-
-    event.listen(session, "before_commit", copy)
 
 
 async def _find(session: SessionDep, caller_key: str, key: str) -> IdempotencyRecord | None:

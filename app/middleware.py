@@ -233,6 +233,9 @@ def _store_response(
     start: Message = next(m for m in messages if m["type"] == "http.response.start")
     keep = {b"content-type", b"location", b"etag"}
     record.response_status = status
+    # What this request's event names, so that a replay's event names it too.
+    record.resource_type, record.resource_id = ctx.resource_type, ctx.resource_id
+    record.client_ids = sorted(str(c) for c in ctx.client_ids)
     # The stored response may hold note bodies or presenting concerns: encrypted like them.
     record.response_body = seal(key_ring, record, "response_body", body.decode())
     record.response_headers = {
