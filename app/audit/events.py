@@ -210,6 +210,95 @@ def _row_canonical(row: Any) -> str:
     )
 
 
+# json.dumps's own quoting (ensure_ascii=True), for the export's lines.
+_quote_ascii: Final = json.encoder.encode_basestring_ascii
+
+
+def _ascii_text(value: object) -> str:
+    if value is None:
+        return "null"
+    if type(value) is str:
+        return _quote_ascii(value)
+    raise _NotPlain
+
+
+def _ascii_id(value: object, *, nullable: bool = True) -> str:
+    if type(value) is uuid.UUID or type(value) is str:
+        return _quote_ascii(str(value))
+    if value is None and nullable:
+        return "null"
+    raise _NotPlain
+
+
+def _row_line(row: Any, seq: int | None, leaf_hash: bytes | None) -> str:
+    status, client_ids = row.http_status, row.client_ids
+    if type(status) is not int or (seq is not None and type(seq) is not int):
+        raise _NotPlain
+    if type(client_ids) is not list or not all(type(c) is str for c in client_ids):
+        raise _NotPlain
+    return "".join(
+        (
+            '{"id":',
+            _ascii_id(row.id, nullable=False),
+            ',"occurred_at":"',
+            timestamp(row.occurred_at),
+            '","practice_id":',
+            _ascii_id(row.practice_id),
+            ',"request_id":',
+            _ascii_text(row.request_id),
+            ',"actor":{"type":',
+            _ascii_text(row.actor_type),
+            ',"id":',
+            _ascii_id(row.actor_id),
+            ',"role":',
+            _ascii_text(row.actor_role),
+            '},"action":',
+            _ascii_text(row.action),
+            ',"resource":{"type":',
+            _ascii_text(row.resource_type),
+            ',"id":',
+            _ascii_text(row.resource_id),
+            '},"client_ids":[',
+            ",".join(map(_quote_ascii, client_ids)),
+            '],"outcome":',
+            _ascii_text(row.outcome),
+            ',"http_status":',
+            str(status),
+            ',"purpose_of_use":',
+            _ascii_text(row.purpose_of_use),
+            ',"break_glass_reason":',
+            _ascii_text(row.break_glass_reason),
+            ',"source_ip":',
+            _ascii_text(row.source_ip),
+            ',"user_agent":',
+            _ascii_text(row.user_agent),
+            ',"method":',
+            _ascii_text(row.method),
+            ',"route":',
+            _ascii_text(row.route),
+            ',"seq":',
+            "null" if seq is None else str(seq),
+            ',"leaf_hash":',
+            "null" if leaf_hash is None else '"' + leaf_hash.hex() + '"',
+            "}",
+        )
+    )
+
+
+def export_line(row: Any, *, seq: int | None = None, leaf_hash: bytes | None = None) -> str:
+    """``json.dumps(event_json(row, …))``, compact: one line of the NDJSON export.
+
+    A fixed template with json's own quoting, as for ``_row_canonical``: the export writes
+    a million of these, and building each dict and encoding it cost two thirds of its time.
+    Rows the template cannot write take the general path; tests hold both to the same bytes.
+    """
+    try:
+        return _row_line(row, seq, leaf_hash)
+    except _NotPlain:
+        event = event_json(row, seq=seq, leaf_hash=leaf_hash)
+        return json.dumps(event, separators=(",", ":"))
+
+
 def row_leaf_hash(row: Any) -> bytes:
     """The leaf hash of a stored event row."""
     try:

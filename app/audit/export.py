@@ -116,9 +116,11 @@ def render(rows: Sequence[Any], spec: ExportSpec) -> bytes:
             stub = {"seq": row.seq, "leaf_hash": bytes(row.leaf_hash).hex(), "redacted": True}
             lines.append(json.dumps(stub, separators=(",", ":")))
             continue
-        event = _event(row)
-        if spec.fmt == "fhir":
-            event = audit_event_resource(event, observer=spec.observer)
+        if spec.fmt == "ndjson":
+            leaf = None if row.leaf_hash is None else bytes(row.leaf_hash)
+            lines.append(events.export_line(row, seq=row.seq, leaf_hash=leaf))
+            continue
+        event = audit_event_resource(_event(row), observer=spec.observer)
         lines.append(json.dumps(event, separators=(",", ":")))
     return ("\n".join(lines) + "\n").encode() if lines else b""
 
@@ -156,7 +158,8 @@ async def _sequenced(
                 .order_by(LEAF.c.seq)
                 .limit(CHUNK)
             )
-            rows = list((await conn.execute(query)).all())
+            result = await conn.execute(query)
+            rows = tree.plain_rows(result, result.keys())
         if not rows:
             return
         yield rows
@@ -179,7 +182,8 @@ async def _pending(
             if after is not None:
                 query = query.where(sa.tuple_(EVENT.c.occurred_at, EVENT.c.id) > after)
             query = query.order_by(EVENT.c.occurred_at, EVENT.c.id).limit(CHUNK)
-            rows = list((await conn.execute(query)).all())
+            result = await conn.execute(query)
+            rows = tree.plain_rows(result, result.keys())
         if not rows:
             return
         yield rows

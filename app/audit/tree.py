@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -37,6 +38,21 @@ def fast_columns(conn: AsyncConnection, *columns: Any) -> list[Any]:
             column = sa.type_coerce(column, sa.DateTime(timezone=True)).label(column.key)
         out.append(column)
     return out
+
+
+@lru_cache(maxsize=32)
+def _record(fields: tuple[str, ...]) -> Any:
+    return namedtuple("Record", fields)  # noqa: PYI024 - fields known only at run time
+
+
+def plain_rows(result: Iterable[Any], fields: Iterable[str]) -> list[Any]:
+    """Rows as named tuples with the same field names, for loops over millions of rows.
+
+    A SQLAlchemy ``Row`` answers an attribute in about 0.8 µs, a named tuple in 0.05;
+    export and verification read twenty of them per event (docs/performance.md).
+    """
+    make = _record(tuple(fields))._make
+    return [make(row) for row in result]
 
 
 class TreeError(Exception):

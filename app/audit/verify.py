@@ -74,21 +74,20 @@ def _index_matches() -> Any:
 
 async def _read_chunk(conn: AsyncConnection, start: int, end: int) -> Chunk:
     postgres = conn.dialect.name == "postgresql"
-    rows = (
-        await conn.execute(
-            sa.select(
-                LEAF.c.seq,
-                *tree.fast_columns(conn, LEAF.c.event_id.label("leaf_event_id")),
-                LEAF.c.leaf_hash.label("stored_leaf"),
-                LEAF.c.seal,
-                *tree.fast_columns(conn, *EVENT.c),
-                *([_index_matches()] if postgres else []),
-            )
-            .select_from(LEAF.outerjoin(EVENT, EVENT.c.id == LEAF.c.event_id))
-            .where(LEAF.c.seq >= start, LEAF.c.seq < end)
-            .order_by(LEAF.c.seq)
+    result = await conn.execute(
+        sa.select(
+            LEAF.c.seq,
+            *tree.fast_columns(conn, LEAF.c.event_id.label("leaf_event_id")),
+            LEAF.c.leaf_hash.label("stored_leaf"),
+            LEAF.c.seal,
+            *tree.fast_columns(conn, *EVENT.c),
+            *([_index_matches()] if postgres else []),
         )
-    ).all()
+        .select_from(LEAF.outerjoin(EVENT, EVENT.c.id == LEAF.c.event_id))
+        .where(LEAF.c.seq >= start, LEAF.c.seq < end)
+        .order_by(LEAF.c.seq)
+    )
+    rows = tree.plain_rows(result, result.keys())
     nodes, digest = await _stored_nodes(conn, start, end)
     clients: dict[Any, set[tuple[str, str | None, datetime]]] | None = None
     if not postgres:
@@ -109,7 +108,7 @@ async def _read_chunk(conn: AsyncConnection, start: int, end: int) -> Chunk:
         .order_by(CHECKPOINT.c.tree_size)
     )
     return Chunk(
-        rows=list(rows),
+        rows=rows,
         clients=clients,
         checkpoints=[tree.checkpoint_json(c) for c in checkpoints],
         nodes=nodes,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
@@ -233,3 +234,62 @@ def test_rows_the_template_cannot_write_take_the_reference_path(odd: dict[str, A
             events.row_leaf_hash(stored)
         return
     assert events.row_leaf_hash(stored) == merkle.leaf_hash(reference)
+
+
+@settings(max_examples=500)
+@given(
+    texts=st.fixed_dictionaries(dict.fromkeys(TEXT_FIELDS, maybe_text)),
+    event_id=st.uuids() | st.uuids().map(str),
+    practice=ids,
+    actor=ids,
+    at=instants,
+    status=st.integers(-(2**63), 2**63),
+    clients=st.lists(text, max_size=4),
+    seq=st.none() | st.integers(0, 2**40),
+    leaf=st.none() | st.binary(min_size=32, max_size=32),
+)
+def test_export_line_is_json_dumps_of_the_event(
+    texts: dict[str, str | None],
+    event_id: uuid.UUID | str,
+    practice: uuid.UUID | str | None,
+    actor: uuid.UUID | str | None,
+    at: datetime,
+    status: int,
+    clients: list[str],
+    seq: int | None,
+    leaf: bytes | None,
+) -> None:
+    stored = row(
+        **texts,
+        id=event_id,
+        practice_id=practice,
+        actor_id=actor,
+        occurred_at=at,
+        http_status=status,
+        client_ids=clients,
+    )
+    reference = json.dumps(
+        events.event_json(stored, seq=seq, leaf_hash=leaf), separators=(",", ":")
+    )
+    assert events._row_line(stored, seq, leaf) == reference
+    assert events.export_line(stored, seq=seq, leaf_hash=leaf) == reference
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        {"http_status": True},
+        {"http_status": 200.0},
+        {"client_ids": None},
+        {"client_ids": ["a", 1]},
+        {"actor_role": 5},
+        {"id": 7},
+        {"practice_id": 12},
+    ],
+)
+def test_rows_the_export_template_cannot_write_take_json_dumps(odd: dict[str, Any]) -> None:
+    stored = row(**odd)
+    with pytest.raises(events._NotPlain):
+        events._row_line(stored, 1, None)
+    reference = json.dumps(events.event_json(stored, seq=1), separators=(",", ":"))
+    assert events.export_line(stored, seq=1) == reference
