@@ -18,7 +18,6 @@ from app.audit import service
 from app.audit.context import audit_context, audited
 from app.audit.export import MEDIA_TYPES, ExportSpec, Format, export_stream
 from app.audit.proofs import require_auditor
-from app.audit.proofs import router as proofs_router
 from app.audit.recorder import add_event, build_event
 from app.audit.schemas import (
     AccessReportOut,
@@ -39,7 +38,6 @@ from app.security.caller import CallerDep, SessionDep
 from app.state import app_state
 
 router = APIRouter(tags=["audit"])
-router.include_router(proofs_router)
 
 From = Annotated[SaneDatetime | None, Query(alias="from", description="Inclusive lower bound.")]
 To = Annotated[SaneDatetime | None, Query(alias="to", description="Exclusive upper bound.")]

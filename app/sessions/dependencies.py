@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -14,6 +14,13 @@ from app.models import Client, TherapySession
 from app.security import access
 from app.security.access import Area, Reach
 from app.security.caller import Caller
+
+# Built once (a statement built per request costs more CPU than running it).
+_SESSION_WITH_CLIENT = (
+    select(TherapySession, Client)
+    .join(Client, col(Client.id) == col(TherapySession.client_id))
+    .where(col(TherapySession.id) == bindparam("session_id"))
+)
 
 
 async def load_session(
@@ -27,13 +34,7 @@ async def load_session(
 ) -> tuple[TherapySession, Client, Reach]:
     """A session within reach for `area` (notes pass NOTES), else 404, or 403 for the role."""
     # The session and its client in one round trip: the access check needs both.
-    found = (
-        await session.execute(
-            select(TherapySession, Client)
-            .join(Client, col(Client.id) == col(TherapySession.client_id))
-            .where(col(TherapySession.id) == session_id)
-        )
-    ).first()
+    found = (await session.execute(_SESSION_WITH_CLIENT, {"session_id": session_id})).first()
     if found is None or found[0].practice_id != caller.practice_id:
         access.check_role(caller, area, write=write)
         raise NotFound("Not found")
