@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import Header, Request
 from fastapi.responses import Response
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import col
 
@@ -96,13 +96,14 @@ async def idempotency(
     raise IdempotentReplay(existing)
 
 
+_FIND = select(IdempotencyRecord).where(
+    col(IdempotencyRecord.caller_key) == bindparam("caller_key"),
+    col(IdempotencyRecord.idempotency_key) == bindparam("key"),
+)
+
+
 async def _find(session: SessionDep, caller_key: str, key: str) -> IdempotencyRecord | None:
-    result = await session.execute(
-        select(IdempotencyRecord).where(
-            col(IdempotencyRecord.caller_key) == caller_key,
-            col(IdempotencyRecord.idempotency_key) == key,
-        )
-    )
+    result = await session.execute(_FIND, {"caller_key": caller_key, "key": key})
     return result.scalar_one_or_none()
 
 

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import bindparam, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -38,29 +38,35 @@ class SessionNotHeld(Conflict):
 
 
 _PHASE = "observations.session_phase"
+# Statements of every write, built once: building them per request cost more CPU than
+# running them (docs/performance.md).
+_SESSION_PHASE = phase_at(bindparam("episode_id"), bindparam("starts_on"))
+_EPISODE_STATUS_AND_PHASE = select(col(Episode.status), _SESSION_PHASE).where(
+    col(Episode.id) == bindparam("episode_id")
+)
+_PROGRESS_NOTE_STATUS = (
+    select(col(Note.status))
+    .where(col(Note.session_id) == bindparam("session_id"), col(Note.kind) == "progress")
+    .with_for_update(read=True)
+)
+_PHASE_ONLY = select(_SESSION_PHASE)
+
+
+def _visit_params(visit: TherapySession) -> dict[str, Any]:
+    return {"episode_id": visit.episode_id, "starts_on": visit.starts_on}
 
 
 async def ensure_changeable(*, session: AsyncSession, visit: TherapySession) -> None:
     """409 when the episode is closed or the session's progress note is signed."""
     # The episode's status and the session's phase in one round trip; the phase is kept for
     # the response (session_phase) so that a write does not ask for it again.
-    found = (
-        await session.execute(
-            select(col(Episode.status), phase_at(visit.episode_id, visit.starts_on)).where(
-                col(Episode.id) == visit.episode_id
-            )
-        )
-    ).first()
+    found = (await session.execute(_EPISODE_STATUS_AND_PHASE, _visit_params(visit))).first()
     if found is None or found[0] != "open":
         raise FindingsLocked("The episode is closed; its record is read-only")
     session.info[(_PHASE, visit.id)] = found[1]
     # Share-lock the progress note row (PostgreSQL): a concurrent signing (an UPDATE) waits for
     # us and we for it, but writers of one session's findings do not wait for each other.
-    note_status = await session.scalar(
-        select(col(Note.status))
-        .where(col(Note.session_id) == visit.id, col(Note.kind) == "progress")
-        .with_for_update(read=True)
-    )
+    note_status = await session.scalar(_PROGRESS_NOTE_STATUS, {"session_id": visit.id})
     if note_status == "signed":
         raise FindingsLocked("The session's progress note is signed; its findings are locked")
 
@@ -71,7 +77,7 @@ async def session_phase(*, session: AsyncSession, visit: TherapySession) -> str 
     if key in session.info:
         phase: str | None = session.info[key]
         return phase
-    return await session.scalar(select(phase_at(visit.episode_id, visit.starts_on)))
+    return await session.scalar(_PHASE_ONLY, _visit_params(visit))
 
 
 def _page_after(query: Any, model: Any, after: tuple[Any, ...] | None) -> Any:

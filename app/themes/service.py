@@ -33,7 +33,7 @@ class ThemeUnusable(Unprocessable):
     """An observation names a theme that is unknown, or deactivated, in the practice."""
 
 
-def visible(practice_id: uuid.UUID) -> sa.ColumnElement[bool]:
+def visible(practice_id: uuid.UUID | sa.BindParameter[uuid.UUID]) -> sa.ColumnElement[bool]:
     """SQL condition: the system themes and the practice's own."""
     return sa.or_(col(Theme.practice_id).is_(None), col(Theme.practice_id) == practice_id)
 
@@ -73,10 +73,16 @@ async def list_themes(
     return list((await session.execute(query)).scalars())
 
 
+# Built once: every observation write asks it (docs/performance.md).
+_THEME_BY_CODE = select(Theme).where(
+    visible(sa.bindparam("practice_id")), col(Theme.code) == sa.bindparam("code")
+)
+
+
 async def find_theme(*, session: AsyncSession, practice_id: uuid.UUID, code: str) -> Theme | None:
     """The theme a practice knows under `code` (codes never shadow each other), or None."""
-    query = select(Theme).where(visible(practice_id), col(Theme.code) == code)
-    return (await session.execute(query)).scalar_one_or_none()
+    found = await session.execute(_THEME_BY_CODE, {"practice_id": practice_id, "code": code})
+    return found.scalar_one_or_none()
 
 
 async def get_theme(*, session: AsyncSession, practice_id: uuid.UUID, code: str) -> Theme:
