@@ -8,12 +8,12 @@ import re
 import time
 import uuid
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import metrics
 from app.audit.context import AuditContext
-from app.audit.recorder import add_event, build_event
+from app.audit.recorder import add_event, build_event, write_event
 from app.errors import PROBLEM_JSON, problem_body
 from app.security.encryption import KeyRing
 from app.security.fields import seal
@@ -63,12 +63,12 @@ class RequestPipeline:
         self,
         app: ASGIApp,
         *,
-        sessionmaker: async_sessionmaker[AsyncSession],
+        engine: AsyncEngine,
         key_ring: KeyRing,
         max_body_bytes: int,
     ):
         self.app = app
-        self.sessionmaker = sessionmaker
+        self.engine = engine
         self.max_body_bytes = max_body_bytes
         self.key_ring = key_ring
 
@@ -218,9 +218,7 @@ class RequestPipeline:
             return
         if session is not None:
             await session.rollback()
-        async with self.sessionmaker() as fresh:
-            await add_event(fresh, event)
-            await fresh.commit()
+        await write_event(self.engine, event)
 
 
 def _store_response(
