@@ -28,6 +28,8 @@ from app.middleware import RequestPipeline
 from app.notes.fast_read import PATH as NOTE_PATH
 from app.notes.fast_read import FastNoteRead
 from app.notes.router import router as notes_router
+from app.observations.fast_write import PATH as OBSERVATIONS_PATH
+from app.observations.fast_write import FastObservationWrite
 from app.observations.router import router as observations_router
 from app.openapi import complete_openapi
 from app.progress.router import router as progress_router
@@ -138,6 +140,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.router.routes.extend(router.routes)
     # Inside the pipeline: its responses and audit context go through the same commit.
     app.add_middleware(FastNoteRead, state=state, route=_route(notes_router, "GET", NOTE_PATH))
+    app.add_middleware(
+        FastObservationWrite,
+        state=state,
+        route=_route(observations_router, "POST", OBSERVATIONS_PATH),
+    )
     app.add_middleware(
         RequestPipeline,
         engine=engine,

@@ -8,7 +8,6 @@ the largest single item of a note read (docs/performance.md).
 from __future__ import annotations
 
 import uuid
-import weakref
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from app.audit.context import AuditContext
 from app.db import utcnow, uuid7
+from app.driver import DriverStatement
 from app.models import AuditEvent, AuditEventClient
 
 _EVENTS = AuditEvent.__table__  # type: ignore[attr-defined]
@@ -86,48 +86,14 @@ def _event_with_clients() -> sa.Insert:
 _EVENT_WITH_CLIENTS = _event_with_clients()
 
 
-class _DriverStatement:
-    """A constant statement as asyncpg text with its parameters' own bind conversions.
-
-    Sent on the driver connection it skips SQLAlchemy's per-execution work (about 0.1 ms of
-    CPU per statement), and every request writes one event (docs/performance.md).
-    """
-
-    def __init__(self, statement: sa.Insert, dialect: sa.Dialect) -> None:
-        compiled = statement.compile(dialect=dialect)
-        self.sql = compiled.string
-        self.params = [
-            (name, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect))
-            for name in compiled.positiontup or ()
-        ]
-
-    async def execute(self, conn: AsyncConnection, values: dict[str, Any]) -> None:
-        """Run it on the connection (inside its transaction, if one is open)."""
-        args = [
-            values[name] if convert is None or values[name] is None else convert(values[name])
-            for name, convert in self.params
-        ]
-        raw = await conn.get_raw_connection()
-        await raw.driver_connection.execute(self.sql, *args)  # type: ignore[union-attr]
-
-
-_DRIVER_STATEMENTS: weakref.WeakKeyDictionary[sa.Dialect, _DriverStatement] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _driver_statement(dialect: sa.Dialect) -> _DriverStatement:
-    found = _DRIVER_STATEMENTS.get(dialect)
-    if found is None:
-        found = _DRIVER_STATEMENTS[dialect] = _DriverStatement(_EVENT_WITH_CLIENTS, dialect)
-    return found
+_EVENT_ON_DRIVER = DriverStatement(_EVENT_WITH_CLIENTS)
 
 
 async def _insert(conn: AsyncConnection, event: dict[str, Any]) -> None:
     if conn.dialect.name == "postgresql" and conn.dialect.driver == "asyncpg":
         client_ids = [uuid.UUID(c) for c in event["client_ids"]]
         values = {**event, "index_client_ids": client_ids}
-        await _driver_statement(conn.dialect).execute(conn, values)
+        await _EVENT_ON_DRIVER.execute(conn, values)
         return
     if conn.dialect.name == "postgresql":
         client_ids = [uuid.UUID(c) for c in event["client_ids"]]

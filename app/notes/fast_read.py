@@ -20,16 +20,14 @@ import re
 import uuid
 from typing import Any, Final
 
-import asyncpg
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import asyncpg as asyncpg_dialect
-from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.audit.context import AuditContext
+from app.driver import DriverStatement, unreachable
 from app.etag import etag_for
 from app.handlers import database_unavailable
 from app.models import Client, Note, RevokedAccessToken, User
@@ -54,30 +52,23 @@ _REVOKED: Final = RevokedAccessToken.__table__  # type: ignore[attr-defined]
 _NOTE_FIELDS: Final = tuple(c.name for c in _NOTE.columns)
 
 
-def _statement() -> tuple[str, tuple[str, ...]]:
-    """The query as asyncpg text, compiled from the models, and its parameter order."""
-    query = (
-        sa.select(
-            _USER.c.practice_id.label("user_practice_id"),
-            _USER.c.role.label("user_role"),
-            _USER.c.active.label("user_active"),
-            sa.exists().where(_REVOKED.c.jti == sa.bindparam("jti")).label("revoked"),
-            _CLIENT.c.practice_id.label("client_practice_id"),
-            _CLIENT.c.primary_therapist_id.label("client_therapist_id"),
-            *_NOTE.columns,
-        )
-        .select_from(
-            _USER.outerjoin(_NOTE, _NOTE.c.id == sa.bindparam("note_id")).outerjoin(
-                _CLIENT, _CLIENT.c.id == _NOTE.c.client_id
-            )
-        )
-        .where(_USER.c.id == sa.bindparam("user_id"))
+_QUERY: Final = DriverStatement(
+    sa.select(
+        _USER.c.practice_id.label("user_practice_id"),
+        _USER.c.role.label("user_role"),
+        _USER.c.active.label("user_active"),
+        sa.exists().where(_REVOKED.c.jti == sa.bindparam("jti")).label("revoked"),
+        _CLIENT.c.practice_id.label("client_practice_id"),
+        _CLIENT.c.primary_therapist_id.label("client_therapist_id"),
+        *_NOTE.columns,
     )
-    compiled = query.compile(dialect=asyncpg_dialect.dialect())  # type: ignore[no-untyped-call]
-    return compiled.string, tuple(compiled.positiontup or ())
-
-
-_SQL, _PARAMS = _statement()
+    .select_from(
+        _USER.outerjoin(_NOTE, _NOTE.c.id == sa.bindparam("note_id")).outerjoin(
+            _CLIENT, _CLIENT.c.id == _NOTE.c.client_id
+        )
+    )
+    .where(_USER.c.id == sa.bindparam("user_id"))
+)
 
 
 class NoteRow:
@@ -88,13 +79,6 @@ class NoteRow:
 
     def __init__(self, values: dict[str, Any]) -> None:
         self.__dict__.update(values)
-
-
-def _unavailable(exc: BaseException) -> bool:
-    """Whether the database could not be reached (else a statement failed: the app decides)."""
-    if isinstance(exc, asyncpg.PostgresError):
-        return False
-    return isinstance(exc, OSError | TimeoutError | SQLAlchemyError | asyncpg.InterfaceError)
 
 
 class FastNoteRead:
@@ -136,11 +120,9 @@ class FastNoteRead:
         ctx: AuditContext = scope["state"]["audit"]
         try:
             async with state.engine.connect() as conn:
-                raw = await conn.get_raw_connection()
-                driver: asyncpg.Connection = raw.driver_connection
-                row = await driver.fetchrow(_SQL, *(values[p] for p in _PARAMS))
+                row = await _QUERY.fetchrow(conn, values)
         except Exception as exc:
-            if not _unavailable(exc):
+            if not unreachable(exc):
                 return None
             # Answered here, as the app would: asking it again would wait a second time.
             ctx.action, ctx.resource_type, ctx.resource_id = "note.read", "note", note_text
