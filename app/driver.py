@@ -55,28 +55,38 @@ class DriverStatement:
             self._compiled[dialect] = found
         return found
 
-    async def _call(
-        self, conn: AsyncConnection, values: dict[str, Any]
-    ) -> tuple[asyncpg.Connection, str, list[Any]]:
-        sql, params, fixed = self._for(conn.dialect)
+    def _bound(self, dialect: sa.Dialect, values: dict[str, Any]) -> tuple[str, list[Any]]:
+        sql, params, fixed = self._for(dialect)
         given = fixed | values
-        args = [
+        return sql, [
             given[name] if convert is None or given[name] is None else convert(given[name])
             for name, convert in params
         ]
+
+    async def _driver(self, conn: AsyncConnection) -> asyncpg.Connection:
         raw = await conn.get_raw_connection()
         driver: asyncpg.Connection = raw.driver_connection
-        return driver, sql, args
+        return driver
+
+    async def fetchrow_opening(self, conn: AsyncConnection, values: dict[str, Any]) -> Any:
+        """``fetchrow`` as the first statement of the connection's transaction.
+
+        Run through SQLAlchemy's driver-level path, which sends BEGIN first: a statement sent
+        straight to the driver would run outside any transaction and commit by itself.
+        """
+        sql, args = self._bound(conn.dialect, values)
+        row = (await conn.exec_driver_sql(sql, tuple(args))).first()
+        return None if row is None else row._mapping
 
     async def execute(self, conn: AsyncConnection, values: dict[str, Any]) -> None:
-        """Run it for its effect."""
-        driver, sql, args = await self._call(conn, values)
-        await driver.execute(sql, *args)
+        """Run it for its effect (inside the transaction SQLAlchemy opened, if any)."""
+        sql, args = self._bound(conn.dialect, values)
+        await (await self._driver(conn)).execute(sql, *args)
 
     async def fetchrow(
         self, conn: AsyncConnection, values: dict[str, Any]
     ) -> asyncpg.Record | None:
         """Run it and return its first row (asyncpg's types: its own UUIDs, aware datetimes)."""
-        driver, sql, args = await self._call(conn, values)
-        row: asyncpg.Record | None = await driver.fetchrow(sql, *args)
+        sql, args = self._bound(conn.dialect, values)
+        row: asyncpg.Record | None = await (await self._driver(conn)).fetchrow(sql, *args)
         return row

@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import metrics
 from app.audit.context import AuditContext
-from app.audit.recorder import add_event, build_event, write_event
+from app.audit.recorder import add_event, add_event_on, build_event, write_event
 from app.errors import PROBLEM_JSON, problem_body
 from app.security.encryption import KeyRing
 from app.security.fields import seal
@@ -188,6 +188,8 @@ class RequestPipeline:
         finally:
             if ctx.session is not None:
                 await ctx.session.close()
+            if ctx.connection is not None:
+                await ctx.connection.close()
         for message in messages:
             await send(message)
         metrics.observe_request(
@@ -218,6 +220,9 @@ class RequestPipeline:
             return
         if session is not None:
             await session.rollback()
+        if status < 400 and ctx.connection is not None:  # a fast read's own connection
+            await add_event_on(ctx.connection, event)
+            return
         await write_event(self.engine, event)
 
 

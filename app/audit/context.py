@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import Depends, Request
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession
+    from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
     from app.models import IdempotencyRecord
 
@@ -35,6 +35,8 @@ class AuditContext:
     purpose_of_use: str | None = None
     break_glass_reason: str | None = None
     session: AsyncSession | None = None
+    # A fast read's connection, kept for its event (app/notes/fast_read.py).
+    connection: AsyncConnection | None = None
     # Preset by handlers that must name their own event (e.g. a review); else generated.
     event_id: uuid.UUID | None = None
     idempotency: IdempotencyRecord | None = None

@@ -2,7 +2,8 @@
 
 Events are written with Core INSERTs on the session's connection rather than as ORM
 objects: an ORM flush of the event and its index rows cost about 1 ms of CPU per request,
-the largest single item of a note read (docs/performance.md).
+the largest single item of a note read (docs/performance.md). An event written alone on
+its own connection (a refusal, a fast read) is one statement sent straight to asyncpg.
 """
 
 from __future__ import annotations
@@ -89,8 +90,11 @@ _EVENT_WITH_CLIENTS = _event_with_clients()
 _EVENT_ON_DRIVER = DriverStatement(_EVENT_WITH_CLIENTS)
 
 
-async def _insert(conn: AsyncConnection, event: dict[str, Any]) -> None:
-    if conn.dialect.name == "postgresql" and conn.dialect.driver == "asyncpg":
+async def _insert(conn: AsyncConnection, event: dict[str, Any], *, alone: bool = False) -> None:
+    # `alone`: the event is the connection's only statement, so it may go straight to the
+    # driver (autocommit). Inside a request's transaction it goes through SQLAlchemy, which
+    # opens that transaction if nothing has yet: the event must commit with the change.
+    if alone and conn.dialect.name == "postgresql" and conn.dialect.driver == "asyncpg":
         client_ids = [uuid.UUID(c) for c in event["client_ids"]]
         values = {**event, "index_client_ids": client_ids}
         await _EVENT_ON_DRIVER.execute(conn, values)
@@ -120,6 +124,12 @@ async def add_event(session: AsyncSession, event: dict[str, Any]) -> None:
     await _insert(await session.connection(), event)
 
 
+async def add_event_on(conn: AsyncConnection, event: dict[str, Any]) -> None:
+    """Insert an event on a connection that has no transaction of its own, and commit it."""
+    await _insert(conn, event, alone=True)
+    await conn.commit()
+
+
 async def write_event(engine: AsyncEngine, event: dict[str, Any]) -> None:
     """Insert an event on a connection of its own and commit it.
 
@@ -127,5 +137,4 @@ async def write_event(engine: AsyncEngine, event: dict[str, Any]) -> None:
     transaction of its two statements.
     """
     async with engine.connect() as conn:
-        await _insert(conn, event)
-        await conn.commit()
+        await add_event_on(conn, event)

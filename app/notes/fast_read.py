@@ -118,16 +118,30 @@ class FastNoteRead:
             return None
         values = {"jti": claims.jti, "note_id": uuid.UUID(note_text), "user_id": claims.user_id}
         ctx: AuditContext = scope["state"]["audit"]
+        conn = None
         try:
-            async with state.engine.connect() as conn:
-                row = await _QUERY.fetchrow(conn, values)
+            conn = await state.engine.connect()
+            row = await _QUERY.fetchrow(conn, values)
         except Exception as exc:
+            if conn is not None:
+                await conn.close()
             if not unreachable(exc):
                 return None
             # Answered here, as the app would: asking it again would wait a second time.
             ctx.action, ctx.resource_type, ctx.resource_id = "note.read", "note", note_text
             scope["route"] = self.route
             return await database_unavailable(Request(scope), exc)
+        response = self._respond(scope, ctx, row, claims, note_text)
+        if response is None:
+            await conn.close()
+        else:
+            ctx.connection = conn  # the pipeline writes the event on it, then closes it
+        return response
+
+    def _respond(
+        self, scope: Scope, ctx: AuditContext, row: Any, claims: Any, note_text: str
+    ) -> Response | None:
+        """The response and audit context of the common case; None for anything else."""
         if row is None or row["revoked"] or not row["user_active"]:
             return None
         practice, role = row["user_practice_id"], row["user_role"]
@@ -147,7 +161,7 @@ class FastNoteRead:
             note = NoteRow({name: row[name] for name in _NOTE_FIELDS})
             if isinstance(note.interventions, str):  # when the connection has no JSON codec
                 note.interventions = json.loads(note.interventions)
-            out = note_out(state.secrets.key_ring, note)  # type: ignore[arg-type]
+            out = note_out(self.state.secrets.key_ring, note)  # type: ignore[arg-type]
         except DecryptionError:
             return None  # the application answers it (and logs it) as always
         except Exception:

@@ -240,14 +240,14 @@ class FastObservationWrite:
         session_text: str,
         observation: ObservationCreate,
     ) -> Response | None:
-        conn = await session.connection()  # BEGIN: the insert commits with its audit event
+        conn = await session.connection()  # the insert commits with its audit event
         values = {
             "jti": claims.jti,
             "session_id": uuid.UUID(session_text),
             "theme_code": observation.theme_code,
             "user_id": claims.user_id,
         }
-        row = await _QUERY.fetchrow(conn, values)
+        row = await _QUERY.fetchrow_opening(conn, values)  # BEGIN, then the read
         if row is None or not _common_case(row, claims):
             await session.close()
             return None

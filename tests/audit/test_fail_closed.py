@@ -14,6 +14,7 @@ from app.models import User
 from app.state import AppState
 from tests.audit.conftest import events_of_request
 from tests.conftest import World
+from tests.notes.support import PROGRESS, NotesApi, make_case
 
 FAIL_PREFIX = "failaudit-"
 
@@ -134,3 +135,27 @@ async def test_change_and_event_commit_together(
     assert duplicate.status_code == 409
     [failed] = await events_of_request(state, again)
     assert (failed.outcome, failed.http_status) == ("error", 409)
+
+
+async def test_fast_paths_fail_closed(
+    state: AppState, client: httpx.AsyncClient, world: World, broken_audit: str
+) -> None:
+    """The note read and observation write of app/*/fast_*.py answer 503 and keep nothing."""
+    therapist = world["therapist"].headers
+    case = await make_case(client, world)
+    note = (await NotesApi(client).create(therapist, case.session_ids[0], PROGRESS)).json()
+    failing = {**therapist, "X-Request-ID": broken_audit}
+    read = await client.get(f"/v1/notes/{note['id']}", headers=failing)
+    assert read.status_code == 503
+    assert PROGRESS["body"] not in read.text
+    assert note["client_id"] not in read.text
+    url = f"/v1/sessions/{case.session_ids[0]}/observations"
+    body = {"theme_code": "defense.denial", "intensity": 3, "evidence": "Unlogged evidence."}
+    written = await client.post(url, json=body, headers=failing)
+    assert written.status_code == 503
+    assert "Unlogged evidence" not in written.text
+    assert (await client.get(url, headers=therapist)).json()["items"] == []
+    assert await events_of_request(state, broken_audit) == []
+    # And the same requests, logged, succeed.
+    assert (await client.get(f"/v1/notes/{note['id']}", headers=therapist)).status_code == 200
+    assert (await client.post(url, json=body, headers=therapist)).status_code == 201
