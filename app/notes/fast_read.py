@@ -31,7 +31,7 @@ from app.driver import DriverStatement, unreachable
 from app.etag import etag_for
 from app.handlers import database_unavailable
 from app.models import Client, Note, RevokedAccessToken, User
-from app.notes.service import note_out
+from app.notes import service
 from app.security.api_keys import PREFIX as API_KEY_PREFIX
 from app.security.encryption import DecryptionError
 from app.security.tokens import InvalidToken, decode_access_token
@@ -161,7 +161,7 @@ class FastNoteRead:
             note = NoteRow({name: row[name] for name in _NOTE_FIELDS})
             if isinstance(note.interventions, str):  # when the connection has no JSON codec
                 note.interventions = json.loads(note.interventions)
-            out = note_out(self.state.secrets.key_ring, note)  # type: ignore[arg-type]
+            out = service.note_out(self.state.secrets.key_ring, note)  # type: ignore[arg-type]
         except DecryptionError:
             return None  # the application answers it (and logs it) as always
         except Exception:

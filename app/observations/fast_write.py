@@ -42,8 +42,8 @@ from app.models import (
     TherapySession,
     User,
 )
+from app.observations import service
 from app.observations.schemas import ObservationCreate
-from app.observations.service import NOT_HELD, observation_out
 from app.security.api_keys import PREFIX as API_KEY_PREFIX
 from app.security.fields import seal
 from app.security.tokens import decode_access_token
@@ -141,7 +141,7 @@ def _common_case(row: Any, claims: Any) -> bool:
         and row["visit_practice_id"] == practice
         and row["client_practice_id"] == practice
         and row["client_therapist_id"] == claims.user_id
-        and row["visit_status"] not in NOT_HELD
+        and row["visit_status"] not in service.NOT_HELD
         and row["episode_status"] == "open"
         and row["note_status"] != "signed"
         and row["theme_id"] is not None
@@ -277,7 +277,7 @@ class FastObservationWrite:
             },
         )
         visit = _Row("session", {"starts_on": row["visit_starts_on"]})
-        out = observation_out(state.secrets.key_ring, record, theme, visit, row["phase"])  # type: ignore[arg-type]
+        out = service.observation_out(state.secrets.key_ring, record, theme, visit, row["phase"])  # type: ignore[arg-type]
         ctx.action = "observation.create"
         ctx.target("observation", record.id)
         ctx.actor_type, ctx.actor_id, ctx.actor_role = "user", claims.user_id, row["user_role"]
