@@ -90,11 +90,12 @@ _EVENT_WITH_CLIENTS = _event_with_clients()
 _EVENT_ON_DRIVER = DriverStatement(_EVENT_WITH_CLIENTS)
 
 
-async def _insert(conn: AsyncConnection, event: dict[str, Any], *, alone: bool = False) -> None:
-    # `alone`: the event is the connection's only statement, so it may go straight to the
-    # driver (autocommit). Inside a request's transaction it goes through SQLAlchemy, which
-    # opens that transaction if nothing has yet: the event must commit with the change.
-    if alone and conn.dialect.name == "postgresql" and conn.dialect.driver == "asyncpg":
+async def _insert(conn: AsyncConnection, event: dict[str, Any], *, direct: bool = False) -> None:
+    # `direct`: the event may go straight to the driver — it is the connection's only
+    # statement (autocommit), or the request's transaction is known to be open. Otherwise it
+    # goes through SQLAlchemy, which opens that transaction if nothing has yet: the event
+    # must commit with the change.
+    if direct and conn.dialect.name == "postgresql" and conn.dialect.driver == "asyncpg":
         client_ids = [uuid.UUID(c) for c in event["client_ids"]]
         values = {**event, "index_client_ids": client_ids}
         await _EVENT_ON_DRIVER.execute(conn, values)
@@ -119,14 +120,14 @@ async def _insert(conn: AsyncConnection, event: dict[str, Any], *, alone: bool =
         )
 
 
-async def add_event(session: AsyncSession, event: dict[str, Any]) -> None:
+async def add_event(session: AsyncSession, event: dict[str, Any], *, direct: bool = False) -> None:
     """Insert an event and its per-client index rows in the session's transaction."""
-    await _insert(await session.connection(), event)
+    await _insert(await session.connection(), event, direct=direct)
 
 
 async def add_event_on(conn: AsyncConnection, event: dict[str, Any]) -> None:
     """Insert an event on a connection that has no transaction of its own, and commit it."""
-    await _insert(conn, event, alone=True)
+    await _insert(conn, event, direct=True)
     await conn.commit()
 
 

@@ -284,6 +284,7 @@ class FastObservationWrite:
         ctx.practice_id, ctx.purpose_of_use = row["user_practice_id"], "TREAT"
         ctx.add_clients(out.client_id)
         ctx.session = session  # the pipeline adds the event and commits, or rolls back
+        ctx.transaction_open = True  # fetchrow_opening began it: the event may go direct
         scope["route"] = self.route
         return Response(
             out.model_dump_json().encode(),
