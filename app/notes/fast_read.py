@@ -6,9 +6,10 @@ a bare asyncpg app 0.45 ms (docs/performance.md). This ASGI layer answers exactl
 case with one query on the driver connection (user, revocation, note and client), the same
 decryption and output model, and the same audit context, so the pipeline around it writes
 the same event. Anything else — another role or relation, an API key, a psychotherapy note,
-purpose or break-the-glass headers, an unknown token, a missing row, SQLite, any error — is
-handed to the application untouched, which decides and answers as it always does. Nothing is
-written or recorded before that hand-over. tests/notes/test_fast_read.py holds the two paths
+purpose or break-the-glass headers, an unknown token, a missing row, SQLite, any error but
+an unreachable database (answered 503 here, as the application would) — is handed to the
+application untouched, which decides and answers as it always does. Nothing is written or
+recorded before that hand-over. tests/notes/test_fast_read.py holds the two paths
 to the same status, body, headers and audit event.
 """
 

@@ -8,7 +8,6 @@ case (a therapist reading a progress note of their own client) and no other.
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -16,12 +15,11 @@ import sqlalchemy as sa
 from fastapi import FastAPI
 from sqlmodel import col, select
 
-from app.db import utcnow
-from app.models import AuditEvent, RevokedAccessToken, User
+from app.models import AuditEvent, User
 from app.notes.fast_read import FastNoteRead
-from app.security.tokens import decode_access_token, issue_access_token
 from app.state import AppState
 from tests.conftest import World
+from tests.fast_layers import find_layer, revoked_headers
 from tests.notes.support import PROGRESS, PSYCHOTHERAPY, NotesApi, api_key_headers, make_case
 
 _EVENT_FIELDS = [
@@ -29,15 +27,6 @@ _EVENT_FIELDS = [
     for c in AuditEvent.__table__.columns.keys()  # type: ignore[attr-defined]
     if c not in ("id", "occurred_at", "request_id")
 ]
-
-
-async def _layer(app: FastAPI, client: httpx.AsyncClient) -> FastNoteRead:
-    await client.get("/health/live")  # the middleware stack is built on the first request
-    layer: Any = app.middleware_stack
-    while layer is not None and not isinstance(layer, FastNoteRead):
-        layer = getattr(layer, "app", None)
-    assert isinstance(layer, FastNoteRead)
-    return layer
 
 
 async def _event(state: AppState, request_id: str) -> dict[str, Any]:
@@ -94,32 +83,10 @@ class Compare:
         return fast
 
 
-async def _revoked_token(state: AppState, world: World, who: str) -> str:
-    member = world[who]
-    token, _ = issue_access_token(
-        settings=state.settings,
-        secret=state.secrets.jwt_secret,
-        user_id=member.id,
-        practice_id=world.practice_id,
-        role=member.role,
-    )
-    claims = decode_access_token(token, settings=state.settings, secret=state.secrets.jwt_secret)
-    async with state.sessionmaker() as session:
-        session.add(
-            RevokedAccessToken(
-                jti=claims.jti,
-                practice_id=world.practice_id,
-                expires_at=utcnow() + timedelta(hours=1),
-            )
-        )
-        await session.commit()
-    return token
-
-
 async def test_fast_read_matches_the_application(
     app: FastAPI, client: httpx.AsyncClient, state: AppState, world: World, backend: str
 ) -> None:
-    layer = await _layer(app, client)
+    layer = await find_layer(app, client, FastNoteRead)
     if backend != "postgresql":
         assert not layer.enabled  # SQLite always takes the application's path
         return
@@ -169,8 +136,7 @@ async def test_fast_read_matches_the_application(
         (signed["id"].upper(), therapist, 200),  # not the canonical spelling
         (signed["id"].replace("-", ""), therapist, 200),
     ]
-    revoked = await _revoked_token(state, world, "therapist")
-    cases.append((signed["id"], {"Authorization": f"Bearer {revoked}"}, 401))
+    cases.append((signed["id"], await revoked_headers(state, world, "therapist"), 401))
     for note_id, headers, status in cases:
         response = await compare.get(f"/v1/notes/{note_id}", headers)
         assert response.status_code == status, (note_id, headers, response.text)
@@ -195,7 +161,7 @@ async def test_other_practice_gets_404_from_both_paths(
     other_world: World,
     backend: str,
 ) -> None:
-    layer = await _layer(app, client)
+    layer = await find_layer(app, client, FastNoteRead)
     case = await make_case(client, world)
     notes = NotesApi(client)
     note = (await notes.create(world["therapist"].headers, case.session_ids[0], PROGRESS)).json()

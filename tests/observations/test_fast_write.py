@@ -8,7 +8,6 @@ their audit events. The layer must answer the common case and nothing else.
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -16,13 +15,12 @@ import sqlalchemy as sa
 from fastapi import FastAPI
 from sqlmodel import col, select
 
-from app.db import utcnow
-from app.models import AuditEvent, Episode, Observation, RevokedAccessToken
+from app.models import AuditEvent, Episode, Observation
 from app.observations.fast_write import FastObservationWrite
-from app.security.tokens import decode_access_token, issue_access_token
 from app.state import AppState
 from tests.conftest import World
 from tests.factories import clinical_case, create_session, make_api_key
+from tests.fast_layers import find_layer, revoked_headers
 from tests.observations.support import write_progress_note
 
 _EVENT_FIELDS = [
@@ -31,15 +29,6 @@ _EVENT_FIELDS = [
     if c not in ("id", "occurred_at", "request_id", "resource_id")
 ]
 _NEW = ("id", "created_at")
-
-
-async def _layer(app: FastAPI, client: httpx.AsyncClient) -> FastObservationWrite:
-    await client.get("/health/live")  # the middleware stack is built on the first request
-    layer: Any = app.middleware_stack
-    while layer is not None and not isinstance(layer, FastObservationWrite):
-        layer = getattr(layer, "app", None)
-    assert isinstance(layer, FastObservationWrite)
-    return layer
 
 
 async def _event(state: AppState, request_id: str) -> AuditEvent:
@@ -120,28 +109,6 @@ class Compare:
         return fast
 
 
-async def _revoked(state: AppState, world: World) -> dict[str, str]:
-    member = world["therapist"]
-    token, _ = issue_access_token(
-        settings=state.settings,
-        secret=state.secrets.jwt_secret,
-        user_id=member.id,
-        practice_id=world.practice_id,
-        role=member.role,
-    )
-    claims = decode_access_token(token, settings=state.settings, secret=state.secrets.jwt_secret)
-    async with state.sessionmaker() as session:
-        session.add(
-            RevokedAccessToken(
-                jti=claims.jti,
-                practice_id=world.practice_id,
-                expires_at=utcnow() + timedelta(hours=1),
-            )
-        )
-        await session.commit()
-    return {"Authorization": f"Bearer {token}"}
-
-
 async def test_fast_write_matches_the_application(
     app: FastAPI,
     client: httpx.AsyncClient,
@@ -150,7 +117,7 @@ async def test_fast_write_matches_the_application(
     other_world: World,
     backend: str,
 ) -> None:
-    layer = await _layer(app, client)
+    layer = await find_layer(app, client, FastObservationWrite)
     if backend != "postgresql":
         assert not layer.enabled  # SQLite always takes the application's path
         return
@@ -194,7 +161,7 @@ async def test_fast_write_matches_the_application(
         (case.session_id, other_world["therapist"].headers, good, 404),
         (case.session_id, key, good, 403),
         (case.session_id, therapist | {"X-Purpose-Of-Use": "TREAT"}, good, 201),
-        (case.session_id, await _revoked(state, world), good, 401),
+        (case.session_id, await revoked_headers(state, world, "therapist"), good, 401),
         (case.session_id, {"Authorization": "Bearer nope"}, good, 401),
         (missed["id"], therapist, good, 409),
         (str(uuid.uuid4()), therapist, good, 404),
