@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlmodel import SQLModel
 
 from app.config import Settings
+from app.pool import FairAsyncQueuePool
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -100,6 +101,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
     return create_async_engine(
         url,
         hide_parameters=True,
+        poolclass=FairAsyncQueuePool,  # waiting requests are served in order (app/pool.py)
         pool_size=settings.db_pool_size,
         max_overflow=0,
         pool_timeout=settings.db_pool_timeout,
