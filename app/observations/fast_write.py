@@ -3,12 +3,13 @@
 Recording observations is the service's most frequent write. This ASGI layer, inside the
 request pipeline, answers the common case — the client's primary therapist records an active
 theme in a held session whose episode is open and whose progress note is not signed, with
-no Idempotency-Key — in the request's own transaction: one statement reads the caller,
+no Idempotency-Key — in one statement, atomic without BEGIN or COMMIT: it reads the caller,
 the session, its client, episode, phase, progress-note status (share-locked, as the
-application locks it) and the theme; one inserts the observation; the pipeline then adds
-the audit event and commits both together. Everything else, including every refusal and
-every invalid body, is handed to the application with the body replayed, after the
-transaction is rolled back: nothing is written before that hand-over.
+application locks it) and the theme; inserts the observation only where the common case
+holds; and inserts the audit event and its index row only where the observation was
+inserted. The observation and its event commit together or not at all (SPEC: no change
+without its event). Everything else, including every refusal and every invalid body, is
+handed to the application with the body replayed: nothing was written then.
 tests/observations/test_fast_write.py holds both paths to the same answers, rows and events.
 """
 
@@ -21,18 +22,20 @@ import uuid
 from typing import Any, Final
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.audit.context import AuditContext
+from app.audit.recorder import build_event
 from app.db import utcnow, uuid7
 from app.driver import DriverStatement, unreachable
 from app.episodes.phases import phase_at
 from app.handlers import database_unavailable
 from app.models import (
+    AuditEvent,
+    AuditEventClient,
     Client,
     Episode,
     Note,
@@ -64,8 +67,12 @@ _EPISODE: Final = Episode.__table__  # type: ignore[attr-defined]
 _NOTE: Final = Note.__table__  # type: ignore[attr-defined]
 _THEME: Final = Theme.__table__  # type: ignore[attr-defined]
 _OBSERVATION: Final = Observation.__table__  # type: ignore[attr-defined]
+_EVENTS: Final = AuditEvent.__table__  # type: ignore[attr-defined]
+_EVENT_CLIENTS: Final = AuditEventClient.__table__  # type: ignore[attr-defined]
 
-_QUERY: Final = DriverStatement(
+# Who asks, where, and what the application's checks look at: one row, or none when the
+# caller's user row is gone.
+_VISIT_CTE: Final = (
     sa.select(
         _USER.c.practice_id.label("user_practice_id"),
         _USER.c.role.label("user_role"),
@@ -108,12 +115,79 @@ _QUERY: Final = DriverStatement(
         )
     )
     .where(_USER.c.id == sa.bindparam("user_id"))
+    .cte("visit")
 )
-_INSERT: Final = DriverStatement(
-    _OBSERVATION.insert().values(
-        {c.name: sa.bindparam(c.name, type_=c.type) for c in _OBSERVATION.columns}
+
+
+def _common_case(visit: Any) -> sa.ColumnElement[bool]:
+    """The one case answered here, which the application accepts too (NULL: not it)."""
+    # app/security/access.py: Reach.CARE_TEAM as primary therapist, write allowed;
+    # app/observations/service.py: held session, open episode, unsigned note, active theme.
+    return sa.and_(
+        sa.not_(visit.c.revoked),
+        visit.c.user_active.is_(True),
+        visit.c.user_practice_id == sa.bindparam("practice_id", type_=sa.Uuid()),
+        sa.or_(*(visit.c.user_role == role for role in _CLINICAL)),
+        visit.c.visit_id.is_not(None),
+        visit.c.visit_practice_id == visit.c.user_practice_id,
+        visit.c.client_practice_id == visit.c.user_practice_id,
+        visit.c.client_therapist_id == sa.bindparam("user_id"),
+        *(visit.c.visit_status != status for status in sorted(service.NOT_HELD)),
+        visit.c.episode_status == "open",
+        visit.c.note_status.is_distinct_from("signed"),
+        visit.c.theme_id.is_not(None),
+        visit.c.theme_active.is_(True),
     )
-)
+
+
+def _write() -> sa.Select[Any]:
+    """The visit row and whether the observation, its event and index row were written."""
+    visit = _VISIT_CTE
+    observation = {
+        "id": sa.bindparam("id", type_=_OBSERVATION.c.id.type),
+        "practice_id": visit.c.visit_practice_id,
+        "session_id": visit.c.visit_id,
+        "client_id": visit.c.visit_client_id,
+        "theme_id": visit.c.theme_id,
+        "intensity": sa.bindparam("intensity", type_=_OBSERVATION.c.intensity.type),
+        "evidence": sa.bindparam("evidence", type_=_OBSERVATION.c.evidence.type),
+        "observed_by": sa.bindparam("user_id", type_=_OBSERVATION.c.observed_by.type),
+        "created_at": sa.bindparam("created_at", type_=_OBSERVATION.c.created_at.type),
+    }
+    recorded = (
+        _OBSERVATION.insert()
+        .from_select(list(observation), sa.select(*observation.values()).where(_common_case(visit)))
+        .returning(_OBSERVATION.c.id)
+        .cte("recorded")
+    )
+    # The pipeline's event (recorder.build_event), but for what only the read knows.
+    event: dict[str, sa.ColumnElement[Any]] = {
+        c.name: sa.bindparam(f"event_{c.name}", type_=c.type) for c in _EVENTS.columns
+    }
+    event["practice_id"] = visit.c.user_practice_id
+    event["actor_role"] = visit.c.user_role
+    event["client_ids"] = sa.func.json_build_array(sa.cast(visit.c.visit_client_id, sa.Text))
+    logged = (
+        _EVENTS.insert()
+        .from_select(
+            list(event),
+            sa.select(*event.values()).select_from(visit.join(recorded, sa.true())),
+        )
+        .returning(_EVENTS.c.id, _EVENTS.c.practice_id, _EVENTS.c.occurred_at)
+        .cte("logged")
+    )
+    indexed = _EVENT_CLIENTS.insert().from_select(
+        ["event_id", "client_id", "practice_id", "occurred_at"],
+        sa.select(
+            logged.c.id, visit.c.visit_client_id, logged.c.practice_id, logged.c.occurred_at
+        ).select_from(logged.join(visit, sa.true())),
+    )
+    return sa.select(*visit.c, sa.exists(sa.select(logged.c.id)).label("written")).add_cte(
+        indexed.cte("indexed")
+    )
+
+
+_WRITE: Final = DriverStatement(_write())
 
 
 class _Row:
@@ -125,28 +199,6 @@ class _Row:
     def __init__(self, table: str, values: dict[str, Any]) -> None:
         self.__tablename__ = table
         self.__dict__.update(values)
-
-
-def _common_case(row: Any, claims: Any) -> bool:
-    """Whether this is the one case answered here, which the application accepts too."""
-    # app/security/access.py: Reach.CARE_TEAM as primary therapist, write allowed;
-    # app/observations/service.py: held session, open episode, unsigned note, active theme.
-    practice = row["user_practice_id"]
-    return bool(
-        not row["revoked"]
-        and row["user_active"]
-        and practice == claims.practice_id
-        and row["user_role"] in _CLINICAL
-        and row["visit_id"] is not None
-        and row["visit_practice_id"] == practice
-        and row["client_practice_id"] == practice
-        and row["client_therapist_id"] == claims.user_id
-        and row["visit_status"] not in service.NOT_HELD
-        and row["episode_status"] == "open"
-        and row["note_status"] != "signed"
-        and row["theme_id"] is not None
-        and row["theme_active"]
-    )
 
 
 async def _read_body(receive: Receive) -> tuple[bytes, list[Message]]:
@@ -214,59 +266,59 @@ class FastObservationWrite:
         except Exception:  # noqa: BLE001 - a bad token or body: the application answers it
             return None
         ctx: AuditContext = scope["state"]["audit"]
-        session: AsyncSession = state.sessionmaker()
-        try:
-            return await self._record(scope, ctx, session, claims, session_text, observation)
-        except Exception as exc:
-            await session.close()
-            ctx.session = None
-            if not unreachable(exc):
-                log.exception("fast observation write failed; the application answers instead")
-                return None
-            ctx.action, ctx.resource_type, ctx.resource_id = (
-                "observation.create",
-                "session",
-                session_text,
-            )
-            scope["route"] = self.route
-            return await database_unavailable(Request(scope), exc)
-
-    async def _record(
-        self,
-        scope: Scope,
-        ctx: AuditContext,
-        session: AsyncSession,
-        claims: Any,
-        session_text: str,
-        observation: ObservationCreate,
-    ) -> Response | None:
-        conn = await session.connection()  # the insert commits with its audit event
-        values = {
-            "jti": claims.jti,
-            "session_id": uuid.UUID(session_text),
-            "theme_code": observation.theme_code,
-            "user_id": claims.user_id,
-        }
-        row = await _QUERY.fetchrow_opening(conn, values)  # BEGIN, then the read
-        if row is None or not _common_case(row, claims):
-            await session.close()
-            return None
-        state = self.state
         record = _Row(
             "observation",
             {
                 "id": uuid7(),
-                "practice_id": row["visit_practice_id"],
-                "session_id": row["visit_id"],
-                "client_id": row["visit_client_id"],
-                "theme_id": row["theme_id"],
                 "intensity": observation.intensity,
                 "observed_by": claims.user_id,
                 "created_at": utcnow(),
             },
         )
         record.evidence = seal(state.secrets.key_ring, record, "evidence", observation.evidence)
-        await _INSERT.execute(conn, record.__dict__)
+        # The event as the pipeline would write it for this 201 (the read fills in the rest).
+        ctx.action = "observation.create"
+        ctx.target("observation", record.id)
+        ctx.actor_type, ctx.actor_id = "user", claims.user_id
+        ctx.purpose_of_use, ctx.route = "TREAT", self.route.path  # type: ignore[attr-defined]
+        event = build_event(ctx, 201)
+        values = {
+            **record.__dict__,
+            "jti": claims.jti,
+            "session_id": uuid.UUID(session_text),
+            "theme_code": observation.theme_code,
+            "user_id": claims.user_id,
+            "practice_id": claims.practice_id,
+            **{f"event_{name}": value for name, value in event.items()},
+        }
+        try:
+            async with state.engine.connect() as conn:
+                row = await _WRITE.fetchrow(conn, values)
+        except Exception as exc:
+            ctx.action, ctx.resource_type, ctx.resource_id = (
+                "observation.create",
+                "session",
+                session_text,
+            )
+            ctx.actor_type, ctx.actor_id, ctx.purpose_of_use = "anonymous", None, None
+            if not unreachable(exc):
+                log.exception("fast observation write failed; the application answers instead")
+                return None
+            scope["route"] = self.route
+            return await database_unavailable(Request(scope), exc)
+        if row is None or not row["written"]:
+            ctx.action = ctx.resource_type = ctx.resource_id = None
+            ctx.actor_type, ctx.actor_id, ctx.purpose_of_use = "anonymous", None, None
+            return None  # nothing was written: the application decides and answers
+        ctx.committed = True  # the event is in: the pipeline writes no other
+        ctx.actor_role, ctx.practice_id = row["user_role"], row["user_practice_id"]
+        record.__dict__.update(
+            practice_id=row["visit_practice_id"],
+            session_id=row["visit_id"],
+            client_id=row["visit_client_id"],
+            theme_id=row["theme_id"],
+        )
+        ctx.add_clients(record.__dict__["client_id"])
         theme = _Row(
             "theme",
             {
@@ -278,13 +330,6 @@ class FastObservationWrite:
         )
         visit = _Row("session", {"starts_on": row["visit_starts_on"]})
         out = service.observation_out(state.secrets.key_ring, record, theme, visit, row["phase"])  # type: ignore[arg-type]
-        ctx.action = "observation.create"
-        ctx.target("observation", record.id)
-        ctx.actor_type, ctx.actor_id, ctx.actor_role = "user", claims.user_id, row["user_role"]
-        ctx.practice_id, ctx.purpose_of_use = row["user_practice_id"], "TREAT"
-        ctx.add_clients(out.client_id)
-        ctx.session = session  # the pipeline adds the event and commits, or rolls back
-        ctx.transaction_open = True  # fetchrow_opening began it: the event may go direct
         scope["route"] = self.route
         return Response(
             out.model_dump_json().encode(),

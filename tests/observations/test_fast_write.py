@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from fastapi import FastAPI
 from sqlmodel import col, select
 
-from app.models import AuditEvent, Episode, Observation
+from app.models import AuditEvent, Client, Episode, Observation, TherapySession, User
 from app.observations.fast_write import FastObservationWrite
 from app.state import AppState
 from tests.conftest import World
@@ -197,4 +197,28 @@ async def test_fast_write_matches_the_application(
         )
         await session.commit()
     assert (await compare.post(third.session_id, therapist, good)).status_code == 409
+    assert compare.answered == 3
+
+    # Rows the API cannot make so, set in the database: the application decides each.
+    me, visit_id = world["therapist"].id, uuid.UUID(case.session_id)
+    altered: list[tuple[Any, Any, dict[str, Any], int]] = [
+        (User, me, {"role": "auditor"}, 403),
+        (User, me, {"active": False}, 401),
+        (TherapySession, visit_id, {"practice_id": other_world.practice_id}, 404),
+        (Client, uuid.UUID(case.client_id), {"practice_id": other_world.practice_id}, 404),
+    ]
+    for model, row_id, change, status in altered:
+        async with state.sessionmaker() as session:
+            table = model.__table__
+            before = (await session.execute(sa.select(table).where(table.c.id == row_id))).one()
+            await session.execute(sa.update(table).where(table.c.id == row_id).values(change))
+            await session.commit()
+        try:
+            response = await compare.post(case.session_id, therapist, good)
+            assert response.status_code == status, (change, response.text)
+        finally:
+            async with state.sessionmaker() as session:
+                restore = {k: getattr(before, k) for k in change}
+                await session.execute(sa.update(table).where(table.c.id == row_id).values(restore))
+                await session.commit()
     assert compare.answered == 3
