@@ -215,7 +215,7 @@ class RequestPipeline:
         if status < 400 and session is not None:
             if ctx.idempotency is not None:
                 _store_response(ctx, status, messages, self.key_ring)
-            await add_event(session, event, direct=ctx.transaction_open)
+            await add_event(session, event)
             await session.commit()
             return
         if session is not None:

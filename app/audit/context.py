@@ -37,13 +37,13 @@ class AuditContext:
     session: AsyncSession | None = None
     # A fast read's connection, kept for its event (app/notes/fast_read.py).
     connection: AsyncConnection | None = None
-    # The session's transaction is open at the driver (app/observations/fast_write.py).
-    transaction_open: bool = False
     # Preset by handlers that must name their own event (e.g. a review); else generated.
     event_id: uuid.UUID | None = None
     idempotency: IdempotencyRecord | None = None
     # Set by handlers that stream: their event is committed before the first byte is sent.
     streaming: bool = False
+    # The event is in: written by a streaming handler, or by the fast observation write's
+    # one statement.
     committed: bool = False
 
     def target(self, resource_type: str, resource_id: object | None = None) -> None:

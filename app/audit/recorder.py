@@ -91,10 +91,9 @@ _EVENT_ON_DRIVER = DriverStatement(_EVENT_WITH_CLIENTS)
 
 
 async def _insert(conn: AsyncConnection, event: dict[str, Any], *, direct: bool = False) -> None:
-    # `direct`: the event may go straight to the driver — it is the connection's only
-    # statement (autocommit), or the request's transaction is known to be open. Otherwise it
-    # goes through SQLAlchemy, which opens that transaction if nothing has yet: the event
-    # must commit with the change.
+    # `direct`: the event is the connection's only statement (autocommit) and may go
+    # straight to the driver. Otherwise it goes through SQLAlchemy, which opens the
+    # request's transaction if nothing has yet: the event must commit with the change.
     if direct and conn.dialect.name == "postgresql" and conn.dialect.driver == "asyncpg":
         client_ids = [uuid.UUID(c) for c in event["client_ids"]]
         values = {**event, "index_client_ids": client_ids}
@@ -120,9 +119,9 @@ async def _insert(conn: AsyncConnection, event: dict[str, Any], *, direct: bool 
         )
 
 
-async def add_event(session: AsyncSession, event: dict[str, Any], *, direct: bool = False) -> None:
+async def add_event(session: AsyncSession, event: dict[str, Any]) -> None:
     """Insert an event and its per-client index rows in the session's transaction."""
-    await _insert(await session.connection(), event, direct=direct)
+    await _insert(await session.connection(), event)
 
 
 async def add_event_on(conn: AsyncConnection, event: dict[str, Any]) -> None:
