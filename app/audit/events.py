@@ -147,7 +147,8 @@ def _text(value: object) -> str:
 
 
 def _id_text(value: object) -> str:
-    if type(value) is uuid.UUID:
+    # Any UUID, asyncpg's own included: event_body writes str(value) for every id.
+    if isinstance(value, uuid.UUID):
         return _quote(str(value))
     return _text(value)
 
@@ -223,7 +224,7 @@ def _ascii_text(value: object) -> str:
 
 
 def _ascii_id(value: object, *, nullable: bool = True) -> str:
-    if type(value) is uuid.UUID or type(value) is str:
+    if isinstance(value, uuid.UUID) or type(value) is str:
         return _quote_ascii(str(value))
     if value is None and nullable:
         return "null"
