@@ -128,6 +128,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/openapi.json",
         docs_url="/docs",
         redoc_url=None,
+        # No OpenTelemetry here (Prometheus metrics and JSON logs instead): FastAPI's native
+        # telemetry stays off rather than looking for global providers on every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.services = state
     app.state.readiness_checks = {}
