@@ -19,6 +19,7 @@ import json
 import logging
 import re
 import uuid
+from dataclasses import replace
 from typing import Any, Final
 
 import sqlalchemy as sa
@@ -276,12 +277,19 @@ class FastObservationWrite:
             },
         )
         record.evidence = seal(state.secrets.key_ring, record, "evidence", observation.evidence)
-        # The event as the pipeline would write it for this 201 (the read fills in the rest).
-        ctx.action = "observation.create"
-        ctx.target("observation", record.id)
-        ctx.actor_type, ctx.actor_id = "user", claims.user_id
-        ctx.purpose_of_use, ctx.route = "TREAT", self.route.path  # type: ignore[attr-defined]
-        event = build_event(ctx, 201)
+        # The event the pipeline would write for this 201 (the read fills in the rest); the
+        # request's own context changes only once the statement has written it.
+        done = replace(
+            ctx,
+            action="observation.create",
+            resource_type="observation",
+            resource_id=str(record.id),
+            actor_type="user",
+            actor_id=claims.user_id,
+            purpose_of_use="TREAT",
+            route=self.route.path,  # type: ignore[attr-defined]
+        )
+        event = build_event(done, 201)
         values = {
             **record.__dict__,
             "jti": claims.jti,
@@ -295,30 +303,33 @@ class FastObservationWrite:
             async with state.engine.connect() as conn:
                 row = await _WRITE.fetchrow(conn, values)
         except Exception as exc:
+            if not unreachable(exc):
+                log.exception("fast observation write failed; the application answers instead")
+                return None
             ctx.action, ctx.resource_type, ctx.resource_id = (
                 "observation.create",
                 "session",
                 session_text,
             )
-            ctx.actor_type, ctx.actor_id, ctx.purpose_of_use = "anonymous", None, None
-            if not unreachable(exc):
-                log.exception("fast observation write failed; the application answers instead")
-                return None
             scope["route"] = self.route
             return await database_unavailable(Request(scope), exc)
         if row is None or not row["written"]:
-            ctx.action = ctx.resource_type = ctx.resource_id = None
-            ctx.actor_type, ctx.actor_id, ctx.purpose_of_use = "anonymous", None, None
             return None  # nothing was written: the application decides and answers
+        ctx.action, ctx.resource_type, ctx.resource_id = (
+            done.action,
+            done.resource_type,
+            done.resource_id,
+        )
+        ctx.actor_type, ctx.actor_id, ctx.actor_role = "user", claims.user_id, row["user_role"]
+        ctx.practice_id, ctx.purpose_of_use = row["user_practice_id"], "TREAT"
+        ctx.add_clients(row["visit_client_id"])
         ctx.committed = True  # the event is in: the pipeline writes no other
-        ctx.actor_role, ctx.practice_id = row["user_role"], row["user_practice_id"]
         record.__dict__.update(
             practice_id=row["visit_practice_id"],
             session_id=row["visit_id"],
             client_id=row["visit_client_id"],
             theme_id=row["theme_id"],
         )
-        ctx.add_clients(record.__dict__["client_id"])
         theme = _Row(
             "theme",
             {
