@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import sys
 import uuid
 from collections.abc import Awaitable, Callable
@@ -15,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app import migrations
 from app.api_keys.router import create_key
 from app.audit.cli import app as audit_app
+from app.audit.sequencer_process import Supervisor
 from app.config import Settings, get_settings
 from app.db import create_engine, create_sessionmaker
 from app.models import Practice
@@ -64,6 +67,10 @@ def migrate() -> None:
     typer.echo("database at head")
 
 
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",
@@ -77,15 +84,29 @@ def serve(
         migrations.upgrade(settings.sqlalchemy_url)
     if settings.demo:
         _print_demo(seed_demo(settings))
-    uvicorn.run(
-        "app.asgi:app",
-        host=host,
-        port=port,
-        workers=workers,
-        log_config=None,
-        access_log=False,
-        proxy_headers=False,
-    )
+    supervisor = None
+    if settings.sequencer == "auto" and not settings.is_sqlite:
+        # On PostgreSQL the sequencer runs in a process of its own, which tells the API's
+        # workers so: they watch its backlog instead of starting one each (docs/audit.md).
+        supervisor = Supervisor()
+        supervisor.start()
+        os.environ["NOTES_SEQUENCER"] = "external"
+        # uvicorn re-raises SIGTERM once it has shut down; the default action would end the
+        # process before the `finally` below stops the child.
+        signal.signal(signal.SIGTERM, _exit_on_signal)
+    try:
+        uvicorn.run(
+            "app.asgi:app",
+            host=host,
+            port=port,
+            workers=workers,
+            log_config=None,
+            access_log=False,
+            proxy_headers=False,
+        )
+    finally:
+        if supervisor is not None:
+            supervisor.stop()
 
 
 @app.command("create-practice")

@@ -49,7 +49,11 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1024 * 1024
     demo: bool = False
     checkpoint_interval_seconds: float = Field(default=5.0, gt=0)
-    sequencer_enabled: bool = True
+    # Where the audit sequencer runs (docs/audit.md, "The sequencer"): "auto" is a process
+    # of its own beside `notes-api serve` on PostgreSQL and a task inside the app on SQLite;
+    # "app" always the task; "external" none here (another process runs it, readiness reads
+    # its lag from the database); "off" none at all.
+    sequencer: Literal["auto", "app", "external", "off"] = "auto"
     log_level: str = "INFO"
 
     @field_validator("database_url")

@@ -85,7 +85,9 @@ def _sqlite_begin_before_savepoint(conn: sa.Connection, _name: str) -> None:
         conn.exec_driver_sql("BEGIN")
 
 
-def create_engine(settings: Settings) -> AsyncEngine:
+def create_engine(
+    settings: Settings, *, pool_size: int | None = None, application_name: str | None = None
+) -> AsyncEngine:
     """Build the async engine; parameters never appear in error messages or logs."""
     url = settings.sqlalchemy_url
     if url.startswith("sqlite"):
@@ -102,14 +104,14 @@ def create_engine(settings: Settings) -> AsyncEngine:
         url,
         hide_parameters=True,
         poolclass=FairAsyncQueuePool,  # waiting requests are served in order (app/pool.py)
-        pool_size=settings.db_pool_size,
+        pool_size=pool_size or settings.db_pool_size,
         max_overflow=0,
         pool_timeout=settings.db_pool_timeout,
         pool_recycle=1800,
         connect_args={
             "timeout": settings.db_connect_timeout,
             "command_timeout": 30,
-            "server_settings": {"application_name": settings.service_name},
+            "server_settings": {"application_name": application_name or settings.service_name},
         },
     )
 

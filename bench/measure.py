@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 
 from bench.loadgen import LoadConfig, LoadResult, percentile
-from bench.server import rss_bytes
+from bench.server import rss_bytes, sequencer_rss_bytes
 from bench.stack import Server, query
 from bench.wrk_runner import run_preferred
 
@@ -184,7 +184,12 @@ def soak(
 ) -> dict[str, Any]:
     """Load in chunks for ``seconds`` (then on until ``until_served``), sampling RSS after each."""
     pid = service.proc.pid
-    first = {"t_s": 0.0, "served": float(tally.served), "rss_mb": rss_bytes(pid) / MB}
+    first = {
+        "t_s": 0.0,
+        "served": float(tally.served),
+        "rss_mb": rss_bytes(pid) / MB,
+        "sequencer_rss_mb": sequencer_rss_bytes(pid) / MB,
+    }
     tally.samples.append(first)
     started = time.monotonic()
     soaked: list[dict[str, float]] = [first]
@@ -204,6 +209,7 @@ def soak(
             "t_s": round(time.monotonic() - started, 1),
             "served": float(tally.served),
             "rss_mb": round(rss_bytes(pid) / MB, 1),
+            "sequencer_rss_mb": round(sequencer_rss_bytes(pid) / MB, 1),
         }
         tally.samples.append(sample)
         if in_soak:
@@ -216,6 +222,8 @@ def soak(
         "rss_end_mb": soaked[-1]["rss_mb"],
         "growth": (soaked[-1]["rss_mb"] - soaked[0]["rss_mb"]) / soaked[0]["rss_mb"],
         "rss_after_served_mb": after["rss_mb"] if after else None,
+        "sequencer_rss_start_mb": round(soaked[0].get("sequencer_rss_mb", 0.0), 1),
+        "sequencer_rss_end_mb": soaked[-1].get("sequencer_rss_mb", 0.0),
         "served": tally.served,
         "non_2xx": dict(statuses),
         "samples": tally.samples,

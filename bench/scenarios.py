@@ -288,6 +288,20 @@ def memory(ctx: Context) -> list[Row]:
             result["growth"] <= 0.10 if long_soak else None,
         ),
     ]
+    if result["sequencer_rss_end_mb"]:
+        # A process of its own beside the API (docs/audit.md): shown apart, not in the above.
+        start, end = result["sequencer_rss_start_mb"], result["sequencer_rss_end_mb"]
+        rows.append(
+            Row(
+                "memory",
+                "audit sequencer process RSS MB",
+                f"{start:.0f} -> {end:.0f} ({(end - start) / start:+.1%})"
+                if start
+                else f"{end:.0f}",
+                "<= 10% growth" if long_soak and start else "(shown)",
+                (end - start) / start <= 0.10 if long_soak and start else None,
+            )
+        )
     if result["non_2xx"]:
         rows.append(Row("memory", "non-2xx answers during the soak", json.dumps(result["non_2xx"])))
     return rows

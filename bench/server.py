@@ -169,14 +169,34 @@ def process_rss_bytes(pid: int) -> int:
     return 0
 
 
-def rss_bytes(pid: int, *, include_children: bool = True) -> int:
-    """Resident set size of ``pid``, plus all its descendants by default (uvicorn workers).
+def _is_sequencer(pid: int) -> bool:
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return b"audit" in argv and b"sequencer" in argv
 
-    A sum of VmRSS values: pages shared between master and workers are counted once per
-    process, so with workers > 1 this overstates the machine's real use somewhat.
+
+def sequencer_pids(pid: int) -> list[int]:
+    """The audit sequencer processes `notes-api serve` started beside the API."""
+    return [p for p in descendant_pids(pid) if _is_sequencer(p)]
+
+
+def rss_bytes(pid: int, *, include_children: bool = True) -> int:
+    """Resident set size of the server ``pid``, plus its uvicorn workers by default.
+
+    The audit sequencer process beside it is not counted here (``sequencer_rss_bytes``
+    reports it apart). A sum of VmRSS values: pages shared between master and workers are
+    counted once per process, so with workers > 1 this overstates the real use somewhat.
     """
-    pids = [pid, *(descendant_pids(pid) if include_children else [])]
-    return sum(process_rss_bytes(p) for p in pids)
+    children = descendant_pids(pid) if include_children else []
+    skip = set(sequencer_pids(pid)) if include_children else set()
+    return sum(process_rss_bytes(p) for p in [pid, *children] if p not in skip)
+
+
+def sequencer_rss_bytes(pid: int) -> int:
+    """Resident set size of the audit sequencer process(es) beside the server ``pid``."""
+    return sum(process_rss_bytes(p) for p in sequencer_pids(pid))
 
 
 def stop_server(proc: subprocess.Popen[bytes], timeout: float = 15.0) -> int:

@@ -21,9 +21,11 @@ from app.audit import export as exporter
 from app.audit import generate as generator
 from app.audit.checkpoint import public_key_raw
 from app.audit.sequencer import run_once
+from app.audit.sequencer_process import run_forever
 from app.audit.verify import verify_log
 from app.config import Settings, get_settings
 from app.db import create_engine
+from app.logging import configure_logging
 from app.models import Practice
 from app.security.secrets import ConfigurationError, Secrets, load_secrets
 
@@ -131,6 +133,18 @@ def make_checkpoint() -> None:
         typer.echo("the log is empty: no checkpoint", err=True)
         raise typer.Exit(1)
     typer.echo(json.dumps(latest, indent=2))
+
+
+@app.command("sequencer")
+def sequencer(
+    parent_pid: Annotated[
+        int | None, typer.Option(help="Stop when this process (the launcher) is gone")
+    ] = None,
+) -> None:
+    """Run the audit sequencer in the foreground until SIGTERM or Ctrl-C (one per deployment)."""
+    settings, _ = _config()
+    configure_logging(settings.log_level)
+    asyncio.run(run_forever(settings, parent=parent_pid))
 
 
 @app.command("export")

@@ -351,6 +351,10 @@ class Sequencer:
         self._last_ok, self._error = time.monotonic(), None
         return result
 
+    async def async_readiness(self) -> str:
+        """The readiness check's form of ``readiness``."""
+        return self.readiness()
+
     def readiness(self) -> str:
         """'ok', or why the log is not keeping up."""
         now = time.monotonic()
@@ -367,13 +371,21 @@ class Sequencer:
 
 
 def start_sequencer(app: FastAPI, state: AppState) -> Sequencer | None:
-    """Start the sequencer when enabled and register its readiness check."""
-    if not state.settings.sequencer_enabled:
+    """Start the in-app sequencer, or watch one that runs elsewhere; register readiness."""
+    mode = state.settings.sequencer
+    if mode == "off":
+        return None
+    if mode == "external":
+        from app.audit.sequencer_process import SequencerWatch
+
+        watch = SequencerWatch(state.engine)
+        app.state.sequencer_watch = watch
+        app.state.readiness_checks["audit_sequencer"] = watch.readiness
         return None
     sequencer = Sequencer(
         engine=state.engine, settings=state.settings, signing_key=state.secrets.signing_key
     )
     app.state.sequencer = sequencer
-    app.state.readiness_checks["audit_sequencer"] = sequencer.readiness
+    app.state.readiness_checks["audit_sequencer"] = sequencer.async_readiness
     sequencer.start()
     return sequencer

@@ -63,7 +63,7 @@ async def test_background_task_sequences_and_reports(
             break
         await asyncio.sleep(0.1)
     assert (await seqs(state, [event_id]))[0] is not None
-    assert app.state.readiness_checks["audit_sequencer"]() == "ok"
+    assert await app.state.readiness_checks["audit_sequencer"]() == "ok"
     ready = await client.get("/health/ready")
     assert ready.json()["checks"]["audit_sequencer"] == "ok"
     text = (await client.get("/metrics")).text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -66,3 +67,57 @@ async def test_two_sequencers_at_once_keep_one_gapless_log(
     second.stop()
     verified = first.cli("audit", "verify")
     assert verified.returncode == 0, verified.stdout + verified.stderr
+
+
+def _sequencer_children(pid: int) -> list[int]:
+    """Live `audit sequencer` processes whose parent is ``pid``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        parent = int(stat[stat.rfind(")") + 2 :].split()[1])
+        if parent == pid and b"audit" in argv and b"sequencer" in argv:
+            found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rfind(")") + 2] != "Z"
+
+
+async def test_serve_runs_the_sequencer_beside_it_and_takes_it_down(
+    backend: str, seeded: Seeded, services: ServiceFactory
+) -> None:
+    service = services()
+    service.start()
+    assert service.process is not None
+    children = _sequencer_children(service.process.pid)
+    if backend == "sqlite":  # the embedded default keeps it inside the one server process
+        assert children == []
+        service.stop()
+        return
+    assert len(children) == 1
+    async with service.client() as http:
+        ready = await http.get("/health/ready")
+    assert ready.json()["checks"]["audit_sequencer"] == "ok"
+    # SIGKILL leaves the child nobody to stop it: it notices and stops by itself.
+    service.kill()
+    deadline = time.monotonic() + 10
+    while _alive(children[0]) and time.monotonic() < deadline:
+        await asyncio.sleep(0.2)
+    assert not _alive(children[0])
+    # A graceful stop takes it down too.
+    service.start()
+    assert service.process is not None
+    [child] = _sequencer_children(service.process.pid)
+    service.stop()
+    assert not _alive(child)
