@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 
 REQUESTS = Counter(
@@ -22,10 +24,20 @@ UNSEQUENCED = Gauge("notes_audit_unsequenced_events", "Audit events waiting for 
 TREE_SIZE = Gauge("notes_audit_tree_size", "Events in the latest signed checkpoint")
 
 
+# The labelled children, found once per label set: `labels()` validates and locks on every
+# call, which the request path paid twice per request.
+_children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
     """Count one request and its latency."""
-    REQUESTS.labels(method, route, str(status)).inc()
-    LATENCY.labels(method, route).observe(seconds)
+    key = (method, route, status)
+    found = _children.get(key)
+    if found is None:
+        found = (REQUESTS.labels(method, route, str(status)), LATENCY.labels(method, route))
+        _children[key] = found
+    found[0].inc()
+    found[1].observe(seconds)
 
 
 def render() -> tuple[bytes, str]:
