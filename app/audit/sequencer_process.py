@@ -1,6 +1,6 @@
 """The audit sequencer in a process of its own: run it, supervise it, watch it from the API.
 
-On PostgreSQL `notes-api serve` starts `notes-api audit sequencer --parent-pid …` beside the
+On PostgreSQL `notes-api serve` starts `python -m app.audit.sequencer_process` beside the
 API (docs/audit.md, "The sequencer"): hashing a thousand events a second inside the API's
 one event loop cost GET note about a sixth of its throughput (docs/performance.md). The
 advisory lock still keeps one sequencer working across replicas; the API's readiness and
@@ -9,6 +9,7 @@ metrics read the backlog from the database, so they also see a sequencer that di
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import logging
 import os
@@ -27,8 +28,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app import metrics
 from app.audit.sequencer import LAG_LIMIT, Sequencer
 from app.audit.tree import EVENT, LEAF
-from app.config import Settings
+from app.config import Settings, get_settings
 from app.db import create_engine, utcnow
+from app.logging import configure_logging
 from app.security.secrets import load_secrets
 
 log = logging.getLogger("notes.audit.sequencer")
@@ -138,12 +140,12 @@ class Supervisor:
 
     def __init__(self, command: list[str] | None = None) -> None:
         """The command to run (default: this interpreter's `app.cli audit sequencer`)."""
+        # This module rather than `notes-api audit sequencer`: the CLI imports the whole
+        # API (FastAPI, every router), about 35 MB of RSS that a sequencer never uses.
         self.command = command or [
             sys.executable,
             "-m",
-            "app.cli",
-            "audit",
-            "sequencer",
+            "app.audit.sequencer_process",
             "--parent-pid",
             str(os.getpid()),
         ]
@@ -193,3 +195,17 @@ class Supervisor:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m app.audit.sequencer_process [--parent-pid PID]`, as `notes-api serve` runs it."""
+    parser = argparse.ArgumentParser(description="Run the audit sequencer until SIGTERM.")
+    parser.add_argument("--parent-pid", type=int, help="stop when this process is gone")
+    args = parser.parse_args(argv)
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    asyncio.run(run_forever(settings, parent=args.parent_pid))
+
+
+if __name__ == "__main__":
+    main()

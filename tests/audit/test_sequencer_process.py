@@ -109,22 +109,29 @@ async def test_off_mode_has_no_sequencer_check(external_settings: Settings) -> N
     assert "audit_sequencer" not in ready.json()["checks"]
 
 
-def _cli(settings: Settings, *args: str) -> subprocess.Popen[bytes]:
+CLI = ("app.cli", "audit", "sequencer")  # what an operator runs
+MODULE = ("app.audit.sequencer_process",)  # what `notes-api serve` runs (a lighter import)
+
+
+def _cli(settings: Settings, *args: str, command: tuple[str, ...] = CLI) -> subprocess.Popen[bytes]:
     env = {**os.environ, **server_env(settings)}
     with (settings.data_dir / "sequencer.log").open("ab") as log:
         return subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "audit", "sequencer", *args],
+            [sys.executable, "-m", *command, *args],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
 
 
-async def test_sequencer_command_sequences_until_terminated(external_app: FastAPI) -> None:
+@pytest.mark.parametrize("command", [CLI, MODULE], ids=["cli", "module"])
+async def test_sequencer_command_sequences_until_terminated(
+    external_app: FastAPI, command: tuple[str, ...]
+) -> None:
     state = _state(external_app)
     await seed(state, None, [Spec() for _ in range(5)])
     assert (await read_backlog(state.engine)).waiting == 5
-    process = _cli(state.settings)
+    process = _cli(state.settings, command=command)
     try:
         deadline = time.monotonic() + 30
         while (await read_backlog(state.engine)).waiting and time.monotonic() < deadline:
@@ -139,9 +146,12 @@ async def test_sequencer_command_sequences_until_terminated(external_app: FastAP
             process.wait()
 
 
-def test_sequencer_command_stops_when_its_launcher_is_gone(external_settings: Settings) -> None:
+@pytest.mark.parametrize("command", [CLI, MODULE], ids=["cli", "module"])
+def test_sequencer_command_stops_when_its_launcher_is_gone(
+    external_settings: Settings, command: tuple[str, ...]
+) -> None:
     # --parent-pid names a process that is not its parent: as if the launcher died first.
-    process = _cli(external_settings, "--parent-pid", "1")
+    process = _cli(external_settings, "--parent-pid", "1", command=command)
     assert process.wait(timeout=30) == 0
 
 

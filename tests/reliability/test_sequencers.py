@@ -81,7 +81,9 @@ def _sequencer_children(pid: int) -> list[int]:
         except OSError:
             continue
         parent = int(stat[stat.rfind(")") + 2 :].split()[1])
-        if parent == pid and b"audit" in argv and b"sequencer" in argv:
+        if parent == pid and (
+            b"app.audit.sequencer_process" in argv or (b"audit" in argv and b"sequencer" in argv)
+        ):
             found.append(int(entry.name))
     return found
 
