@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,6 +37,8 @@ from app.security.secrets import load_secrets
 log = logging.getLogger("notes.audit.sequencer")
 
 RESTART_DELAY: Final = 1.0
+MAX_RESTART_DELAY: Final = 30.0
+STEADY_AFTER: Final = 10.0  # a child that ran this long is restarted after RESTART_DELAY
 STOP_TIMEOUT: Final = 10.0
 SEQUENCER_POOL: Final = 2  # a pass holds one connection; a checkpoint may want another
 
@@ -171,14 +174,19 @@ class Supervisor:
             self.process = subprocess.Popen(self.command, start_new_session=True)  # noqa: S603 - our argv
 
     def _watch(self) -> None:
+        delay = RESTART_DELAY
         while not self._stopping.is_set():
             process = self.process
             if process is None:
                 return
+            started = time.monotonic()
             code = process.wait()
-            if self._stopping.wait(RESTART_DELAY):
+            # A child that dies at once (bad configuration, say) is retried ever more slowly.
+            ran_long = time.monotonic() - started >= STEADY_AFTER
+            delay = RESTART_DELAY if ran_long else min(delay * 2, MAX_RESTART_DELAY)
+            log.warning("audit sequencer exited with %s; restarting in %.0f s", code, delay)
+            if self._stopping.wait(delay):
                 return
-            log.warning("audit sequencer exited with %s; restarting", code)
             self.restarts += 1
             self._spawn()
 

@@ -155,22 +155,30 @@ def test_sequencer_command_stops_when_its_launcher_is_gone(
     assert process.wait(timeout=30) == 0
 
 
-def test_supervisor_restarts_a_child_that_exits_and_stops_it(tmp_path: Path) -> None:
+def test_supervisor_restarts_a_child_that_exits_ever_more_slowly(tmp_path: Path) -> None:
     starts = tmp_path / "starts"
-    script = f"open({str(starts)!r}, 'a').write('x'); import time; time.sleep(0.3)"
+    script = (
+        f"import time; open({str(starts)!r}, 'a').write(f'{{time.monotonic()}}\\n'); "
+        "time.sleep(0.3)"
+    )
     supervisor = Supervisor([sys.executable, "-c", script])
     supervisor.start()
     try:
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 30
         while supervisor.restarts < 2 and time.monotonic() < deadline:
             time.sleep(0.1)
         assert supervisor.restarts >= 2
     finally:
         supervisor.stop()
-    time.sleep(1.5)  # longer than the restart delay: nothing comes back
-    count = len(starts.read_text())
-    time.sleep(1.5)
-    assert len(starts.read_text()) == count
+    time.sleep(0.5)
+    times = [float(t) for t in starts.read_text().split()]
+    assert len(times) >= 3
+    # Each child died at once: the waits double (2 s, then 4 s) rather than spin.
+    first, second = times[1] - times[0], times[2] - times[1]
+    assert first >= 2.0
+    assert second >= first + 1.5
+    time.sleep(2.5)  # stopped: nothing comes back
+    assert len(starts.read_text().split()) == len(times)
     assert supervisor.process is not None
     assert supervisor.process.poll() is not None
 
