@@ -11,12 +11,18 @@ the longest waiter, and a new request queues behind every waiter: each waits its
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import deque
 from typing import Generic, TypeVar
 
 from sqlalchemy.pool import AsyncAdaptedQueuePool, ConnectionPoolEntry
 from sqlalchemy.util.concurrency import await_
 from sqlalchemy.util.queue import Empty, Full, QueueCommon
+
+# SQLAlchemy names a pool's logger after the pool class's module. Its own live under
+# "sqlalchemy", which it keeps at WARNING; ours would inherit INFO from the root and log
+# every dispose and re-creation.
+logging.getLogger(__name__).setLevel(logging.WARNING)
 
 _T = TypeVar("_T")
 

@@ -181,6 +181,8 @@ class Supervisor:
                 return
             started = time.monotonic()
             code = process.wait()
+            if self._stopping.is_set():  # stopped by us: nothing to report or restart
+                return
             # A child that dies at once (bad configuration, say) is retried ever more slowly.
             ran_long = time.monotonic() - started >= STEADY_AFTER
             delay = RESTART_DELAY if ran_long else min(delay * 2, MAX_RESTART_DELAY)
