@@ -190,8 +190,9 @@ def rss_bytes(pid: int, *, include_children: bool = True) -> int:
     counted once per process, so with workers > 1 this overstates the real use somewhat.
     """
     children = descendant_pids(pid) if include_children else []
-    skip = set(sequencer_pids(pid)) if include_children else set()
-    return sum(process_rss_bytes(p) for p in [pid, *children] if p not in skip)
+    return process_rss_bytes(pid) + sum(
+        process_rss_bytes(p) for p in children if not _is_sequencer(p)
+    )
 
 
 def sequencer_rss_bytes(pid: int) -> int:

@@ -139,12 +139,12 @@ async def run_forever(settings: Settings, *, parent: int | None) -> None:
 
 
 class Supervisor:
-    """Keeps one `notes-api audit sequencer` child running beside the API server."""
+    """Keeps one sequencer child process running beside the API server."""
 
     def __init__(self, command: list[str] | None = None) -> None:
-        """The command to run (default: this interpreter's `app.cli audit sequencer`)."""
+        """The command to run (default: this module, told the server's pid)."""
         # This module rather than `notes-api audit sequencer`: the CLI imports the whole
-        # API (FastAPI, every router), about 35 MB of RSS that a sequencer never uses.
+        # API (FastAPI, every router), about 20 MB of RSS that a sequencer never uses.
         self.command = command or [
             sys.executable,
             "-m",
