@@ -24,11 +24,11 @@ from datetime import datetime
 from typing import Final
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app import metrics
 from app.audit.sequencer import LAG_LIMIT, Sequencer
-from app.audit.tree import EVENT, LEAF
+from app.audit.tree import CHECKPOINT, EVENT, LEAF
 from app.config import Settings, get_settings
 from app.db import create_engine, utcnow
 from app.logging import configure_logging
@@ -67,10 +67,18 @@ class Backlog:
     lag: float
 
 
+# The newest checkpoint's tree size (the sequencer process publishes it in its own metrics).
+SIGNED_SIZE: Final = sa.select(sa.func.max(CHECKPOINT.c.tree_size))
+
+
 async def read_backlog(engine: AsyncEngine, now: datetime | None = None) -> Backlog:
     """How many events wait and how long the oldest of them has waited, from the database."""
     async with engine.connect() as conn:
-        oldest, waiting = (await conn.execute(BACKLOG)).one()
+        return await _backlog(conn, now)
+
+
+async def _backlog(conn: AsyncConnection, now: datetime | None = None) -> Backlog:
+    oldest, waiting = (await conn.execute(BACKLOG)).one()
     if oldest is None:
         return Backlog(0, 0.0)
     if oldest.tzinfo is None:  # SQLite hands back naive UTC
@@ -87,8 +95,11 @@ class SequencerWatch:
         self.engine = engine
 
     async def observe(self) -> Backlog:
-        """Read the backlog and publish it as the sequencer's metrics."""
-        backlog = await read_backlog(self.engine)
+        """Read the backlog and the signed tree size; publish them as the sequencer's metrics."""
+        async with self.engine.connect() as conn:
+            backlog = await _backlog(conn)
+            signed = (await conn.execute(SIGNED_SIZE)).scalar_one()
+        metrics.TREE_SIZE.set(signed or 0)
         metrics.SEQUENCER_LAG.set(backlog.lag)
         metrics.UNSEQUENCED.set(backlog.waiting)
         return backlog

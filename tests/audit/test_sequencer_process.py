@@ -16,8 +16,9 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from app import metrics
 from app.audit import events
-from app.audit.sequencer import sequence_pass
+from app.audit.sequencer import sequence_pass, write_checkpoint
 from app.audit.sequencer_process import Supervisor, read_backlog
 from app.config import Settings
 from app.db import utcnow
@@ -88,10 +89,19 @@ async def test_external_mode_reads_the_backlog_from_the_database(external_app: F
     assert await _metric(external_app, "notes_audit_sequencer_lag_seconds") >= 59
     assert await _metric(external_app, "notes_audit_unsequenced_events") == 3
 
-    await _sequence(state)  # a sequencer elsewhere catches up
+    await _sequence(state)  # a sequencer elsewhere catches up, and signs
     assert await read_backlog(state.engine) == type(backlog)(0, 0.0)
     assert (await _ready(external_app)).status_code == 200
     assert await _metric(external_app, "notes_audit_sequencer_lag_seconds") == 0
+    signed = await write_checkpoint(
+        state.engine,
+        signing_key=state.secrets.signing_key,
+        origin=state.settings.service_name,
+        interval=0.0,
+    )
+    assert signed is not None
+    metrics.TREE_SIZE.set(0)  # signed in this process here; in production, in another one
+    assert await _metric(external_app, "notes_audit_tree_size") == signed["tree_size"] > 0
 
     # A fresh event waits a moment, which is no lag worth reporting.
     await seed(state, None, [Spec()])
