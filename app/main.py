@@ -8,8 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
-from fastapi.routing import APIRoute
+from fastapi import FastAPI
 
 from app import handlers, health
 from app.api_keys.router import router as api_keys_router
@@ -25,11 +24,7 @@ from app.errors import PROBLEM_JSON
 from app.logging import configure_logging
 from app.measures.router import router as measures_router
 from app.middleware import RequestPipeline
-from app.notes.fast_read import PATH as NOTE_PATH
-from app.notes.fast_read import FastNoteRead
 from app.notes.router import router as notes_router
-from app.observations.fast_write import PATH as OBSERVATIONS_PATH
-from app.observations.fast_write import FastObservationWrite
 from app.observations.router import router as observations_router
 from app.openapi import complete_openapi
 from app.progress.router import router as progress_router
@@ -79,15 +74,6 @@ ROUTERS = (
     measures_router,
     progress_router,
 )
-
-
-def _route(router: APIRouter, method: str, path: str) -> APIRoute:
-    """The route a fast path stands in for (its path names the request in logs and events)."""
-    return next(
-        r
-        for r in router.routes
-        if isinstance(r, APIRoute) and r.path == path and method in (r.methods or ())
-    )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -141,13 +127,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # their routes already hold.
     for router in ROUTERS:
         app.router.routes.extend(router.routes)
-    # Inside the pipeline: its responses and audit context go through the same commit.
-    app.add_middleware(FastNoteRead, state=state, route=_route(notes_router, "GET", NOTE_PATH))
-    app.add_middleware(
-        FastObservationWrite,
-        state=state,
-        route=_route(observations_router, "POST", OBSERVATIONS_PATH),
-    )
     app.add_middleware(
         RequestPipeline,
         engine=engine,

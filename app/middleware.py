@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import metrics
 from app.audit.context import AuditContext
-from app.audit.recorder import add_event, add_event_on, build_event, write_event
+from app.audit.recorder import add_event, build_event, write_event
 from app.errors import PROBLEM_JSON, problem_body
 from app.security.encryption import KeyRing
 from app.security.fields import seal
@@ -188,8 +188,6 @@ class RequestPipeline:
         finally:
             if ctx.session is not None:
                 await ctx.session.close()
-            if ctx.connection is not None:
-                await ctx.connection.close()
         for message in messages:
             await send(message)
         metrics.observe_request(
@@ -215,14 +213,12 @@ class RequestPipeline:
         if status < 400 and session is not None:
             if ctx.idempotency is not None:
                 _store_response(ctx, status, messages, self.key_ring)
-            await add_event(session, event)
+            # A read's session is in autocommit on PostgreSQL: its event is one statement.
+            await add_event(session, event, alone=ctx.method in ("GET", "HEAD"))
             await session.commit()
             return
         if session is not None:
             await session.rollback()
-        if status < 400 and ctx.connection is not None:  # a fast read's own connection
-            await add_event_on(ctx.connection, event)
-            return
         await write_event(self.engine, event)
 
 

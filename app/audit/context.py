@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import Depends, Request
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+    from sqlalchemy.ext.asyncio import AsyncSession
 
     from app.models import IdempotencyRecord
 
@@ -35,15 +35,12 @@ class AuditContext:
     purpose_of_use: str | None = None
     break_glass_reason: str | None = None
     session: AsyncSession | None = None
-    # A fast read's connection, kept for its event (app/notes/fast_read.py).
-    connection: AsyncConnection | None = None
     # Preset by handlers that must name their own event (e.g. a review); else generated.
     event_id: uuid.UUID | None = None
     idempotency: IdempotencyRecord | None = None
     # Set by handlers that stream: their event is committed before the first byte is sent.
     streaming: bool = False
-    # The event is in: written by a streaming handler, or by the fast observation write's
-    # one statement.
+    # The event is in: written by a streaming handler before its first byte.
     committed: bool = False
 
     def target(self, resource_type: str, resource_id: object | None = None) -> None:

@@ -119,9 +119,15 @@ async def _insert(conn: AsyncConnection, event: dict[str, Any], *, direct: bool 
         )
 
 
-async def add_event(session: AsyncSession, event: dict[str, Any]) -> None:
-    """Insert an event and its per-client index rows in the session's transaction."""
-    await _insert(await session.connection(), event)
+async def add_event(session: AsyncSession, event: dict[str, Any], *, alone: bool = False) -> None:
+    """Insert an event and its per-client index rows in the session's transaction.
+
+    ``alone``: the session reads in autocommit (a GET on PostgreSQL), so the event is a
+    statement of its own, atomic by itself.
+    """
+    conn = await session.connection()
+    autocommit = conn.sync_connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+    await _insert(conn, event, direct=alone and autocommit)
 
 
 async def add_event_on(conn: AsyncConnection, event: dict[str, Any]) -> None:

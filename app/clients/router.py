@@ -119,7 +119,7 @@ async def create_client(
     ctx = audit_context(request)
     ctx.target("client", client.id)
     ctx.add_clients(client.id)
-    relation = await access.reach(session, caller, client)
+    relation = await access.reach_of(session, caller, client.id)
     response.headers["Location"] = f"/v1/clients/{client.id}"
     set_etag(response, client.id, client.version)
     return service.client_view(
@@ -174,14 +174,18 @@ async def update_client(
 ) -> ClientView:
     """Change demographics or status (archive instead of delete); needs If-Match."""
     ctx = audit_context(request)
-    client, relation = await access.load_client(
-        session=session, caller=caller, client_id=id, area=Area.DEMOGRAPHICS, write=True, ctx=ctx
+    client, facts, relation = await access.load(
+        session=session,
+        caller=caller,
+        model=Client,
+        id=id,
+        area=Area.DEMOGRAPHICS,
+        write=True,
+        ctx=ctx,
     )
     changes = body.model_dump(exclude_unset=True)
     if "presenting_concerns" in changes:
-        await access.authorize_client(
-            session=session, caller=caller, client=client, area=Area.CLINICAL, write=True
-        )
+        access.authorize_client(caller=caller, client=facts, area=Area.CLINICAL, write=True)
     expected = require_match(if_match, client.id, client.version)
     ring = app_state(request).secrets.key_ring
     client = await service.update_client(

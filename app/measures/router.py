@@ -14,10 +14,10 @@ from app.etag import set_etag
 from app.idempotency import idempotency
 from app.measures import service
 from app.measures.schemas import Instrument, MeasureCreate, MeasureOut
-from app.models import Client
+from app.models import Measure
 from app.openapi import created_resource
 from app.pagination import Page, PageParams
-from app.security.access import Area, authorize_client, check_role, load_client
+from app.security.access import Area, load, load_client
 from app.security.caller import CallerDep, SessionDep
 
 router = APIRouter(tags=["measures"])
@@ -105,19 +105,11 @@ async def get_measure(
     request: Request, response: Response, id: uuid.UUID, session: SessionDep, caller: CallerDep
 ) -> MeasureOut:
     """One scored questionnaire (measures never change, so its ETag never does either)."""
-    try:
-        row = await service.get_measure(
-            session=session, practice_id=caller.practice_id, measure_id=id
-        )
-    except service.MeasureNotFound:
-        check_role(caller, Area.CLINICAL, write=False)  # a role that never may is 403
-        raise
-    client = await session.get(Client, row.client_id)
-    assert client is not None  # noqa: S101 - a foreign key guarantees it
-    await authorize_client(
+    row, _, _ = await load(
         session=session,
         caller=caller,
-        client=client,
+        model=Measure,
+        id=id,
         area=Area.CLINICAL,
         write=False,
         ctx=audit_context(request),

@@ -10,15 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from app.db import utcnow
-from app.errors import Conflict, NotFound, Unprocessable
+from app.errors import Conflict, Unprocessable
 from app.measures.schemas import MeasureCreate, MeasureOut
 from app.measures.scoring import INSTRUMENTS, score
 from app.models import Client, Episode, Measure, TherapySession
 from app.schema_types import latest_today
-
-
-class MeasureNotFound(NotFound):
-    """No such measure within the caller's reach."""
 
 
 class EpisodeClosed(Conflict):
@@ -100,13 +96,3 @@ async def list_measures(
         query = query.where(tuple_(col(Measure.administered_on), col(Measure.id)) < before)
     query = query.order_by(col(Measure.administered_on).desc(), col(Measure.id).desc())
     return list((await session.execute(query.limit(limit))).scalars())
-
-
-async def get_measure(
-    *, session: AsyncSession, practice_id: uuid.UUID, measure_id: uuid.UUID
-) -> Measure:
-    """A measure of the practice, or 404 (the caller's reach is checked on its client)."""
-    row = await session.get(Measure, measure_id)
-    if row is None or row.practice_id != practice_id:
-        raise MeasureNotFound("No such measure")
-    return row

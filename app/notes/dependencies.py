@@ -6,20 +6,11 @@ import uuid
 from typing import Any
 
 from fastapi import Depends, Request
-from sqlalchemy import bindparam, select
-from sqlmodel import col
 
 from app.audit.context import audit_context
-from app.errors import NotFound
-from app.models import Client, Note, TherapySession
-from app.security.access import (
-    Area,
-    NoteAction,
-    authorize_new_note,
-    authorize_note,
-    check_role,
-    load_client,
-)
+from app.models import Note, TherapySession
+from app.security import access
+from app.security.access import Area, NoteAction
 from app.security.caller import CallerDep, SessionDep
 
 
@@ -29,35 +20,21 @@ def session_for(*, write: bool) -> Any:
     async def dependency(
         id: uuid.UUID, request: Request, session: SessionDep, caller: CallerDep
     ) -> TherapySession:
-        ctx = audit_context(request)
-        therapy_session = await session.get(TherapySession, id)
-        if therapy_session is None or therapy_session.practice_id != caller.practice_id:
-            check_role(caller, Area.NOTES, write=write)
-            raise NotFound("Not found")
+        therapy_session, _, relation = await access.load(
+            session=session,
+            caller=caller,
+            model=TherapySession,
+            id=id,
+            area=Area.NOTES,
+            write=write,
+            ctx=audit_context(request),
+            attached=False,
+        )
         if write:
-            await authorize_new_note(
-                session=session, caller=caller, client_id=therapy_session.client_id, ctx=ctx
-            )
-        else:
-            await load_client(
-                session=session,
-                caller=caller,
-                client_id=therapy_session.client_id,
-                area=Area.NOTES,
-                write=False,
-                ctx=ctx,
-            )
+            access.authorize_new_note(relation)
         return therapy_session
 
     return Depends(dependency)
-
-
-# Built once (a statement built per request costs more CPU than running it).
-_NOTE_WITH_CLIENT = (
-    select(Note, Client)
-    .join(Client, col(Client.id) == col(Note.client_id))
-    .where(col(Note.id) == bindparam("note_id"))
-)
 
 
 def note_for(action: NoteAction) -> Any:
@@ -66,19 +43,8 @@ def note_for(action: NoteAction) -> Any:
     async def dependency(
         id: uuid.UUID, request: Request, session: SessionDep, caller: CallerDep
     ) -> Note:
-        # The note and its client in one round trip: the access check needs both.
-        found = (await session.execute(_NOTE_WITH_CLIENT, {"note_id": id})).first()
-        if found is None:
-            raise NotFound("Not found")
-        note, client = found
-        await authorize_note(
-            session=session,
-            caller=caller,
-            note=note,
-            action=action,
-            ctx=audit_context(request),
-            client=client,
+        return await access.load_note(
+            session=session, caller=caller, note_id=id, action=action, ctx=audit_context(request)
         )
-        return note
 
     return Depends(dependency)

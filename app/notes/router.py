@@ -288,13 +288,12 @@ async def get_addendum(
     note must not reveal that the note exists.
     """
     addendum = await session.get(Addendum, id)
-    note = None if addendum is None else await session.get(Note, addendum.note_id)
-    if addendum is None or note is None or addendum.practice_id != caller.practice_id:
+    if addendum is None or addendum.practice_id != caller.practice_id:
         raise NotFound("Not found")
-    await access.authorize_note(
+    await access.load_note(
         session=session,
         caller=caller,
-        note=note,
+        note_id=addendum.note_id,
         action=NoteAction.READ,
         ctx=audit_context(request),
     )

@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit.context import AuditContext
 from app.errors import NotFound
 from app.models import Observation, RelationshipEpisode, TherapySession
-from app.security.access import Area, check_role
+from app.security import access
+from app.security.access import Area
 from app.security.caller import Caller
 from app.sessions.dependencies import load_session
 
@@ -36,6 +37,7 @@ async def load_therapy_session(
         write=write,
         ctx=ctx,
         area=Area.CLINICAL,
+        attached=False,  # read for its dates and status, never changed here
     )
     return visit
 
@@ -53,12 +55,16 @@ async def load_finding(
 
     The rule is its session's: what the session's lists show, or what may be recorded on it.
     """
-    finding = await session.get(model, finding_id)
-    if finding is None or finding.practice_id != caller.practice_id:
-        check_role(caller, Area.CLINICAL, write=write)
-        raise NotFound("Not found")
-    ctx.add_clients(finding.client_id)
-    visit = await load_therapy_session(
-        session=session, caller=caller, session_id=finding.session_id, write=write, ctx=ctx
+    finding, _, _ = await access.load(
+        session=session,
+        caller=caller,
+        model=model,
+        id=finding_id,
+        area=Area.CLINICAL,
+        write=write,
+        ctx=ctx,
     )
+    visit = await session.get(TherapySession, finding.session_id)
+    if visit is None:  # a foreign key guarantees it
+        raise NotFound("Not found")
     return finding, visit

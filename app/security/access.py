@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import uuid
 from enum import StrEnum
+from typing import TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
+from sqlmodel import SQLModel, col
 
 from app.audit.context import AuditContext
 from app.errors import Forbidden, NotFound
 from app.models import CareTeamMember, Client, Note, User
 from app.security.caller import Caller
+from app.security.reach import KINDS, AuthorFacts, ClientFacts, client_facts, find
+
+Owned = TypeVar("Owned", bound=SQLModel)
 
 
 class Area(StrEnum):
@@ -97,43 +101,31 @@ def caseload_clause(caller: Caller, *, include_supervised: bool = True) -> Colum
     )
 
 
-async def reach(session: AsyncSession, caller: Caller, client: Client) -> Reach:
+def relation_to(caller: Caller, client: ClientFacts) -> Reach:
     """The caller's relation to a client of the same practice."""
     if caller.kind == "api_key":
         return Reach.API_KEY
     if caller.role == "admin":
         return Reach.ADMIN
-    if client.primary_therapist_id == caller.id:
+    if client.primary_therapist_id == caller.id or client.in_team:
         return Reach.CARE_TEAM
-    team = list(
-        (
-            await session.execute(
-                select(col(CareTeamMember.user_id)).where(
-                    col(CareTeamMember.client_id) == client.id
-                )
-            )
-        ).scalars()
-    )
-    if caller.id in team:
-        return Reach.CARE_TEAM
-    if caller.role == "supervisor":
-        members = [client.primary_therapist_id, *team]
-        supervised = await session.execute(
-            select(sa.func.count()).where(
-                col(User.id).in_(members),
-                col(User.supervisor_id) == caller.id,
-            )
-        )
-        if supervised.scalar_one():
-            return Reach.SUPERVISION
+    if caller.role == "supervisor" and client.supervises:
+        return Reach.SUPERVISION
     return Reach.BREAK_GLASS if caller.break_glass_reason else Reach.NONE
 
 
-async def authorize_client(
+async def reach_of(session: AsyncSession, caller: Caller, client_id: uuid.UUID) -> Reach:
+    """The caller's relation to a client (of the caller's practice) named by id."""
+    facts = await client_facts(session, client_id, caller.id if caller.is_user else None)
+    if facts is None or facts.practice_id != caller.practice_id:
+        return Reach.NONE
+    return relation_to(caller, facts)
+
+
+def authorize_client(
     *,
-    session: AsyncSession,
     caller: Caller,
-    client: Client,
+    client: ClientFacts,
     area: Area,
     write: bool,
     ctx: AuditContext | None = None,
@@ -144,12 +136,42 @@ async def authorize_client(
     if client.practice_id != caller.practice_id:
         raise NotFound("Not found")
     check_role(caller, area, write=write)
-    relation = await reach(session, caller, client)
+    relation = relation_to(caller, client)
     if relation == Reach.NONE:
         raise NotFound("Not found")
     if relation == Reach.SUPERVISION and write and area in (Area.CLINICAL, Area.NOTES):
         raise Forbidden("Supervisors have read access to their supervisees' clinical records")
     return relation
+
+
+async def load(
+    *,
+    session: AsyncSession,
+    caller: Caller,
+    model: type[Owned],
+    id: uuid.UUID,
+    area: Area,
+    write: bool,
+    ctx: AuditContext | None = None,
+    attached: bool | None = None,
+) -> tuple[Owned, ClientFacts, Reach]:
+    """Load-or-404: a client-owned resource the caller may reach for this purpose, or 404/403.
+
+    The row comes detached (read it, never change it) unless ``attached`` (default: for
+    writes), when it is the session's own entity, loaded once access is granted.
+    """
+    found = await find(session, KINDS[model], id, caller.id if caller.is_user else None)
+    row, client = found.row, found.client
+    if row is None or client is None or row.practice_id != caller.practice_id:
+        check_role(caller, area, write=write)
+        raise NotFound("Not found")
+    relation = authorize_client(caller=caller, client=client, area=area, write=write, ctx=ctx)
+    if write if attached is None else attached:
+        entity = await session.get(model, id)
+        if entity is None:  # deleted since the statement above
+            raise NotFound("Not found")
+        row = entity
+    return row, client, relation
 
 
 async def load_client(
@@ -164,12 +186,8 @@ async def load_client(
     """Load a client the caller may reach for this purpose, or 404/403."""
     if ctx is not None:
         ctx.add_clients(client_id)
-    client = await session.get(Client, client_id)
-    if client is None or client.practice_id != caller.practice_id:
-        check_role(caller, area, write=write)
-        raise NotFound("Not found")
-    relation = await authorize_client(
-        session=session, caller=caller, client=client, area=area, write=write, ctx=ctx
+    client, _, relation = await load(
+        session=session, caller=caller, model=Client, id=client_id, area=area, write=write, ctx=ctx
     )
     return client, relation
 
@@ -200,7 +218,7 @@ class NoteAction(StrEnum):
     AMEND = "amend"  # add an addendum to a signed note
 
 
-def may_read_psychotherapy_note(caller: Caller, note: Note, author: User) -> bool:
+def may_read_psychotherapy_note(caller: Caller, note: Note, author: AuthorFacts) -> bool:
     """Whether the caller wrote the note, or supervises the trainee who shared it."""
     if caller.kind != "user" or note.practice_id != caller.practice_id:
         return False
@@ -229,84 +247,82 @@ def visible_notes_clause(caller: Caller) -> ColumnElement[bool]:
     return sa.or_(progress, psychotherapy)
 
 
-async def authorize_new_note(
-    *, session: AsyncSession, caller: Caller, client_id: uuid.UUID, ctx: AuditContext | None
-) -> Client:
+def authorize_new_note(relation: Reach) -> None:
     """Allow writing a note on a client's session: the client's care team only."""
-    client, relation = await load_client(
-        session=session, caller=caller, client_id=client_id, area=Area.NOTES, write=True, ctx=ctx
-    )
     if relation != Reach.CARE_TEAM:
         raise Forbidden("Only the client's care team may write notes")
-    return client
 
 
-async def authorize_note(
+async def load_note(
     *,
     session: AsyncSession,
     caller: Caller,
-    note: Note,
+    note_id: uuid.UUID,
     action: NoteAction,
     ctx: AuditContext | None,
-    client: Client | None = None,
-) -> Reach:
-    """Allow or refuse an action on one note; 404 whenever the caller may not read it.
+) -> Note:
+    """Load-or-404 for notes: the note if the caller may do this action on it, else 404/403.
 
-    ``client`` is the note's client when the caller loaded it with the note (one query).
+    404 whenever the caller may not read it. Detached for reading, the session's own entity
+    for any other action.
     """
-    if note.practice_id != caller.practice_id:
+    found = await find(session, "note", note_id, caller.id if caller.is_user else None)
+    note, client, author = found.row, found.client, found.author
+    if note is None or client is None or author is None or note.practice_id != caller.practice_id:
         raise NotFound("Not found")
     if note.kind == PSYCHOTHERAPY:
-        return await _authorize_psychotherapy_note(session, caller, note, action, ctx)
-    if client is not None and client.id == note.client_id:
-        relation = await authorize_client(
-            session=session, caller=caller, client=client, area=Area.NOTES, write=False, ctx=ctx
-        )
+        _authorize_psychotherapy_note(caller, note, author, action, ctx)
     else:
-        _, relation = await load_client(
-            session=session,
-            caller=caller,
-            client_id=note.client_id,
-            area=Area.NOTES,
-            write=False,
-            ctx=ctx,
-        )
+        _authorize_progress_note(caller, note, client, author, action, ctx)
+    if action == NoteAction.READ:
+        read: Note = note
+        return read
+    entity = await session.get(Note, note_id)
+    if entity is None:  # deleted since it was read above
+        raise NotFound("Not found")
+    return entity
+
+
+def _authorize_progress_note(
+    caller: Caller,
+    note: Note,
+    client: ClientFacts,
+    author: AuthorFacts,
+    action: NoteAction,
+    ctx: AuditContext | None,
+) -> None:
+    relation = authorize_client(caller=caller, client=client, area=Area.NOTES, write=False, ctx=ctx)
     if caller.kind == "api_key" and note.status != "signed":
         raise NotFound("Not found")
     if action == NoteAction.READ:
-        return relation
+        return
     check_role(caller, Area.NOTES, write=True)
     if action == NoteAction.COSIGN:
-        await _require_supervisor_of_author(session, caller, note)
+        _require_supervisor_of_author(caller, author)
     elif action == NoteAction.WRITE and note.author_id != caller.id:
         raise Forbidden("Only the author may change this note")
     elif relation != Reach.CARE_TEAM:
         raise Forbidden("Only the client's care team may write notes")
-    return relation
 
 
-async def _authorize_psychotherapy_note(
-    session: AsyncSession,
+def _authorize_psychotherapy_note(
     caller: Caller,
     note: Note,
+    author: AuthorFacts,
     action: NoteAction,
     ctx: AuditContext | None,
-) -> Reach:
+) -> None:
     """The psychotherapy-note rule; a refusal names no client, exactly like a missing note."""
-    author = await session.get(User, note.author_id)
-    if author is None or not may_read_psychotherapy_note(caller, note, author):
+    if not may_read_psychotherapy_note(caller, note, author):
         raise NotFound("Not found")
     if ctx is not None:
         ctx.add_clients(note.client_id)
-    own = note.author_id == caller.id
     if action == NoteAction.COSIGN:
-        await _require_supervisor_of_author(session, caller, note)
-    elif action != NoteAction.READ and not own:
+        _require_supervisor_of_author(caller, author)
+    elif action != NoteAction.READ and note.author_id != caller.id:
         raise Forbidden("Only the author may change this note")
-    return Reach.CARE_TEAM if own else Reach.SUPERVISION
 
 
-async def _require_supervisor_of_author(session: AsyncSession, caller: Caller, note: Note) -> None:
-    author = await session.get(User, note.author_id)
-    if author is None or author.supervisor_id != caller.id:
+def _require_supervisor_of_author(caller: Caller, author: AuthorFacts) -> None:
+    if author.supervisor_id != caller.id:
         raise Forbidden("Only the author's supervisor may cosign or return this note")

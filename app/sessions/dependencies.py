@@ -4,23 +4,14 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from app.audit.context import AuditContext
-from app.errors import NotFound
-from app.models import Client, TherapySession
+from app.models import TherapySession
 from app.security import access
 from app.security.access import Area, Reach
 from app.security.caller import Caller
-
-# Built once (a statement built per request costs more CPU than running it).
-_SESSION_WITH_CLIENT = (
-    select(TherapySession, Client)
-    .join(Client, col(Client.id) == col(TherapySession.client_id))
-    .where(col(TherapySession.id) == bindparam("session_id"))
-)
+from app.security.reach import ClientFacts
 
 
 async def load_session(
@@ -31,15 +22,16 @@ async def load_session(
     write: bool,
     ctx: AuditContext | None = None,
     area: Area = Area.SESSIONS,
-) -> tuple[TherapySession, Client, Reach]:
+    attached: bool | None = None,
+) -> tuple[TherapySession, ClientFacts, Reach]:
     """A session within reach for `area` (notes pass NOTES), else 404, or 403 for the role."""
-    # The session and its client in one round trip: the access check needs both.
-    found = (await session.execute(_SESSION_WITH_CLIENT, {"session_id": session_id})).first()
-    if found is None or found[0].practice_id != caller.practice_id:
-        access.check_role(caller, area, write=write)
-        raise NotFound("Not found")
-    row, client = found
-    relation = await access.authorize_client(
-        session=session, caller=caller, client=client, area=area, write=write, ctx=ctx
+    return await access.load(
+        session=session,
+        caller=caller,
+        model=TherapySession,
+        id=session_id,
+        area=area,
+        write=write,
+        ctx=ctx,
+        attached=attached,
     )
-    return row, client, relation
