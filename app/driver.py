@@ -1,10 +1,11 @@
-"""Constant statements sent on asyncpg's own connection, for the hottest paths only.
+"""Constant Core statements of every request, sent on asyncpg's own connection.
 
-SQLAlchemy's execution path costs about 0.1 ms of CPU per statement on top of asyncpg's
-(docs/performance.md). A ``DriverStatement`` is compiled once from Core constructs — table
-and column names still come from the models — with each parameter's own bind conversion
-(JSON, UTC timestamps, arrays), and runs on the driver connection under a SQLAlchemy
-connection or session, inside its transaction when one is open.
+SQLAlchemy's execution path costs about as much CPU per statement as asyncpg's own. A
+``DriverStatement`` is compiled once from Core constructs — table and column names still
+come from the models — with each parameter's bind conversion and each result column's
+result conversion (UTC timestamps), and runs on the driver connection under a SQLAlchemy
+connection or session, inside its transaction when one is open. Other databases (SQLite)
+run the same statement through SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -27,56 +28,92 @@ def unreachable(exc: BaseException) -> bool:
     return isinstance(exc, OSError | TimeoutError | SQLAlchemyError | asyncpg.InterfaceError)
 
 
-_Compiled = tuple[str, list[tuple[str, Callable[[Any], Any] | None]], dict[str, Any]]
+_Convert = Callable[[Any], Any]
+_Compiled = tuple[
+    str, list[tuple[str, _Convert | None]], dict[str, Any], list[tuple[str, _Convert | None]]
+]
+
+
+def _result_processor(type_: sa.types.TypeEngine[Any], dialect: sa.Dialect) -> _Convert | None:
+    """SQLAlchemy's conversion of a result column, where it does not depend on the wire type.
+
+    Numeric types choose theirs from the column's wire type, which a driver-level row does
+    not carry: their values stay as asyncpg gives them (float for double precision, which is
+    what SQLAlchemy gives too).
+    """
+    if isinstance(type_, sa.Numeric):
+        return None
+    processor: _Convert | None = type_.dialect_impl(dialect).result_processor(dialect, None)
+    return processor
 
 
 class DriverStatement:
     """One statement as asyncpg text, its parameter order and conversions, per dialect."""
 
-    def __init__(self, statement: sa.ClauseElement) -> None:
+    def __init__(self, statement: sa.Executable) -> None:
         self.statement = statement
         self._compiled: weakref.WeakKeyDictionary[sa.Dialect, _Compiled] = (
             weakref.WeakKeyDictionary()
         )
 
     def _for(self, dialect: sa.Dialect) -> _Compiled:
-        found = self._compiled.get(dialect)
-        if found is None:
-            compiled = self.statement.compile(dialect=dialect)
-            assert isinstance(compiled, SQLCompiler)  # noqa: S101 - a statement compiles so
-            binds = compiled.binds
-            params: list[tuple[str, Callable[[Any], Any] | None]] = [
-                (name, binds[name].type.dialect_impl(dialect).bind_processor(dialect))
-                for name in compiled.positiontup or ()
-            ]
-            # Literals of the statement itself (a LIMIT, kind = 'progress') keep their value.
-            fixed = {name: bind.value for name, bind in binds.items() if not bind.required}
-            found = (compiled.string, params, fixed)
-            self._compiled[dialect] = found
+        known = self._compiled.get(dialect)
+        if known is not None:
+            return known
+        assert isinstance(self.statement, sa.ClauseElement)  # noqa: S101 - Core statements only
+        compiled = self.statement.compile(dialect=dialect)
+        assert isinstance(compiled, SQLCompiler)  # noqa: S101 - a statement compiles so
+        binds = compiled.binds
+        params: list[tuple[str, _Convert | None]] = [
+            (name, binds[name].type.dialect_impl(dialect).bind_processor(dialect))
+            for name in compiled.positiontup or ()
+        ]
+        # Literals of the statement itself (a LIMIT, kind = 'progress') keep their value.
+        fixed = {name: bind.value for name, bind in binds.items() if not bind.required}
+        results = [
+            (entry.keyname, _result_processor(entry.type, dialect))
+            for entry in compiled._result_columns
+        ]
+        found: _Compiled = (compiled.string, params, fixed, results)
+        self._compiled[dialect] = found
         return found
 
     def _bound(self, dialect: sa.Dialect, values: dict[str, Any]) -> tuple[str, list[Any]]:
-        sql, params, fixed = self._for(dialect)
+        sql, params, fixed, _ = self._for(dialect)
         given = fixed | values
         return sql, [
             given[name] if convert is None or given[name] is None else convert(given[name])
             for name, convert in params
         ]
 
+    async def first(self, conn: AsyncConnection, values: dict[str, Any]) -> dict[str, Any] | None:
+        """The statement's first row by column name, converted as SQLAlchemy would.
+
+        On asyncpg straight to the driver when the connection autocommits (a read), else
+        through SQLAlchemy's driver-level path, which opens the transaction first.
+        """
+        dialect = conn.dialect
+        if dialect.driver != "asyncpg":
+            row = (await conn.execute(self.statement, values)).first()
+            return None if row is None else dict(row._mapping)
+        options = conn.sync_engine.get_execution_options()
+        if options.get("isolation_level") == "AUTOCOMMIT":
+            record: Any = await self.fetchrow(conn, values)
+        else:
+            sql, args = self._bound(dialect, values)
+            record = (await conn.exec_driver_sql(sql, tuple(args))).first()
+        if record is None:
+            return None
+        results = self._for(dialect)[3]
+        return {
+            name: value if convert is None or value is None else convert(value)
+            for (name, convert), value in zip(results, tuple(record), strict=True)
+        }
+
     async def _driver(self, conn: AsyncConnection) -> asyncpg.Connection:
         raw = await conn.get_raw_connection()
         driver: asyncpg.Connection = raw.driver_connection
         return driver
-
-    async def fetchrow_opening(self, conn: AsyncConnection, values: dict[str, Any]) -> Any:
-        """``fetchrow`` as the first statement of the connection's transaction.
-
-        Run through SQLAlchemy's driver-level path, which sends BEGIN first: a statement sent
-        straight to the driver would run outside any transaction and commit by itself.
-        """
-        sql, args = self._bound(conn.dialect, values)
-        row = (await conn.exec_driver_sql(sql, tuple(args))).first()
-        return None if row is None else row._mapping
 
     async def execute(self, conn: AsyncConnection, values: dict[str, Any]) -> None:
         """Run it for its effect (inside the transaction SQLAlchemy opened, if any)."""

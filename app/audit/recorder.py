@@ -126,7 +126,8 @@ async def add_event(session: AsyncSession, event: dict[str, Any], *, alone: bool
     statement of its own, atomic by itself.
     """
     conn = await session.connection()
-    autocommit = conn.sync_connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+    options = conn.sync_engine.get_execution_options()
+    autocommit = options.get("isolation_level") == "AUTOCOMMIT"
     await _insert(conn, event, direct=alone and autocommit)
 
 

@@ -1,5 +1,7 @@
 """Every table of the service; importing this package registers them all on the metadata."""
 
+from sqlalchemy.orm import configure_mappers
+
 from app.models.audit import (
     AuditCheckpoint,
     AuditEvent,
@@ -45,3 +47,7 @@ __all__ = [
     "RelationshipEpisode",
     "Theme",
 ]
+
+# Mapped now rather than at the first ORM query: detached rows built from Core results
+# (app/security/reach.py) need the mappers before any query has run.
+configure_mappers()

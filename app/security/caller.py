@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.context import audit_context
 from app.db import utcnow
+from app.driver import DriverStatement
 from app.errors import Forbidden, Unauthorized, Unprocessable
 from app.models import ApiKey, RevokedAccessToken, User
 from app.security import reach
@@ -143,10 +144,10 @@ _USER_COLUMNS = (
     _USER.c.requires_cosign.label("u_requires_cosign"),
     sa.exists().where(_REVOKED.c.jti == sa.bindparam("jti")).label("u_revoked"),
 )
-_STATEMENTS: dict[tuple[str, str | None], sa.Select[Any]] = {}
+_STATEMENTS: dict[tuple[str, str | None], DriverStatement] = {}
 
 
-def _statement(kind: Literal["user", "api_key"], target: str | None) -> sa.Select[Any]:
+def _statement(kind: Literal["user", "api_key"], target: str | None) -> DriverStatement:
     """The caller's row (user or key) and, outer-joined, the path's resource and its reach.
 
     Built once per caller kind and resource kind: building a statement costs more than
@@ -167,17 +168,17 @@ def _statement(kind: Literal["user", "api_key"], target: str | None) -> sa.Selec
         if target is not None:
             selected += reach.target_columns(target, with_ties=kind == "user")
             source = reach.target_join(target, table)
-        _STATEMENTS[key] = sa.select(*selected).select_from(source).where(where)
+        _STATEMENTS[key] = DriverStatement(sa.select(*selected).select_from(source).where(where))
     return _STATEMENTS[key]
 
 
 async def _resolve(
     session: AsyncSession, kind: Literal["user", "api_key"], params: dict[str, Any], target: Any
-) -> Any:
+) -> dict[str, Any] | None:
     """Run the caller's statement; keep what it found of the path's resource for the route."""
     params = {**params, "reach_target_id": target[1] if target else None}
     statement = _statement(kind, target[0] if target else None)
-    row = (await (await session.connection()).execute(statement, params)).first()
+    row = await statement.first(await session.connection(), params)
     if row is not None and target is not None:
         reach.keep(session, reach.found_from(target[0], target[1], row))
     return row
@@ -196,13 +197,13 @@ async def _api_key_caller(request: Request, session: AsyncSession, token: str) -
     key = await _resolve(session, "api_key", {"digest": digest}, _target(request))
     if key is None:
         raise Unauthorized("Invalid or revoked API key")
-    await (await session.connection()).execute(_TOUCH_KEY, {"key_id": key.k_id, "now": utcnow()})
+    await (await session.connection()).execute(_TOUCH_KEY, {"key_id": key["k_id"], "now": utcnow()})
     return Caller(
         kind="api_key",
-        id=key.k_id,
-        practice_id=key.k_practice_id,
+        id=key["k_id"],
+        practice_id=key["k_practice_id"],
         role=None,
-        scopes=frozenset(key.scopes),
+        scopes=frozenset(key["scopes"]),
         supervisor_id=None,
         requires_cosign=False,
         purpose="HOPERAT",
@@ -220,17 +221,22 @@ async def _user_caller(request: Request, session: AsyncSession, token: str) -> C
         raise Unauthorized("Invalid or expired access token") from None
     params = {"reach_caller_id": claims.user_id, "jti": claims.jti}
     row = await _resolve(session, "user", params, _target(request))
-    if row is None or row.u_revoked or not row.u_active or row.u_practice_id != claims.practice_id:
+    if (
+        row is None
+        or row["u_revoked"]
+        or not row["u_active"]
+        or row["u_practice_id"] != claims.practice_id
+    ):
         raise Unauthorized("Invalid or expired access token")
     return Caller(
         kind="user",
         id=claims.user_id,
-        practice_id=row.u_practice_id,
-        role=row.u_role,
+        practice_id=row["u_practice_id"],
+        role=row["u_role"],
         scopes=frozenset(),
-        supervisor_id=row.u_supervisor_id,
-        requires_cosign=row.u_requires_cosign,
-        purpose="TREAT" if row.u_role in CLINICAL_ROLES else "HOPERAT",
+        supervisor_id=row["u_supervisor_id"],
+        requires_cosign=row["u_requires_cosign"],
+        purpose="TREAT" if row["u_role"] in CLINICAL_ROLES else "HOPERAT",
         break_glass_reason=None,
         token_jti=claims.jti,
     )

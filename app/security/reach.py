@@ -12,6 +12,7 @@ revocation, resource and reach in one round trip; a resource loaded later in the
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -19,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel
 
+from app.driver import DriverStatement
 from app.models import (
     CareTeamMember,
     Client,
@@ -136,9 +138,8 @@ def target_join(kind: str, left: sa.FromClause | None) -> sa.FromClause:
     return joined
 
 
-def found_from(kind: str, target_id: uuid.UUID, row: Any) -> Found:
+def found_from(kind: str, target_id: uuid.UUID, values: Mapping[str, Any]) -> Found:
     """The `Found` of a row holding `target_columns(kind)` (all None when there is no such id)."""
-    values = row._mapping
     model = MODELS[kind]
     if values["t_id"] is None:
         return Found(kind, target_id, None, None)
@@ -158,14 +159,14 @@ def found_from(kind: str, target_id: uuid.UUID, row: Any) -> Found:
     return Found(kind, target_id, model.model_construct(**fields), client, author)
 
 
-_STATEMENTS: dict[tuple[str, bool], sa.Select[Any]] = {}
+_STATEMENTS: dict[tuple[str, bool], DriverStatement] = {}
 
 
-def _standalone(kind: str, with_ties: bool) -> sa.Select[Any]:
+def _standalone(kind: str, with_ties: bool) -> DriverStatement:
     key = (kind, with_ties)
     if key not in _STATEMENTS:
         table: sa.Table = MODELS[kind].__table__  # type: ignore[attr-defined]
-        _STATEMENTS[key] = (
+        _STATEMENTS[key] = DriverStatement(
             sa.select(*target_columns(kind, with_ties=with_ties))
             .select_from(target_join(kind, None))
             .where(table.c.id == _TARGET_ID)
@@ -190,7 +191,7 @@ async def find(
         return kept
     statement = _standalone(kind, caller_id is not None)
     params = {"reach_target_id": target_id, "reach_caller_id": caller_id}
-    row = (await (await session.connection()).execute(statement, params)).first()
+    row = await statement.first(await session.connection(), params)
     if row is None:
         return Found(kind, target_id, None, None)
     return found_from(kind, target_id, row)
