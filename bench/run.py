@@ -143,7 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     recreate_database(floor_url)
     accounts = dataset.create_accounts(env)
     say(f"generating {args.audit_events:,} audit events")
-    generated = audit_bench.generate(env, accounts[0], args.audit_events)
+    generated = audit_bench.generate(env, accounts.practice_id, args.audit_events)
     say(f"audit generation: {generated}")
 
     servers: list[Server] = []

@@ -67,7 +67,7 @@ class Context:
 
     def therapist(self) -> dict[str, str]:
         """The therapist's Authorization header."""
-        return {"Authorization": f"Bearer {self.data.therapist_token}"}
+        return {"Authorization": f"Bearer {self.data.tokens['therapist']}"}
 
     def settle(self) -> None:
         """Wait (up to 5 min) until the sequencer has numbered every committed event."""
@@ -145,7 +145,7 @@ def note_read_config(ctx: Context) -> LoadConfig:
     """The service's GET-note load: the therapist over every loaded note."""
     return ctx.load_config(
         f"{ctx.service.base}/v1/notes/{{id}}",
-        token=ctx.data.therapist_token,
+        token=ctx.data.tokens["therapist"],
         **_ids(ctx, "note_ids.txt", ctx.data.note_ids),
     )
 
@@ -154,7 +154,7 @@ def observation_write_config(ctx: Context) -> LoadConfig:
     """The service's POST-observation load, spread over the write sessions."""
     return ctx.load_config(
         f"{ctx.service.base}/v1/sessions/{{id}}/observations",
-        token=ctx.data.therapist_token,
+        token=ctx.data.tokens["therapist"],
         **_body(ctx),
         **_ids(ctx, "session_ids.txt", ctx.data.write_session_ids),
     )
