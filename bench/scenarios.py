@@ -192,8 +192,9 @@ def _ratio_rows(name: str, result: dict[str, Any]) -> list[Row]:
             result["p99_ratio"] <= 3.0,
         ),
     ]
-    if svc["errors"] or flr["errors"]:
-        rows.append(Row(name, "errors service / floor", f"{svc['errors']} / {flr['errors']}"))
+    if svc["errors"] or flr["errors"]:  # e.g. a form answered 404 fast: its ratios mean nothing
+        errors = f"{svc['errors']} / {flr['errors']}"
+        rows.append(Row(name, "errors service / floor", errors, "0 / 0", False))
     return rows
 
 
