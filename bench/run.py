@@ -1,7 +1,7 @@
 """``make bench``: load realistic data, measure the service against the floor, report.
 
     python -m bench.run                # full run (1,000,000 audit events, 5-minute soak)
-    python -m bench.run --quick        # smoke run with small sizes, about two minutes
+    python -m bench.run --quick        # smoke run with small sizes, about three minutes
     python -m bench.run --audit-events 0 --soak 0 --only note_read,observation_write
     python -m bench.run --quick --only note_read.api_key,observation_write.care_team
 
