@@ -34,11 +34,11 @@ def generate(env: Mapping[str, str], practice_id: str, events: int) -> dict[str,
 
 
 def _auditor(ctx: Context) -> dict[str, str]:
-    return {"Authorization": f"Bearer {ctx.data.auditor_token}"}
+    return {"Authorization": f"Bearer {ctx.data.tokens['auditor']}"}
 
 
 def _busiest(ctx: Context, sql: str) -> str | None:
-    rows = query(ctx.url, sql, ctx.data.practice_id)
+    rows = query(ctx.url, sql, ctx.data.accounts.practice_id)
     return str(rows[0][0]) if rows else None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import uuid
 from collections.abc import Awaitable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
@@ -11,10 +12,14 @@ from typing import Any
 
 import httpx
 
+from app.etag import etag_for
 from bench.stack import notes_api
 
 PASSWORD = "bench-password-1234"  # noqa: S105 - benchmark-only login
-THERAPIST_EMAIL = "therapist@bench.example"
+# The callers of the hot requests (bench/scenarios.py FORMS), and the auditor.
+SUPERVISOR_EMAIL = "supervisor@bench.example"
+THERAPIST_EMAIL = "therapist@bench.example"  # supervised by the supervisor
+COLLEAGUE_EMAIL = "colleague@bench.example"  # on every client's care team
 AUDITOR_EMAIL = "auditor@bench.example"
 # DMRS levels of a few defenses, from SPEC §1.3, so that defensive functioning can mature.
 DEFENSES = {
@@ -74,24 +79,43 @@ class Sizes:
     ccrt: int = 500
     measures: int = 60
     write_sessions: int = 100  # extra sessions without notes, targets of the POST scenario
+    signed_notes: int = 100  # on sessions of their own (signing locks a session's observations)
 
 
 QUICK_SIZES = Sizes(
-    clients=10, notes=20, sessions=30, observations=300, ccrt=50, measures=12, write_sessions=44
+    clients=10,
+    notes=20,
+    sessions=30,
+    observations=300,
+    ccrt=50,
+    measures=12,
+    write_sessions=44,
+    signed_notes=20,
 )
+
+
+@dataclass(frozen=True)
+class Accounts:
+    """What ``notes-api`` created before the service started: ids and the API key."""
+
+    practice_id: str
+    supervisor_id: str
+    therapist_id: str
+    colleague_id: str
+    auditor_id: str
+    api_key: str = field(repr=False)
 
 
 @dataclass
 class Dataset:
     """What the scenarios need to know about the loaded data."""
 
-    practice_id: str
-    therapist_id: str
-    auditor_id: str
-    therapist_token: str = field(repr=False)
-    auditor_token: str = field(repr=False)
+    accounts: Accounts
+    #: Bearer tokens by caller: therapist, care_team, supervisor, auditor, api_key.
+    tokens: dict[str, str] = field(repr=False)
     client_ids: list[str] = field(default_factory=list)
-    note_ids: list[str] = field(default_factory=list)
+    note_ids: list[str] = field(default_factory=list)  # drafts
+    signed_note_ids: list[str] = field(default_factory=list)
     draft_session_ids: list[str] = field(default_factory=list)
     write_session_ids: list[str] = field(default_factory=list)
     big_client_id: str = ""
@@ -101,7 +125,8 @@ class Dataset:
     def summary(self) -> dict[str, Any]:
         """The dataset without its tokens, for the results file."""
         data = asdict(self)
-        for key in ("therapist_token", "auditor_token", "client_ids", "note_ids"):
+        data["accounts"].pop("api_key")
+        for key in ("tokens", "client_ids", "note_ids", "signed_note_ids"):
             data.pop(key)
         data["draft_session_ids"] = len(self.draft_session_ids)
         data["write_session_ids"] = len(self.write_session_ids)
@@ -112,14 +137,24 @@ def _last_line(text: str) -> str:
     return text.strip().splitlines()[-1].strip()
 
 
-def create_accounts(env: Mapping[str, str]) -> tuple[str, str, str]:
-    """A practice, a therapist and an auditor through ``notes-api``; their ids."""
+def create_accounts(env: Mapping[str, str]) -> Accounts:
+    """Through ``notes-api``: a practice, its users and a ``notes:read`` API key."""
     practice = _last_line(notes_api(["create-practice", "--name", "Bench practice"], env))
-    ids = []
-    for email, role in ((THERAPIST_EMAIL, "therapist"), (AUDITOR_EMAIL, "auditor")):
+
+    def user(email: str, role: str, *extra: str) -> str:
         args = ["create-user", "--practice", practice, "--email", email, "--role", role]
-        ids.append(_last_line(notes_api([*args, "--password", PASSWORD], env)))
-    return practice, ids[0], ids[1]
+        return _last_line(notes_api([*args, "--password", PASSWORD, *extra], env))
+
+    supervisor = user(SUPERVISOR_EMAIL, "supervisor")
+    key_args = ["--practice", practice, "--name", "bench reader", "--scopes", "notes:read"]
+    return Accounts(
+        practice_id=practice,
+        supervisor_id=supervisor,
+        therapist_id=user(THERAPIST_EMAIL, "therapist", "--supervisor", supervisor),
+        colleague_id=user(COLLEAGUE_EMAIL, "therapist"),
+        auditor_id=user(AUDITOR_EMAIL, "auditor"),
+        api_key=_last_line(notes_api(["create-api-key", *key_args], env)),
+    )
 
 
 def login(base: str, email: str) -> str:
@@ -144,10 +179,12 @@ class Api:
         self.limit = asyncio.Semaphore(concurrency)
         self.posted = 0
 
-    async def post(self, path: str, body: Mapping[str, Any]) -> dict[str, Any]:
+    async def post(
+        self, path: str, body: Mapping[str, Any] | None, headers: Mapping[str, str] | None = None
+    ) -> dict[str, Any]:
         """POST ``body``; raise with the problem document on any status but 2xx."""
         async with self.limit:
-            response = await self.client.post(path, json=body)
+            response = await self.client.post(path, json=body, headers=headers)
         if response.status_code >= 300:
             raise RuntimeError(f"POST {path} -> {response.status_code}: {response.text[:500]}")
         self.posted += 1
@@ -163,8 +200,9 @@ def _at(day: date) -> str:
     return f"{day.isoformat()}T10:00:00+00:00"
 
 
-def _client_body(i: int) -> dict[str, Any]:
+def _client_body(i: int, care_team: list[str]) -> dict[str, Any]:
     return {
+        "care_team": care_team,
         "external_id": f"bench-{i:04d}",
         "given_name": f"Client{i}",
         "family_name": "Bench",
@@ -222,7 +260,10 @@ def _measure(k: int, progress: float, session_id: str) -> dict[str, Any]:
 async def _caseload(api: Api, ds: Dataset, sizes: Sizes, routes: set[str]) -> None:
     """Clients with open episodes, sessions, draft progress notes and recent measures."""
     today = date.today()
-    clients = await api.all(api.post("/v1/clients", _client_body(i)) for i in range(sizes.clients))
+    team = [ds.accounts.colleague_id]
+    clients = await api.all(
+        api.post("/v1/clients", _client_body(i, team)) for i in range(sizes.clients)
+    )
     ds.client_ids = [c["id"] for c in clients]
     ds.big_client_id = ds.client_ids[0]
     start_big = today - timedelta(weeks=sizes.sessions + 2)
@@ -262,12 +303,38 @@ async def _caseload(api: Api, ds: Dataset, sizes: Sizes, routes: set[str]) -> No
             api.post(f"/v1/sessions/{v['id']}/notes", _note_body(i)) for i, v in enumerate(visits)
         )
         ds.note_ids = [n["id"] for n in notes]
+    if "/v1/notes/{id}/sign" in routes:
+        ds.signed_note_ids = await _signed_notes(api, others, sizes.signed_notes)
     if "/v1/clients/{id}/measures" in routes:
         await api.all(
             api.post(f"/v1/clients/{cid}/measures", {"instrument": inst, "items": items})
             for cid in others
             for inst, items in (("phq9", [1] * 8 + [0]), ("gad7", [2] * 7))
         )
+
+
+async def _signed_notes(api: Api, client_ids: list[str], count: int) -> list[str]:
+    """``count`` signed progress notes, each on a session of its own, none of the write ones."""
+    day = _at(date.today() - timedelta(days=3))
+    visits = await api.all(
+        api.post(
+            "/v1/sessions",
+            {"client_id": client_ids[i % len(client_ids)], "starts_at": day, "status": "attended"},
+        )
+        for i in range(count)
+    )
+    notes = await api.all(
+        api.post(f"/v1/sessions/{v['id']}/notes", _note_body(i)) for i, v in enumerate(visits)
+    )
+    signed = await api.all(
+        api.post(
+            f"/v1/notes/{n['id']}/sign",
+            None,
+            {"If-Match": etag_for(uuid.UUID(n["id"]), n["version"])},
+        )
+        for n in notes
+    )
+    return [n["id"] for n in signed if n["status"] == "signed"]
 
 
 async def _big_episode(api: Api, ds: Dataset, sizes: Sizes, routes: set[str]) -> None:
@@ -321,7 +388,7 @@ async def _big_episode(api: Api, ds: Dataset, sizes: Sizes, routes: set[str]) ->
 
 
 async def _load(base: str, ds: Dataset, sizes: Sizes, routes: set[str]) -> None:
-    api = Api(base, ds.therapist_token)
+    api = Api(base, ds.tokens["therapist"])
     try:
         await _caseload(api, ds, sizes, routes)
         await _big_episode(api, ds, sizes, routes)
@@ -330,19 +397,20 @@ async def _load(base: str, ds: Dataset, sizes: Sizes, routes: set[str]) -> None:
     ds.counts |= {
         "clients": len(ds.client_ids),
         "notes": len(ds.note_ids),
+        "signed_notes": len(ds.signed_note_ids),
         "requests": api.posted,
     }
 
 
-def load(base: str, accounts: tuple[str, str, str], sizes: Sizes, routes: set[str]) -> Dataset:
+def load(base: str, accounts: Accounts, sizes: Sizes, routes: set[str]) -> Dataset:
     """Log in as the accounts and load ``sizes`` of data through the running service."""
-    practice, therapist, auditor = accounts
-    ds = Dataset(
-        practice_id=practice,
-        therapist_id=therapist,
-        auditor_id=auditor,
-        therapist_token=login(base, THERAPIST_EMAIL),
-        auditor_token=login(base, AUDITOR_EMAIL),
-    )
+    logins = {
+        "therapist": THERAPIST_EMAIL,
+        "care_team": COLLEAGUE_EMAIL,
+        "supervisor": SUPERVISOR_EMAIL,
+        "auditor": AUDITOR_EMAIL,
+    }
+    tokens = {caller: login(base, email) for caller, email in logins.items()}
+    ds = Dataset(accounts, tokens | {"api_key": accounts.api_key})
     asyncio.run(_load(base, ds, sizes, routes))
     return ds

@@ -1,10 +1,24 @@
 """``make bench``: load realistic data, measure the service against the floor, report.
 
     python -m bench.run                # full run (1,000,000 audit events, 5-minute soak)
-    python -m bench.run --quick        # smoke run with small sizes, about two minutes
+    python -m bench.run --quick        # smoke run with small sizes, about three minutes
     python -m bench.run --audit-events 0 --soak 0 --only note_read,observation_write
+    python -m bench.run --quick --only note_read.api_key,observation_write.care_team
 
-See docs/performance.md for what is measured and how to read it.
+Every form of the hot requests runs against the same floor, alternated (F S F S F S), medians
+of ``--rounds``; ``--only`` takes a group or a single form:
+
+    note_read               all the GET /v1/notes/{id} forms below
+    note_read.therapist     as the client's primary therapist
+    note_read.care_team     as a therapist on every client's care team
+    note_read.supervisor    as the therapist's supervisor
+    note_read.purpose       as the therapist, with X-Purpose-Of-Use: TREAT
+    note_read.api_key       with a notes:read API key, over a set of signed notes
+    observation_write       all the POST /v1/sessions/{id}/observations forms below
+    observation_write.therapist, observation_write.care_team
+
+and ``progress``, ``caseload``, ``sequencer_lag`` (measured during the GET-note runs),
+``audit``, ``memory``. See docs/performance.md for what is measured and how to read it.
 """
 
 from __future__ import annotations
@@ -43,19 +57,24 @@ from bench.stack import (
 from bench.wrk_runner import wrk_available
 
 NAMES = (
-    "note_read",
-    "observation_write",
-    "progress",
-    "caseload",
-    "sequencer_lag",
+    *dict.fromkeys(spec.name.partition(".")[0] for spec in SCENARIOS),  # the groups
+    *(spec.name for spec in SCENARIOS if "." in spec.name),  # the forms
     "audit",
-    "memory",
 )
+
+
+def selected(name: str, wanted: set[str]) -> bool:
+    """Whether ``--only`` asks for the scenario ``name`` (itself, its group, or everything)."""
+    return not wanted or name in wanted or name.partition(".")[0] in wanted
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """Command-line options; ``--quick`` changes the defaults of the others."""
-    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.run",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--quick", action="store_true", help="small sizes, short runs")
     parser.add_argument("--audit-events", type=int, help="synthetic audit events (1,000,000)")
     parser.add_argument("--soak", type=float, help="soak seconds for RSS growth (300)")
@@ -143,7 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     recreate_database(floor_url)
     accounts = dataset.create_accounts(env)
     say(f"generating {args.audit_events:,} audit events")
-    generated = audit_bench.generate(env, accounts[0], args.audit_events)
+    generated = audit_bench.generate(env, accounts.practice_id, args.audit_events)
     say(f"audit generation: {generated}")
 
     servers: list[Server] = []
@@ -180,7 +199,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         plan = [*SCENARIOS[:-1], audit, SCENARIOS[-1]]
         wanted = {name for name in args.only.split(",") if name}
         for spec in plan:
-            if not wanted or spec.name in wanted:
+            if selected(spec.name, wanted):
                 rows += run_scenario(spec, ctx)
         payload = {"dataset": data.summary(), "raw": ctx.raw, "served": ctx.tally.served}
     finally:
