@@ -41,7 +41,7 @@ def _result_processor(type_: sa.types.TypeEngine[Any], dialect: sa.Dialect) -> _
     not carry: their values stay as asyncpg gives them (float for double precision, which is
     what SQLAlchemy gives too).
     """
-    if isinstance(type_, sa.Numeric):
+    if isinstance(type_, sa.Numeric | sa.Float):
         return None
     processor: _Convert | None = type_.dialect_impl(dialect).result_processor(dialect, None)
     return processor
