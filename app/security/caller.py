@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import Annotated, Any, Literal
 
 import sqlalchemy as sa
@@ -135,7 +136,15 @@ def _target(request: Request) -> tuple[str, uuid.UUID] | None:
 _KEY = ApiKey.__table__  # type: ignore[attr-defined]
 _USER = User.__table__  # type: ignore[attr-defined]
 _REVOKED = RevokedAccessToken.__table__  # type: ignore[attr-defined]
-_KEY_COLUMNS = (_KEY.c.id.label("k_id"), _KEY.c.practice_id.label("k_practice_id"), _KEY.c.scopes)
+_KEY_COLUMNS = (
+    _KEY.c.id.label("k_id"),
+    _KEY.c.practice_id.label("k_practice_id"),
+    _KEY.c.scopes,
+    _KEY.c.last_used_at.label("k_last_used_at"),
+)
+# How fresh `last_used_at` is kept: rewriting one key's row on every request would make all
+# of an integration's concurrent requests queue on that row's lock (docs/security.md).
+LAST_USED_RESOLUTION = timedelta(seconds=60)
 _USER_COLUMNS = (
     _USER.c.practice_id.label("u_practice_id"),
     _USER.c.role.label("u_role"),
@@ -197,7 +206,9 @@ async def _api_key_caller(request: Request, session: AsyncSession, token: str) -
     key = await _resolve(session, "api_key", {"digest": digest}, _target(request))
     if key is None:
         raise Unauthorized("Invalid or revoked API key")
-    await (await session.connection()).execute(_TOUCH_KEY, {"key_id": key["k_id"], "now": utcnow()})
+    now = utcnow()
+    if key["k_last_used_at"] is None or now - key["k_last_used_at"] >= LAST_USED_RESOLUTION:
+        await (await session.connection()).execute(_TOUCH_KEY, {"key_id": key["k_id"], "now": now})
     return Caller(
         kind="api_key",
         id=key["k_id"],
