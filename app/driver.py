@@ -110,6 +110,16 @@ class DriverStatement:
             for (name, convert), value in zip(results, tuple(record), strict=True)
         }
 
+    async def run(self, conn: AsyncConnection, values: dict[str, Any]) -> None:
+        """Run it for its effect: as `first` does, without reading a row."""
+        if conn.dialect.driver != "asyncpg":
+            await conn.execute(self.statement, values)
+        elif conn.sync_engine.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+            await self.execute(conn, values)
+        else:
+            sql, args = self._bound(conn.dialect, values)
+            await conn.exec_driver_sql(sql, tuple(args))
+
     async def _driver(self, conn: AsyncConnection) -> asyncpg.Connection:
         raw = await conn.get_raw_connection()
         driver: asyncpg.Connection = raw.driver_connection

@@ -213,8 +213,7 @@ class RequestPipeline:
         if status < 400 and session is not None:
             if ctx.idempotency is not None:
                 _store_response(ctx, status, messages, self.key_ring)
-            # A read's session is in autocommit on PostgreSQL: its event is one statement.
-            await add_event(session, event, alone=ctx.method in ("GET", "HEAD"))
+            await add_event(session, event)
             await session.commit()
             return
         if session is not None:

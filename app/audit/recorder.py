@@ -1,9 +1,8 @@
 """Writes audit events: one per request, in the request's own transaction when it succeeds.
 
-Events are written with Core INSERTs on the session's connection rather than as ORM
-objects: an ORM flush of the event and its index rows cost about 1 ms of CPU per request,
-the largest single item of a note read (docs/performance.md). An event written alone on
-its own connection (a refusal, a fast read) is one statement sent straight to asyncpg.
+Events are Core INSERTs on the session's connection, not ORM objects (an ORM flush of the
+event and its index rows was the largest item of a read's CPU). On PostgreSQL the event and
+its index rows are one statement, compiled once and sent on the driver connection.
 """
 
 from __future__ import annotations
@@ -90,18 +89,11 @@ _EVENT_WITH_CLIENTS = _event_with_clients()
 _EVENT_ON_DRIVER = DriverStatement(_EVENT_WITH_CLIENTS)
 
 
-async def _insert(conn: AsyncConnection, event: dict[str, Any], *, direct: bool = False) -> None:
-    # `direct`: the event is the connection's only statement (autocommit) and may go
-    # straight to the driver. Otherwise it goes through SQLAlchemy, which opens the
-    # request's transaction if nothing has yet: the event must commit with the change.
-    if direct and conn.dialect.name == "postgresql" and conn.dialect.driver == "asyncpg":
-        client_ids = [uuid.UUID(c) for c in event["client_ids"]]
-        values = {**event, "index_client_ids": client_ids}
-        await _EVENT_ON_DRIVER.execute(conn, values)
-        return
+async def _insert(conn: AsyncConnection, event: dict[str, Any]) -> None:
+    # PostgreSQL: one statement, atomic by itself, inside the request's transaction if any.
     if conn.dialect.name == "postgresql":
         client_ids = [uuid.UUID(c) for c in event["client_ids"]]
-        await conn.execute(_EVENT_WITH_CLIENTS, {**event, "index_client_ids": client_ids})
+        await _EVENT_ON_DRIVER.run(conn, {**event, "index_client_ids": client_ids})
         return
     await conn.execute(_EVENTS.insert(), event)
     if event["client_ids"]:
@@ -119,21 +111,17 @@ async def _insert(conn: AsyncConnection, event: dict[str, Any], *, direct: bool 
         )
 
 
-async def add_event(session: AsyncSession, event: dict[str, Any], *, alone: bool = False) -> None:
+async def add_event(session: AsyncSession, event: dict[str, Any]) -> None:
     """Insert an event and its per-client index rows in the session's transaction.
 
-    ``alone``: the session reads in autocommit (a GET on PostgreSQL), so the event is a
-    statement of its own, atomic by itself.
+    A GET's session autocommits on PostgreSQL: there its event is a statement of its own.
     """
-    conn = await session.connection()
-    options = conn.sync_engine.get_execution_options()
-    autocommit = options.get("isolation_level") == "AUTOCOMMIT"
-    await _insert(conn, event, direct=alone and autocommit)
+    await _insert(await session.connection(), event)
 
 
 async def add_event_on(conn: AsyncConnection, event: dict[str, Any]) -> None:
     """Insert an event on a connection that has no transaction of its own, and commit it."""
-    await _insert(conn, event, direct=True)
+    await _insert(conn, event)
     await conn.commit()
 
 

@@ -6,10 +6,12 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import bindparam, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from app.driver import DriverStatement
 from app.episodes.phases import phase_at
 from app.errors import Conflict
 from app.models import Episode, Note, Observation, RelationshipEpisode, Theme, TherapySession
@@ -38,37 +40,70 @@ class SessionNotHeld(Conflict):
 
 
 _PHASE = "observations.session_phase"
-# Statements of every write, built once: building them per request cost more CPU than
-# running them (docs/performance.md).
-_SESSION_PHASE = phase_at(bindparam("episode_id"), bindparam("starts_on"))
-_EPISODE_STATUS_AND_PHASE = select(col(Episode.status), _SESSION_PHASE).where(
-    col(Episode.id) == bindparam("episode_id")
-)
-_PROGRESS_NOTE_STATUS = (
+_THEME = Theme.__table__  # type: ignore[attr-defined]
+# The progress note's row, share-locked (PostgreSQL): a concurrent signing (an UPDATE) waits
+# for us and we for it, but writers of one session's findings do not wait for each other.
+_LOCKED_NOTE = (
     select(col(Note.status))
     .where(col(Note.session_id) == bindparam("session_id"), col(Note.kind) == "progress")
     .with_for_update(read=True)
+    .cte("progress_note")
+)
+_SESSION_PHASE = phase_at(bindparam("episode_id"), bindparam("starts_on"))
+# Everything a finding's write checks, in one round trip: the episode's status, the session's
+# phase, the progress note's status (locked until commit) and the theme named, if any.
+_FINDINGS_STATE = DriverStatement(
+    select(
+        col(Episode.status).label("episode_status"),
+        _SESSION_PHASE.label("phase"),
+        select(_LOCKED_NOTE.c.status).scalar_subquery().label("note_status"),
+        *[c.label(f"theme_{c.name}") for c in _THEME.columns],
+    )
+    .select_from(Episode)
+    .outerjoin(
+        _THEME,
+        sa.and_(
+            themes.visible(bindparam("practice_id")),
+            _THEME.c.code == bindparam("theme_code"),
+        ),
+    )
+    .where(col(Episode.id) == bindparam("episode_id"))
 )
 _PHASE_ONLY = select(_SESSION_PHASE)
+_INSERT_OBSERVATION = DriverStatement(
+    sa.insert(Observation).values(
+        {c.name: bindparam(c.name, type_=c.type) for c in Observation.__table__.columns}  # type: ignore[attr-defined]
+    )
+)
 
 
 def _visit_params(visit: TherapySession) -> dict[str, Any]:
     return {"episode_id": visit.episode_id, "starts_on": visit.starts_on}
 
 
-async def ensure_changeable(*, session: AsyncSession, visit: TherapySession) -> None:
-    """409 when the episode is closed or the session's progress note is signed."""
-    # The episode's status and the session's phase in one round trip; the phase is kept for
-    # the response (session_phase) so that a write does not ask for it again.
-    found = (await session.execute(_EPISODE_STATUS_AND_PHASE, _visit_params(visit))).first()
-    if found is None or found[0] != "open":
+async def ensure_changeable(
+    *, session: AsyncSession, visit: TherapySession, theme_code: str | None = None
+) -> Theme | None:
+    """409 when the episode is closed or the session's progress note is signed.
+
+    Also the theme a new observation names (None when it names none, or none is known).
+    """
+    params = {
+        **_visit_params(visit),
+        "session_id": visit.id,
+        "practice_id": visit.practice_id,
+        "theme_code": theme_code,
+    }
+    found = await _FINDINGS_STATE.first(await session.connection(), params)
+    if found is None or found["episode_status"] != "open":
         raise FindingsLocked("The episode is closed; its record is read-only")
-    session.info[(_PHASE, visit.id)] = found[1]
-    # Share-lock the progress note row (PostgreSQL): a concurrent signing (an UPDATE) waits for
-    # us and we for it, but writers of one session's findings do not wait for each other.
-    note_status = await session.scalar(_PROGRESS_NOTE_STATUS, {"session_id": visit.id})
-    if note_status == "signed":
+    # Kept for the response (session_phase): a write does not ask for it again.
+    session.info[(_PHASE, visit.id)] = found["phase"]
+    if found["note_status"] == "signed":
         raise FindingsLocked("The session's progress note is signed; its findings are locked")
+    if found["theme_id"] is None:
+        return None
+    return Theme.model_construct(**{c.name: found[f"theme_{c.name}"] for c in _THEME.columns})
 
 
 async def session_phase(*, session: AsyncSession, visit: TherapySession) -> str | None:
@@ -135,9 +170,8 @@ async def create_observation(
     """Record a theme observed in a held session; the theme must be active in the practice."""
     if visit.status in NOT_HELD:
         raise SessionNotHeld("The session did not take place; nothing can be observed in it")
-    await ensure_changeable(session=session, visit=visit)
-    theme = await themes.usable_theme(
-        session=session, practice_id=visit.practice_id, code=observation_in.theme_code
+    theme = themes.usable(
+        await ensure_changeable(session=session, visit=visit, theme_code=observation_in.theme_code)
     )
     row = Observation(
         practice_id=visit.practice_id,
@@ -148,8 +182,9 @@ async def create_observation(
         observed_by=observer_id,
     )
     row.evidence = seal(ring, row, "evidence", observation_in.evidence)
-    session.add(row)
-    await session.flush()
+    # A Core INSERT: nothing reads this row back through the session.
+    values = {c.name: getattr(row, c.name) for c in Observation.__table__.columns}  # type: ignore[attr-defined]
+    await _INSERT_OBSERVATION.run(await session.connection(), values)
     return row, theme
 
 

@@ -160,6 +160,8 @@ async def load(
     The row comes detached (read it, never change it) unless ``attached`` (default: for
     writes), when it is the session's own entity, loaded once access is granted.
     """
+    if model is Client and ctx is not None:  # an attempt on a client names it, found or not
+        ctx.add_clients(id)
     found = await find(session, KINDS[model], id, caller.id if caller.is_user else None)
     row, client = found.row, found.client
     if row is None or client is None or row.practice_id != caller.practice_id:
@@ -184,8 +186,6 @@ async def load_client(
     ctx: AuditContext | None = None,
 ) -> tuple[Client, Reach]:
     """Load a client the caller may reach for this purpose, or 404/403."""
-    if ctx is not None:
-        ctx.add_clients(client_id)
     client, _, relation = await load(
         session=session, caller=caller, model=Client, id=client_id, area=area, write=write, ctx=ctx
     )

@@ -93,9 +93,8 @@ async def get_theme(*, session: AsyncSession, practice_id: uuid.UUID, code: str)
     return theme
 
 
-async def usable_theme(*, session: AsyncSession, practice_id: uuid.UUID, code: str) -> Theme:
-    """The active theme an observation may name, or 422 (unknown and inactive alike)."""
-    theme = await find_theme(session=session, practice_id=practice_id, code=code)
+def usable(theme: Theme | None) -> Theme:
+    """The theme if an observation may name it, or 422 (unknown and inactive alike)."""
     if theme is None:
         raise ThemeUnusable("theme_code: no such theme in this practice's catalog")
     if not theme.active:
