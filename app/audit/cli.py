@@ -23,7 +23,7 @@ from app.audit.checkpoint import public_key_raw
 from app.audit.sequencer import run_once
 from app.audit.sequencer_process import run_forever
 from app.audit.verify import verify_log
-from app.config import Settings, get_settings
+from app.config import Settings, configuration_problem, get_settings
 from app.db import create_engine
 from app.logging import configure_logging
 from app.models import Practice
@@ -36,11 +36,11 @@ T = TypeVar("T")
 
 
 def _config() -> tuple[Settings, Secrets]:
-    settings = get_settings()
     try:
+        settings = get_settings()
         return settings, load_secrets(settings)
     except (ConfigurationError, ValueError) as exc:
-        typer.echo(f"configuration error: {exc}", err=True)
+        typer.echo(f"error: {configuration_problem(exc)}", err=True)
         raise typer.Exit(2) from None
 
 
