@@ -20,8 +20,8 @@ from app.audit import events
 from app.audit import export as exporter
 from app.audit import generate as generator
 from app.audit.checkpoint import public_key_raw
-from app.audit.sequencer import run_once
-from app.audit.sequencer_process import run_forever
+from app.audit.sequencer import LAG_LIMIT, run_once
+from app.audit.sequencer_process import read_backlog, run_forever
 from app.audit.verify import verify_log
 from app.config import Settings, configuration_problem, get_settings
 from app.db import create_engine
@@ -145,6 +145,20 @@ def sequencer(
     settings, _ = _config()
     configure_logging(settings.log_level)
     asyncio.run(run_forever(settings, parent=parent_pid))
+
+
+@app.command("backlog")
+def backlog(
+    max_lag: Annotated[
+        float, typer.Option(help="Exit 1 when the oldest waiting event is older (seconds)")
+    ] = LAG_LIMIT,
+) -> None:
+    """Print how many events wait for the sequencer and for how long (a health check)."""
+    settings, _ = _config()
+    waiting = _with_engine(settings, read_backlog)
+    typer.echo(f"{waiting.waiting} events waiting, oldest {waiting.lag:.1f}s")
+    if waiting.lag > max_lag:
+        raise typer.Exit(1)
 
 
 @app.command("export")
