@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -43,8 +44,15 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
     # Nothing of the checkout or the test environment leaks in; pip keeps its cache.
     env = {"PATH": "/usr/bin:/bin", "HOME": os.environ.get("HOME", str(work))}
     env.update({k: v for k, v in os.environ.items() if k.startswith("PIP_")})
+    # What the Dockerfile copies, into a tree of its own: setuptools reuses a build/ folder,
+    # which in the checkout could still hold modules deleted since.
+    source = work / "src"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    shutil.copytree(ROOT / "app", source / "app", ignore=shutil.ignore_patterns("__pycache__"))
     wheels = work / "wheels"
-    _run([sys.executable, "-m", *BUILD_WHEEL, str(wheels), str(ROOT)], cwd=work, env=env)
+    _run([sys.executable, "-m", *BUILD_WHEEL, str(wheels), "."], cwd=source, env=env)
     [wheel] = wheels.glob("session_notes_api-*.whl")
     venv = work / "venv"
     _run([sys.executable, "-m", "venv", str(venv)], cwd=work, env=env)
