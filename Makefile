@@ -21,13 +21,13 @@ test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 check: $(STAMP)
-	$(BIN)/ruff check app tests bench alembic
-	$(BIN)/ruff format --check app tests bench alembic
+	$(BIN)/ruff check app tests bench
+	$(BIN)/ruff format --check app tests bench
 	$(BIN)/mypy
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix app tests bench alembic
-	$(BIN)/ruff format app tests bench alembic
+	$(BIN)/ruff check --fix app tests bench
+	$(BIN)/ruff format app tests bench
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)

@@ -18,7 +18,7 @@ from app import migrations
 from app.api_keys.router import create_key
 from app.audit.cli import app as audit_app
 from app.audit.sequencer_process import Supervisor
-from app.config import Settings, get_settings
+from app.config import Settings, configuration_problem, get_settings
 from app.db import create_engine, create_sessionmaker
 from app.models import Practice
 from app.security.api_keys import SCOPES
@@ -33,12 +33,19 @@ app.add_typer(audit_app, name="audit")
 T = TypeVar("T")
 
 
+@app.callback()
+def _private_files() -> None:
+    """Files this command creates (SQLite database, its WAL, keys) are its owner's alone."""
+    os.umask(os.umask(0o077) | 0o077)
+
+
 def _settings() -> Settings:
-    settings = get_settings()
+    """Settings and secrets, or a one-line error and exit status 2."""
     try:
+        settings = get_settings()
         load_secrets(settings)
     except (ConfigurationError, ValueError) as exc:
-        typer.echo(f"configuration error: {exc}", err=True)
+        typer.echo(f"error: {configuration_problem(exc)}", err=True)
         raise typer.Exit(2) from None
     return settings
 
@@ -63,7 +70,7 @@ def _run(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
 def migrate() -> None:
     """Apply database migrations up to head."""
     settings = _settings()
-    migrations.upgrade(settings.sqlalchemy_url)
+    migrations.upgrade(settings.plain_database_url)
     typer.echo("database at head")
 
 
@@ -81,7 +88,7 @@ def serve(
     """Serve the API (migrations first unless --no-migrate)."""
     settings = _settings()
     if not no_migrate:
-        migrations.upgrade(settings.sqlalchemy_url)
+        migrations.upgrade(settings.plain_database_url)
     if settings.demo:
         _print_demo(seed_demo(settings))
     supervisor = None
@@ -194,7 +201,7 @@ def create_api_key(
 def demo() -> None:
     """Seed the demo practice (idempotent) and print its logins."""
     settings = _settings()
-    migrations.upgrade(settings.sqlalchemy_url)
+    migrations.upgrade(settings.plain_database_url)
     _print_demo(seed_demo(settings))
 
 

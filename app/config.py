@@ -6,22 +6,15 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from app.database_url import DatabaseOptions, database_options
 
 
 def async_database_url(url: str) -> str:
-    """Map the plain URLs people have to the async drivers this service uses."""
-    for plain, driver in (
-        ("postgresql+asyncpg://", "postgresql+asyncpg://"),
-        ("postgresql://", "postgresql+asyncpg://"),
-        ("postgres://", "postgresql+asyncpg://"),
-        ("sqlite+aiosqlite://", "sqlite+aiosqlite://"),
-        ("sqlite://", "sqlite+aiosqlite://"),
-    ):
-        if url.startswith(plain):
-            return driver + url[len(plain) :]
-    raise ValueError("NOTES_DATABASE_URL must start with postgresql:// or sqlite://")
+    """The async SQLAlchemy URL of a plain one (without the options only the driver takes)."""
+    return database_options(url).url.render_as_string(hide_password=False)
 
 
 class Settings(BaseSettings):
@@ -58,22 +51,30 @@ class Settings(BaseSettings):
 
     @field_validator("database_url")
     @classmethod
-    def _known_scheme(cls, value: str | None) -> str | None:
+    def _usable_url(cls, value: str | None) -> str | None:
         if value is not None:
-            async_database_url(value)
+            database_options(value)  # DatabaseURLError (a ValueError) names the problem
         return value
 
+    @property
+    def plain_database_url(self) -> str:
+        """NOTES_DATABASE_URL as given, defaulting to SQLite in the data folder."""
+        return self.database_url or f"sqlite:///{(self.data_dir / 'notes.db').resolve()}"
+
     @cached_property
+    def database(self) -> DatabaseOptions:
+        """The async URL and the driver's connect arguments (app/database_url.py)."""
+        return database_options(self.plain_database_url)
+
+    @property
     def sqlalchemy_url(self) -> str:
-        """The async SQLAlchemy URL, defaulting to SQLite in the data folder."""
-        if self.database_url:
-            return async_database_url(self.database_url)
-        return f"sqlite+aiosqlite:///{(self.data_dir / 'notes.db').resolve()}"
+        """The async SQLAlchemy URL (the driver's options are in `database`)."""
+        return self.database.url.render_as_string(hide_password=False)
 
     @property
     def is_sqlite(self) -> bool:
-        """Whether the database is the embedded SQLite one."""
-        return self.sqlalchemy_url.startswith("sqlite")
+        """Whether the database is SQLite (development and single-process use)."""
+        return self.database.is_sqlite
 
     @property
     def jwt_audience(self) -> str:
@@ -84,3 +85,13 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """Read settings from the environment."""
     return Settings()
+
+
+def configuration_problem(exc: Exception) -> str:
+    """One line naming what is wrong with the configuration (the first problem of several)."""
+    if not isinstance(exc, ValidationError):
+        return str(exc)
+    error = exc.errors()[0]
+    name = "NOTES_" + "_".join(str(part) for part in error["loc"]).upper()
+    cause = error.get("ctx", {}).get("error")
+    return f"{name}: {cause if isinstance(cause, ValueError) else error['msg']}"

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from functools import partial
+from pathlib import Path
+from typing import Any, Final
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import (
-    AsyncEngine,
-    AsyncSession,
-    async_sessionmaker,
-    create_async_engine,
-)
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlmodel import SQLModel
 
 from app.config import Settings
+from app.database_url import DatabaseOptions, connect
 from app.pool import FairAsyncQueuePool
 
 NAMING_CONVENTION = {
@@ -64,7 +63,29 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+PRIVATE_FOLDER: Final = 0o700
+PRIVATE_FILE: Final = 0o600
+
+
+def private_folder(path: Path) -> None:
+    """Create a folder (the data folder, an SQLite file's) that only its owner can enter."""
+    path.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+
+
+def private_sqlite_files(path: Path) -> None:
+    """Mode 0600 for an SQLite database and its -wal and -shm files, whatever the umask was."""
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists() and file.stat().st_uid == os.getuid():
+            file.chmod(PRIVATE_FILE)
+
+
+def prepare_sqlite(options: DatabaseOptions) -> None:
+    """The folder of an SQLite file, created private before the file is."""
+    if options.sqlite_path is not None:
+        private_folder(options.sqlite_path.parent)
+
+
+def _sqlite_pragmas(path: Path | None, dbapi_connection: Any, _record: Any) -> None:
     """Foreign keys on, WAL for concurrent readers, and wait rather than fail on locks."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -72,6 +93,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    if path is not None:
+        private_sqlite_files(path)
 
 
 def _sqlite_begin_before_savepoint(conn: sa.Connection, _name: str) -> None:
@@ -89,19 +112,17 @@ def create_engine(
     settings: Settings, *, pool_size: int | None = None, application_name: str | None = None
 ) -> AsyncEngine:
     """Build the async engine; parameters never appear in error messages or logs."""
-    url = settings.sqlalchemy_url
-    if url.startswith("sqlite"):
-        path = url.split("///", 1)[1]
-        if path and path != ":memory:":
-            from pathlib import Path
-
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, hide_parameters=True, connect_args={"timeout": 10})
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    options = settings.database
+    if options.is_sqlite:
+        prepare_sqlite(options)
+        engine = connect(options, hide_parameters=True, connect_args={"timeout": 10})
+        event.listen(engine.sync_engine, "connect", partial(_sqlite_pragmas, options.sqlite_path))
         event.listen(engine.sync_engine, "savepoint", _sqlite_begin_before_savepoint)
         return engine
-    return create_async_engine(
-        url,
+    url_args = options.connect_args
+    name = application_name or url_args.get("server_settings", {}).get("application_name")
+    return connect(
+        options,
         hide_parameters=True,
         poolclass=FairAsyncQueuePool,  # waiting requests are served in order (app/pool.py)
         pool_size=pool_size or settings.db_pool_size,
@@ -109,9 +130,9 @@ def create_engine(
         pool_timeout=settings.db_pool_timeout,
         pool_recycle=1800,
         connect_args={
-            "timeout": settings.db_connect_timeout,
+            "timeout": url_args.get("timeout", settings.db_connect_timeout),
             "command_timeout": 30,
-            "server_settings": {"application_name": application_name or settings.service_name},
+            "server_settings": {"application_name": name or settings.service_name},
         },
     )
 

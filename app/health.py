@@ -3,28 +3,15 @@
 from __future__ import annotations
 
 from contextlib import suppress
-from functools import cache
-from pathlib import Path
 
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 
-from app import metrics
+from app import metrics, migrations
 from app.state import app_state
 
 router = APIRouter(tags=["health"])
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@cache
-def alembic_heads() -> frozenset[str]:
-    """The revision(s) the schema must be at."""
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(ROOT / "alembic"))
-    return frozenset(ScriptDirectory.from_config(config).get_heads())
 
 
 @router.get("/health/live", summary="Liveness", responses={200: {"description": "Process up"}})
@@ -45,7 +32,7 @@ async def ready(request: Request) -> JSONResponse:
     try:
         async with state.engine.connect() as conn:
             rows = (await conn.execute(text("SELECT version_num FROM alembic_version"))).all()
-        at_head = {r[0] for r in rows} == set(alembic_heads())
+        at_head = {r[0] for r in rows} == set(migrations.heads())
         checks["database"] = "ok"
         checks["schema"] = "ok" if at_head else "not at head"
     except Exception:  # noqa: BLE001 - any failure means not ready

@@ -2,37 +2,20 @@
 
 from __future__ import annotations
 
+import base64
 import stat
 from pathlib import Path
 
 import pytest
 
-from app.config import Settings, async_database_url
+from app.config import Settings
 from app.security.secrets import ConfigurationError, load_secrets
-
-
-@pytest.mark.parametrize(
-    ("given", "expected"),
-    [
-        ("postgresql://u:p@h:5432/db", "postgresql+asyncpg://u:p@h:5432/db"),
-        ("postgres://u@h/db", "postgresql+asyncpg://u@h/db"),
-        ("postgresql+asyncpg://u@h/db", "postgresql+asyncpg://u@h/db"),
-        ("sqlite:///data/notes.db", "sqlite+aiosqlite:///data/notes.db"),
-        ("sqlite:////abs/notes.db", "sqlite+aiosqlite:////abs/notes.db"),
-    ],
-)
-def test_plain_urls_map_to_async_drivers(given: str, expected: str) -> None:
-    assert async_database_url(given) == expected
-
-
-def test_unknown_scheme_rejected() -> None:
-    with pytest.raises(ValueError, match="postgresql:// or sqlite://"):
-        Settings(database_url="mysql://x/y")
 
 
 def test_default_is_sqlite_in_data_dir(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path)
     assert settings.sqlalchemy_url == f"sqlite+aiosqlite:///{tmp_path.resolve()}/notes.db"
+    assert settings.is_sqlite
 
 
 def test_generated_secrets_are_private_and_stable(tmp_path: Path) -> None:
@@ -44,6 +27,7 @@ def test_generated_secrets_are_private_and_stable(tmp_path: Path) -> None:
         "encryption_keys",
         "audit_signing_key",
     }
+    assert stat.S_IMODE((tmp_path / "data").stat().st_mode) == 0o700
     for path in (tmp_path / "data").iterdir():
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
     second = load_secrets(settings)
@@ -52,39 +36,60 @@ def test_generated_secrets_are_private_and_stable(tmp_path: Path) -> None:
     assert second.key_ring.active_key_id == first.key_ring.active_key_id
 
 
-def test_production_refuses_generated_or_default_secrets(tmp_path: Path) -> None:
-    with pytest.raises(ConfigurationError, match="NOTES_JWT_SECRET"):
-        load_secrets(Settings(env="production", data_dir=tmp_path))
-    with pytest.raises(ConfigurationError, match="default or too short"):
-        load_secrets(
-            Settings(
-                env="production", data_dir=tmp_path, jwt_secret="changeme", api_key_pepper="p" * 40
-            )
-        )
-    with pytest.raises(ConfigurationError, match="NOTES_ENCRYPTION_KEYS"):
-        load_secrets(
-            Settings(
-                env="production", data_dir=tmp_path, jwt_secret="j" * 40, api_key_pepper="p" * 40
-            )
-        )
-    assert not (tmp_path / "jwt_secret.key").exists()
+PG = "postgresql://notes@db:5432/notes"
+KEY = "main:" + base64.b64encode(b"k" * 32).decode()
+SEED = base64.b64encode(b"s" * 32).decode()
+COMPLETE: dict[str, object] = {
+    "env": "production",
+    "database_url": PG,
+    "jwt_secret": "j" * 32,
+    "api_key_pepper": "p" * 32,
+    "encryption_keys": KEY,
+    "audit_signing_key": SEED,
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"database_url": None}, "NOTES_DATABASE_URL: SQLite is for development"),
+        ({"database_url": "sqlite:///x.db"}, "NOTES_DATABASE_URL: SQLite is for development"),
+        ({"jwt_secret": None}, "NOTES_JWT_SECRET must be set when NOTES_ENV=production"),
+        ({"api_key_pepper": None}, "NOTES_API_KEY_PEPPER must be set"),
+        ({"encryption_keys": None}, "NOTES_ENCRYPTION_KEYS must be set"),
+        ({"audit_signing_key": None}, "NOTES_AUDIT_SIGNING_KEY must be set"),
+        ({"jwt_secret": "changeme"}, "NOTES_JWT_SECRET is a default value"),
+        ({"api_key_pepper": "secret"}, "NOTES_API_KEY_PEPPER is a default value"),
+        ({"jwt_secret": "j" * 31}, "NOTES_JWT_SECRET is 31 bytes; production needs 32"),
+        # 15 characters, 30 bytes: the length that counts is the key's, in bytes.
+        ({"jwt_secret": "é" * 15}, "NOTES_JWT_SECRET is 30 bytes"),
+    ],
+)
+def test_production_refuses_each_with_a_one_line_reason(
+    tmp_path: Path, change: dict[str, object], reason: str
+) -> None:
+    values = {**COMPLETE, "data_dir": tmp_path / "data", **change}
+    with pytest.raises(ConfigurationError) as caught:
+        load_secrets(Settings(**values))  # type: ignore[arg-type]
+    assert reason in str(caught.value)
+    assert "\n" not in str(caught.value)
+    assert not (tmp_path / "data").exists()  # nothing generated
+
+
+def test_production_ignores_key_files_generated_earlier(tmp_path: Path) -> None:
+    load_secrets(Settings(data_dir=tmp_path))  # development generates them
+    values = {**COMPLETE, "data_dir": tmp_path, "encryption_keys": None}
+    with pytest.raises(ConfigurationError, match="NOTES_ENCRYPTION_KEYS must be set"):
+        load_secrets(Settings(**values))  # type: ignore[arg-type]
+
+
+def test_multibyte_secret_of_32_bytes_is_enough(tmp_path: Path) -> None:
+    values = {**COMPLETE, "data_dir": tmp_path, "jwt_secret": "é" * 16}
+    assert load_secrets(Settings(**values)).jwt_secret == ("é" * 16).encode()  # type: ignore[arg-type]
 
 
 def test_production_starts_with_configured_secrets(tmp_path: Path) -> None:
-    import base64
-
-    key = base64.b64encode(b"k" * 32).decode()
-    seed = base64.b64encode(b"s" * 32).decode()
-    secrets = load_secrets(
-        Settings(
-            env="production",
-            data_dir=tmp_path,
-            jwt_secret="j" * 40,
-            api_key_pepper="p" * 40,
-            encryption_keys=f"main:{key}",
-            audit_signing_key=seed,
-        )
-    )
+    secrets = load_secrets(Settings(**{**COMPLETE, "data_dir": tmp_path}))  # type: ignore[arg-type]
     assert secrets.generated == ()
     assert secrets.key_ring.active_key_id == "main"
     assert list(tmp_path.iterdir()) == []

@@ -20,10 +20,10 @@ from app.audit import events
 from app.audit import export as exporter
 from app.audit import generate as generator
 from app.audit.checkpoint import public_key_raw
-from app.audit.sequencer import run_once
-from app.audit.sequencer_process import run_forever
+from app.audit.sequencer import LAG_LIMIT, run_once
+from app.audit.sequencer_process import read_backlog, run_forever
 from app.audit.verify import verify_log
-from app.config import Settings, get_settings
+from app.config import Settings, configuration_problem, get_settings
 from app.db import create_engine
 from app.logging import configure_logging
 from app.models import Practice
@@ -36,11 +36,11 @@ T = TypeVar("T")
 
 
 def _config() -> tuple[Settings, Secrets]:
-    settings = get_settings()
     try:
+        settings = get_settings()
         return settings, load_secrets(settings)
     except (ConfigurationError, ValueError) as exc:
-        typer.echo(f"configuration error: {exc}", err=True)
+        typer.echo(f"error: {configuration_problem(exc)}", err=True)
         raise typer.Exit(2) from None
 
 
@@ -145,6 +145,20 @@ def sequencer(
     settings, _ = _config()
     configure_logging(settings.log_level)
     asyncio.run(run_forever(settings, parent=parent_pid))
+
+
+@app.command("backlog")
+def backlog(
+    max_lag: Annotated[
+        float, typer.Option(help="Exit 1 when the oldest waiting event is older (seconds)")
+    ] = LAG_LIMIT,
+) -> None:
+    """Print how many events wait for the sequencer and for how long (a health check)."""
+    settings, _ = _config()
+    waiting = _with_engine(settings, read_backlog)
+    typer.echo(f"{waiting.waiting} events waiting, oldest {waiting.lag:.1f}s")
+    if waiting.lag > max_lag:
+        raise typer.Exit(1)
 
 
 @app.command("export")

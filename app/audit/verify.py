@@ -21,12 +21,13 @@ from typing import Any, Final
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.pool import NullPool
 
 from app.audit import checkpoint, tree
 from app.audit.rebuild import KINDS, Checked, Chunk, Problem, Rebuild, Report, check_chunk
 from app.audit.tree import CHECKPOINT, EVENT, EVENT_CLIENT, LEAF, NODE
+from app.database_url import connect, database_options, source_url
 
 CHUNK: Final = 5000
 PARALLEL_CHUNKS: Final = 20  # below this many chunks, starting processes costs more
@@ -174,7 +175,7 @@ async def verify_log(
     size = await tree.tree_size(conn)
     saved = _saved_target(rebuild, saved)
     if workers > 1 and size >= PARALLEL_CHUNKS * chunk:
-        url = conn.engine.url.render_as_string(hide_password=False)
+        url = source_url(conn.engine)
         await _in_processes(rebuild, url, size, chunk, workers)
     else:
         await _in_thread(conn, rebuild, size, chunk)
@@ -207,7 +208,7 @@ def _worker_init(url: str) -> None:
     """Worker process start: an event loop and an engine for the process's lifetime."""
     global _worker  # one per worker process
     loop = asyncio.new_event_loop()
-    _worker = (loop, create_async_engine(url, poolclass=NullPool))
+    _worker = (loop, connect(database_options(url), poolclass=NullPool))
 
 
 def _check_range(start: int, end: int, seal_key: bytes | None) -> Checked:

@@ -42,7 +42,7 @@ def _read_or_create(path: Path) -> tuple[bytes, bool]:
     """Read a random secret file, creating it with mode 0600 when missing."""
     if path.exists():
         return base64.b64decode(path.read_text().strip()), False
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     value = secrets.token_bytes(32)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
@@ -50,16 +50,28 @@ def _read_or_create(path: Path) -> tuple[bytes, bool]:
     return value, True
 
 
+MIN_SECRET_BYTES = 32
+
+
 def _configured(value: str, name: str, *, production: bool) -> bytes:
     """Validate a configured secret; production refuses weak or default values."""
-    if value.strip().lower() in _DEFAULT_VALUES or (production and len(value) < 32):
-        raise ConfigurationError(f"{name} is a default or too short (32 characters at least)")
-    return value.encode()
+    encoded = value.encode()
+    if value.strip().lower() in _DEFAULT_VALUES:
+        raise ConfigurationError(f"{name} is a default value; set a random secret")
+    if production and len(encoded) < MIN_SECRET_BYTES:
+        raise ConfigurationError(
+            f"{name} is {len(encoded)} bytes; production needs {MIN_SECRET_BYTES} at least"
+        )
+    return encoded
 
 
 def load_secrets(settings: Settings) -> Secrets:
-    """Load every secret; in production refuse generated or default ones."""
+    """Load every secret; production refuses generated or default ones, and SQLite."""
     production = settings.env == "production"
+    if production and settings.is_sqlite:
+        raise ConfigurationError(
+            "NOTES_DATABASE_URL: SQLite is for development; production needs PostgreSQL"
+        )
     generated: list[str] = []
     data = settings.data_dir
     values: dict[str, bytes] = {}

@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 from alembic import context
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
 from sqlmodel import SQLModel
 
 import app.models  # noqa: F401 - registers every table on the metadata
-from app.config import Settings, async_database_url
+from app.config import Settings
+from app.database_url import DatabaseOptions, connect, database_options
+from app.db import prepare_sqlite, private_sqlite_files
 
 config = context.config
 target_metadata = SQLModel.metadata
 
 
-def _url() -> str:
+def _options() -> DatabaseOptions:
     url = config.attributes.get("url")
-    return async_database_url(url) if url else Settings().sqlalchemy_url
+    return database_options(url) if url else Settings().database
 
 
 def _configure(connection: Connection) -> None:
@@ -35,13 +36,16 @@ def _configure(connection: Connection) -> None:
 
 
 async def _run_async() -> None:
-    url = _url()
-    if url.startswith("sqlite"):
-        Path(url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url)
-    async with engine.connect() as connection:
-        await connection.run_sync(_configure)
-    await engine.dispose()
+    options = _options()
+    prepare_sqlite(options)
+    engine = connect(options, poolclass=NullPool)
+    try:
+        async with engine.connect() as connection:
+            await connection.run_sync(_configure)
+    finally:
+        await engine.dispose()
+        if options.sqlite_path is not None:
+            private_sqlite_files(options.sqlite_path)
 
 
 def run_migrations_online() -> None:
@@ -54,7 +58,7 @@ def run_migrations_online() -> None:
 
 
 if context.is_offline_mode():
-    context.configure(url=_url(), target_metadata=target_metadata, literal_binds=True)
+    context.configure(url=_options().url, target_metadata=target_metadata, literal_binds=True)
     with context.begin_transaction():
         context.run_migrations()
 else:

@@ -1,0 +1,122 @@
+"""`notes-api serve --workers 4` on PostgreSQL: one sequencer, every request audited once."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import pytest
+import sqlalchemy as sa
+
+from app.audit.tree import EVENT, LEAF
+from tests.reliability.conftest import Seeded, ServiceFactory
+from tests.server_process import start_server, stop_server
+
+pytestmark = [pytest.mark.server, pytest.mark.slow]
+
+WORKERS = 4
+REQUESTS = 200
+
+
+def _children(pid: int) -> dict[int, bytes]:
+    """Live child processes of ``pid`` and their environment."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            environ = (entry / "environ").read_bytes()
+            argv = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(stat[stat.rfind(")") + 2 :].split()[1]) == pid:
+            found[int(entry.name)] = argv + b"\0\0" + environ
+    return found
+
+
+async def test_four_workers_share_one_sequencer_and_audit_every_request_once(
+    backend: str, seeded: Seeded, services: ServiceFactory
+) -> None:
+    if backend == "sqlite":
+        pytest.skip("several workers are for PostgreSQL (SQLite keeps the sequencer in-process)")
+    service = services()
+    process = start_server(
+        service.settings.data_dir,
+        service.port,
+        env=service.env,
+        args=("--no-migrate", "--workers", str(WORKERS)),
+    )
+    try:
+        deadline = time.monotonic() + 30
+        children = _children(process.pid)
+        while len(children) < WORKERS + 2 and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
+            children = _children(process.pid)
+        sequencers = [p for p, info in children.items() if b"app.audit.sequencer_process" in info]
+        # uvicorn's workers, spawned by multiprocessing (whose resource tracker is a child too)
+        workers = [p for p, info in children.items() if b"spawn_main" in info]
+        assert len(sequencers) == 1
+        assert len(workers) == WORKERS
+        # Each worker was told the sequencer runs elsewhere, so starts none of its own.
+        assert all(b"NOTES_SEQUENCER=external" in children[p].split(b"\0") for p in workers)
+
+        headers = seeded.world["therapist"].headers
+        ids = [f"workers-{uuid.uuid4().hex}" for _ in range(REQUESTS)]
+        limits = httpx.Limits(max_connections=16, max_keepalive_connections=0)
+        async with service.client(limits=limits) as http:
+
+            async def one(n: int, request_id: str) -> int:
+                call = {**headers, "X-Request-ID": request_id}
+                if n % 2:
+                    body = {"given_name": "Worker", "family_name": f"Test {n}"}
+                    response = await http.post("/v1/clients", json=body, headers=call)
+                else:
+                    response = await http.get("/v1/clients", headers=call)
+                return response.status_code
+
+            statuses = await asyncio.gather(*(one(n, rid) for n, rid in enumerate(ids)))
+        assert set(statuses) <= {200, 201}, statuses
+
+        async with seeded.state.engine.connect() as conn:
+            deadline = time.monotonic() + 30
+            waiting = sa.select(sa.func.count()).where(
+                ~sa.exists().where(LEAF.c.event_id == EVENT.c.id)
+            )
+            while (await conn.execute(waiting)).scalar_one() and time.monotonic() < deadline:
+                await asyncio.sleep(0.25)
+            assert (await conn.execute(waiting)).scalar_one() == 0
+            per_request: dict[str, int] = dict(
+                (
+                    await conn.execute(
+                        sa.select(EVENT.c.request_id, sa.func.count())
+                        .where(EVENT.c.request_id.in_(ids))
+                        .group_by(EVENT.c.request_id)
+                    )
+                ).all()
+            )
+            leaves, lowest, highest, events = (
+                await conn.execute(
+                    sa.select(
+                        sa.func.count(),
+                        sa.func.min(LEAF.c.seq),
+                        sa.func.max(LEAF.c.seq),
+                        sa.func.count(sa.distinct(LEAF.c.event_id)),
+                    )
+                )
+            ).one()
+        assert per_request == dict.fromkeys(ids, 1)  # every request audited exactly once
+        assert (lowest, highest) == (0, leaves - 1)
+        assert events == leaves
+        backlog = service.cli("audit", "backlog")
+        assert backlog.returncode == 0, backlog.stderr
+        assert backlog.stdout.startswith("0 events waiting")
+    finally:
+        stop_server(process)
+    log = service.log.read_text()
+    assert "Traceback" not in log, log
+    verified = service.cli("audit", "verify")
+    assert verified.returncode == 0, verified.stdout + verified.stderr

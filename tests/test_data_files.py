@@ -1,0 +1,84 @@
+"""What the service writes to its data folder is its owner's alone; bad URLs are one line."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.config import Settings
+from app.db import create_engine
+
+pytestmark = pytest.mark.server
+
+
+def _cli(data: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        env={"PATH": os.environ["PATH"], "NOTES_DATA_DIR": str(data), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def _modes(folder: Path) -> dict[str, int]:
+    return {p.name: stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()}
+
+
+def test_migrate_and_serve_files_are_private_under_a_lax_umask(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    old = os.umask(0o022)  # the usual umask, inherited by the command
+    try:
+        done = _cli(data, "migrate")
+    finally:
+        os.umask(old)
+    assert done.returncode == 0, done.stderr
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    modes = _modes(data)
+    assert "notes.db" in modes
+    assert {"jwt_secret.key", "encryption.keys", "audit_signing.pem"} <= set(modes)
+    assert set(modes.values()) == {0o600}, modes
+
+
+async def test_engine_makes_the_database_wal_and_shm_private(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    old = os.umask(0o022)
+    try:
+        engine = create_engine(Settings(data_dir=data))
+        async with engine.connect() as conn:
+            await conn.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+            await conn.commit()
+            modes = _modes(data)
+        await engine.dispose()
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    assert {"notes.db", "notes.db-wal", "notes.db-shm"} <= set(modes)
+    assert set(modes.values()) == {0o600}, modes
+
+
+@pytest.mark.parametrize(
+    ("url", "line"),
+    [
+        (
+            "postgresql://u@h/db?sslmode=foo",
+            "error: NOTES_DATABASE_URL: unknown sslmode 'foo' "
+            "(one of disable, allow, prefer, require, verify-ca, verify-full)",
+        ),
+        ("mysql://u@h/db", "error: NOTES_DATABASE_URL: unsupported scheme 'mysql'"),
+    ],
+)
+@pytest.mark.parametrize("command", [("migrate",), ("serve",), ("audit", "verify")])
+def test_an_unusable_url_is_one_line_and_status_2(
+    tmp_path: Path, url: str, line: str, command: tuple[str, ...]
+) -> None:
+    done = _cli(tmp_path, *command, NOTES_DATABASE_URL=url)
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[0].startswith(line), done.stderr
+    assert len(done.stderr.splitlines()) == 1, done.stderr
