@@ -3,9 +3,11 @@
 SQLAlchemy's asyncio pool waits on an ``asyncio.Queue``: a returned connection wakes the
 first waiter, but any request that asks before that waiter runs takes the connection
 instead, and the waiter queues again at the back. Under load some requests then wait many
-turns while others wait none: with 32 concurrent note reads on 10 connections, p99 was
-4-5x the median (docs/performance.md). Here a returned connection is handed straight to
-the longest waiter, and a new request queues behind every waiter: each waits its turn.
+turns while others wait none, which stretches the latency tail. Here a returned connection
+is handed straight to the longest waiter, and a new request queues behind every waiter:
+each waits its turn. It subclasses SQLAlchemy's private queue, so SQLAlchemy is pinned
+below its next minor version and tests/test_pool.py checks the pool still uses this queue
+(docs/adr/0003-fair-connection-pool.md).
 """
 
 from __future__ import annotations

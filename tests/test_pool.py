@@ -88,3 +88,18 @@ async def test_postgresql_engines_use_the_fair_pool() -> None:
         assert isinstance(engine.pool, FairAsyncQueuePool)
     finally:
         await engine.dispose()
+
+
+async def test_the_pool_keeps_its_idle_connections_in_the_fair_queue() -> None:
+    """The SQLAlchemy internals the pool relies on (pinned below 2.2 in pyproject.toml).
+
+    `QueueCommon`, `await_` and `_queue_class` are private: when an upgrade renames or
+    bypasses them, this fails rather than the pool silently losing its order.
+    """
+    settings = Settings(database_url="postgresql://postgres@127.0.0.1:5432/postgres")
+    engine = create_engine(settings)
+    try:
+        assert isinstance(engine.pool, FairAsyncQueuePool)
+        assert isinstance(engine.pool._pool, FairQueue)
+    finally:
+        await engine.dispose()
