@@ -55,8 +55,8 @@ def _redact_exception_values(_logger: Any, _name: str, event_dict: Any) -> Any:
 class _JsonFormatter(structlog.stdlib.ProcessorFormatter):
     """structlog's JSON lines; the per-request line, one per request, written directly.
 
-    Through structlog's processor chain that line cost about 6 % of a note read's CPU
-    (docs/performance.md). The same keys in the same order, the same timestamp; a test
+    Through structlog's processor chain that line was a visible share of a read's CPU.
+    The same keys in the same order, the same timestamp; a test
     holds both to the same line. Anything else, and any line with an exception or
     arguments, takes the chain.
     """

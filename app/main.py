@@ -122,9 +122,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.readiness_checks = {}
     handlers.install(app)
     # Routes go straight onto the app's router rather than through include_router: FastAPI
-    # matches an included router's routes twice per request, which cost about 0.5 ms of CPU
-    # per request over our routes (docs/performance.md). Our routers carry only tags, which
-    # their routes already hold.
+    # matches an included router's routes twice per request. Our routers carry only tags,
+    # which their routes already hold.
     for router in ROUTERS:
         app.router.routes.extend(router.routes)
     app.add_middleware(

@@ -179,7 +179,7 @@ def _row(row: Any, today: date) -> CaseloadRow:
 
 @cache
 def _statement(kind: str, role: str | None, narrowed: bool) -> Select[Any]:
-    """The caseload statement for one kind of caller, built once (building it costs ~10 ms)."""
+    """The caseload statement for one kind of caller, built once (building it is costly)."""
     # The caseload rules stay in `access.caseload_clause`: it is given a stand-in caller whose
     # id and practice are bound parameters (`caller_id`, `practice_id`), filled per request.
     stand_in = Caller(

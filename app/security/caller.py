@@ -256,7 +256,7 @@ async def _user_caller(request: Request, session: AsyncSession, token: str) -> C
 async def request_session(request: Request) -> AsyncSession:
     """The request's session, resolved on the event loop rather than in a worker thread."""
     # As a dependency the plain `get_session` would be run in FastAPI's thread pool: a
-    # thread hop per request that cost 0.3-1 ms of CPU in the benchmark (docs/performance.md).
+    # thread hop per request.
     return get_session(request)
 
 

@@ -73,7 +73,7 @@ async def list_themes(
     return list((await session.execute(query)).scalars())
 
 
-# Built once: every observation write asks it (docs/performance.md).
+# Built once: building a statement costs more than running it.
 _THEME_BY_CODE = select(Theme).where(
     visible(sa.bindparam("practice_id")), col(Theme.code) == sa.bindparam("code")
 )
