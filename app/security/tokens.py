@@ -19,8 +19,8 @@ REQUIRED_CLAIMS = ["sub", "practice", "role", "iat", "exp", "aud", "iss", "jti"]
 LEEWAY_SECONDS = 5
 # Tokens verified by this process, by exact text (and key, audience, issuer): PyJWT's checks
 # cost more than the rest of authentication and a client repeats one token for its 15
-# minutes. A hit is still
-# checked for expiry; revocation is looked up in the database on every request.
+# minutes. A hit is still checked for expiry; revocation is looked up in the database on
+# every request.
 _VERIFIED: dict[tuple[bytes, str, str, str], AccessClaims] = {}
 _VERIFIED_MAX = 4096
 
