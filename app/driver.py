@@ -11,22 +11,15 @@ run the same statement through SQLAlchemy.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 import asyncpg
 import sqlalchemy as sa
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.compiler import SQLCompiler
-
-
-def unreachable(exc: BaseException) -> bool:
-    """Whether the database could not be reached (else a statement failed)."""
-    if isinstance(exc, asyncpg.PostgresError):
-        return False
-    return isinstance(exc, OSError | TimeoutError | SQLAlchemyError | asyncpg.InterfaceError)
-
 
 _Convert = Callable[[Any], Any]
 _Compiled = tuple[
@@ -45,6 +38,28 @@ def _result_processor(type_: sa.types.TypeEngine[Any], dialect: sa.Dialect) -> _
         return None
     processor: _Convert | None = type_.dialect_impl(dialect).result_processor(dialect, None)
     return processor
+
+
+@asynccontextmanager
+async def _as_sqlalchemy_errors(conn: AsyncConnection, sql: str) -> AsyncIterator[None]:
+    """Errors of a statement sent to the driver, raised as SQLAlchemy raises them.
+
+    The handlers (503 for an unreachable database, 422 for a refused value) and the pool
+    (which must drop a broken connection) expect SQLAlchemy's exceptions.
+    """
+    try:
+        yield
+    except asyncpg.PostgresError as exc:
+        code = exc.sqlstate or ""
+        kind: type[DBAPIError] = DBAPIError
+        if code.startswith("22"):
+            kind = DataError
+        elif code.startswith("23"):
+            kind = IntegrityError
+        raise kind(sql, None, exc) from exc
+    except (OSError, TimeoutError, asyncpg.InterfaceError) as exc:
+        await conn.invalidate()
+        raise OperationalError(sql, None, exc, connection_invalidated=True) from exc
 
 
 class DriverStatement:
@@ -89,16 +104,19 @@ class DriverStatement:
     async def first(self, conn: AsyncConnection, values: dict[str, Any]) -> dict[str, Any] | None:
         """The statement's first row by column name, converted as SQLAlchemy would.
 
-        On asyncpg straight to the driver when the connection autocommits (a read), else
-        through SQLAlchemy's driver-level path, which opens the transaction first.
+        On asyncpg straight to the driver when the connection autocommits (a read) or its
+        transaction is open, else through SQLAlchemy's driver-level path, which opens it.
         """
         dialect = conn.dialect
         if dialect.driver != "asyncpg":
             row = (await conn.execute(self.statement, values)).first()
             return None if row is None else dict(row._mapping)
-        options = conn.sync_engine.get_execution_options()
-        if options.get("isolation_level") == "AUTOCOMMIT":
-            record: Any = await self.fetchrow(conn, values)
+        record: Any
+        driver = await self._direct(conn)
+        if driver is not None:
+            sql, args = self._bound(dialect, values)
+            async with _as_sqlalchemy_errors(conn, sql):
+                record = await driver.fetchrow(sql, *args)
         else:
             sql, args = self._bound(dialect, values)
             record = (await conn.exec_driver_sql(sql, tuple(args))).first()
@@ -114,11 +132,25 @@ class DriverStatement:
         """Run it for its effect: as `first` does, without reading a row."""
         if conn.dialect.driver != "asyncpg":
             await conn.execute(self.statement, values)
-        elif conn.sync_engine.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
-            await self.execute(conn, values)
+            return
+        sql, args = self._bound(conn.dialect, values)
+        driver = await self._direct(conn)
+        if driver is not None:
+            async with _as_sqlalchemy_errors(conn, sql):
+                await driver.execute(sql, *args)
         else:
-            sql, args = self._bound(conn.dialect, values)
             await conn.exec_driver_sql(sql, tuple(args))
+
+    async def _direct(self, conn: AsyncConnection) -> asyncpg.Connection | None:
+        """The driver connection when a statement sent to it runs where SQLAlchemy's would.
+
+        That is in autocommit (each statement its own transaction) or inside the transaction
+        SQLAlchemy already opened; otherwise None (SQLAlchemy must send BEGIN first).
+        """
+        driver = await self._driver(conn)
+        if conn.sync_engine.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+            return driver
+        return driver if driver.is_in_transaction() else None
 
     async def _driver(self, conn: AsyncConnection) -> asyncpg.Connection:
         raw = await conn.get_raw_connection()
