@@ -173,7 +173,8 @@ async def create_observation(
     theme = themes.usable(
         await ensure_changeable(session=session, visit=visit, theme_code=observation_in.theme_code)
     )
-    row = Observation(
+    # Built without the session (a Core INSERT below): its input is validated already.
+    row = Observation.model_construct(
         practice_id=visit.practice_id,
         session_id=visit.id,
         client_id=visit.client_id,
@@ -182,7 +183,6 @@ async def create_observation(
         observed_by=observer_id,
     )
     row.evidence = seal(ring, row, "evidence", observation_in.evidence)
-    # A Core INSERT: nothing reads this row back through the session.
     values = {c.name: getattr(row, c.name) for c in Observation.__table__.columns}  # type: ignore[attr-defined]
     await _INSERT_OBSERVATION.run(await session.connection(), values)
     return row, theme
