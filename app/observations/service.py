@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from app.db import utcnow, uuid7
 from app.driver import DriverStatement
 from app.episodes.phases import phase_at
 from app.errors import Conflict
@@ -173,18 +174,24 @@ async def create_observation(
     theme = themes.usable(
         await ensure_changeable(session=session, visit=visit, theme_code=observation_in.theme_code)
     )
-    # Built without the session (a Core INSERT below): its input is validated already.
-    row = Observation.model_construct(
-        practice_id=visit.practice_id,
-        session_id=visit.id,
-        client_id=visit.client_id,
-        theme_id=theme.id,
-        intensity=observation_in.intensity,
-        observed_by=observer_id,
+    # Built without the session (a Core INSERT below) from input validated already; such a
+    # row is read-only, so the evidence is sealed for its id before the row is built.
+    fields: dict[str, Any] = {
+        "id": uuid7(),
+        "practice_id": visit.practice_id,
+        "session_id": visit.id,
+        "client_id": visit.client_id,
+        "theme_id": theme.id,
+        "intensity": observation_in.intensity,
+        "observed_by": observer_id,
+        "created_at": utcnow(),
+        "evidence": None,
+    }
+    fields["evidence"] = seal(
+        ring, Observation.model_construct(**fields), "evidence", observation_in.evidence
     )
-    row.evidence = seal(ring, row, "evidence", observation_in.evidence)
-    values = {c.name: getattr(row, c.name) for c in Observation.__table__.columns}  # type: ignore[attr-defined]
-    await _INSERT_OBSERVATION.run(await session.connection(), values)
+    await _INSERT_OBSERVATION.run(await session.connection(), fields)
+    row = Observation.model_construct(**fields)
     return row, theme
 
 
