@@ -165,7 +165,8 @@ def check_event(
         "break_glass_reason": reason,
     }
     got = {name: event[name] for name in expected}
-    assert got == expected, context
+    differ = {k: (got[k], expected[k]) for k in expected if got[k] != expected[k]}
+    assert not differ, (context, differ)
 
 
 def request_id() -> dict[str, str]:
