@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app import migrations
 from app.api_keys.router import create_key
 from app.audit.cli import app as audit_app
-from app.audit.sequencer_process import Supervisor
+from app.audit.ledger.sequencer_process import Supervisor
 from app.config import Settings, get_settings
 from app.db import create_engine, create_sessionmaker
 from app.models import Practice

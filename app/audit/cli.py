@@ -16,13 +16,13 @@ from typing import Annotated, Any, TypeVar, cast
 import typer
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.audit import events
-from app.audit import export as exporter
 from app.audit import generate as generator
-from app.audit.checkpoint import public_key_raw
-from app.audit.sequencer import run_once
-from app.audit.sequencer_process import run_forever
-from app.audit.verify import verify_log
+from app.audit.api import export as exporter
+from app.audit.ledger import events
+from app.audit.ledger.checkpoint import public_key_raw
+from app.audit.ledger.sequencer import run_once
+from app.audit.ledger.sequencer_process import run_forever
+from app.audit.ledger.verify import verify_log
 from app.config import Settings, get_settings
 from app.db import create_engine
 from app.logging import configure_logging

@@ -19,7 +19,7 @@ from typing import Any, Final
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.audit.tree import EVENT, EVENT_CLIENT
+from app.audit.ledger.tree import EVENT, EVENT_CLIENT
 from app.db import utcnow
 
 BATCH: Final = 20_000

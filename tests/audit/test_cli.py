@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from typer.testing import CliRunner
 
 from app import migrations
-from app.audit import events
-from app.audit.checkpoint import public_key_raw, verify_checkpoint
-from app.audit.verify import verify_log
+from app.audit.ledger import events
+from app.audit.ledger.checkpoint import public_key_raw, verify_checkpoint
+from app.audit.ledger.verify import verify_log
 from app.cli import app as cli
 from app.config import async_database_url
 from app.security.secrets import load_secrets

@@ -14,17 +14,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from app.audit import events, service, tree
-from app.audit.checkpoint import ALGORITHM, key_id, public_key_raw
-from app.audit.context import audit_context, audited
-from app.audit.schemas import (
+from app.audit.api import service
+from app.audit.api.schemas import (
     CheckpointOut,
     ConsistencyProofOut,
     InclusionProofOut,
     PublicKeyOut,
     VerifyOut,
 )
-from app.audit.verify import verify_log
+from app.audit.context import audit_context, audited
+from app.audit.ledger import events, tree
+from app.audit.ledger.checkpoint import ALGORITHM, key_id, public_key_raw
+from app.audit.ledger.verify import verify_log
 from app.errors import Conflict, NotFound, Unprocessable, problem_responses
 from app.pagination import Page, PageParams
 from app.security.caller import Caller, CallerDep, SessionDep, require_roles

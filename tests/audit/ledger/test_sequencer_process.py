@@ -17,9 +17,10 @@ import pytest
 from fastapi import FastAPI
 
 from app import metrics
-from app.audit import events
-from app.audit.sequencer import sequence_pass, write_checkpoint
-from app.audit.sequencer_process import Supervisor, read_backlog
+from app.audit.ledger import events
+from app.audit.ledger.sequencer import sequence_pass, write_checkpoint
+from app.audit.ledger.sequencer_process import Supervisor
+from app.audit.ledger.watch import read_backlog
 from app.config import Settings
 from app.db import utcnow
 from app.main import create_app
@@ -120,7 +121,7 @@ async def test_off_mode_has_no_sequencer_check(external_settings: Settings) -> N
 
 
 CLI = ("app.cli", "audit", "sequencer")  # what an operator runs
-MODULE = ("app.audit.sequencer_process",)  # what `notes-api serve` runs (a lighter import)
+MODULE = ("app.audit.ledger.sequencer_process",)  # what `notes-api serve` runs (a lighter import)
 
 
 def _cli(settings: Settings, *args: str, command: tuple[str, ...] = CLI) -> subprocess.Popen[bytes]:

@@ -15,8 +15,8 @@ from asyncpg.pgproto.pgproto import UUID as PgUUID
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.audit import events, merkle
-from app.audit.checkpoint import format_timestamp
+from app.audit.ledger import events, merkle
+from app.audit.ledger.checkpoint import format_timestamp
 
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
 text = st.text(alphabet=st.characters(codec="utf-8"), max_size=40)

@@ -10,9 +10,9 @@ import pytest
 import sqlalchemy as sa
 from fastapi import FastAPI
 
-from app.audit import events
-from app.audit.sequencer import LOCK_KEY, _local_lock, sequence_pass, write_checkpoint
-from app.audit.tree import EVENT, LEAF
+from app.audit.ledger import events
+from app.audit.ledger.sequencer import LOCK_KEY, _local_lock, sequence_pass, write_checkpoint
+from app.audit.ledger.tree import EVENT, LEAF
 from app.db import utcnow
 from app.state import AppState
 from tests.audit.conftest import Spec, seed, sequence_now

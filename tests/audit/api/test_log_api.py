@@ -11,8 +11,8 @@ import httpx
 import rfc8785
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from app.audit import merkle
-from app.audit.checkpoint import verify_checkpoint
+from app.audit.ledger import merkle
+from app.audit.ledger.checkpoint import verify_checkpoint
 from app.state import AppState
 from tests.audit.conftest import Spec, seed, sequence_now
 from tests.conftest import World

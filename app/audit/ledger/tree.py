@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlmodel import SQLModel
 
-from app.audit import merkle
+from app.audit.ledger import merkle
 from app.db import UTCDateTime
 from app.models import AuditCheckpoint, AuditEvent, AuditEventClient, AuditLeaf, AuditNode
 

@@ -12,9 +12,9 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel
 
-from app.audit import events
-from app.audit.schemas import AccessReportOut, ActorAccess, AuditEventOut
-from app.audit.tree import EVENT, EVENT_CLIENT, LEAF
+from app.audit.api.schemas import AccessReportOut, ActorAccess, AuditEventOut
+from app.audit.ledger import events
+from app.audit.ledger.tree import EVENT, EVENT_CLIENT, LEAF
 from app.models import AuditReview
 
 REVIEW = SQLModel.metadata.tables[AuditReview.__tablename__]

@@ -24,11 +24,12 @@ from hypothesis import strategies as st
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from app import migrations
-from app.audit import events, generate, merkle
-from app.audit.checkpoint import public_key_raw
-from app.audit.sequencer import run_once
-from app.audit.tree import CHECKPOINT, EVENT, EVENT_CLIENT, LEAF, NODE
-from app.audit.verify import Report, verify_log
+from app.audit import generate
+from app.audit.ledger import events, merkle
+from app.audit.ledger.checkpoint import public_key_raw
+from app.audit.ledger.sequencer import run_once
+from app.audit.ledger.tree import CHECKPOINT, EVENT, EVENT_CLIENT, LEAF, NODE
+from app.audit.ledger.verify import Report, verify_log
 from app.config import async_database_url
 from app.db import create_engine, utcnow
 from app.security.secrets import load_secrets

@@ -19,8 +19,8 @@ import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.audit import merkle
-from app.audit.merkle import (
+from app.audit.ledger import merkle
+from app.audit.ledger.merkle import (
     EMPTY_ROOT,
     CompactTree,
     MissingNodeError,

@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from app.audit.checkpoint import (
+from app.audit.ledger.checkpoint import (
     format_timestamp,
     key_id,
     load_or_generate_signing_key,

@@ -22,7 +22,7 @@ from app.state import AppState
 from tests.audit.conftest import Spec, events_of_request, seed, sequence_now
 from tests.conftest import World
 
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "audit.md"
+DOCS = Path(__file__).resolve().parents[3] / "docs" / "audit.md"
 
 
 def docs_script() -> str:

@@ -19,7 +19,7 @@ import rfc8785
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from app.audit import merkle
+from app.audit.ledger import merkle
 
 _SAFE_INT: Final = 2**53 - 1
 _ENCODER: Final = json.JSONEncoder(

@@ -31,8 +31,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app import metrics
-from app.audit import checkpoint, events, merkle, tree
-from app.audit.tree import CHECKPOINT, EVENT, LEAF, NODE
+from app.audit.ledger import checkpoint, events, merkle, tree
+from app.audit.ledger.tree import CHECKPOINT, EVENT, LEAF, NODE
+from app.audit.ledger.watch import LAG_LIMIT, SequencerWatch
 from app.config import Settings
 from app.db import utcnow
 
@@ -53,7 +54,6 @@ LONG_LOOKBACK: Final = timedelta(seconds=120)
 LONG_EVERY: Final = 30.0
 SWEEP_EVERY: Final = 3600.0
 PASS_BUDGET: Final = 2.0
-LAG_LIMIT: Final = 30.0
 _local_locks: dict[tuple[str, int], asyncio.Lock] = {}
 
 
@@ -376,8 +376,6 @@ def start_sequencer(app: FastAPI, state: AppState) -> Sequencer | None:
     if mode == "off":
         return None
     if mode == "external":
-        from app.audit.sequencer_process import SequencerWatch
-
         watch = SequencerWatch(state.engine)
         app.state.sequencer_watch = watch
         app.state.readiness_checks["audit_sequencer"] = watch.readiness

@@ -23,9 +23,9 @@ from typing import Any, Final, Literal
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from app.audit import events, tree
-from app.audit.fhir import audit_event_resource
-from app.audit.tree import EVENT, LEAF
+from app.audit.api.fhir import audit_event_resource
+from app.audit.ledger import events, tree
+from app.audit.ledger.tree import EVENT, LEAF
 
 Format = Literal["ndjson", "csv", "fhir"]
 CHUNK: Final = 5000

@@ -14,12 +14,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
-from app.audit import service
-from app.audit.context import audit_context, audited
-from app.audit.export import MEDIA_TYPES, ExportSpec, Format, export_stream
-from app.audit.proofs import require_auditor
-from app.audit.recorder import add_event, build_event
-from app.audit.schemas import (
+from app.audit.api import service
+from app.audit.api.export import MEDIA_TYPES, ExportSpec, Format, export_stream
+from app.audit.api.proofs import require_auditor
+from app.audit.api.schemas import (
     AccessReportOut,
     AuditEventOut,
     BreakGlassItem,
@@ -27,6 +25,8 @@ from app.audit.schemas import (
     ReviewIn,
     ReviewOut,
 )
+from app.audit.context import audit_context, audited
+from app.audit.recorder import add_event, build_event
 from app.db import uuid7
 from app.errors import Forbidden, NotFound, problem_responses
 from app.idempotency import idempotency

@@ -24,9 +24,9 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
-from app.audit import checkpoint, tree
-from app.audit.rebuild import KINDS, Checked, Chunk, Problem, Rebuild, Report, check_chunk
-from app.audit.tree import CHECKPOINT, EVENT, EVENT_CLIENT, LEAF, NODE
+from app.audit.ledger import checkpoint, tree
+from app.audit.ledger.rebuild import KINDS, Checked, Chunk, Problem, Rebuild, Report, check_chunk
+from app.audit.ledger.tree import CHECKPOINT, EVENT, EVENT_CLIENT, LEAF, NODE
 
 CHUNK: Final = 5000
 PARALLEL_CHUNKS: Final = 20  # below this many chunks, starting processes costs more

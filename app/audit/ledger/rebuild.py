@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
 
-from app.audit import checkpoint, events, merkle
+from app.audit.ledger import checkpoint, events, merkle
 
 MAX_PROBLEMS: Final = 1000
 # Order of kinds at the same seq: what the row itself shows first.

@@ -1,6 +1,6 @@
-"""The audit sequencer in a process of its own: run it, supervise it, watch it from the API.
+"""The audit sequencer in a process of its own: run it, and supervise it from the API server.
 
-On PostgreSQL `notes-api serve` starts `python -m app.audit.sequencer_process` beside the
+On PostgreSQL `notes-api serve` starts `python -m app.audit.ledger.sequencer_process` beside the
 API (docs/audit.md, "The sequencer"): hashing a thousand events a second inside the API's
 one event loop cost GET note about a sixth of its throughput (docs/performance.md). The
 advisory lock still keeps one sequencer working across replicas; the API's readiness and
@@ -19,18 +19,11 @@ import sys
 import threading
 import time
 from contextlib import suppress
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Final
 
-import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
-
-from app import metrics
-from app.audit.sequencer import LAG_LIMIT, Sequencer
-from app.audit.tree import CHECKPOINT, EVENT, LEAF
+from app.audit.ledger.sequencer import Sequencer
 from app.config import Settings, get_settings
-from app.db import create_engine, utcnow
+from app.db import create_engine
 from app.logging import configure_logging
 from app.security.secrets import load_secrets
 
@@ -41,78 +34,6 @@ MAX_RESTART_DELAY: Final = 30.0
 STEADY_AFTER: Final = 10.0  # a child that ran this long is restarted after RESTART_DELAY
 STOP_TIMEOUT: Final = 10.0
 SEQUENCER_POOL: Final = 2  # a pass holds one connection; a checkpoint may want another
-
-# Events after the newest sequenced one that have no leaf yet: the backlog. Bounded by the
-# backlog itself (index on occurred_at, a probe of audit_leaf's unique event_id per row), so
-# a readiness probe stays cheap under load. Late commits older than the newest sequenced
-# event are the sequencer's look-back's business (picked up within 5 s).
-_NEWEST = (
-    sa.select(EVENT.c.occurred_at)
-    .join(LEAF, LEAF.c.event_id == EVENT.c.id)
-    .order_by(LEAF.c.seq.desc())
-    .limit(1)
-    .scalar_subquery()
-)
-BACKLOG: Final = sa.select(sa.func.min(EVENT.c.occurred_at), sa.func.count()).where(
-    ~sa.exists().where(LEAF.c.event_id == EVENT.c.id),
-    sa.or_(_NEWEST.is_(None), EVENT.c.occurred_at >= _NEWEST),
-)
-
-
-@dataclass(frozen=True)
-class Backlog:
-    """Committed events still waiting for a sequence number."""
-
-    waiting: int
-    lag: float
-
-
-# The newest checkpoint's tree size (the sequencer process publishes it in its own metrics).
-SIGNED_SIZE: Final = sa.select(sa.func.max(CHECKPOINT.c.tree_size))
-
-
-async def read_backlog(engine: AsyncEngine, now: datetime | None = None) -> Backlog:
-    """How many events wait and how long the oldest of them has waited, from the database."""
-    async with engine.connect() as conn:
-        return await _backlog(conn, now)
-
-
-async def _backlog(conn: AsyncConnection, now: datetime | None = None) -> Backlog:
-    oldest, waiting = (await conn.execute(BACKLOG)).one()
-    if oldest is None:
-        return Backlog(0, 0.0)
-    if oldest.tzinfo is None:  # SQLite hands back naive UTC
-        oldest = oldest.replace(tzinfo=(now or utcnow()).tzinfo)
-    lag = max(0.0, ((now or utcnow()) - oldest).total_seconds())
-    return Backlog(int(waiting), lag)
-
-
-class SequencerWatch:
-    """The API's view of a sequencer that runs elsewhere: readiness and metrics."""
-
-    def __init__(self, engine: AsyncEngine) -> None:
-        """Watch the log of this engine's database."""
-        self.engine = engine
-
-    async def observe(self) -> Backlog:
-        """Read the backlog and the signed tree size; publish them as the sequencer's metrics."""
-        async with self.engine.connect() as conn:
-            backlog = await _backlog(conn)
-            signed = (await conn.execute(SIGNED_SIZE)).scalar_one()
-        metrics.TREE_SIZE.set(signed or 0)
-        metrics.SEQUENCER_LAG.set(backlog.lag)
-        metrics.UNSEQUENCED.set(backlog.waiting)
-        return backlog
-
-    async def readiness(self) -> str:
-        """'ok', or how far behind the log is."""
-        try:
-            backlog = await self.observe()
-        except Exception as exc:  # noqa: BLE001 - not ready, whatever the cause
-            return f"unknown ({type(exc).__name__})"
-        if backlog.lag > LAG_LIMIT:
-            return f"lagging {backlog.lag:.0f}s behind ({backlog.waiting} events)"
-        return "ok"
 
 
 def orphaned(parent: int | None) -> bool:
@@ -159,7 +80,7 @@ class Supervisor:
         self.command = command or [
             sys.executable,
             "-m",
-            "app.audit.sequencer_process",
+            "app.audit.ledger.sequencer_process",
             "--parent-pid",
             str(os.getpid()),
         ]
@@ -219,7 +140,7 @@ class Supervisor:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """`python -m app.audit.sequencer_process [--parent-pid PID]`, as `notes-api serve` runs it."""
+    """`python -m app.audit.ledger.sequencer_process [--parent-pid PID]` (`notes-api serve`)."""
     parser = argparse.ArgumentParser(description="Run the audit sequencer until SIGTERM.")
     parser.add_argument("--parent-pid", type=int, help="stop when this process is gone")
     args = parser.parse_args(argv)
