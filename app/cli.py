@@ -242,7 +242,7 @@ def rotate_keys(
 
 def seed_demo(settings: Settings) -> list[tuple[str, str, str]]:
     """Create the demo practice once; returns (role, email, password) rows."""
-    from app.demo import seed
+    from app.demo.seed import seed
 
     return _run(settings, lambda session: seed(session=session, settings=settings))
 

@@ -24,7 +24,6 @@ from hypothesis import strategies as st
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from app import migrations
-from app.audit import generate
 from app.audit.ledger import events, merkle
 from app.audit.ledger.checkpoint import public_key_raw
 from app.audit.ledger.sequencer import run_once
@@ -33,6 +32,7 @@ from app.audit.ledger.verify import Report, verify_log
 from app.config import async_database_url
 from app.db import create_engine, utcnow
 from app.security.secrets import load_secrets
+from bench import audit_generate as generate
 from tests.conftest import create_pg_database, drop_pg_database, make_settings, pg_admin_url
 
 N = 2000

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from sqlmodel import col, select
 
-from app.demo_clinical import seed_clinical
+from app.demo.clinical import seed_clinical
 from app.models import User
 from app.state import AppState
 from tests.conftest import World

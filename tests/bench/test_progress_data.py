@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 
-from app.progress.benchdata import Sizes, build
 from app.state import AppState
+from bench.progress_data import Sizes, build
 from tests.conftest import World
 
 

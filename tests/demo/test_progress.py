@@ -5,9 +5,9 @@ from __future__ import annotations
 import httpx
 from sqlmodel import col, select
 
-from app.demo_clinical import seed_clinical
+from app.demo.clinical import seed_clinical
+from app.demo.progress import seed_progress
 from app.models import User
-from app.progress.demo import seed_progress
 from app.state import AppState
 from tests.conftest import World
 

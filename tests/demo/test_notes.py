@@ -7,9 +7,9 @@ from collections import Counter
 import httpx
 from sqlmodel import col, select
 
-from app.demo_clinical import seed_clinical
+from app.demo.clinical import seed_clinical
+from app.demo.notes import seed_notes
 from app.models import Note, User
-from app.notes.demo import seed_notes
 from app.state import AppState
 from tests.conftest import World
 

@@ -7,10 +7,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from app.config import Settings
-from app.demo_clinical import seed_clinical
+from app.demo.clinical import seed_clinical
+from app.demo.notes import seed_notes
+from app.demo.progress import seed_progress
 from app.models import Practice, User
-from app.notes.demo import seed_notes
-from app.progress.demo import seed_progress
 from app.security.passwords import Passwords
 from app.security.secrets import load_secrets
 from app.users import service as users

@@ -1,5 +1,9 @@
 """Bulk-generate a realistic access log for measurement (COPY on PostgreSQL).
 
+    python -m bench.audit_generate --events 1000000 [--practice ID] [--clients N] [--days N]
+
+reads the service's settings (NOTES_DATABASE_URL, the signing key) like `notes-api`.
+
 The events look like a practice's traffic over ``days``: reads and lists of clients,
 sessions and notes, some writes, denied and not-found attempts, logins, and a few
 break-the-glass accesses, spread over a pool of staff and clients. They are inserted the
@@ -8,8 +12,12 @@ way the pipeline writes them (event row plus per-client index rows) and then seq
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import json
 import random
+import sys
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,10 +25,15 @@ from datetime import datetime, timedelta
 from typing import Any, Final
 
 import sqlalchemy as sa
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.audit.ledger.sequencer import run_once
 from app.audit.ledger.tree import EVENT, EVENT_CLIENT
-from app.db import utcnow
+from app.config import Settings, get_settings
+from app.db import create_engine, utcnow
+from app.models import Practice
+from app.security.secrets import load_secrets
 
 BATCH: Final = 20_000
 # (action, resource type, method, route, weight)
@@ -170,3 +183,87 @@ async def analyze(engine: AsyncEngine) -> None:
                 "ANALYZE audit_event, audit_event_client, audit_leaf, audit_node, audit_checkpoint"
             )
         )
+
+
+async def generate(
+    engine: AsyncEngine,
+    *,
+    settings: Settings,
+    signing_key: Ed25519PrivateKey,
+    count: int,
+    practice_id: uuid.UUID | None = None,
+    clients: int = 5000,
+    days: int = 365,
+    sequence: bool = True,
+) -> uuid.UUID:
+    """Insert ``count`` events (into a new practice unless ``practice_id``), then sequence them."""
+    if practice_id is None:
+        practice_id = uuid.uuid4()
+        async with engine.begin() as conn:
+            await conn.execute(
+                Practice.__table__.insert().values(  # type: ignore[attr-defined]
+                    id=practice_id,
+                    name="Audit benchmark practice",
+                    created_at=datetime.now().astimezone(),
+                )
+            )
+    started = time.perf_counter()
+    for rows in batches(count=count, practice_id=practice_id, clients=clients, days=days):
+        await insert(engine, rows)
+    inserted = time.perf_counter() - started
+    print(
+        f"inserted {count} events for practice {practice_id} in {inserted:.1f}s "
+        f"({count / inserted:,.0f}/s)",
+        file=sys.stderr,
+    )
+    await analyze(engine)
+    if sequence:
+        started = time.perf_counter()
+        latest = await run_once(engine, settings=settings, signing_key=signing_key)
+        await analyze(engine)
+        took = time.perf_counter() - started
+        print(
+            f"sequenced in {took:.1f}s ({count / took:,.0f}/s); "
+            f"tree size {latest['tree_size'] if latest else 0}",
+            file=sys.stderr,
+        )
+    return practice_id
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m bench.audit_generate`: bulk-insert a synthetic log, then sequence it."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--events", type=int, default=100_000, help="how many events")
+    parser.add_argument("--practice", type=uuid.UUID, help="practice (default: a new one)")
+    parser.add_argument("--clients", type=int, default=5000, help="size of the client pool")
+    parser.add_argument("--days", type=int, default=365, help="span of history")
+    parser.add_argument(
+        "--no-sequence", dest="sequence", action="store_false", help="leave them unsequenced"
+    )
+    args = parser.parse_args(argv)
+    if min(args.events, args.clients, args.days) < 1:
+        parser.error("--events, --clients and --days must be at least 1")
+    settings = get_settings()
+    signing_key = load_secrets(settings).signing_key
+
+    async def run() -> None:
+        engine = create_engine(settings)
+        try:
+            await generate(
+                engine,
+                settings=settings,
+                signing_key=signing_key,
+                count=args.events,
+                practice_id=args.practice,
+                clients=args.clients,
+                days=args.days,
+                sequence=args.sequence,
+            )
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
+
+
+if __name__ == "__main__":
+    main()

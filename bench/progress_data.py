@@ -5,7 +5,7 @@ episodes, and one long episode with `sessions` sessions, `observations` observat
 `relationship_episodes` CCRT episodes and `measures` measures (the issue's figures by
 default), encrypting texts as the API does. It runs in one transaction in a few seconds.
 
-    python -m app.progress.benchdata   # NOTES_DATABASE_URL; prints the ids as JSON
+    python -m bench.progress_data   # NOTES_DATABASE_URL; prints the ids as JSON
 """
 
 from __future__ import annotations
