@@ -20,7 +20,10 @@ from app.audit.cli import app as audit_app
 from app.audit.ledger.sequencer_process import Supervisor
 from app.config import Settings, get_settings
 from app.db import create_engine, create_sessionmaker
+from app.demo.seed import seed
+from app.errors import AppError
 from app.models import Practice
+from app.security import rotation
 from app.security.api_keys import SCOPES
 from app.security.caller import ROLES
 from app.security.passwords import Passwords
@@ -205,8 +208,6 @@ def rotate_keys(
     ] = 200,
 ) -> None:
     """Re-encrypt every protected field under the active key (safe to interrupt and re-run)."""
-    from app.security import rotation
-
     settings = _settings()
     ring = load_secrets(settings).key_ring
 
@@ -242,8 +243,6 @@ def rotate_keys(
 
 def seed_demo(settings: Settings) -> list[tuple[str, str, str]]:
     """Create the demo practice once; returns (role, email, password) rows."""
-    from app.demo.seed import seed
-
     return _run(settings, lambda session: seed(session=session, settings=settings))
 
 
@@ -255,8 +254,6 @@ def _print_demo(logins: list[tuple[str, str, str]]) -> None:
 
 def _guarded(action: Callable[[], None]) -> None:
     """Turn domain errors into a one-line message and exit status 1."""
-    from app.errors import AppError
-
     try:
         action()
     except AppError as exc:
