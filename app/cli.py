@@ -15,7 +15,7 @@ import uvicorn
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import migrations
-from app.api_keys.router import create_key
+from app.api_keys.service import create_key
 from app.audit.cli import app as audit_app
 from app.audit.ledger.sequencer_process import Supervisor
 from app.config import Settings, get_settings

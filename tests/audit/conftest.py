@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from app.api_keys.router import create_key
+from app.api_keys.service import create_key
 from app.audit.ledger.sequencer import run_once
 from app.audit.ledger.tree import EVENT, LEAF
 from app.audit.recorder import add_event
