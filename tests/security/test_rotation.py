@@ -268,6 +268,7 @@ async def _count_new(sessions: async_sessionmaker[AsyncSession]) -> int:
         )
 
 
+@pytest.mark.slow
 async def test_killed_command_is_rerun_safely(
     db: async_sessionmaker[AsyncSession], private_url: str, tmp_path: Path
 ) -> None:

@@ -61,6 +61,7 @@ async def export(client: httpx.AsyncClient, world: World, **params: str) -> http
     return response
 
 
+@pytest.mark.slow
 async def test_independent_rebuild_with_the_docs_script(
     state: AppState,
     client: httpx.AsyncClient,

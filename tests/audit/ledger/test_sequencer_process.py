@@ -136,6 +136,7 @@ def _cli(settings: Settings, *args: str, command: tuple[str, ...] = CLI) -> subp
 
 
 @pytest.mark.parametrize("command", [CLI, MODULE], ids=["cli", "module"])
+@pytest.mark.slow
 async def test_sequencer_command_sequences_until_terminated(
     external_app: FastAPI, command: tuple[str, ...]
 ) -> None:
@@ -158,6 +159,7 @@ async def test_sequencer_command_sequences_until_terminated(
 
 
 @pytest.mark.parametrize("command", [CLI, MODULE], ids=["cli", "module"])
+@pytest.mark.slow
 def test_sequencer_command_stops_when_its_launcher_is_gone(
     external_settings: Settings, command: tuple[str, ...]
 ) -> None:
@@ -166,6 +168,7 @@ def test_sequencer_command_stops_when_its_launcher_is_gone(
     assert process.wait(timeout=30) == 0
 
 
+@pytest.mark.slow
 def test_supervisor_restarts_a_child_that_exits_ever_more_slowly(tmp_path: Path) -> None:
     starts = tmp_path / "starts"
     script = (
@@ -200,6 +203,7 @@ def test_supervisor_restarts_a_child_that_exits_ever_more_slowly(tmp_path: Path)
     assert supervisor.process.poll() is not None
 
 
+@pytest.mark.slow
 def test_supervisor_stop_terminates_a_running_child() -> None:
     supervisor = Supervisor([sys.executable, "-c", "import time; time.sleep(60)"])
     supervisor.start()

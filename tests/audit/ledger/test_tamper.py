@@ -312,6 +312,7 @@ def test_no_false_alarms(log: Log) -> None:
         assert report.root_hash == log.saved["root_hash"]
 
 
+@pytest.mark.slow
 def test_worker_processes_agree(log: Log) -> None:
     async def both() -> tuple[Report, Report]:
         async with log.engine.connect() as conn:
