@@ -176,3 +176,18 @@ def test_every_directory_of_python_files_is_a_package() -> None:
         if "__pycache__" not in d.parts and not (d / "__init__.py").exists()
     )
     assert missing == []
+
+
+def test_app_never_imports_bench_or_tests() -> None:
+    """The wheel holds app/ alone: demo data is in app/demo/, benchmark data in bench/."""
+    found = []
+    for name, path in modules().items():
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.Import):
+                roots = [alias.name.split(".")[0] for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                roots = [node.module.split(".")[0]]
+            else:
+                continue
+            found += [f"{name}:{node.lineno} imports {root}" for root in roots]
+    assert [f for f in found if f.endswith((" bench", " tests"))] == []
