@@ -1,4 +1,4 @@
-# Session Notes API — the two commands: `make run` and `make test`.
+# Session Notes API — the two commands: `make run` and `make test` (`make test-fast` to iterate).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -19,6 +19,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The quick loop: SQLite only, without the tests that start servers, processes or fuzzers.
+test-fast: $(STAMP)
+	env -u NOTES_TEST_DATABASE_URL -u CI $(BIN)/python -m pytest -m "not server and not slow" $(PYTEST_ARGS)
 
 check: $(STAMP)
 	$(BIN)/ruff check app tests bench

@@ -15,12 +15,15 @@ import uvicorn
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import migrations
-from app.api_keys.router import create_key
+from app.api_keys.service import create_key
 from app.audit.cli import app as audit_app
-from app.audit.sequencer_process import Supervisor
+from app.audit.ledger.sequencer_process import Supervisor
 from app.config import Settings, configuration_problem, get_settings
 from app.db import create_engine, create_sessionmaker
+from app.demo.seed import seed
+from app.errors import AppError
 from app.models import Practice
+from app.security import rotation
 from app.security.api_keys import SCOPES
 from app.security.caller import ROLES
 from app.security.passwords import Passwords
@@ -212,8 +215,6 @@ def rotate_keys(
     ] = 200,
 ) -> None:
     """Re-encrypt every protected field under the active key (safe to interrupt and re-run)."""
-    from app.security import rotation
-
     settings = _settings()
     ring = load_secrets(settings).key_ring
 
@@ -249,8 +250,6 @@ def rotate_keys(
 
 def seed_demo(settings: Settings) -> list[tuple[str, str, str]]:
     """Create the demo practice once; returns (role, email, password) rows."""
-    from app.demo import seed
-
     return _run(settings, lambda session: seed(session=session, settings=settings))
 
 
@@ -262,8 +261,6 @@ def _print_demo(logins: list[tuple[str, str, str]]) -> None:
 
 def _guarded(action: Callable[[], None]) -> None:
     """Turn domain errors into a one-line message and exit status 1."""
-    from app.errors import AppError
-
     try:
         action()
     except AppError as exc:

@@ -12,9 +12,9 @@ from fastapi import FastAPI
 
 from app import handlers, health
 from app.api_keys.router import router as api_keys_router
-from app.audit.proofs import router as proofs_router
-from app.audit.router import router as audit_router
-from app.audit.sequencer import start_sequencer
+from app.audit.api.proofs import router as proofs_router
+from app.audit.api.router import router as audit_router
+from app.audit.ledger.sequencer import start_sequencer
 from app.auth.router import router as auth_router
 from app.clients.router import router as clients_router
 from app.config import Settings, get_settings

@@ -13,17 +13,16 @@ import httpx
 from bench.measure import MB, Row, sample_latency
 from bench.scenarios import Context
 from bench.server import rss_bytes
-from bench.stack import cli_has, notes_api, query
+from bench.stack import cli_has, notes_api, query, run_module
 
 
 def generate(env: Mapping[str, str], practice_id: str, events: int) -> dict[str, Any]:
-    """Append ``events`` synthetic events with ``notes-api audit generate`` (when it exists)."""
+    """Append ``events`` synthetic events with ``python -m bench.audit_generate``."""
     if events <= 0:
         return {"events": 0, "status": "skipped"}
-    if not cli_has("audit", "generate"):
-        return {"events": 0, "status": "not available (no `notes-api audit generate`)"}
     started = time.monotonic()
-    out = notes_api(["audit", "generate", "--events", str(events), "--practice", practice_id], env)
+    command = ["--events", str(events), "--practice", practice_id]
+    out = run_module("bench.audit_generate", command, env)
     seconds = time.monotonic() - started
     return {
         "events": events,

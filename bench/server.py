@@ -174,7 +174,8 @@ def _is_sequencer(pid: int) -> bool:
         argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except OSError:
         return False
-    return b"app.audit.sequencer_process" in argv or (b"audit" in argv and b"sequencer" in argv)
+    module = b"app.audit.ledger.sequencer_process"
+    return module in argv or (b"audit" in argv and b"sequencer" in argv)
 
 
 def sequencer_pids(pid: int) -> list[int]:

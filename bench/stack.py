@@ -95,8 +95,20 @@ def service_env(url: str, pool_size: int) -> dict[str, str]:
 
 def notes_api(args: list[str], env: Mapping[str, str], timeout: float = 3600) -> str:
     """Run ``notes-api <args>`` with ``env`` over ours; return stdout (raise on failure)."""
+    return _run([NOTES_API, *args], f"notes-api {args[0]}", env, timeout).stdout
+
+
+def run_module(module: str, args: list[str], env: Mapping[str, str], timeout: float = 3600) -> str:
+    """Run ``python -m <module> <args>`` with ``env`` over ours; return stdout and stderr."""
+    proc = _run([sys.executable, "-m", module, *args], module, env, timeout)
+    return proc.stdout + proc.stderr
+
+
+def _run(
+    argv: list[str], name: str, env: Mapping[str, str], timeout: float
+) -> subprocess.CompletedProcess[str]:
     proc = subprocess.run(
-        [NOTES_API, *args],
+        argv,
         cwd=REPO_ROOT,
         env={**os.environ, **env},
         capture_output=True,
@@ -105,8 +117,8 @@ def notes_api(args: list[str], env: Mapping[str, str], timeout: float = 3600) ->
         timeout=timeout,
     )
     if proc.returncode != 0:
-        raise RuntimeError(f"notes-api {args[0]} exited {proc.returncode}: {proc.stderr[-2000:]}")
-    return proc.stdout
+        raise RuntimeError(f"{name} exited {proc.returncode}: {proc.stderr[-2000:]}")
+    return proc
 
 
 def cli_has(*command: str) -> bool:

@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from app.api_keys.router import create_key
+from app.api_keys.service import create_key
 from app.state import AppState
 from tests.conftest import World
 

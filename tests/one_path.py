@@ -12,7 +12,7 @@ import httpx
 import jwt
 import sqlalchemy as sa
 
-from app.api_keys.router import create_key
+from app.api_keys.service import create_key
 from app.db import utcnow
 from app.models import AuditEvent, AuditEventClient, RevokedAccessToken
 from app.security.tokens import decode_access_token, issue_access_token

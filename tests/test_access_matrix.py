@@ -334,7 +334,7 @@ class Actors:
 async def _actors(state: AppState, world: World, other: World, op: Op) -> Actors:
     from tests.factories import make_api_key
 
-    allowed = [op.scope] if op.scope else list(SCOPES)
+    allowed: list[str] = [op.scope] if op.scope else list(SCOPES)
     headers = {
         name: world[name].headers
         for name in ("admin", "therapist", "therapist2", "supervisor", "trainee", "auditor")

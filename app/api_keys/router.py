@@ -3,93 +3,21 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
-from sqlmodel import col
 
+from app.api_keys import service
+from app.api_keys.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyOut
 from app.audit.context import audit_context, audited
-from app.db import utcnow
-from app.errors import NotFound, problem_responses
+from app.errors import problem_responses
 from app.idempotency import idempotency
-from app.models import ApiKey
 from app.openapi import created_resource
-from app.pagination import Page, PageParams, created_key, oldest_first
-from app.schema_types import Name
-from app.security.api_keys import new_api_key
+from app.pagination import Page, PageParams, created_key
 from app.security.caller import CallerDep, SessionDep, require_roles
 from app.state import app_state
 
 router = APIRouter(tags=["api-keys"])
-
-Scope = Literal[
-    "clients:read",
-    "clients:write",
-    "sessions:read",
-    "sessions:write",
-    "notes:read",
-    "progress:read",
-    "audit:read",
-]
-
-
-class ApiKeyCreate(BaseModel):
-    """A new integration credential."""
-
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "example": {"name": "Scheduling sync", "scopes": ["clients:read", "sessions:write"]}
-        },
-    )
-
-    name: Name
-    scopes: list[Scope] = Field(min_length=1, max_length=7)
-
-
-class ApiKeyOut(BaseModel):
-    """An API key without its secret."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-    id: uuid.UUID
-    name: str
-    prefix: str
-    scopes: list[str]
-    created_by: uuid.UUID | None
-    created_at: datetime
-    revoked_at: datetime | None
-    last_used_at: datetime | None
-
-
-class ApiKeyCreated(ApiKeyOut):
-    """A new API key, with the secret shown this once."""
-
-    key: str
-
-
-def create_key(
-    *,
-    practice_id: uuid.UUID,
-    name: str,
-    scopes: list[str],
-    created_by: uuid.UUID | None,
-    pepper: bytes,
-) -> tuple[ApiKey, str]:
-    """Build a key row and return it with the plain key (never stored)."""
-    key, prefix, digest = new_api_key(pepper)
-    row = ApiKey(
-        practice_id=practice_id,
-        name=name,
-        prefix=prefix,
-        secret_hash=digest,
-        scopes=sorted(set(scopes)),
-        created_by=created_by,
-    )
-    return row, key
 
 
 @router.get(
@@ -104,8 +32,7 @@ async def list_keys(
 ) -> Page[ApiKeyOut]:
     """The practice's API keys, revoked ones included, oldest first."""
     require_roles(caller, "admin")
-    query = select(ApiKey).where(col(ApiKey.practice_id) == caller.practice_id)
-    rows = await oldest_first(session, query, ApiKey, page)
+    rows = await service.list_keys(session=session, practice_id=caller.practice_id, page=page)
     return Page(
         items=[ApiKeyOut.model_validate(k) for k in rows[: page.limit]],
         next_cursor=page.next_cursor(rows, created_key),
@@ -129,15 +56,14 @@ async def create(
 ) -> ApiKeyCreated:
     """Create a key with scopes; the `key` field is shown only in this response."""
     require_roles(caller, "admin")
-    row, key = create_key(
+    row, key = await service.add_key(
+        session=session,
         practice_id=caller.practice_id,
         name=body.name,
-        scopes=list(body.scopes),
+        scopes=body.scopes,
         created_by=caller.id,
         pepper=app_state(request).secrets.api_key_pepper,
     )
-    session.add(row)
-    await session.flush()
     audit_context(request).target("api_key", row.id)
     response.headers["Location"] = f"/v1/api-keys/{row.id}"
     return ApiKeyCreated(**ApiKeyOut.model_validate(row).model_dump(), key=key)
@@ -156,9 +82,7 @@ async def get_key(id: uuid.UUID, session: SessionDep, caller: CallerDep) -> ApiK
     A revoked key is gone, as for a second DELETE (404); the list keeps it, with `revoked_at`.
     """
     require_roles(caller, "admin")
-    row = await session.get(ApiKey, id)
-    if row is None or row.practice_id != caller.practice_id or row.revoked_at is not None:
-        raise NotFound("No such API key")
+    row = await service.get_live_key(session=session, practice_id=caller.practice_id, key_id=id)
     return ApiKeyOut.model_validate(row)
 
 
@@ -172,8 +96,4 @@ async def get_key(id: uuid.UUID, session: SessionDep, caller: CallerDep) -> ApiK
 async def revoke(id: uuid.UUID, session: SessionDep, caller: CallerDep) -> None:
     """Revoke a key at once; it stays listed with `revoked_at`."""
     require_roles(caller, "admin")
-    row = await session.get(ApiKey, id)
-    if row is None or row.practice_id != caller.practice_id or row.revoked_at is not None:
-        raise NotFound("No such API key")
-    row.revoked_at = utcnow()
-    session.add(row)
+    await service.revoke_key(session=session, practice_id=caller.practice_id, key_id=id)

@@ -1,1 +1,7 @@
-"""Tamper-evident audit log: Merkle tree (RFC 9162) and signed checkpoints."""
+"""The confidentiality access log.
+
+``context`` and ``recorder`` are the request side (every route names its action, the
+pipeline writes one event per request); ``ledger/`` is the tamper-evident log itself
+(sequencer, Merkle tree, signed checkpoints, verification); ``api/`` is what auditors read;
+``cli`` is `notes-api audit …`.
+"""

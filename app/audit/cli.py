@@ -1,4 +1,4 @@
-"""`notes-api audit …`: verify, checkpoint, export and generate, straight from the database."""
+"""`notes-api audit …`: verify, checkpoint, sequencer and export, straight from the database."""
 
 from __future__ import annotations
 
@@ -16,17 +16,16 @@ from typing import Annotated, Any, TypeVar, cast
 import typer
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.audit import events
-from app.audit import export as exporter
-from app.audit import generate as generator
-from app.audit.checkpoint import public_key_raw
-from app.audit.sequencer import LAG_LIMIT, run_once
-from app.audit.sequencer_process import read_backlog, run_forever
-from app.audit.verify import verify_log
+from app.audit.api import export as exporter
+from app.audit.ledger import events
+from app.audit.ledger.checkpoint import public_key_raw
+from app.audit.ledger.sequencer import run_once
+from app.audit.ledger.sequencer_process import run_forever
+from app.audit.ledger.verify import verify_log
+from app.audit.ledger.watch import LAG_LIMIT, read_backlog
 from app.config import Settings, configuration_problem, get_settings
 from app.db import create_engine
 from app.logging import configure_logging
-from app.models import Practice
 from app.security.secrets import ConfigurationError, Secrets, load_secrets
 
 app = typer.Typer(
@@ -188,56 +187,5 @@ def export_log(
         async for chunk in exporter.export_stream(engine, spec):
             out.write(chunk)
         out.flush()
-
-    _with_engine(settings, work)
-
-
-@app.command()
-def generate(
-    count: Annotated[int, typer.Option("--events", min=1, help="How many events")] = 100_000,
-    practice: Annotated[
-        uuid.UUID | None, typer.Option(help="Practice to attribute them to (default: a new one)")
-    ] = None,
-    clients: Annotated[int, typer.Option(min=1, help="Size of the client pool")] = 5000,
-    days: Annotated[int, typer.Option(min=1, help="Span of history")] = 365,
-    sequence: Annotated[bool, typer.Option(help="Sequence and checkpoint afterwards")] = True,
-) -> None:
-    """Bulk-insert a synthetic log for measurement, then sequence it."""
-    settings, secrets = _config()
-
-    async def work(engine: AsyncEngine) -> None:
-        practice_id = practice
-        if practice_id is None:
-            async with engine.begin() as conn:
-                practice_id = uuid.uuid4()
-                await conn.execute(
-                    Practice.__table__.insert().values(  # type: ignore[attr-defined]
-                        id=practice_id,
-                        name="Audit benchmark practice",
-                        created_at=datetime.now().astimezone(),
-                    )
-                )
-        started = time.perf_counter()
-        for rows in generator.batches(
-            count=count, practice_id=practice_id, clients=clients, days=days
-        ):
-            await generator.insert(engine, rows)
-        inserted = time.perf_counter() - started
-        typer.echo(
-            f"inserted {count} events for practice {practice_id} in {inserted:.1f}s "
-            f"({count / inserted:,.0f}/s)",
-            err=True,
-        )
-        await generator.analyze(engine)
-        if sequence:
-            started = time.perf_counter()
-            latest = await run_once(engine, settings=settings, signing_key=secrets.signing_key)
-            await generator.analyze(engine)
-            took = time.perf_counter() - started
-            typer.echo(
-                f"sequenced in {took:.1f}s ({count / took:,.0f}/s); "
-                f"tree size {latest['tree_size'] if latest else 0}",
-                err=True,
-            )
 
     _with_engine(settings, work)

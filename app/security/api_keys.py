@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import secrets
+from typing import Final, Literal, get_args
 
 from app.security.tokens import keyed_hash
 
 PREFIX = "nsk_"
-SCOPES = (
+Scope = Literal[
     "clients:read",
     "clients:write",
     "sessions:read",
@@ -15,7 +16,8 @@ SCOPES = (
     "notes:read",
     "progress:read",
     "audit:read",
-)
+]
+SCOPES: Final[tuple[Scope, ...]] = get_args(Scope)
 
 
 def new_api_key(pepper: bytes) -> tuple[str, str, str]:

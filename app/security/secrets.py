@@ -13,7 +13,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from app.audit import checkpoint
+from app.audit.ledger import checkpoint
 from app.config import Settings
 from app.security.encryption import KeyRing
 

@@ -6,22 +6,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Final
+from typing import Final, Literal, get_args
 
-
-@dataclass(frozen=True, slots=True)
-class SystemTheme:
-    """One seeded theme; dmrs_level and dmrs_level_name are set for defenses only."""
-
-    code: str
-    label: str
-    category: str
-    description: str
-    dmrs_level: int | None = None
-    dmrs_level_name: str | None = None
-
-
-CATEGORIES: Final[tuple[str, ...]] = (
+ThemeCategory = Literal[
     "defense",
     "transference",
     "countertransference",
@@ -36,7 +23,21 @@ CATEGORIES: Final[tuple[str, ...]] = (
     "alliance",
     "enactment",
     "somatic",
-)
+]
+CATEGORIES: Final[tuple[ThemeCategory, ...]] = get_args(ThemeCategory)
+
+
+@dataclass(frozen=True, slots=True)
+class SystemTheme:
+    """One seeded theme; dmrs_level and dmrs_level_name are set for defenses only."""
+
+    code: str
+    label: str
+    category: ThemeCategory
+    description: str
+    dmrs_level: int | None = None
+    dmrs_level_name: str | None = None
+
 
 # Perry's Defense Mechanism Rating Scales: level 1 (action) to 7 (high adaptive).
 DMRS_LEVEL_NAMES: Final[dict[int, str]] = {
@@ -77,7 +78,7 @@ def _defense(level: int, name: str, label: str, description: str) -> SystemTheme
     )
 
 
-def _theme(category: str, name: str, label: str, description: str) -> SystemTheme:
+def _theme(category: ThemeCategory, name: str, label: str, description: str) -> SystemTheme:
     """Build a non-defense theme."""
     return SystemTheme(
         code=f"{category}.{name}", label=label, category=category, description=description

@@ -13,8 +13,8 @@ from app.openapi import created_resource
 from app.pagination import Page, PageParams
 from app.security.caller import Caller, CallerDep, SessionDep, require_roles
 from app.themes import service
-from app.themes.catalog import CODE_MAX_LENGTH, CODE_PATTERN
-from app.themes.schemas import ThemeCategory, ThemeCreate, ThemeOut, ThemeUpdate
+from app.themes.catalog import CODE_MAX_LENGTH, CODE_PATTERN, ThemeCategory
+from app.themes.schemas import ThemeCreate, ThemeOut, ThemeUpdate
 
 router = APIRouter(tags=["themes"])
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Self
+from typing import Annotated, Self
 
 from pydantic import (
     AfterValidator,
@@ -14,24 +14,8 @@ from pydantic import (
 )
 
 from app.schema_types import Name, ShortText
-from app.themes.catalog import CODE_MAX_LENGTH, CODE_PATTERN
+from app.themes.catalog import CODE_MAX_LENGTH, CODE_PATTERN, ThemeCategory
 
-ThemeCategory = Literal[
-    "defense",
-    "transference",
-    "countertransference",
-    "resistance",
-    "relational_pattern",
-    "attachment",
-    "affect",
-    "early_experience",
-    "dream",
-    "fantasy",
-    "insight",
-    "alliance",
-    "enactment",
-    "somatic",
-]
 ThemeCode = Annotated[
     str, StringConstraints(pattern=CODE_PATTERN, min_length=3, max_length=CODE_MAX_LENGTH)
 ]

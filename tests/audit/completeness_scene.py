@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from app.api_keys.router import create_key
+from app.api_keys.service import create_key
 from app.state import AppState
 from tests.audit.completeness import GLASS, Scene
 from tests.audit.conftest import Spec, seed

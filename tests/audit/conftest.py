@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from app.api_keys.router import create_key
+from app.api_keys.service import create_key
+from app.audit.ledger.sequencer import run_once
+from app.audit.ledger.tree import EVENT, LEAF
 from app.audit.recorder import add_event
-from app.audit.sequencer import run_once
-from app.audit.tree import EVENT, LEAF
 from app.db import utcnow, uuid7
 from app.state import AppState
 from tests.conftest import World

@@ -1,4 +1,7 @@
-"""`notes-api audit generate|checkpoint|verify|export`, on a database of their own."""
+"""`notes-api audit checkpoint|verify|export`, on a database of their own.
+
+The log comes from the benchmark's generator (`python -m bench.audit_generate`), run in-process.
+"""
 
 from __future__ import annotations
 
@@ -15,12 +18,13 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from typer.testing import CliRunner
 
 from app import migrations
-from app.audit import events
-from app.audit.checkpoint import public_key_raw, verify_checkpoint
-from app.audit.verify import verify_log
+from app.audit.ledger import events
+from app.audit.ledger.checkpoint import public_key_raw, verify_checkpoint
+from app.audit.ledger.verify import verify_log
 from app.cli import app as cli
 from app.config import async_database_url
 from app.security.secrets import load_secrets
+from bench import audit_generate
 from tests.conftest import create_pg_database, drop_pg_database, make_settings, pg_admin_url
 
 runner = CliRunner()
@@ -51,6 +55,13 @@ def run(env: dict[str, str], *args: str) -> Any:
     return runner.invoke(cli, ["audit", *args], env=env)
 
 
+def generate(env: dict[str, str], monkeypatch: pytest.MonkeyPatch, *args: str) -> None:
+    """`python -m bench.audit_generate <args>` with ``env``, in this process."""
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    audit_generate.main(list(args))
+
+
 def sql(env: dict[str, str], *statements: str) -> None:
     async def go() -> None:
         engine = create_async_engine(async_database_url(env["NOTES_DATABASE_URL"]))
@@ -62,10 +73,14 @@ def sql(env: dict[str, str], *statements: str) -> None:
     asyncio.run(go())
 
 
-def test_generate_checkpoint_verify_export(env: dict[str, str], tmp_path: Path) -> None:
-    made = run(env, "generate", "--events", "300", "--clients", "20", "--days", "3")
-    assert made.exit_code == 0, made.output
-    assert "sequenced" in made.stderr
+def test_generate_checkpoint_verify_export(
+    env: dict[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    generate(env, monkeypatch, "--events", "300", "--clients", "20", "--days", "3")
+    assert "sequenced" in capsys.readouterr().err
     done = run(env, "checkpoint")
     assert done.exit_code == 0, done.output
     checkpoint = json.loads(done.stdout)
@@ -135,8 +150,10 @@ async def _verify_in_processes(env: dict[str, str], saved: Path) -> dict[str, An
     return report.as_dict()
 
 
-def test_truncation_against_a_saved_checkpoint(env: dict[str, str], tmp_path: Path) -> None:
-    assert run(env, "generate", "--events", "40", "--days", "1").exit_code == 0
+def test_truncation_against_a_saved_checkpoint(
+    env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    generate(env, monkeypatch, "--events", "40", "--days", "1")
     saved = tmp_path / "checkpoint.json"
     saved.write_text(run(env, "checkpoint").stdout)
     size = json.loads(saved.read_text())["tree_size"]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from app.audit.tree import EVENT, LEAF
+from app.audit.ledger.tree import EVENT, LEAF
 from tests.reliability.conftest import Seeded, ServiceFactory
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
@@ -81,9 +81,8 @@ def _sequencer_children(pid: int) -> list[int]:
         except OSError:
             continue
         parent = int(stat[stat.rfind(")") + 2 :].split()[1])
-        if parent == pid and (
-            b"app.audit.sequencer_process" in argv or (b"audit" in argv and b"sequencer" in argv)
-        ):
+        module = b"app.audit.ledger.sequencer_process"
+        if parent == pid and (module in argv or (b"audit" in argv and b"sequencer" in argv)):
             found.append(int(entry.name))
     return found
 

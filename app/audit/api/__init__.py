@@ -1,0 +1,1 @@
+"""The auditor API: search, reports, reviews, exports, checkpoints and proofs."""

@@ -1,0 +1,290 @@
+"""The auditor API: search, events, access reports, break-the-glass reviews, export.
+
+Every route is for auditors (role ``auditor``, or an API key with ``audit:read``) of the
+caller's own practice; everyone else gets 403. Auditors' own reads are audited by the
+request pipeline like any other access, naming the clients whose events they saw.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import StreamingResponse
+
+from app.audit.api import service
+from app.audit.api.export import MEDIA_TYPES, ExportSpec, Format, export_stream
+from app.audit.api.proofs import require_auditor
+from app.audit.api.schemas import (
+    AccessReportOut,
+    AuditEventOut,
+    BreakGlassItem,
+    Outcome,
+    ReviewIn,
+    ReviewOut,
+)
+from app.audit.context import audit_context, audited
+from app.audit.recorder import add_event, build_event
+from app.db import uuid7
+from app.errors import Forbidden, NotFound, problem_responses
+from app.idempotency import idempotency
+from app.models import AuditReview
+from app.openapi import created_resource
+from app.pagination import Page, PageParams
+from app.schema_types import SaneDatetime
+from app.security.caller import CallerDep, SessionDep
+from app.state import app_state
+
+router = APIRouter(tags=["audit"])
+
+From = Annotated[SaneDatetime | None, Query(alias="from", description="Inclusive lower bound.")]
+To = Annotated[SaneDatetime | None, Query(alias="to", description="Exclusive upper bound.")]
+
+
+def _page_of(rows: list[Any], page: PageParams) -> str | None:
+    return page.next_cursor(rows, lambda r: [r.occurred_at.isoformat(), str(r.id)])
+
+
+@router.get(
+    "/v1/audit/events",
+    summary="Search the access log",
+    response_model=Page[AuditEventOut],
+    responses=problem_responses(400, 401, 403, 422),
+    dependencies=[audited("audit.search", "audit_event")],
+)
+async def search_events(
+    request: Request,
+    session: SessionDep,
+    caller: CallerDep,
+    page: Annotated[PageParams, Depends()],
+    client_id: Annotated[uuid.UUID | None, Query(description="Events naming this client.")] = None,
+    actor_id: Annotated[uuid.UUID | None, Query(description="User or API key id.")] = None,
+    action: Annotated[
+        str | None, Query(max_length=64, pattern=r"^[a-z0-9_.]+$", examples=["note.read"])
+    ] = None,
+    outcome: Outcome | None = None,
+    resource_type: Annotated[
+        str | None, Query(max_length=40, pattern=r"^[a-z0-9_]+$", examples=["note"])
+    ] = None,
+    break_glass: Annotated[bool | None, Query(description="Only break-the-glass (or not).")] = None,
+    purpose: Annotated[
+        str | None,
+        Query(max_length=16, pattern=r"^[A-Z]+$", description="HL7 PurposeOfUse code."),
+    ] = None,
+    start: From = None,
+    end: To = None,
+) -> Page[AuditEventOut]:
+    """Events of the practice, newest first, over the whole history, with every filter."""
+    require_auditor(caller)
+    filters = service.EventFilters(
+        client_id=client_id,
+        actor_id=actor_id,
+        action=action,
+        outcome=outcome,
+        resource_type=resource_type,
+        break_glass=break_glass,
+        purpose=purpose,
+        start=start,
+        end=end,
+    )
+    rows = await service.search(
+        session,
+        caller.practice_id,
+        filters,
+        after=page.after_values(datetime, uuid.UUID),
+        limit=page.limit + 1,
+    )
+    shown = rows[: page.limit]
+    audit_context(request).add_clients(*service.client_ids_of(shown))
+    return Page(items=[service.event_out(r) for r in shown], next_cursor=_page_of(rows, page))
+
+
+@router.get(
+    "/v1/audit/events/{id}",
+    summary="Get an audit event",
+    response_model=AuditEventOut,
+    responses=problem_responses(401, 403, 404, 422),
+    dependencies=[audited("audit.event.read", "audit_event")],
+)
+async def get_event(
+    request: Request, id: uuid.UUID, session: SessionDep, caller: CallerDep
+) -> AuditEventOut:
+    """One event with its seq and leaf hash (null until sequenced)."""
+    require_auditor(caller)
+    row = await service.get_event(session, caller.practice_id, id)
+    if row is None:
+        raise NotFound("No such audit event")
+    audit_context(request).add_clients(*service.client_ids_of([row]))
+    return service.event_out(row)
+
+
+@router.get(
+    "/v1/audit/clients/{id}/access-report",
+    summary="Client access report",
+    response_model=AccessReportOut,
+    responses=problem_responses(401, 403, 422),
+    dependencies=[audited("audit.access_report", "client")],
+)
+async def access_report(
+    request: Request,
+    id: uuid.UUID,
+    session: SessionDep,
+    caller: CallerDep,
+    start: From = None,
+    end: To = None,
+) -> AccessReportOut:
+    """Who accessed this client's record: per actor, counts by action and outcome."""
+    require_auditor(caller)
+    audit_context(request).add_clients(id)
+    return await service.access_report(session, caller.practice_id, id, start, end)
+
+
+@router.get(
+    "/v1/audit/break-glass",
+    summary="Break-the-glass accesses",
+    response_model=Page[BreakGlassItem],
+    responses=problem_responses(400, 401, 403, 422),
+    dependencies=[audited("audit.break_glass.list", "audit_event")],
+)
+async def break_glass(
+    request: Request,
+    session: SessionDep,
+    caller: CallerDep,
+    page: Annotated[PageParams, Depends()],
+    reviewed: Annotated[bool | None, Query(description="Only reviewed (or pending) ones.")] = None,
+    start: From = None,
+    end: To = None,
+) -> Page[BreakGlassItem]:
+    """Emergency accesses newest first, each with its reviews ("pending" until one exists)."""
+    require_auditor(caller)
+    filters = service.EventFilters(break_glass=True, reviewed=reviewed, start=start, end=end)
+    rows = await service.search(
+        session,
+        caller.practice_id,
+        filters,
+        after=page.after_values(datetime, uuid.UUID),
+        limit=page.limit + 1,
+    )
+    shown = rows[: page.limit]
+    audit_context(request).add_clients(*service.client_ids_of(shown))
+    reviews = await service.reviews_for(session, [r.id for r in shown])
+    items = [
+        BreakGlassItem(
+            event=service.event_out(r),
+            status="reviewed" if reviews[r.id] else "pending",
+            reviews=[ReviewOut.model_validate(v) for v in reviews[r.id]],
+        )
+        for r in shown
+    ]
+    return Page(items=items, next_cursor=_page_of(rows, page))
+
+
+@router.post(
+    "/v1/audit/events/{id}/review",
+    summary="Review an event",
+    status_code=201,
+    response_model=ReviewOut,
+    responses=problem_responses(401, 403, 404, 409, 413, 422)
+    | created_resource("/v1/audit/reviews/{id}"),
+    dependencies=[audited("audit.review", "audit_event"), Depends(idempotency)],
+)
+async def review_event(
+    request: Request,
+    response: Response,
+    id: uuid.UUID,
+    session: SessionDep,
+    caller: CallerDep,
+    body: ReviewIn,
+) -> ReviewOut:
+    """Record an auditor's finding; a new review and its own event, never an edit."""
+    if not caller.has_role("auditor"):
+        raise Forbidden("Only auditors review events")
+    row = await service.get_event(session, caller.practice_id, id)
+    if row is None:
+        raise NotFound("No such audit event")
+    ctx = audit_context(request)
+    ctx.add_clients(*service.client_ids_of([row]))
+    ctx.event_id = uuid7()
+    review = AuditReview(
+        practice_id=caller.practice_id,
+        event_id=id,
+        review_event_id=ctx.event_id,
+        reviewer_id=caller.id,
+        reviewer_type=caller.kind,
+        decision=body.decision,
+        comment=body.comment,
+    )
+    session.add(review)
+    await session.flush()
+    response.headers["Location"] = f"/v1/audit/reviews/{review.id}"
+    return ReviewOut.model_validate(review)
+
+
+@router.get(
+    "/v1/audit/reviews/{id}",
+    summary="Get a review",
+    response_model=ReviewOut,
+    responses=problem_responses(401, 403, 404, 422),
+    dependencies=[audited("audit.review.read", "audit_review")],
+)
+async def get_review(
+    request: Request, id: uuid.UUID, session: SessionDep, caller: CallerDep
+) -> ReviewOut:
+    """One review, as the break-the-glass list shows it (auditors and `audit:read` keys)."""
+    require_auditor(caller)
+    review = await service.get_review(session, caller.practice_id, id)
+    if review is None:
+        raise NotFound("No such review")
+    reviewed = await service.get_event(session, caller.practice_id, review.event_id)
+    audit_context(request).add_clients(*service.client_ids_of([reviewed] if reviewed else []))
+    return ReviewOut.model_validate(review)
+
+
+@router.get(
+    "/v1/audit/export",
+    summary="Export the log",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "One event per line (CSV: one row per event).",
+            "content": {t: {} for t in MEDIA_TYPES.values()},
+        },
+        **problem_responses(401, 403, 422),
+    },
+    dependencies=[audited("audit.export", "audit_event")],
+)
+async def export(
+    request: Request,
+    session: SessionDep,
+    caller: CallerDep,
+    format: Annotated[Format, Query(description="ndjson, csv or fhir (R4 AuditEvent).")] = "ndjson",
+    start: From = None,
+    end: To = None,
+) -> StreamingResponse:
+    """Stream the practice's events in seq order; a full NDJSON export rebuilds the tree."""
+    require_auditor(caller)
+    ctx = audit_context(request)
+    ctx.route = getattr(request.scope.get("route"), "path", None)
+    # A stream cannot be held back until its end: its event commits before the first byte.
+    await add_event(session, build_event(ctx, 200))
+    await session.commit()
+    ctx.committed = ctx.streaming = True
+    state = app_state(request)
+    spec = ExportSpec(
+        fmt=format,
+        practice_id=caller.practice_id,
+        start=start,
+        end=end,
+        observer=state.settings.service_name,
+    )
+    suffix = "csv" if format == "csv" else "ndjson"
+    return StreamingResponse(
+        export_stream(state.engine, spec),
+        media_type=MEDIA_TYPES[format],
+        headers={
+            "Content-Disposition": f'attachment; filename="audit-export.{suffix}"',
+            "Cache-Control": "no-store",
+        },
+    )

@@ -1,0 +1,1 @@
+"""The tamper-evident log: event format, sequencer, Merkle tree, checkpoints, verification."""

@@ -1,0 +1,1 @@
+"""Clients: their records and care teams."""

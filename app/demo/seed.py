@@ -1,0 +1,68 @@
+"""The demo practice: one user of each role, idempotently seeded."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from app.config import Settings
+from app.demo.clinical import seed_clinical
+from app.demo.notes import seed_notes
+from app.demo.progress import seed_progress
+from app.models import Practice, User
+from app.security.passwords import Passwords
+from app.security.secrets import load_secrets
+from app.users import service as users
+from app.users.schemas import UserCreate
+
+DEMO_PRACTICE = "Demo Practice"
+DEMO_USERS = (
+    ("admin", "admin@demo.example", "Ada Admin", "demo-admin-pass"),
+    ("supervisor", "supervisor@demo.example", "Sigmund Supervisor", "demo-supervisor-pass"),
+    ("therapist", "therapist@demo.example", "Thea Therapist", "demo-therapist-pass"),
+    ("therapist", "trainee@demo.example", "Tom Trainee", "demo-trainee-pass"),
+    ("auditor", "auditor@demo.example", "Audrey Auditor", "demo-auditor-pass"),
+)
+
+
+async def seed(*, session: AsyncSession, settings: Settings) -> list[tuple[str, str, str]]:
+    """Create the demo practice and users unless they exist; return the logins."""
+    logins = [(("trainee" if "trainee" in e else r), e, p) for r, e, _, p in DEMO_USERS]
+    found = await session.execute(select(User).where(col(User.email) == DEMO_USERS[0][1]))
+    if found.scalar_one_or_none() is not None:
+        return logins
+    passwords = Passwords(settings)
+    practice = Practice(name=DEMO_PRACTICE)
+    session.add(practice)
+    await session.flush()
+    supervisor_id = None
+    created: dict[str, User] = {}
+    for role, email, name, password in DEMO_USERS:
+        trainee = "trainee" in email
+        user = await users.create_user(
+            session=session,
+            passwords=passwords,
+            practice_id=practice.id,
+            user_in=UserCreate(
+                email=email,
+                display_name=name,
+                role=role,
+                password=password,
+                supervisor_id=supervisor_id if trainee else None,
+                requires_cosign=trainee,
+            ),
+        )
+        if role == "supervisor":
+            supervisor_id = user.id
+        created["trainee" if trainee else role] = user
+    ring = load_secrets(settings).key_ring
+    visits = await seed_clinical(
+        session=session,
+        practice_id=practice.id,
+        users=created,
+        ring=ring,
+    )
+    await seed_notes(session=session, visits=visits, users=created, ring=ring)
+    await seed_progress(session=session, visits=visits, ring=ring)
+    return logins

@@ -1,0 +1,1 @@
+"""Therapy sessions: scheduling and attendance."""
