@@ -17,10 +17,10 @@ from app.audit.context import audit_context
 from app.db import utcnow
 from app.errors import Conflict, Unprocessable
 from app.models import IdempotencyRecord
-from app.security.caller import CallerDep, SessionDep
+from app.security.caller import CallerDep
 from app.security.encryption import KeyRing
 from app.security.fields import unseal
-from app.state import app_state
+from app.state import SessionDep, app_state
 
 RETENTION = timedelta(hours=48)
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.audit.context import audit_context
@@ -40,3 +41,13 @@ def get_session(request: Request) -> AsyncSession:
         reads = state.read_sessionmaker if ctx.method in ("GET", "HEAD") else None
         ctx.session = (reads or state.sessionmaker)()
     return ctx.session
+
+
+async def request_session(request: Request) -> AsyncSession:
+    """The request's session, resolved on the event loop rather than in a worker thread."""
+    # As a dependency the plain `get_session` would be run in FastAPI's thread pool: a
+    # thread hop per request.
+    return get_session(request)
+
+
+SessionDep = Annotated[AsyncSession, Depends(request_session)]

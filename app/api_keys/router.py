@@ -14,8 +14,8 @@ from app.errors import problem_responses
 from app.idempotency import idempotency
 from app.openapi import created_resource
 from app.pagination import Page, PageParams, created_key
-from app.security.caller import CallerDep, SessionDep, require_roles
-from app.state import app_state
+from app.security.caller import CallerDep, require_roles
+from app.state import SessionDep, app_state
 
 router = APIRouter(tags=["api-keys"])
 

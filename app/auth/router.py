@@ -14,8 +14,8 @@ from app.auth.schemas import MeOut, RefreshIn, TokenOut
 from app.errors import problem_responses
 from app.models import User
 from app.schema_types import NO_NUL_PATTERN
-from app.security.caller import ROLES, CallerDep, SessionDep, require_roles
-from app.state import app_state
+from app.security.caller import ROLES, CallerDep, require_roles
+from app.state import SessionDep, app_state
 
 router = APIRouter(tags=["auth"])
 

@@ -17,11 +17,10 @@ from app.db import utcnow, uuid7
 from app.errors import Conflict, Unprocessable
 from app.etag import bump_version
 from app.models import CareTeamMember, Client, Episode, User
-from app.security.caller import Caller
+from app.security.caller import CLINICAL_ROLES, Caller
 from app.security.encryption import KeyRing
 from app.security.fields import seal, unseal
 
-CLINICIAN_ROLES = ("therapist", "supervisor")
 _REQUIRED = ("given_name", "family_name", "status", "primary_therapist_id")
 
 
@@ -34,7 +33,7 @@ async def check_clinician(
         user is None
         or user.practice_id != practice_id
         or not user.active
-        or user.role not in CLINICIAN_ROLES
+        or user.role not in CLINICAL_ROLES
     ):
         raise Unprocessable(f"{field} must name an active therapist or supervisor of this practice")
     return user
@@ -110,7 +109,7 @@ async def create_client(
     *, session: AsyncSession, ring: KeyRing, caller: Caller, client_in: ClientCreate
 ) -> tuple[Client, list[uuid.UUID]]:
     """Create a client; a clinician creating it becomes its primary therapist."""
-    if caller.has_role(*CLINICIAN_ROLES):
+    if caller.has_role(*CLINICAL_ROLES):
         if client_in.primary_therapist_id not in (None, caller.id):
             raise Unprocessable(
                 "A clinician creating a client becomes its primary therapist; "

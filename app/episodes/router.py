@@ -29,8 +29,8 @@ from app.openapi import created_resource
 from app.pagination import Page, PageParams
 from app.security import access
 from app.security.access import Area
-from app.security.caller import CallerDep, SessionDep
-from app.state import app_state
+from app.security.caller import CallerDep
+from app.state import SessionDep, app_state
 
 router = APIRouter(tags=["episodes"])
 

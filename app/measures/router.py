@@ -18,7 +18,8 @@ from app.models import Measure
 from app.openapi import created_resource
 from app.pagination import Page, PageParams
 from app.security.access import Area, load, load_client
-from app.security.caller import CallerDep, SessionDep
+from app.security.caller import CallerDep
+from app.state import SessionDep
 
 router = APIRouter(tags=["measures"])
 

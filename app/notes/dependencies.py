@@ -11,7 +11,8 @@ from app.audit.context import audit_context
 from app.models import Note, TherapySession
 from app.security import access
 from app.security.access import Area, NoteAction
-from app.security.caller import CallerDep, SessionDep
+from app.security.caller import CallerDep
+from app.state import SessionDep
 
 
 def session_for(*, write: bool) -> Any:

@@ -22,8 +22,8 @@ from app.observations.schemas import (
 )
 from app.openapi import created_resource
 from app.pagination import Page, PageParams
-from app.security.caller import CallerDep, SessionDep
-from app.state import app_state
+from app.security.caller import CallerDep
+from app.state import SessionDep, app_state
 
 router = APIRouter(tags=["observations"])
 

@@ -15,7 +15,8 @@ from app.errors import Unprocessable, problem_responses
 from app.progress import caseload, service
 from app.progress.schemas import Caseload, Progress
 from app.security.access import Area, load_client
-from app.security.caller import CallerDep, SessionDep, require_roles
+from app.security.caller import CLINICAL_ROLES, CallerDep, require_roles
+from app.state import SessionDep
 from app.themes.catalog import CODE_PATTERN
 
 router = APIRouter(tags=["progress"])
@@ -114,7 +115,7 @@ async def caseload_report(
     ] = None,
 ) -> Caseload:
     """One row per active client of the caller's caseload (a supervisor's includes supervisees')."""
-    require_roles(caller, "therapist", "supervisor")
+    require_roles(caller, *CLINICAL_ROLES)
     report = await caseload.build_caseload(
         session=session, caller=caller, phase=phase, therapist_id=therapist_id
     )

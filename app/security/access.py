@@ -19,7 +19,8 @@ from sqlmodel import SQLModel, col
 from app.audit.context import AuditContext
 from app.errors import Forbidden, NotFound
 from app.models import CareTeamMember, Client, Note, User
-from app.security.caller import Caller
+from app.security.api_keys import Scope
+from app.security.caller import CLINICAL_ROLES, Caller
 from app.security.reach import KINDS, AuthorFacts, ClientFacts, client_facts, find
 
 Owned = TypeVar("Owned", bound=SQLModel)
@@ -45,7 +46,7 @@ class Reach(StrEnum):
     NONE = "none"
 
 
-_SCOPES = {
+_SCOPES: dict[tuple[Area, bool], Scope] = {
     (Area.DEMOGRAPHICS, False): "clients:read",
     (Area.DEMOGRAPHICS, True): "clients:write",
     (Area.SESSIONS, False): "sessions:read",
@@ -62,7 +63,7 @@ def check_role(caller: Caller, area: Area, *, write: bool) -> None:
         if scope is None or scope not in caller.scopes:
             raise Forbidden("This API key's scopes do not allow this operation")
         return
-    if caller.role in ("therapist", "supervisor"):
+    if caller.role in CLINICAL_ROLES:
         return
     if caller.role == "admin" and area in (Area.DEMOGRAPHICS, Area.SESSIONS):
         return
@@ -196,7 +197,7 @@ def sees_clinical(caller: Caller, relation: Reach | None = None) -> bool:
     """Whether clinical fields may be shown; `relation` None stands for a caseload list."""
     if caller.kind == "api_key":
         return "progress:read" in caller.scopes
-    if caller.role not in ("therapist", "supervisor"):
+    if caller.role not in CLINICAL_ROLES:
         return False
     return relation is None or relation in (Reach.CARE_TEAM, Reach.SUPERVISION, Reach.BREAK_GLASS)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, replace
 from datetime import timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal, get_args
 
 import sqlalchemy as sa
 from fastapi import Depends, Request
@@ -19,10 +19,11 @@ from app.models import ApiKey, RevokedAccessToken, User
 from app.security import reach
 from app.security.api_keys import PREFIX as API_KEY_PREFIX
 from app.security.tokens import InvalidToken, decode_access_token, keyed_hash
-from app.state import app_state, get_session
+from app.state import SessionDep, app_state
 
-ROLES = ("admin", "therapist", "supervisor", "auditor")
-CLINICAL_ROLES = ("therapist", "supervisor")
+Role = Literal["admin", "therapist", "supervisor", "auditor"]
+ROLES: Final[tuple[Role, ...]] = get_args(Role)
+CLINICAL_ROLES: Final[tuple[Role, ...]] = ("therapist", "supervisor")
 # HL7 v3 PurposeOfUse codes accepted in X-Purpose-Of-Use.
 PURPOSES = frozenset(
     {
@@ -253,16 +254,7 @@ async def _user_caller(request: Request, session: AsyncSession, token: str) -> C
     )
 
 
-async def request_session(request: Request) -> AsyncSession:
-    """The request's session, resolved on the event loop rather than in a worker thread."""
-    # As a dependency the plain `get_session` would be run in FastAPI's thread pool: a
-    # thread hop per request.
-    return get_session(request)
-
-
-async def get_caller(
-    request: Request, session: Annotated[AsyncSession, Depends(request_session)]
-) -> Caller:
+async def get_caller(request: Request, session: SessionDep) -> Caller:
     """Authenticate the request and note the actor in the audit context."""
     token = _bearer(request)
     ctx = audit_context(request)
@@ -286,7 +278,6 @@ async def get_caller(
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]
-SessionDep = Annotated[AsyncSession, Depends(request_session)]
 
 
 def require_roles(caller: Caller, *roles: str, scope: str | None = None) -> None:

@@ -21,7 +21,7 @@ from app.pagination import Page, PageParams
 from app.schema_types import NO_NUL_PATTERN
 from app.security import access
 from app.security.access import Area
-from app.security.caller import CallerDep, SessionDep
+from app.security.caller import CallerDep
 from app.sessions import service
 from app.sessions.dependencies import load_session
 from app.sessions.schemas import (
@@ -31,6 +31,7 @@ from app.sessions.schemas import (
     SessionStatus,
     SessionUpdate,
 )
+from app.state import SessionDep
 
 router = APIRouter(tags=["sessions"])
 

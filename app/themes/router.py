@@ -11,7 +11,8 @@ from app.errors import problem_responses
 from app.idempotency import idempotency
 from app.openapi import created_resource
 from app.pagination import Page, PageParams
-from app.security.caller import Caller, CallerDep, SessionDep, require_roles
+from app.security.caller import Caller, CallerDep, require_roles
+from app.state import SessionDep
 from app.themes import service
 from app.themes.catalog import CODE_MAX_LENGTH, CODE_PATTERN, ThemeCategory
 from app.themes.schemas import ThemeCreate, ThemeOut, ThemeUpdate

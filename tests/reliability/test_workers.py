@@ -56,7 +56,9 @@ async def test_four_workers_share_one_sequencer_and_audit_every_request_once(
         while len(children) < WORKERS + 2 and time.monotonic() < deadline:
             await asyncio.sleep(0.2)
             children = _children(process.pid)
-        sequencers = [p for p, info in children.items() if b"app.audit.ledger.sequencer_process" in info]
+        sequencers = [
+            p for p, info in children.items() if b"app.audit.ledger.sequencer_process" in info
+        ]
         # uvicorn's workers, spawned by multiprocessing (whose resource tracker is a child too)
         workers = [p for p, info in children.items() if b"spawn_main" in info]
         assert len(sequencers) == 1

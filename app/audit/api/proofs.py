@@ -28,8 +28,8 @@ from app.audit.ledger.checkpoint import ALGORITHM, key_id, public_key_raw
 from app.audit.ledger.verify import verify_log
 from app.errors import Conflict, NotFound, Unprocessable, problem_responses
 from app.pagination import Page, PageParams
-from app.security.caller import Caller, CallerDep, SessionDep, require_roles
-from app.state import app_state
+from app.security.caller import Caller, CallerDep, require_roles
+from app.state import SessionDep, app_state
 
 router = APIRouter(tags=["audit"])
 

@@ -34,8 +34,8 @@ from app.models import AuditReview
 from app.openapi import created_resource
 from app.pagination import Page, PageParams
 from app.schema_types import SaneDatetime
-from app.security.caller import CallerDep, SessionDep
-from app.state import app_state
+from app.security.caller import CallerDep
+from app.state import SessionDep, app_state
 
 router = APIRouter(tags=["audit"])
 
