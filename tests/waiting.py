@@ -19,7 +19,7 @@ TIMEOUT: Final = 60.0
 
 
 async def eventually(
-    probe: Callable[[], Awaitable[T]], *, timeout: float = TIMEOUT, interval: float = 0.05
+    probe: Callable[[], Awaitable[T | None]], *, timeout: float = TIMEOUT, interval: float = 0.05
 ) -> T:
     """Await `probe()` until it returns something truthy, and return that."""
     deadline = time.monotonic() + timeout
@@ -31,7 +31,7 @@ async def eventually(
 
 
 def eventually_sync(
-    probe: Callable[[], T], *, timeout: float = TIMEOUT, interval: float = 0.05
+    probe: Callable[[], T | None], *, timeout: float = TIMEOUT, interval: float = 0.05
 ) -> T:
     """Call `probe()` until it returns something truthy, and return that (blocks the thread)."""
     deadline = time.monotonic() + timeout
