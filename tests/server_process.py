@@ -6,10 +6,11 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
+
+from tests.waiting import eventually_sync
 
 
 def free_port() -> int:
@@ -37,18 +38,23 @@ def start_server(
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+
+    def ready() -> bool:
         if process.poll() is not None:
             raise RuntimeError(f"server exited with {process.returncode}")
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/health/ready", timeout=1).status_code == 200:
-                return process
+            response = httpx.get(f"http://127.0.0.1:{port}/health/ready", timeout=5)
         except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("server did not become ready")
+            return False
+        return response.status_code == 200
+
+    try:
+        eventually_sync(ready, timeout=120, interval=0.2)
+    except AssertionError:
+        process.kill()
+        process.wait()
+        raise
+    return process
 
 
 def stop_server(process: subprocess.Popen[bytes]) -> None:
@@ -56,7 +62,7 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is None:
         process.terminate()
         try:
-            process.wait(timeout=15)
+            process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()

@@ -16,6 +16,7 @@ from app.models import AuditEvent
 from app.security.caller import CallerDep
 from app.state import AppState
 from tests.conftest import World
+from tests.waiting import eventually
 
 
 def assert_problem(response: httpx.Response, status: int) -> dict[str, object]:
@@ -87,6 +88,14 @@ async def test_request_id_echoed_or_generated(client: httpx.AsyncClient) -> None
 
 async def test_health_and_metrics(client: httpx.AsyncClient) -> None:
     assert (await client.get("/health/live")).json() == {"status": "ok"}
+
+    async def sequencer_ran() -> bool:
+        # The suite's event loop stands still between async tests, and the app's sequencer
+        # with it: after a long stretch of other tests it reads "stalled" until its next pass.
+        checks = (await client.get("/health/ready")).json()["checks"]
+        return bool(checks["audit_sequencer"] == "ok")
+
+    await eventually(sequencer_ran)
     ready = await client.get("/health/ready")
     assert ready.status_code == 200, ready.text
     assert ready.json()["checks"]["schema"] == "ok"

@@ -11,6 +11,7 @@ from sqlalchemy.util.queue import Empty, Full
 from app.config import Settings
 from app.db import create_engine
 from app.pool import FairAsyncQueuePool, FairQueue
+from tests.waiting import eventually
 
 
 async def _get(queue: FairQueue[str], timeout: float | None = 5.0) -> str:
@@ -20,8 +21,10 @@ async def _get(queue: FairQueue[str], timeout: float | None = 5.0) -> str:
 
 
 async def _waiting(queue: FairQueue[str], count: int) -> None:
-    while len(queue._waiters) < count:
-        await asyncio.sleep(0)
+    async def queued() -> bool:
+        return len(queue._waiters) >= count
+
+    await eventually(queued, interval=0)
 
 
 async def test_waiters_are_served_in_order_and_newcomers_queue_behind() -> None:

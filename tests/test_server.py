@@ -18,20 +18,20 @@ def test_serve_migrates_seeds_demo_and_answers(tmp_path: Path) -> None:
     port = free_port()
     process = start_server(tmp_path, port, env={"NOTES_DEMO": "1"})
     try:
-        base = f"http://127.0.0.1:{port}"
-        token = httpx.post(
-            f"{base}/v1/auth/token",
-            data={"username": "therapist@demo.example", "password": "demo-therapist-pass"},
-        )
-        assert token.status_code == 200, token.text
-        access = token.json()["access_token"]
-        me = httpx.get(f"{base}/v1/me", headers={"Authorization": f"Bearer {access}"})
-        assert me.json()["role"] == "therapist"
-        assert me.headers["x-request-id"]
-        assert httpx.get(f"{base}/openapi.json").json()["info"]["title"] == "Session Notes API"
-        missing = httpx.get(f"{base}/v1/none")
-        assert missing.status_code == 404
-        assert missing.headers["content-type"] == "application/problem+json"
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+            token = http.post(
+                "/v1/auth/token",
+                data={"username": "therapist@demo.example", "password": "demo-therapist-pass"},
+            )
+            assert token.status_code == 200, token.text
+            access = token.json()["access_token"]
+            me = http.get("/v1/me", headers={"Authorization": f"Bearer {access}"})
+            assert me.json()["role"] == "therapist"
+            assert me.headers["x-request-id"]
+            assert http.get("/openapi.json").json()["info"]["title"] == "Session Notes API"
+            missing = http.get("/v1/none")
+            assert missing.status_code == 404
+            assert missing.headers["content-type"] == "application/problem+json"
     finally:
         stop_server(process)
     log = (tmp_path / f"server-{port}.log").read_text()

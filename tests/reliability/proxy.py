@@ -19,7 +19,7 @@ class ThreadedProxy:
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
 
     def _call(self, action: Callable[[], Coroutine[Any, Any, None]]) -> None:
-        asyncio.run_coroutine_threadsafe(action(), self.loop).result(timeout=10)
+        asyncio.run_coroutine_threadsafe(action(), self.loop).result(timeout=60)
 
     @property
     def port(self) -> int:
@@ -43,5 +43,5 @@ class ThreadedProxy:
         """Cut, then stop the loop and its thread."""
         self.cut()
         self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(timeout=10)
+        self.thread.join(timeout=60)
         self.loop.close()

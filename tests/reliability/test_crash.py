@@ -15,6 +15,7 @@ from sqlmodel import col
 from app.models import AuditEvent, Client
 from tests.reliability.conftest import Seeded, ServiceFactory
 from tests.reliability.service import Service
+from tests.waiting import eventually
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 
@@ -68,9 +69,13 @@ class Load:
     async def killer(self) -> None:
         """SIGKILL the server at random points of the run, then restart it."""
         marks = sorted(random.sample(range(CREATES // 8, CREATES * 7 // 8), KILLS))
+
         for mark in marks:
-            while CREATES - len(self.pending) < mark:
-                await asyncio.sleep(0.01)
+
+            async def reached(mark: int = mark) -> bool:
+                return CREATES - len(self.pending) >= mark
+
+            await eventually(reached, interval=0.01)
             await asyncio.sleep(random.uniform(0, 0.05))
             self.up.clear()
             await asyncio.to_thread(self.service.kill)
@@ -80,14 +85,17 @@ class Load:
 
 async def _replay(load: Load, http: httpx.AsyncClient, key: str) -> httpx.Response:
     """Repeat a create until it is answered (409 while a killed attempt's lock is released)."""
-    for _ in range(40):
+
+    async def answered() -> httpx.Response | None:
         response = await load.create(http, key)
-        if response is not None and response.status_code not in (409, 503):
-            if response.headers.get("idempotent-replayed") == "true":
-                load.replays[response.json()["id"]] += 1
-            return response
-        await asyncio.sleep(0.25)
-    raise AssertionError(f"no answer for {key}")
+        if response is None or response.status_code in (409, 503):
+            return None
+        return response
+
+    response = await eventually(answered, interval=0.25)
+    if response.headers.get("idempotent-replayed") == "true":
+        load.replays[response.json()["id"]] += 1
+    return response
 
 
 async def test_kill_9_mid_load_loses_and_duplicates_nothing(

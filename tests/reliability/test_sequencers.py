@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ import sqlalchemy as sa
 
 from app.audit.ledger.tree import EVENT, LEAF
 from tests.reliability.conftest import Seeded, ServiceFactory
+from tests.waiting import eventually
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 
@@ -45,10 +45,11 @@ async def test_two_sequencers_at_once_keep_one_gapless_log(
                     for k in range(10)
                 )
             )
-    deadline = time.monotonic() + 30
-    while await _unsequenced(seeded) and time.monotonic() < deadline:
-        await asyncio.sleep(0.25)
-    assert await _unsequenced(seeded) == 0
+
+    async def all_sequenced() -> bool:
+        return await _unsequenced(seeded) == 0
+
+    await eventually(all_sequenced)
     async with seeded.state.engine.connect() as conn:
         leaves, lowest, highest, events = (
             await conn.execute(
@@ -112,10 +113,11 @@ async def test_serve_runs_the_sequencer_beside_it_and_takes_it_down(
     assert ready.json()["checks"]["audit_sequencer"] == "ok"
     # SIGKILL leaves the child nobody to stop it: it notices and stops by itself.
     service.kill()
-    deadline = time.monotonic() + 10
-    while _alive(children[0]) and time.monotonic() < deadline:
-        await asyncio.sleep(0.2)
-    assert not _alive(children[0])
+
+    async def orphan_gone() -> bool:
+        return not _alive(children[0])
+
+    await eventually(orphan_gone)
     # A graceful stop takes it down too.
     service.start()
     assert service.process is not None

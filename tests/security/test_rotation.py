@@ -36,6 +36,7 @@ from app.security import rotation
 from app.security.encryption import KeyRing, decrypt, key_id_of
 from app.security.fields import seal
 from tests.conftest import create_pg_database, drop_pg_database, pg_admin_url
+from tests.waiting import eventually
 
 OLD, NEW = bytes(range(32)), bytes(range(100, 132))
 OLD_RING = KeyRing({"k-old": OLD})
@@ -280,17 +281,25 @@ async def test_killed_command_is_rerun_safely(
         "NOTES_ENCRYPTION_KEYS": f"{_key_line('k-new', NEW)},{_key_line('k-old', OLD)}",
     }
     command = [sys.executable, "-m", "app.cli", "rotate-keys", "--batch-size", "1"]
-    process = subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        for _ in range(1500):  # kill it as soon as its first batches have committed
-            if await _count_new(db) >= 3 or process.poll() is not None:
-                break
-            await asyncio.sleep(0.01)
-        process.send_signal(signal.SIGKILL)
-    finally:
-        process.wait(timeout=30)
+    async with db() as holder:
+        if private_url.startswith("postgresql"):
+            # note.body goes first, by id: the fourth note stays locked until the kill, so the
+            # command cannot finish first however the scheduler treats either process.
+            fourth = select(col(Note.id)).order_by(col(Note.id)).offset(3).limit(1)
+            held = (await holder.execute(fourth)).scalar_one()
+            await holder.execute(select(col(Note.id)).where(col(Note.id) == held).with_for_update())
+        process = subprocess.Popen(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+
+        async def first_batches_committed() -> bool:
+            return await _count_new(db) >= 3 or process.poll() is not None
+
+        try:
+            await eventually(first_batches_committed, interval=0.01)
+            process.send_signal(signal.SIGKILL)
+        finally:
+            process.wait(timeout=30)
     assert process.returncode == -signal.SIGKILL, "the command finished before it was killed"
     halfway = await _tokens(db, expected)
     keys = {key_id_of(token) for token in halfway.values()}

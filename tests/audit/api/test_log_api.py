@@ -166,7 +166,7 @@ async def test_verify_endpoint(state: AppState, client: httpx.AsyncClient, world
     response = await client.get("/v1/audit/verify", headers=world["auditor"].headers)
     assert response.status_code == 200, response.text
     body = response.json()
-    assert body["ok"] is True
+    assert body["ok"] is True, body["problems"]
     assert body["problems"] == []
     assert body["checked"] == body["tree_size"] >= checkpoint["tree_size"]
     assert len(body["root_hash"]) == 64

@@ -17,6 +17,7 @@ from app.db import utcnow
 from app.state import AppState
 from tests.audit.conftest import Spec, seed, sequence_now
 from tests.conftest import World
+from tests.waiting import eventually
 
 
 async def seqs(state: AppState, ids: list[object]) -> list[int | None]:
@@ -58,11 +59,11 @@ async def test_background_task_sequences_and_reports(
     app: FastAPI, state: AppState, client: httpx.AsyncClient, world: World
 ) -> None:
     [event_id] = await seed(state, world.practice_id, [Spec(actor_id=world["therapist"].id)])
-    for _ in range(100):
-        if (await seqs(state, [event_id]))[0] is not None:
-            break
-        await asyncio.sleep(0.1)
-    assert (await seqs(state, [event_id]))[0] is not None
+
+    async def sequenced() -> bool:
+        return (await seqs(state, [event_id]))[0] is not None
+
+    await eventually(sequenced)  # by the app's own background task
     assert await app.state.readiness_checks["audit_sequencer"]() == "ok"
     ready = await client.get("/health/ready")
     assert ready.json()["checks"]["audit_sequencer"] == "ok"
@@ -149,6 +150,11 @@ async def _events_of(state: AppState, world: World) -> list[object]:
 async def test_readiness_reports_lag(app: FastAPI, interval: float) -> None:
     sequencer = app.state.sequencer
     assert sequencer.interval == interval
+
+    async def first_pass_done() -> bool:  # until then it is "ok" whatever the lag says
+        return sequencer._last_ok is not None and sequencer.readiness() == "ok"
+
+    await eventually(first_pass_done)
     saved = sequencer.lag
     try:
         sequencer.lag = 3600.0

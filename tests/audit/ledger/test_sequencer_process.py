@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
+import logging
 import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -29,6 +29,7 @@ from tests.audit.conftest import Spec, seed
 from tests.conftest import make_settings
 from tests.reliability.service import server_env
 from tests.scratch_database import scratch_database
+from tests.waiting import eventually, eventually_sync
 
 
 @pytest.fixture(scope="module")
@@ -39,10 +40,31 @@ def external_settings(backend: str, tmp_path_factory: pytest.TempPathFactory) ->
 
 
 @pytest.fixture
+def own_external_settings(backend: str, tmp_path: Path) -> Iterator[Settings]:
+    """Likewise, but for one test alone: the backlog counts only events newer than the newest
+    sequenced one, so what another test sequenced there would hide the events seeded here."""
+    with scratch_database(backend, tmp_path) as url:
+        yield make_settings(tmp_path, url, sequencer="external")
+
+
+@asynccontextmanager
+async def _running(settings: Settings) -> AsyncIterator[FastAPI]:
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
 async def external_app(external_settings: Settings) -> AsyncIterator[FastAPI]:
     """The API in "external" mode, its lifespan running."""
-    application = create_app(external_settings)
-    async with application.router.lifespan_context(application):
+    async with _running(external_settings) as application:
+        yield application
+
+
+@pytest.fixture
+async def own_external_app(own_external_settings: Settings) -> AsyncIterator[FastAPI]:
+    """The same on a database of the test's own."""
+    async with _running(own_external_settings) as application:
         yield application
 
 
@@ -70,7 +92,10 @@ async def _metric(app: FastAPI, name: str) -> float:
     return float(line.split()[1])
 
 
-async def test_external_mode_reads_the_backlog_from_the_database(external_app: FastAPI) -> None:
+async def test_external_mode_reads_the_backlog_from_the_database(
+    own_external_app: FastAPI,
+) -> None:
+    external_app = own_external_app
     state = _state(external_app)
     assert not hasattr(external_app.state, "sequencer")  # no task in this process
     await _sequence(state)
@@ -145,13 +170,14 @@ async def test_sequencer_command_sequences_until_terminated(
     assert (await read_backlog(state.engine)).waiting == 5
     process = _cli(state.settings, command=command)
     try:
-        deadline = time.monotonic() + 30
-        while (await read_backlog(state.engine)).waiting and time.monotonic() < deadline:
-            await asyncio.sleep(0.2)
-        assert (await read_backlog(state.engine)).waiting == 0
+
+        async def caught_up() -> bool:
+            return (await read_backlog(state.engine)).waiting == 0
+
+        await eventually(caught_up)
         assert process.poll() is None  # still running, waiting for more
         process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=15) == 0
+        assert process.wait(timeout=60) == 0
     finally:
         if process.poll() is None:
             process.kill()
@@ -165,42 +191,50 @@ def test_sequencer_command_stops_when_its_launcher_is_gone(
 ) -> None:
     # --parent-pid names a process that is not its parent: as if the launcher died first.
     process = _cli(external_settings, "--parent-pid", "1", command=command)
-    assert process.wait(timeout=30) == 0
+    assert process.wait(timeout=60) == 0
 
 
 @pytest.mark.slow
-def test_supervisor_restarts_a_child_that_exits_ever_more_slowly(tmp_path: Path) -> None:
+def test_supervisor_restarts_a_child_that_exits_ever_more_slowly(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     starts = tmp_path / "starts"
+    # Each child writes when it started and when it is about to exit, then exits at once.
     script = (
-        f"import time; open({str(starts)!r}, 'a').write(f'{{time.monotonic()}}\\n'); "
-        "time.sleep(0.3)"
+        f"import time; log = open({str(starts)!r}, 'a', buffering=1); "
+        "log.write(f'start {time.monotonic()}\\n'); time.sleep(0.3); "
+        "log.write(f'exit {time.monotonic()}\\n')"
     )
+
+    def lines() -> list[tuple[str, float]]:
+        text = starts.read_text() if starts.exists() else ""
+        return [(kind, float(at)) for kind, at in (line.split() for line in text.splitlines())]
+
+    def third_start() -> bool:
+        return [kind for kind, _ in lines()].count("start") >= 3
+
     supervisor = Supervisor([sys.executable, "-c", script])
-    supervisor.start()
-    try:
-        deadline = time.monotonic() + 30
-
-        def started() -> int:
-            return len(starts.read_text().split()) if starts.exists() else 0
-
-        # The third child's own line, not the restart count: counted at spawn, it could be
-        # stopped (on a busy machine) before its interpreter wrote anything.
-        while started() < 3 and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert supervisor.restarts >= 2
-    finally:
-        supervisor.stop()
-    time.sleep(0.5)
-    times = [float(t) for t in starts.read_text().split()]
-    assert len(times) >= 3
-    # Each child died at once: the waits double (2 s, then 4 s) rather than spin.
-    first, second = times[1] - times[0], times[2] - times[1]
-    assert first >= 2.0
-    assert second >= first + 1.5
-    time.sleep(2.5)  # stopped: nothing comes back
-    assert len(starts.read_text().split()) == len(times)
+    with caplog.at_level(logging.WARNING, logger="notes.audit.sequencer"):
+        supervisor.start()
+        try:
+            eventually_sync(third_start)  # the start lines themselves, not the restarts
+        finally:
+            supervisor.stop()
+    # Stopped: its watcher is done, so nothing is ever started again.
+    supervisor._thread.join(timeout=30)
+    assert not supervisor._thread.is_alive()
+    seen = lines()
+    assert [kind for kind, _ in seen[:5]] == ["start", "exit", "start", "exit", "start"]
+    # Each child died at once: the waits double (2 s, then 4 s) rather than spin. Measured
+    # from a child's last line to the next one's first, which only the wait can shorten.
+    (_, exit1), (_, start2), (_, exit2), (_, start3) = seen[1:5]
+    assert start2 - exit1 >= 2.0
+    assert start3 - exit2 >= 4.0
+    delays = [r.getMessage() for r in caplog.records if "restarting in" in r.getMessage()]
+    assert [d.rsplit(" in ", 1)[1] for d in delays[:2]] == ["2 s", "4 s"]
     assert supervisor.process is not None
     assert supervisor.process.poll() is not None
+    assert lines() == seen
 
 
 @pytest.mark.slow
