@@ -157,7 +157,7 @@ def _row_canonical(row: Any) -> str:
     """RFC 8785 JSON of ``event_body(row)`` written straight from the row, keys pre-sorted.
 
     Verification recomputes a million of these: a fixed template with the encoder's own
-    string quoting costs a third of building the dict and encoding it. Anything but
+    string quoting costs much less than building the dict and encoding it. Anything but
     strings, nulls, a safe integer status and a list of string ids raises ``_NotPlain``
     and takes the general path; tests hold both to ``rfc8785`` byte for byte.
     """

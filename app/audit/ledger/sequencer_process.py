@@ -1,8 +1,8 @@
 """The audit sequencer in a process of its own: run it, and supervise it from the API server.
 
 On PostgreSQL `notes-api serve` starts `python -m app.audit.ledger.sequencer_process` beside the
-API (docs/audit.md, "The sequencer"): hashing a thousand events a second inside the API's
-one event loop cost GET note about a sixth of its throughput (docs/performance.md). The
+API (docs/audit.md, "The sequencer"): hashing inside the API's one event loop took CPU
+from every request (docs/adr/0005-audit-sequencer-process.md). The
 advisory lock still keeps one sequencer working across replicas; the API's readiness and
 metrics read the backlog from the database, so they also see a sequencer that died.
 """
@@ -76,7 +76,7 @@ class Supervisor:
     def __init__(self, command: list[str] | None = None) -> None:
         """The command to run (default: this module, told the server's pid)."""
         # This module rather than `notes-api audit sequencer`: the CLI imports the whole
-        # API (FastAPI, every router), about 20 MB of RSS that a sequencer never uses.
+        # API (FastAPI, every router), memory that a sequencer never uses.
         self.command = command or [
             sys.executable,
             "-m",

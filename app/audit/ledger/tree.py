@@ -48,8 +48,8 @@ def _record(fields: tuple[str, ...]) -> Any:
 def plain_rows(result: Iterable[Any], fields: Iterable[str]) -> list[Any]:
     """Rows as named tuples with the same field names, for loops over millions of rows.
 
-    A SQLAlchemy ``Row`` answers an attribute in about 0.8 µs, a named tuple in 0.05;
-    export and verification read twenty of them per event (docs/performance.md).
+    A SQLAlchemy ``Row`` answers an attribute many times slower than a named tuple, and
+    export and verification read about twenty of them per event.
     """
     make = _record(tuple(fields))._make
     return [make(row) for row in result]
