@@ -137,10 +137,10 @@ async def test_change_and_event_commit_together(
     assert (failed.outcome, failed.http_status) == ("error", 409)
 
 
-async def test_fast_paths_fail_closed(
+async def test_note_read_and_observation_write_fail_closed(
     state: AppState, client: httpx.AsyncClient, world: World, broken_audit: str
 ) -> None:
-    """The note read and observation write of app/*/fast_*.py answer 503 and keep nothing."""
+    """The hottest read and write answer 503 and keep nothing when their event fails."""
     therapist = world["therapist"].headers
     case = await make_case(client, world)
     note = (await NotesApi(client).create(therapist, case.session_ids[0], PROGRESS)).json()
