@@ -11,9 +11,9 @@ from app.audit.context import audit_context, audited
 from app.errors import NotFound, problem_responses
 from app.etag import require_match, set_etag
 from app.idempotency import idempotency
-from app.models import Addendum, Note, TherapySession
+from app.models import Addendum
 from app.notes import service
-from app.notes.dependencies import note_for, session_for
+from app.notes.dependencies import load_note_session
 from app.notes.schemas import AddendumCreate, AddendumOut, NoteCreate, NoteOut, NoteUpdate, ReturnIn
 from app.openapi import created_resource
 from app.pagination import Page, PageParams, created_key
@@ -27,10 +27,6 @@ router = APIRouter(tags=["notes"])
 IfMatch = Annotated[
     str | None, Header(description="The note's ETag; required (428), stale is 412.")
 ]
-ReadableNote = Annotated[Note, note_for(NoteAction.READ)]
-OwnNote = Annotated[Note, note_for(NoteAction.WRITE)]
-SuperviseeNote = Annotated[Note, note_for(NoteAction.COSIGN)]
-AmendableNote = Annotated[Note, note_for(NoteAction.AMEND)]
 _CHANGE_ERRORS = problem_responses(401, 403, 404, 409, 412, 422, 428)
 
 
@@ -45,7 +41,7 @@ async def list_notes(
     request: Request,
     session: SessionDep,
     caller: CallerDep,
-    therapy_session: Annotated[TherapySession, session_for(write=False)],
+    id: uuid.UUID,
     page: Annotated[PageParams, Depends()],
 ) -> Page[NoteOut]:
     """The session's progress note and the psychotherapy notes the caller may read, oldest first.
@@ -53,6 +49,9 @@ async def list_notes(
     API keys with `notes:read` see signed progress notes only. Psychotherapy notes appear
     only to their author (and to a trainee author's supervisor when shared).
     """
+    therapy_session = await load_note_session(
+        session=session, caller=caller, session_id=id, write=False, ctx=audit_context(request)
+    )
     rows = await service.list_notes(
         session=session, caller=caller, session_id=therapy_session.id, page=page
     )
@@ -76,7 +75,7 @@ async def create_note(
     response: Response,
     session: SessionDep,
     caller: CallerDep,
-    therapy_session: Annotated[TherapySession, session_for(write=True)],
+    id: uuid.UUID,
     body: NoteCreate,
 ) -> NoteOut:
     """Start a draft note as its author (the client's care team).
@@ -84,6 +83,9 @@ async def create_note(
     One progress note per session and one psychotherapy note per session per author (409).
     Psychotherapy notes are free text only. Sessions of a closed episode take no notes (409).
     """
+    therapy_session = await load_note_session(
+        session=session, caller=caller, session_id=id, write=True, ctx=audit_context(request)
+    )
     ring = app_state(request).secrets.key_ring
     note = await service.create_note(
         session=session, ring=ring, caller=caller, therapy_session=therapy_session, note_in=body
@@ -101,8 +103,21 @@ async def create_note(
     responses=problem_responses(401, 403, 404, 422),
     dependencies=[audited("note.read", "note")],
 )
-async def get_note(request: Request, response: Response, note: ReadableNote) -> NoteOut:
+async def get_note(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    caller: CallerDep,
+    id: uuid.UUID,
+) -> NoteOut:
     """One note, with its ETag for later changes."""
+    note = await access.load_note(
+        session=session,
+        caller=caller,
+        note_id=id,
+        action=NoteAction.READ,
+        ctx=audit_context(request),
+    )
     set_etag(response, note.id, note.version)
     return service.note_out(app_state(request).secrets.key_ring, note)
 
@@ -117,12 +132,20 @@ async def get_note(request: Request, response: Response, note: ReadableNote) -> 
 async def update_note(
     request: Request,
     response: Response,
+    caller: CallerDep,
     session: SessionDep,
-    note: OwnNote,
+    id: uuid.UUID,
     body: NoteUpdate,
     if_match: IfMatch = None,
 ) -> NoteOut:
     """Edit your own draft; a note awaiting cosignature or signed is 409. Needs If-Match."""
+    note = await access.load_note(
+        session=session,
+        caller=caller,
+        note_id=id,
+        action=NoteAction.WRITE,
+        ctx=audit_context(request),
+    )
     expected = require_match(if_match, note.id, note.version)
     ring = app_state(request).secrets.key_ring
     note = await service.update_note(
@@ -140,8 +163,21 @@ async def update_note(
     responses=_CHANGE_ERRORS,
     dependencies=[audited("note.delete", "note")],
 )
-async def delete_note(session: SessionDep, note: OwnNote, if_match: IfMatch = None) -> Response:
+async def delete_note(
+    request: Request,
+    caller: CallerDep,
+    session: SessionDep,
+    id: uuid.UUID,
+    if_match: IfMatch = None,
+) -> Response:
     """Delete your own draft; signed notes (and notes awaiting cosignature) are 409."""
+    note = await access.load_note(
+        session=session,
+        caller=caller,
+        note_id=id,
+        action=NoteAction.WRITE,
+        ctx=audit_context(request),
+    )
     expected = require_match(if_match, note.id, note.version)
     await service.delete_note(session=session, note=note, expected=expected)
     return Response(status_code=204)
@@ -159,13 +195,20 @@ async def sign_note(
     response: Response,
     session: SessionDep,
     caller: CallerDep,
-    note: OwnNote,
+    id: uuid.UUID,
     if_match: IfMatch = None,
 ) -> NoteOut:
     """Sign your own draft: it becomes `signed`, or `pending_cosign` for a trainee's progress note.
 
     Psychotherapy notes are not part of the record and never need a cosignature.
     """
+    note = await access.load_note(
+        session=session,
+        caller=caller,
+        note_id=id,
+        action=NoteAction.WRITE,
+        ctx=audit_context(request),
+    )
     expected = require_match(if_match, note.id, note.version)
     note = await service.sign_note(session=session, caller=caller, note=note, expected=expected)
     set_etag(response, note.id, note.version)
@@ -184,10 +227,17 @@ async def cosign_note(
     response: Response,
     session: SessionDep,
     caller: CallerDep,
-    note: SuperviseeNote,
+    id: uuid.UUID,
     if_match: IfMatch = None,
 ) -> NoteOut:
     """As the author's supervisor, cosign a note awaiting cosignature; it is then signed."""
+    note = await access.load_note(
+        session=session,
+        caller=caller,
+        note_id=id,
+        action=NoteAction.COSIGN,
+        ctx=audit_context(request),
+    )
     expected = require_match(if_match, note.id, note.version)
     note = await service.cosign_note(session=session, caller=caller, note=note, expected=expected)
     set_etag(response, note.id, note.version)
@@ -204,12 +254,20 @@ async def cosign_note(
 async def return_note(
     request: Request,
     response: Response,
+    caller: CallerDep,
     session: SessionDep,
-    note: SuperviseeNote,
+    id: uuid.UUID,
     body: ReturnIn,
     if_match: IfMatch = None,
 ) -> NoteOut:
     """As the author's supervisor, send a note awaiting cosignature back to draft, with why."""
+    note = await access.load_note(
+        session=session,
+        caller=caller,
+        note_id=id,
+        action=NoteAction.COSIGN,
+        ctx=audit_context(request),
+    )
     expected = require_match(if_match, note.id, note.version)
     ring = app_state(request).secrets.key_ring
     note = await service.return_note(
@@ -228,11 +286,19 @@ async def return_note(
 )
 async def list_addenda(
     request: Request,
+    caller: CallerDep,
     session: SessionDep,
-    note: ReadableNote,
+    id: uuid.UUID,
     page: Annotated[PageParams, Depends()],
 ) -> Page[AddendumOut]:
     """The note's addenda, oldest first, for everyone who may read the note."""
+    note = await access.load_note(
+        session=session,
+        caller=caller,
+        note_id=id,
+        action=NoteAction.READ,
+        ctx=audit_context(request),
+    )
     rows = await service.list_addenda(session=session, note_id=note.id, page=page)
     ring = app_state(request).secrets.key_ring
     return Page(
@@ -255,7 +321,7 @@ async def create_addendum(
     response: Response,
     session: SessionDep,
     caller: CallerDep,
-    note: AmendableNote,
+    id: uuid.UUID,
     body: AddendumCreate,
 ) -> AddendumOut:
     """Correct or complete a signed note; addenda never change. A draft is 409.
@@ -263,6 +329,13 @@ async def create_addendum(
     Progress notes take addenda from the client's care team, psychotherapy notes from
     their author only. Addenda stay possible after the episode is closed.
     """
+    note = await access.load_note(
+        session=session,
+        caller=caller,
+        note_id=id,
+        action=NoteAction.AMEND,
+        ctx=audit_context(request),
+    )
     ring = app_state(request).secrets.key_ring
     addendum = await service.add_addendum(
         session=session, ring=ring, caller=caller, note=note, addendum_in=body
