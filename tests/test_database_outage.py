@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy.engine import make_url
 
+from app.config import Settings
 from app.main import create_app
-from tests.conftest import build_world, make_settings
+from tests.conftest import build_world
 from tests.tcp_proxy import TcpProxy
 from tests.waiting import eventually
 
 
 @pytest.fixture
 async def proxied_client(
-    database_url: str, backend: str, tmp_path: Path
+    database_url: str, backend: str, settings: Settings
 ) -> AsyncIterator[tuple[httpx.AsyncClient, TcpProxy, dict[str, str]]]:
     if backend != "postgresql":
         pytest.skip("the outage is simulated on PostgreSQL's TCP connection")
@@ -26,10 +26,18 @@ async def proxied_client(
     proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
     await proxy.start()
     proxied = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
-    settings = make_settings(
-        tmp_path, proxied, db_pool_size=4, db_pool_timeout=1.0, db_connect_timeout=1.0
+    # The suite's own settings (its data folder, so its audit signing key): this app's
+    # sequencer numbers and signs the suite's shared log too, and a key of its own would
+    # make every later verification of that log report its leaves and checkpoints.
+    proxied_settings = settings.model_copy(
+        update={
+            "database_url": proxied,
+            "db_pool_size": 4,
+            "db_pool_timeout": 1.0,
+            "db_connect_timeout": 1.0,
+        }
     )
-    application = create_app(settings)
+    application = create_app(proxied_settings)
     async with application.router.lifespan_context(application):
         world = await build_world(application.state.services, ("therapist",))
         transport = httpx.ASGITransport(app=application)
