@@ -10,8 +10,10 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Annotated, TypeVar
 
+import asyncpg
 import typer
 import uvicorn
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import migrations
@@ -268,9 +270,25 @@ def _guarded(action: Callable[[], None]) -> None:
         raise typer.Exit(1) from None
 
 
+# What an unreachable or refusing database raises, before any statement has run.
+_UNREACHABLE = (
+    OSError,
+    TimeoutError,
+    OperationalError,
+    InterfaceError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InvalidAuthorizationSpecificationError,
+)
+
+
 def main() -> None:
-    """Entry point for `python -m app.cli`."""
-    app(args=sys.argv[1:])
+    """The notes-api command: a database it cannot reach is a one-line error, exit status 2."""
+    try:
+        app(args=sys.argv[1:])
+    except _UNREACHABLE as exc:
+        cause = exc.orig if isinstance(exc, OperationalError | InterfaceError) else exc
+        typer.echo(f"error: cannot use the database: {type(cause).__name__}: {cause}", err=True)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import stat
 import subprocess
 import sys
@@ -82,3 +83,20 @@ def test_an_unusable_url_is_one_line_and_status_2(
     assert done.returncode == 2
     assert done.stderr.splitlines()[0].startswith(line), done.stderr
     assert len(done.stderr.splitlines()) == 1, done.stderr
+
+
+@pytest.mark.parametrize("command", [("migrate",), ("audit", "verify")])
+def test_an_unreachable_database_is_one_line_and_status_2(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    """No traceback for an operator when the server is down (here: a port nobody serves)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"postgresql://postgres@127.0.0.1:{port}/notes?connect_timeout=2"
+    done = _cli(tmp_path, *command, NOTES_DATABASE_URL=url)
+    assert done.returncode == 2, done.stderr
+    # The first run of a data folder also says which keys it generated, one line each.
+    errors = [line for line in done.stderr.splitlines() if not line.startswith("generated ")]
+    assert len(errors) == 1, done.stderr
+    assert errors[0].startswith("error: cannot use the database: ConnectionRefusedError"), errors
