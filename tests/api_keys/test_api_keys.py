@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlmodel import col
 
 from app.models import ApiKey
+from app.security.caller import LAST_USED_RESOLUTION
 from app.state import AppState
 from tests.conftest import World
 
@@ -106,3 +108,40 @@ async def test_idempotent_create(
     assert theirs.json()["id"] != first.json()["id"]
     listed = (await client.get("/v1/api-keys", headers=world["admin"].headers)).json()["items"]
     assert [k["name"] for k in listed].count("Once") == 1
+
+
+async def test_last_use_is_kept_to_the_minute(
+    client: httpx.AsyncClient, world: World, state: AppState
+) -> None:
+    """A use rewrites `last_used_at` once it is a minute old, not on every request (ADR 0006)."""
+    created = await client.post(
+        "/v1/api-keys",
+        headers=world["admin"].headers,
+        json={"name": "Portal", "scopes": ["clients:read"]},
+    )
+    key_id = uuid.UUID(created.json()["id"])
+    key_headers = {"Authorization": f"Bearer {created.json()['key']}"}
+
+    async def last_used() -> datetime:
+        async with state.sessionmaker() as session:
+            row = await session.get(ApiKey, key_id)
+            assert row is not None
+            assert row.last_used_at is not None
+            return row.last_used_at
+
+    async def set_last_used(at: datetime) -> None:
+        async with state.engine.begin() as conn:
+            await conn.execute(
+                update(ApiKey).where(col(ApiKey.id) == key_id).values(last_used_at=at)
+            )
+
+    assert (await client.get("/v1/me", headers=key_headers)).status_code == 200
+    first = await last_used()
+    recent = first - timedelta(seconds=30)
+    await set_last_used(recent)
+    assert (await client.get("/v1/me", headers=key_headers)).status_code == 200
+    assert await last_used() == recent  # within the minute: left as it was
+    stale = first - timedelta(seconds=LAST_USED_RESOLUTION.total_seconds() + 5)
+    await set_last_used(stale)
+    assert (await client.get("/v1/me", headers=key_headers)).status_code == 200
+    assert await last_used() > stale + LAST_USED_RESOLUTION  # rewritten by this use
