@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import sqlalchemy as sa
 from app.audit.ledger.tree import EVENT, LEAF
 from tests.reliability.conftest import Seeded, ServiceFactory
 from tests.server_process import start_server, stop_server
+from tests.waiting import eventually
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 
@@ -51,11 +51,12 @@ async def test_four_workers_share_one_sequencer_and_audit_every_request_once(
         args=("--no-migrate", "--workers", str(WORKERS)),
     )
     try:
-        deadline = time.monotonic() + 30
-        children = _children(process.pid)
-        while len(children) < WORKERS + 2 and time.monotonic() < deadline:
-            await asyncio.sleep(0.2)
-            children = _children(process.pid)
+
+        async def all_started() -> dict[int, bytes] | None:
+            found = _children(process.pid)
+            return found if len(found) >= WORKERS + 2 else None
+
+        children = await eventually(all_started)
         sequencers = [
             p for p, info in children.items() if b"app.audit.ledger.sequencer_process" in info
         ]
@@ -84,13 +85,14 @@ async def test_four_workers_share_one_sequencer_and_audit_every_request_once(
         assert set(statuses) <= {200, 201}, statuses
 
         async with seeded.state.engine.connect() as conn:
-            deadline = time.monotonic() + 30
             waiting = sa.select(sa.func.count()).where(
                 ~sa.exists().where(LEAF.c.event_id == EVENT.c.id)
             )
-            while (await conn.execute(waiting)).scalar_one() and time.monotonic() < deadline:
-                await asyncio.sleep(0.25)
-            assert (await conn.execute(waiting)).scalar_one() == 0
+
+            async def all_sequenced() -> bool:
+                return (await conn.execute(waiting)).scalar_one() == 0
+
+            await eventually(all_sequenced)
             per_request: dict[str, int] = dict(
                 (
                     await conn.execute(
