@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 
 from app.config import Settings
 from app.main import create_app
-from tests.conftest import build_world
+from tests.conftest import build_world, make_settings
 from tests.tcp_proxy import TcpProxy
 from tests.waiting import eventually
 
@@ -26,16 +26,16 @@ async def proxied_client(
     proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
     await proxy.start()
     proxied = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
-    # The suite's own settings (its data folder, so its audit signing key): this app's
-    # sequencer numbers and signs the suite's shared log too, and a key of its own would
-    # make every later verification of that log report its leaves and checkpoints.
-    proxied_settings = settings.model_copy(
-        update={
-            "database_url": proxied,
-            "db_pool_size": 4,
-            "db_pool_timeout": 1.0,
-            "db_connect_timeout": 1.0,
-        }
+    # The suite's own data folder, so its audit signing key: this app's sequencer numbers and
+    # signs the suite's shared log too, and a key of its own would make every later
+    # verification of that log report its leaves and checkpoints. (Built anew, not copied:
+    # a copy would keep the connect options already derived from the unproxied URL.)
+    proxied_settings = make_settings(
+        settings.data_dir,
+        proxied,
+        db_pool_size=4,
+        db_pool_timeout=1.0,
+        db_connect_timeout=1.0,
     )
     application = create_app(proxied_settings)
     async with application.router.lifespan_context(application):
