@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 
+from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.audit.context import AuditContext
-from app.models import TherapySession
+from app.audit.context import AuditContext, audit_context
+from app.models import Note, TherapySession
 from app.security import access
-from app.security.access import Area
+from app.security.access import Area, NoteAction
 from app.security.caller import Caller
 
 
@@ -30,3 +31,12 @@ async def load_note_session(
     if write:
         access.authorize_new_note(relation)
     return therapy_session
+
+
+async def load_note(
+    request: Request, session: AsyncSession, caller: Caller, note_id: uuid.UUID, action: NoteAction
+) -> Note:
+    """The path's note, if the caller may do this action on it; else 404/403."""
+    return await access.load_note(
+        session=session, caller=caller, note_id=note_id, action=action, ctx=audit_context(request)
+    )

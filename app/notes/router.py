@@ -13,11 +13,10 @@ from app.etag import require_match, set_etag
 from app.idempotency import idempotency
 from app.models import Addendum
 from app.notes import service
-from app.notes.dependencies import load_note_session
+from app.notes.dependencies import load_note, load_note_session
 from app.notes.schemas import AddendumCreate, AddendumOut, NoteCreate, NoteOut, NoteUpdate, ReturnIn
 from app.openapi import created_resource
 from app.pagination import Page, PageParams, created_key
-from app.security import access
 from app.security.access import NoteAction
 from app.security.caller import CallerDep
 from app.state import SessionDep, app_state
@@ -111,13 +110,7 @@ async def get_note(
     id: uuid.UUID,
 ) -> NoteOut:
     """One note, with its ETag for later changes."""
-    note = await access.load_note(
-        session=session,
-        caller=caller,
-        note_id=id,
-        action=NoteAction.READ,
-        ctx=audit_context(request),
-    )
+    note = await load_note(request, session, caller, id, NoteAction.READ)
     set_etag(response, note.id, note.version)
     return service.note_out(app_state(request).secrets.key_ring, note)
 
@@ -139,13 +132,7 @@ async def update_note(
     if_match: IfMatch = None,
 ) -> NoteOut:
     """Edit your own draft; a note awaiting cosignature or signed is 409. Needs If-Match."""
-    note = await access.load_note(
-        session=session,
-        caller=caller,
-        note_id=id,
-        action=NoteAction.WRITE,
-        ctx=audit_context(request),
-    )
+    note = await load_note(request, session, caller, id, NoteAction.WRITE)
     expected = require_match(if_match, note.id, note.version)
     ring = app_state(request).secrets.key_ring
     note = await service.update_note(
@@ -171,13 +158,7 @@ async def delete_note(
     if_match: IfMatch = None,
 ) -> Response:
     """Delete your own draft; signed notes (and notes awaiting cosignature) are 409."""
-    note = await access.load_note(
-        session=session,
-        caller=caller,
-        note_id=id,
-        action=NoteAction.WRITE,
-        ctx=audit_context(request),
-    )
+    note = await load_note(request, session, caller, id, NoteAction.WRITE)
     expected = require_match(if_match, note.id, note.version)
     await service.delete_note(session=session, note=note, expected=expected)
     return Response(status_code=204)
@@ -202,13 +183,7 @@ async def sign_note(
 
     Psychotherapy notes are not part of the record and never need a cosignature.
     """
-    note = await access.load_note(
-        session=session,
-        caller=caller,
-        note_id=id,
-        action=NoteAction.WRITE,
-        ctx=audit_context(request),
-    )
+    note = await load_note(request, session, caller, id, NoteAction.WRITE)
     expected = require_match(if_match, note.id, note.version)
     note = await service.sign_note(session=session, caller=caller, note=note, expected=expected)
     set_etag(response, note.id, note.version)
@@ -231,13 +206,7 @@ async def cosign_note(
     if_match: IfMatch = None,
 ) -> NoteOut:
     """As the author's supervisor, cosign a note awaiting cosignature; it is then signed."""
-    note = await access.load_note(
-        session=session,
-        caller=caller,
-        note_id=id,
-        action=NoteAction.COSIGN,
-        ctx=audit_context(request),
-    )
+    note = await load_note(request, session, caller, id, NoteAction.COSIGN)
     expected = require_match(if_match, note.id, note.version)
     note = await service.cosign_note(session=session, caller=caller, note=note, expected=expected)
     set_etag(response, note.id, note.version)
@@ -261,13 +230,7 @@ async def return_note(
     if_match: IfMatch = None,
 ) -> NoteOut:
     """As the author's supervisor, send a note awaiting cosignature back to draft, with why."""
-    note = await access.load_note(
-        session=session,
-        caller=caller,
-        note_id=id,
-        action=NoteAction.COSIGN,
-        ctx=audit_context(request),
-    )
+    note = await load_note(request, session, caller, id, NoteAction.COSIGN)
     expected = require_match(if_match, note.id, note.version)
     ring = app_state(request).secrets.key_ring
     note = await service.return_note(
@@ -292,13 +255,7 @@ async def list_addenda(
     page: Annotated[PageParams, Depends()],
 ) -> Page[AddendumOut]:
     """The note's addenda, oldest first, for everyone who may read the note."""
-    note = await access.load_note(
-        session=session,
-        caller=caller,
-        note_id=id,
-        action=NoteAction.READ,
-        ctx=audit_context(request),
-    )
+    note = await load_note(request, session, caller, id, NoteAction.READ)
     rows = await service.list_addenda(session=session, note_id=note.id, page=page)
     ring = app_state(request).secrets.key_ring
     return Page(
@@ -329,13 +286,7 @@ async def create_addendum(
     Progress notes take addenda from the client's care team, psychotherapy notes from
     their author only. Addenda stay possible after the episode is closed.
     """
-    note = await access.load_note(
-        session=session,
-        caller=caller,
-        note_id=id,
-        action=NoteAction.AMEND,
-        ctx=audit_context(request),
-    )
+    note = await load_note(request, session, caller, id, NoteAction.AMEND)
     ring = app_state(request).secrets.key_ring
     addendum = await service.add_addendum(
         session=session, ring=ring, caller=caller, note=note, addendum_in=body
@@ -363,11 +314,5 @@ async def get_addendum(
     addendum = await session.get(Addendum, id)
     if addendum is None or addendum.practice_id != caller.practice_id:
         raise NotFound("Not found")
-    await access.load_note(
-        session=session,
-        caller=caller,
-        note_id=addendum.note_id,
-        action=NoteAction.READ,
-        ctx=audit_context(request),
-    )
+    await load_note(request, session, caller, addendum.note_id, NoteAction.READ)
     return service.addendum_out(app_state(request).secrets.key_ring, addendum)
