@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app.audit.context import audit_context
 from app.errors import PROBLEM_JSON, AppError, problem_body
 from app.idempotency import IdempotentReplay, replay_response
+from app.security.attempts import attribute_refused_body
 from app.security.encryption import DecryptionError
 from app.state import app_state
 
@@ -54,6 +55,7 @@ async def app_error(request: Request, exc: Exception) -> Response:
 async def validation_error(request: Request, exc: Exception) -> Response:
     """422 with field locations and messages, but never the submitted values."""
     assert isinstance(exc, RequestValidationError)  # noqa: S101
+    await _attribute(request)
     errors = [
         {
             "loc": [str(p) if not isinstance(p, int) else p for p in e.get("loc", ())],
@@ -78,6 +80,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
     if exc.status_code == 400:
         # FastAPI raises a bare 400 only for a body it cannot decode (bytes that are not UTF-8
         # JSON, a broken form); like malformed JSON, which it reports as 422, it is bad input.
+        await _attribute(request)
         return _problem(
             request,
             422,
@@ -90,6 +93,16 @@ async def http_error(request: Request, exc: Exception) -> Response:
     headers = dict(exc.headers or {})
     detail = "No such route" if exc.status_code == 404 else str(exc.detail)
     return _problem(request, exc.status_code, title, slug, detail, headers)
+
+
+async def _attribute(request: Request) -> None:
+    """Name caller, action and resource of a body refused before the route's dependencies."""
+    if audit_context(request).action is not None:
+        return  # the dependencies ran: the event is attributed already
+    try:
+        await attribute_refused_body(request)
+    except Exception:  # the refusal stands; the event keeps what it has
+        log.warning("could not attribute a refused body", exc_info=True)
 
 
 def _refused_value(exc: Exception) -> bool:

@@ -9,12 +9,14 @@ import time
 import uuid
 
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import metrics
 from app.audit.context import AuditContext
 from app.audit.recorder import add_event, build_event, write_event
 from app.errors import PROBLEM_JSON, problem_body
+from app.security.attempts import attribute_refused_body
 from app.security.encryption import KeyRing
 from app.security.fields import seal
 
@@ -109,6 +111,8 @@ class RequestPipeline:
                 path,
                 request_id,
             )
+            if audited:
+                await _attribute(scope)
             await self._finish(ctx, scope, messages, audited, passthrough, started, None)
             return
 
@@ -219,6 +223,14 @@ class RequestPipeline:
         if session is not None:
             await session.rollback()
         await write_event(self.engine, event)
+
+
+async def _attribute(scope: Scope) -> None:
+    """Name the caller and route of a body refused before routing (SPEC §2.1)."""
+    try:
+        await attribute_refused_body(Request(scope))
+    except Exception:  # the 413 stands; the event keeps what it has
+        log.warning("could not attribute an oversized body", exc_info=True)
 
 
 def _store_response(

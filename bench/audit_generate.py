@@ -57,7 +57,8 @@ _OUTCOMES: Final = (
     ("error", 422, 2),
 )
 _ROLES: Final = ("therapist", "therapist", "therapist", "supervisor", "admin", "auditor")
-COLUMNS: Final = tuple(c.name for c in EVENT.c)
+# Generated events carry no `details` (the column the recorder fills for reach changes).
+COLUMNS: Final = tuple(c.name for c in EVENT.c if c.name != "details")
 
 
 @dataclass

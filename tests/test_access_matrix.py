@@ -168,7 +168,7 @@ CLINICAL_READ = row(
 
 
 def clinical_write(ok: int) -> dict[str, Expect]:
-    """Clinical changes: the care team (or break-the-glass) only."""
+    """Clinical changes: the care team only (break-the-glass opens reads only)."""
     return row(
         admin=403,
         therapist=ok,
@@ -179,8 +179,15 @@ def clinical_write(ok: int) -> dict[str, Expect]:
         key=403,
         key_without_scope=403,
         other_practice=404,
-        break_glass=ok,
+        break_glass=403,
     )
+
+
+# Every write under break-the-glass is 403, decided from the method (SPEC §2).
+SCHEDULING_WRITE = SCHEDULING_READ | {"break_glass": 403}
+# Who reaches a client changes only by an admin, the primary therapist or their supervisor
+# (§2.1): not a care-team colleague, not a key, not break-the-glass.
+REACH_CHANGE = SCHEDULING_WRITE | {"supervisor": 403, "trainee": 403, "key": 403}
 
 
 def _new_client(target: Target, world: World, actor: str) -> dict[str, Any]:
@@ -207,7 +214,7 @@ OPS: list[Op] = [
             key=201,
             key_without_scope=403,
             other_practice=201,
-            break_glass=201,
+            break_glass=403,
         ),
         body=_new_client,
     ),
@@ -217,7 +224,7 @@ OPS: list[Op] = [
         "PATCH",
         "/v1/clients/{client_id}",
         "clients:write",
-        SCHEDULING_READ,
+        SCHEDULING_WRITE,
         body=lambda t, w, a: {"phone": "+1 555 0142"},
         if_match="/v1/clients/{client_id}",
     ),
@@ -226,7 +233,7 @@ OPS: list[Op] = [
         "PUT",
         "/v1/clients/{client_id}/care-team",
         "clients:write",
-        SCHEDULING_READ,
+        REACH_CHANGE,
         body=lambda t, w, a: {"user_ids": [str(w["trainee"].id)]},
         if_match="/v1/clients/{client_id}",
     ),
@@ -297,7 +304,7 @@ OPS: list[Op] = [
             "supervisor": 201,
             "trainee": 201,
             "key": 201,
-            "break_glass": 201,
+            "break_glass": 403,
         },
         body=lambda t, w, a: {"client_id": t.client_id, "starts_at": at(days_ago(2))},
     ),
@@ -307,7 +314,7 @@ OPS: list[Op] = [
         "PATCH",
         "/v1/sessions/{session_id}",
         "sessions:write",
-        SCHEDULING_READ,
+        SCHEDULING_WRITE,
         body=lambda t, w, a: {"modality": "video"},
     ),
 ]

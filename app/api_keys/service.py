@@ -69,7 +69,7 @@ async def get_live_key(
     """One of the practice's unrevoked keys, or 404 (a revoked key is gone)."""
     row = await session.get(ApiKey, key_id)
     if row is None or row.practice_id != practice_id or row.revoked_at is not None:
-        raise NotFound("No such API key")
+        raise NotFound("Not found")
     return row
 
 

@@ -34,6 +34,8 @@ class AuditContext:
     actor_role: str | None = None
     purpose_of_use: str | None = None
     break_glass_reason: str | None = None
+    # Ids only (never names or clinical text): e.g. the users a care-team change added.
+    details: dict[str, Any] | None = None
     session: AsyncSession | None = None
     # Preset by handlers that must name their own event (e.g. a review); else generated.
     event_id: uuid.UUID | None = None
@@ -69,6 +71,27 @@ def audited(action: str, resource_type: str | None = None) -> Any:
             ctx.resource_type = resource_type
         resource_id = request.path_params.get("id")
         if resource_id is not None and ctx.resource_id is None:
-            ctx.resource_id = str(resource_id)[:80]
+            ctx.resource_id = storable(str(resource_id)[:80])
 
+    _set.audit_named = (action, resource_type)  # type: ignore[attr-defined]
     return Depends(_set)
+
+
+def route_action(route: object) -> tuple[str, str | None] | None:
+    """The (action, resource type) a route declares with `audited`, if any."""
+    for dependency in getattr(route, "dependencies", ()):
+        named = getattr(getattr(dependency, "dependency", None), "audit_named", None)
+        if named is not None:
+            return named  # type: ignore[no-any-return]
+    return None
+
+
+def storable(text: str) -> str:
+    """Text any database stores: NUL and lone surrogates (undecodable bytes) escaped.
+
+    A path id PostgreSQL cannot store must still leave its event (SPEC §2.1).
+    """
+    if text.isascii() and "\x00" not in text:
+        return text
+    escaped = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return escaped.replace("\x00", "\\x00")

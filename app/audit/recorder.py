@@ -57,6 +57,7 @@ def build_event(ctx: AuditContext, status: int, *, at: datetime | None = None) -
         "user_agent": (ctx.user_agent or "")[:300] or None,
         "method": ctx.method,
         "route": ctx.route,
+        "details": ctx.details,
     }
 
 
@@ -91,6 +92,8 @@ _EVENT_ON_DRIVER = DriverStatement(_EVENT_WITH_CLIENTS)
 
 async def _insert(conn: AsyncConnection, event: dict[str, Any]) -> None:
     # PostgreSQL: one statement, atomic by itself, inside the request's transaction if any.
+    if "details" not in event:  # events built elsewhere (operator commands) may omit it
+        event = {**event, "details": None}
     if conn.dialect.name == "postgresql":
         client_ids = [uuid.UUID(c) for c in event["client_ids"]]
         await _EVENT_ON_DRIVER.run(conn, {**event, "index_client_ids": client_ids})

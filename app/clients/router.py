@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from sqlalchemy import tuple_
@@ -20,7 +21,7 @@ from app.clients.schemas import (
     ClientStatus,
     ClientUpdate,
 )
-from app.errors import problem_responses
+from app.errors import Forbidden, problem_responses
 from app.etag import require_match, set_etag
 from app.idempotency import idempotency
 from app.models import Client
@@ -29,7 +30,7 @@ from app.pagination import Page, PageParams
 from app.schema_types import NO_NUL_PATTERN
 from app.security import access
 from app.security.access import Area
-from app.security.caller import CallerDep
+from app.security.caller import Caller, CallerDep
 from app.state import SessionDep, app_state
 
 router = APIRouter(tags=["clients"])
@@ -112,6 +113,8 @@ async def create_client(
     access.check_role(caller, Area.DEMOGRAPHICS, write=True)
     if body.presenting_concerns is not None:
         access.check_role(caller, Area.CLINICAL, write=True)
+    if body.external_id is not None:
+        _require_integrator(caller)
     ring = app_state(request).secrets.key_ring
     client, team = await service.create_client(
         session=session, ring=ring, caller=caller, client_in=body
@@ -119,6 +122,11 @@ async def create_client(
     ctx = audit_context(request)
     ctx.target("client", client.id)
     ctx.add_clients(client.id)
+    ctx.details = reach_details(
+        added=[client.primary_therapist_id, *team],
+        removed=[],
+        primary=(None, client.primary_therapist_id),
+    )
     relation = await access.reach_of(session, caller, client.id)
     response.headers["Location"] = f"/v1/clients/{client.id}"
     set_etag(response, client.id, client.version)
@@ -186,6 +194,15 @@ async def update_client(
     changes = body.model_dump(exclude_unset=True)
     if "presenting_concerns" in changes:
         access.authorize_client(caller=caller, client=facts, area=Area.CLINICAL, write=True)
+    if "external_id" in changes:
+        _require_integrator(caller)
+    old_primary = client.primary_therapist_id
+    new_primary = changes.get("primary_therapist_id", old_primary)
+    if new_primary != old_primary:
+        await access.authorize_reach_change(session, caller, client)
+        ctx.details = reach_details(
+            added=[new_primary], removed=[old_primary], primary=(old_primary, new_primary)
+        )
     expected = require_match(if_match, client.id, client.version)
     ring = app_state(request).secrets.key_ring
     client = await service.update_client(
@@ -214,18 +231,23 @@ async def replace_care_team(
     body: CareTeamUpdate,
     if_match: IfMatch = None,
 ) -> ClientView:
-    """Set the clinicians (therapists, supervisors of the practice) on the care team."""
+    """Set the clinicians (therapists, supervisors of the practice) on the care team.
+
+    Only an admin, the primary therapist or their supervisor (SPEC §2.1); the event names the
+    users added and removed.
+    """
+    ctx = audit_context(request)
     client, relation = await access.load_client(
-        session=session,
-        caller=caller,
-        client_id=id,
-        area=Area.DEMOGRAPHICS,
-        write=True,
-        ctx=audit_context(request),
+        session=session, caller=caller, client_id=id, area=Area.DEMOGRAPHICS, write=True, ctx=ctx
     )
+    await access.authorize_reach_change(session, caller, client)
     expected = require_match(if_match, client.id, client.version)
+    before = set((await service.care_teams(session, [client.id]))[client.id])
     team = await service.replace_care_team(
         session=session, client=client, user_ids=body.user_ids, expected_version=expected
+    )
+    ctx.details = reach_details(
+        added=sorted(set(team) - before), removed=sorted(before - set(team))
     )
     set_etag(response, client.id, client.version)
     return service.client_view(
@@ -234,3 +256,29 @@ async def replace_care_team(
         ring=app_state(request).secrets.key_ring,
         clinical=access.sees_clinical(caller, relation),
     )
+
+
+def _require_integrator(caller: Caller) -> None:
+    """`external_id` is the integration's identifier: set by admins and API keys only, so a
+    uniqueness conflict never reveals a client to a clinician who cannot reach it (§2.1)."""
+    if caller.kind == "user" and caller.role != "admin":
+        raise Forbidden("external_id is set by admins and API keys only")
+
+
+def reach_details(
+    *,
+    added: Sequence[uuid.UUID],
+    removed: Sequence[uuid.UUID],
+    primary: tuple[uuid.UUID | None, uuid.UUID] | None = None,
+) -> dict[str, Any]:
+    """The audit event's record of a change of who reaches a client: user ids only."""
+    details: dict[str, Any] = {
+        "added_user_ids": sorted({str(u) for u in added}),
+        "removed_user_ids": sorted({str(u) for u in removed}),
+    }
+    if primary is not None:
+        details["primary_therapist_id"] = {
+            "from": None if primary[0] is None else str(primary[0]),
+            "to": str(primary[1]),
+        }
+    return details

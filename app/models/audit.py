@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -50,6 +51,8 @@ class AuditEvent(SQLModel, table=True):
     user_agent: str | None = Field(default=None, max_length=300)
     method: str = Field(max_length=10)
     route: str | None = Field(default=None, max_length=200)
+    # Ids of what a change added or removed; absent from the hashed object when null.
+    details: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
 
 
 class AuditEventClient(SQLModel, table=True):

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Request, Response
 
 from app.audit.context import audit_context, audited
-from app.errors import NotFound, problem_responses
+from app.errors import Forbidden, NotFound, problem_responses
 from app.etag import require_match, set_etag
 from app.idempotency import idempotency
 from app.models import Addendum
@@ -17,7 +17,8 @@ from app.notes.dependencies import load_note, load_note_session
 from app.notes.schemas import AddendumCreate, AddendumOut, NoteCreate, NoteOut, NoteUpdate, ReturnIn
 from app.openapi import created_resource
 from app.pagination import Page, PageParams, created_key
-from app.security.access import NoteAction
+from app.security import access, attempts
+from app.security.access import Area, NoteAction
 from app.security.caller import CallerDep
 from app.state import SessionDep, app_state
 
@@ -311,6 +312,14 @@ async def get_addendum(
     A missing addendum is 404 for every role, as for notes: an addendum of a psychotherapy
     note must not reveal that the note exists.
     """
+    ctx = audit_context(request)
+    try:  # from the role alone, before the addendum is read (SPEC §2.1)
+        access.check_role(caller, Area.NOTES, write=False)
+    except Forbidden:
+        practice, client = await attempts.owner_of(session, "addendum", id)
+        if practice == caller.practice_id:
+            ctx.add_clients(client)
+        raise
     addendum = await session.get(Addendum, id)
     if addendum is None or addendum.practice_id != caller.practice_id:
         raise NotFound("Not found")

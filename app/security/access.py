@@ -21,7 +21,7 @@ from app.errors import Forbidden, NotFound
 from app.models import CareTeamMember, Client, Note, User
 from app.security.api_keys import Scope
 from app.security.caller import CLINICAL_ROLES, Caller
-from app.security.reach import KINDS, AuthorFacts, ClientFacts, client_facts, find
+from app.security.reach import KINDS, AuthorFacts, ClientFacts, client_facts, find, kept
 
 Owned = TypeVar("Owned", bound=SQLModel)
 
@@ -68,6 +68,21 @@ def check_role(caller: Caller, area: Area, *, write: bool) -> None:
     if caller.role == "admin" and area in (Area.DEMOGRAPHICS, Area.SESSIONS):
         return
     raise Forbidden("Your role may not access this data")
+
+
+def _check_role_first(
+    session: AsyncSession, caller: Caller, area: Area, write: bool, ctx: AuditContext | None
+) -> None:
+    """`check_role` before any row is read, so the answer is the same 403 for any id; the
+    event still names the client when authentication's statement found one (§2.1)."""
+    try:
+        check_role(caller, area, write=write)
+    except Forbidden:
+        found = kept(session)
+        client = None if found is None else found.client
+        if ctx is not None and client is not None and client.practice_id == caller.practice_id:
+            ctx.add_clients(client.id)
+        raise
 
 
 def _supervised_ids(supervisor_id: uuid.UUID) -> sa.Select[uuid.UUID]:
@@ -140,6 +155,8 @@ def authorize_client(
     relation = relation_to(caller, client)
     if relation == Reach.NONE:
         raise NotFound("Not found")
+    if relation == Reach.BREAK_GLASS and write:
+        raise Forbidden("Break-the-glass opens reads only")
     if relation == Reach.SUPERVISION and write and area in (Area.CLINICAL, Area.NOTES):
         raise Forbidden("Supervisors have read access to their supervisees' clinical records")
     return relation
@@ -163,10 +180,10 @@ async def load(
     """
     if model is Client and ctx is not None:  # an attempt on a client names it, found or not
         ctx.add_clients(id)
+    _check_role_first(session, caller, area, write, ctx)
     found = await find(session, KINDS[model], id, caller.id if caller.is_user else None)
     row, client = found.row, found.client
     if row is None or client is None or row.practice_id != caller.practice_id:
-        check_role(caller, area, write=write)
         raise NotFound("Not found")
     relation = authorize_client(caller=caller, client=client, area=area, write=write, ctx=ctx)
     if write if attached is None else attached:
@@ -191,6 +208,25 @@ async def load_client(
         session=session, caller=caller, model=Client, id=client_id, area=area, write=write, ctx=ctx
     )
     return client, relation
+
+
+async def authorize_reach_change(session: AsyncSession, caller: Caller, client: Client) -> None:
+    """Who may change a client's care team or primary therapist (SPEC §2.1): an admin, the
+    primary therapist, or that therapist's supervisor — never a key, never anyone else."""
+    if caller.kind == "user" and caller.role == "admin":
+        return
+    if caller.kind == "user" and client.primary_therapist_id == caller.id:
+        return
+    if caller.kind == "user" and caller.role == "supervisor":
+        supervisor = await session.scalar(
+            select(col(User.supervisor_id)).where(col(User.id) == client.primary_therapist_id)
+        )
+        if supervisor == caller.id:
+            return
+    raise Forbidden(
+        "Only an admin, the primary therapist or their supervisor may change who reaches "
+        "this client"
+    )
 
 
 def sees_clinical(caller: Caller, relation: Reach | None = None) -> bool:
@@ -267,6 +303,9 @@ async def load_note(
     404 whenever the caller may not read it. Detached for reading, the session's own entity
     for any other action.
     """
+    # From the role alone, before the note is read: a progress note, a psychotherapy note and
+    # a missing id answer the same 403 to a role or key that may never do this.
+    _check_role_first(session, caller, Area.NOTES, action != NoteAction.READ, ctx)
     found = await find(session, "note", note_id, caller.id if caller.is_user else None)
     note, client, author = found.row, found.client, found.author
     if note is None or client is None or author is None or note.practice_id != caller.practice_id:

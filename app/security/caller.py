@@ -16,7 +16,7 @@ from app.db import utcnow
 from app.driver import DriverStatement
 from app.errors import Forbidden, Unauthorized, Unprocessable
 from app.models import ApiKey, RevokedAccessToken, User
-from app.security import reach
+from app.security import attempts, reach
 from app.security.api_keys import PREFIX as API_KEY_PREFIX
 from app.security.tokens import InvalidToken, decode_access_token, keyed_hash
 from app.state import SessionDep, app_state
@@ -60,6 +60,7 @@ PURPOSES = frozenset(
         "ETREATDS",
     }
 )
+READ_METHODS = frozenset({"GET", "HEAD"})
 MIN_BREAK_GLASS_REASON = 10
 MAX_BREAK_GLASS_REASON = 500
 
@@ -256,12 +257,17 @@ async def _user_caller(request: Request, session: AsyncSession, token: str) -> C
 
 async def get_caller(request: Request, session: SessionDep) -> Caller:
     """Authenticate the request and note the actor in the audit context."""
-    token = _bearer(request)
     ctx = audit_context(request)
-    if token.startswith(API_KEY_PREFIX):
-        caller = await _api_key_caller(request, session, token)
-    else:
-        caller = await _user_caller(request, session, token)
+    try:
+        token = _bearer(request)
+        if token.startswith(API_KEY_PREFIX):
+            caller = await _api_key_caller(request, session, token)
+        else:
+            caller = await _user_caller(request, session, token)
+    except Unauthorized:
+        # Nobody to attribute it to: the log names whose record was tried instead (§2.1).
+        await attempts.name_target(session, ctx)
+        raise
     ctx.actor_type = caller.kind
     ctx.actor_id = caller.id
     ctx.actor_role = caller.role
@@ -274,6 +280,14 @@ async def get_caller(request: Request, session: SessionDep) -> Caller:
     if reason is not None:
         purpose = "ETREAT"
         ctx.purpose_of_use, ctx.break_glass_reason = purpose, reason
+        # Decided from the method alone, before any row is read: the attempt is still
+        # listed for review, and no write can ever change who reaches a client (§2.1).
+        if request.method not in READ_METHODS:
+            found = reach.kept(session)
+            if found is not None and found.client is not None:
+                if found.client.practice_id == caller.practice_id:
+                    ctx.add_clients(found.client.id)
+            raise Forbidden("Break-the-glass opens reads only")
     return replace(caller, purpose=purpose, break_glass_reason=reason)
 
 

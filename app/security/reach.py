@@ -182,6 +182,12 @@ def keep(session: AsyncSession, found: Found) -> None:
     session.info[_PRELOADED] = found
 
 
+def kept(session: AsyncSession) -> Found | None:
+    """What authentication found of the path's resource, left in place for the route."""
+    found: Found | None = session.info.get(_PRELOADED)
+    return found
+
+
 async def find(
     session: AsyncSession, kind: str, target_id: uuid.UUID, caller_id: uuid.UUID | None
 ) -> Found:

@@ -22,7 +22,7 @@ async def get_user(*, session: AsyncSession, practice_id: uuid.UUID, user_id: uu
     """Load a user of this practice, or 404."""
     user = await session.get(User, user_id)
     if user is None or user.practice_id != practice_id:
-        raise NotFound("No such user")
+        raise NotFound("Not found")
     return user
 
 

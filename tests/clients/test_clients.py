@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 
 import httpx
 from sqlalchemy import func, select
@@ -34,7 +35,6 @@ async def test_creator_is_primary_and_fields_follow_the_role(
             "given_name": "Ada",
             "family_name": "Byron",
             "presenting_concerns": CONCERNS,
-            "external_id": "crm-1",
             "date_of_birth": "1990-02-03",
         },
     )
@@ -91,27 +91,60 @@ async def test_primary_therapist_rules(
 
 
 async def test_external_id_is_unique_per_practice(
-    client: httpx.AsyncClient, world: World, other_world: World
+    client: httpx.AsyncClient, world: World, other_world: World, state: AppState
 ) -> None:
-    mine = await create_client(client, world["therapist"].headers, external_id="ext-42")
+    admin = world["admin"].headers
+    primary = {"primary_therapist_id": world["therapist"].id}
+    mine = await create_client(client, admin, external_id="ext-42", **primary)
+    key = await make_api_key(state, world, ["clients:write"])
     duplicate = await client.post(
         "/v1/clients",
-        headers=world["therapist2"].headers,
-        json={"given_name": "X", "family_name": "Y", "external_id": "ext-42"},
+        headers=key,
+        json={"given_name": "X", "family_name": "Y", "external_id": "ext-42", **_ids(primary)},
     )
     problem(duplicate, 409)
-    await create_client(client, other_world["therapist"].headers, external_id="ext-42")
-    found = await client.get(
-        "/v1/clients", params={"external_id": "ext-42"}, headers=world["admin"].headers
+    await create_client(
+        client,
+        other_world["admin"].headers,
+        external_id="ext-42",
+        primary_therapist_id=other_world["therapist"].id,
     )
+    found = await client.get("/v1/clients", params={"external_id": "ext-42"}, headers=admin)
     assert [c["id"] for c in found.json()["items"]] == [mine["id"]]
-    second = await create_client(client, world["therapist"].headers, external_id="ext-43")
+    second = await create_client(client, admin, external_id="ext-43", **primary)
     clash = await client.patch(
         f"/v1/clients/{second['id']}",
         json={"external_id": "ext-42"},
-        headers=with_if_match(world["therapist"].headers, second["etag"]),
+        headers=with_if_match(admin, second["etag"]),
     )
     problem(clash, 409)
+
+
+async def test_clinicians_do_not_set_external_id(client: httpx.AsyncClient, world: World) -> None:
+    """§2.1: a 409 on a clinician's external_id would reveal a client outside their reach."""
+    await create_client(
+        client,
+        world["admin"].headers,
+        external_id="ext-hidden",
+        primary_therapist_id=world["therapist"].id,
+    )
+    body = {"given_name": "X", "family_name": "Y"}
+    for taken in ("ext-hidden", "ext-free"):
+        refused = await client.post(
+            "/v1/clients", headers=world["therapist2"].headers, json=body | {"external_id": taken}
+        )
+        assert problem(refused, 403)["detail"] == "external_id is set by admins and API keys only"
+    own = await create_client(client, world["therapist2"].headers)
+    patched = await client.patch(
+        f"/v1/clients/{own['id']}",
+        json={"external_id": "ext-hidden"},
+        headers=with_if_match(world["therapist2"].headers, own["etag"]),
+    )
+    problem(patched, 403)
+
+
+def _ids(fields: Mapping[str, object]) -> dict[str, str]:
+    return {k: str(v) for k, v in fields.items()}
 
 
 async def test_caseloads_and_filters(client: httpx.AsyncClient, world: World) -> None:

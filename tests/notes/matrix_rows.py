@@ -89,8 +89,13 @@ LIST = row(
     other_practice=404,
     break_glass=LISTED,
 )
-NOBODY = dict.fromkeys(READ, 404)
-# Changes by the author; others who can read the note get 403, keys read drafts as absent.
+# Roles and keys that may never do the action get 403 from the role alone, before the note
+# is read (SPEC §2.1): the same answer for a progress note, a psychotherapy note, a random id.
+ROLE_REFUSED = {"admin": 403, "auditor": 403, "key_without_scope": 403}
+WRITE_REFUSED = ROLE_REFUSED | {"key": 403, "break_glass": 403}
+NOBODY = dict.fromkeys(READ, 404) | ROLE_REFUSED
+NOBODY_WRITES = dict.fromkeys(READ, 404) | WRITE_REFUSED
+# Changes by the author; others who can read the note get 403; keys never change notes.
 AUTHOR_CHANGE = row(
     admin=403,
     therapist=200,
@@ -98,8 +103,8 @@ AUTHOR_CHANGE = row(
     supervisor=403,
     trainee=403,
     auditor=403,
-    key=404,
-    key_without_scope=404,
+    key=403,
+    key_without_scope=403,
     other_practice=404,
     break_glass=403,
 )
@@ -193,7 +198,7 @@ NOTE_OPS: list[Op] = [
         "PATCH",
         NOTE,
         None,
-        AUTHOR_CHANGE | {"therapist": 409, "key": 403, "key_without_scope": 403},
+        AUTHOR_CHANGE | {"therapist": 409},
         setup=SIGNED,
         if_match=NOTE,
         body=lambda t, w, a: {"plan": "Changed."},
@@ -203,7 +208,7 @@ NOTE_OPS: list[Op] = [
         "PATCH",
         NOTE,
         None,
-        NOBODY | {"therapist": 409},
+        NOBODY_WRITES | {"therapist": 409},
         setup=PRIVATE,
         if_match=NOTE,
         body=lambda t, w, a: {"body": "Changed."},
@@ -223,7 +228,7 @@ NOTE_OPS: list[Op] = [
         "DELETE",
         NOTE,
         None,
-        AUTHOR_CHANGE | {"therapist": 409, "key": 403, "key_without_scope": 403},
+        AUTHOR_CHANGE | {"therapist": 409},
         setup=SIGNED,
         if_match=NOTE,
     ),
@@ -280,7 +285,7 @@ NOTE_OPS: list[Op] = [
         "POST",
         NOTE + "/addenda",
         None,
-        NOBODY | {"therapist": 201},
+        NOBODY_WRITES | {"therapist": 201},
         setup=PRIVATE,
         body=lambda t, w, a: {"body": "Late entry.", "reason": "late entry"},
     ),

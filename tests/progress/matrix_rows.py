@@ -79,7 +79,7 @@ CATALOG_WRITE = row(
     key=403,
     key_without_scope=403,
     other_practice=201,
-    break_glass=201,
+    break_glass=403,  # every write under break-the-glass (SPEC §2)
 )
 CATALOG_CHANGE = row(
     admin=200,
@@ -91,7 +91,7 @@ CATALOG_CHANGE = row(
     key=403,
     key_without_scope=403,
     other_practice=404,
-    break_glass=200,
+    break_glass=403,
 )
 CASELOAD = row(
     admin=403,

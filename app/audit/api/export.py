@@ -56,6 +56,7 @@ CSV_COLUMNS: Final = (
     "method",
     "route",
     "leaf_hash",
+    "details",
 )
 _FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
 
@@ -87,6 +88,10 @@ def _cell(value: Any) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
+def _details_cell(details: Any) -> str | None:
+    return None if details is None else json.dumps(details, separators=(",", ":"), sort_keys=True)
+
+
 def csv_row(event: dict[str, Any]) -> list[str]:
     """The CSV columns of one event (client ids separated by spaces)."""
     flat = {
@@ -97,6 +102,7 @@ def csv_row(event: dict[str, Any]) -> list[str]:
         "resource_type": event["resource"]["type"],
         "resource_id": event["resource"]["id"],
         "client_ids": " ".join(str(c) for c in event["client_ids"] or ()),
+        "details": _details_cell(event.get("details")),
     }
     return [_cell(flat[c]) for c in CSV_COLUMNS]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, Final
 
 _EXT: Final = "https://session-notes.example/fhir/StructureDefinition/audit-"
@@ -98,6 +99,10 @@ def _entities(event: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def _details(details: Any) -> str | None:
+    return None if details is None else json.dumps(details, separators=(",", ":"), sort_keys=True)
+
+
 def _extensions(event: dict[str, Any]) -> list[dict[str, Any]]:
     values: list[tuple[str, str, Any]] = [
         ("request-id", "valueString", event["request_id"]),
@@ -107,6 +112,7 @@ def _extensions(event: dict[str, Any]) -> list[dict[str, Any]]:
         ("practice-id", "valueString", event["practice_id"]),
         ("seq", "valueInteger", event["seq"]),
         ("leaf-hash", "valueString", event["leaf_hash"]),
+        ("details", "valueString", _details(event.get("details"))),
     ]
     return [
         {"url": _EXT + name, kind: value}

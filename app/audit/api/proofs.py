@@ -124,7 +124,7 @@ async def inclusion_proof(
     require_auditor(caller)
     row = await service.get_event(session, caller.practice_id, id)
     if row is None:
-        raise NotFound("No such audit event")
+        raise NotFound("Not found")
     audit_context(request).add_clients(*service.client_ids_of([row]))
     if row.seq is None:
         raise Conflict("The event is not sequenced yet; retry in a few seconds")

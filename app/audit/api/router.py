@@ -115,7 +115,7 @@ async def get_event(
     require_auditor(caller)
     row = await service.get_event(session, caller.practice_id, id)
     if row is None:
-        raise NotFound("No such audit event")
+        raise NotFound("Not found")
     audit_context(request).add_clients(*service.client_ids_of([row]))
     return service.event_out(row)
 
@@ -203,7 +203,7 @@ async def review_event(
         raise Forbidden("Only auditors review events")
     row = await service.get_event(session, caller.practice_id, id)
     if row is None:
-        raise NotFound("No such audit event")
+        raise NotFound("Not found")
     ctx = audit_context(request)
     ctx.add_clients(*service.client_ids_of([row]))
     ctx.event_id = uuid7()
@@ -236,7 +236,7 @@ async def get_review(
     require_auditor(caller)
     review = await service.get_review(session, caller.practice_id, id)
     if review is None:
-        raise NotFound("No such review")
+        raise NotFound("Not found")
     reviewed = await service.get_event(session, caller.practice_id, review.event_id)
     audit_context(request).add_clients(*service.client_ids_of([reviewed] if reviewed else []))
     return ReviewOut.model_validate(review)

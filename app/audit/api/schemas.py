@@ -76,6 +76,12 @@ class AuditEventOut(BaseModel):
     user_agent: str | None
     method: str
     route: str | None
+    details: dict[str, Any] | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="Ids a change added or removed (e.g. care-team members); only on events "
+        "that have them, and then part of the hashed object.",
+    )
     seq: int | None = Field(description="Position in the log; null until sequenced.")
     leaf_hash: str | None = Field(description="Hex SHA-256(0x00 ‖ RFC 8785 JSON of the rest).")
 

@@ -63,7 +63,14 @@ def event_body(row: Any) -> dict[str, Any]:
         "user_agent": row.user_agent,
         "method": row.method,
         "route": row.route,
-    }
+    } | _details(row)
+
+
+def _details(row: Any) -> dict[str, Any]:
+    """``details`` (ids of what a change added or removed) only where an event has them, so
+    that events written before the field existed keep their leaf hashes."""
+    details = getattr(row, "details", None)
+    return {} if details is None else {"details": details}
 
 
 def event_json(
@@ -164,6 +171,8 @@ def _row_canonical(row: Any) -> str:
     status, client_ids = row.http_status, row.client_ids
     if type(status) is not int or not -_SAFE_INT <= status <= _SAFE_INT:
         raise _NotPlain
+    if getattr(row, "details", None) is not None:
+        raise _NotPlain
     if type(client_ids) is not list or not all(type(c) is str for c in client_ids):
         raise _NotPlain
     return "".join(
@@ -234,6 +243,8 @@ def _ascii_id(value: object, *, nullable: bool = True) -> str:
 def _row_line(row: Any, seq: int | None, leaf_hash: bytes | None) -> str:
     status, client_ids = row.http_status, row.client_ids
     if type(status) is not int or (seq is not None and type(seq) is not int):
+        raise _NotPlain
+    if getattr(row, "details", None) is not None:
         raise _NotPlain
     if type(client_ids) is not list or not all(type(c) is str for c in client_ids):
         raise _NotPlain

@@ -1,0 +1,187 @@
+"""SPEC §2.1 "Attempts are attributed": refused requests still tell the auditor whose record.
+
+Defects 5, 6, 8 and 9 of issue 14: a 413 that committed its write, unauthenticated attempts
+with no practice or client, a NUL path id that left no event, and malformed or oversized
+bodies logged as `anonymous` / `request.unrouted`.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from app.state import AppState
+from tests.conftest import World
+from tests.factories import clinical_case, problem
+from tests.one_path import actor, only_event, request_id
+
+LIMIT = 1024 * 1024
+
+
+async def _case_with_note(client: httpx.AsyncClient, world: World) -> dict[str, str]:
+    case = await clinical_case(client, world)
+    note = await client.post(
+        f"/v1/sessions/{case.session_id}/notes",
+        headers=world["therapist"].headers,
+        json={"kind": "progress", "body": "Talked about the loss."},
+    )
+    assert note.status_code == 201, note.text
+    return {
+        "client": case.client_id,
+        "session": case.session_id,
+        "episode": case.episode_id,
+        "note": note.json()["id"],
+    }
+
+
+def _paths(ids: dict[str, str]) -> list[str]:
+    return [
+        f"/v1/clients/{ids['client']}",
+        f"/v1/sessions/{ids['session']}",
+        f"/v1/episodes/{ids['episode']}",
+        f"/v1/notes/{ids['note']}",
+        f"/v1/notes/{ids['note']}/addenda",
+        f"/v1/clients/{ids['client']}/measures",
+    ]
+
+
+@pytest.mark.parametrize(
+    "credentials",
+    [
+        {},
+        {"Authorization": "Bearer not-a-token"},
+        {"Authorization": "Bearer nsk_unknownkey"},
+        {"Authorization": "Basic dXNlcjpwYXNz"},
+    ],
+    ids=["none", "bad-jwt", "bad-key", "basic"],
+)
+async def test_unauthenticated_attempts_name_the_practice_and_client(
+    client: httpx.AsyncClient, world: World, state: AppState, credentials: dict[str, str]
+) -> None:
+    """Defect 6: such attempts were logged with no practice and no client ids."""
+    ids = await _case_with_note(client, world)
+    for path in _paths(ids):
+        sent = credentials | request_id()
+        response = await client.get(path, headers=sent)
+        problem(response, 401)
+        event = await only_event(state, sent["X-Request-ID"])
+        assert (event["actor_type"], event["outcome"]) == ("anonymous", "denied"), path
+        assert event["practice_id"] == world.practice_id, path
+        assert event["client_ids"] == [ids["client"]], path
+        assert event["indexed"] == [ids["client"]], path
+    # The auditor finds them by client.
+    report = await client.get(
+        "/v1/audit/events",
+        params={"client_id": ids["client"], "outcome": "denied", "limit": 200},
+        headers=world["auditor"].headers,
+    )
+    assert report.status_code == 200, report.text
+    assert len([e for e in report.json()["items"] if e["actor"]["type"] == "anonymous"]) == len(
+        _paths(ids)
+    )
+
+
+async def test_unauthenticated_answers_reveal_nothing(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    """The response to an existing and a random id is the same 401."""
+    ids = await _case_with_note(client, world)
+    bodies = set()
+    for note_id in (ids["note"], str(uuid.uuid4())):
+        answer = problem(await client.get(f"/v1/notes/{note_id}"), 401)
+        bodies.add((answer["title"], answer["detail"], answer["type"]))
+    assert len(bodies) == 1
+
+
+async def test_malformed_body_is_attributed_to_its_caller(
+    client: httpx.AsyncClient, world: World, state: AppState
+) -> None:
+    """Defect 9: logged as `anonymous` / `request.unrouted` with no practice or client."""
+    ids = await _case_with_note(client, world)
+    headers = world["therapist"].headers | {"Content-Type": "application/json"}
+    for method, path, action in (
+        ("POST", f"/v1/sessions/{ids['session']}/observations", "observation.create"),
+        ("PATCH", f"/v1/clients/{ids['client']}", "client.update"),
+        ("POST", f"/v1/notes/{ids['note']}/addenda", "addendum.create"),
+    ):
+        sent = headers | request_id()
+        response = await client.request(method, path, content=b'{"broken": ', headers=sent)
+        problem(response, 422)
+        event = await only_event(state, sent["X-Request-ID"])
+        assert event["action"] == action, path
+        assert {k: event[k] for k in actor(world, "therapist")} == actor(world, "therapist")
+        assert event["client_ids"] == [ids["client"]], path
+        assert "{id}" in (event["route"] or "")
+
+
+async def test_oversized_body_is_attributed_to_its_caller(
+    client: httpx.AsyncClient, world: World, state: AppState
+) -> None:
+    """Defect 9, both ways a body can be too large: a declared length and a chunked stream."""
+    ids = await _case_with_note(client, world)
+    path = f"/v1/sessions/{ids['session']}/observations"
+    headers = world["therapist"].headers | {"Content-Type": "application/json"}
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(20):
+            yield b" " * (LIMIT // 10)
+
+    for content in (b" " * (LIMIT + 1), chunks()):
+        sent = headers | request_id()
+        response = await client.post(path, content=content, headers=sent)
+        problem(response, 413)
+        event = await only_event(state, sent["X-Request-ID"])
+        assert event["action"] == "observation.create"
+        assert {k: event[k] for k in actor(world, "therapist")} == actor(world, "therapist")
+        assert event["client_ids"] == [ids["client"]]
+
+
+async def test_a_413_commits_nothing(
+    client: httpx.AsyncClient, world: World, state: AppState
+) -> None:
+    """Defect 5: a chunked body whose first MiB is valid JSON was stored, yet answered 413."""
+    ids = await _case_with_note(client, world)
+    path = f"/v1/sessions/{ids['session']}/observations"
+    valid = json.dumps({"theme_code": "affect.grief", "intensity": 3}).encode()
+
+    async def chunks() -> AsyncIterator[bytes]:
+        yield valid
+        for _ in range(20):
+            yield b" " * (LIMIT // 10)
+
+    sent = world["therapist"].headers | {"Content-Type": "application/json"} | request_id()
+    problem(await client.post(path, content=chunks(), headers=sent), 413)
+    event = await only_event(state, sent["X-Request-ID"])
+    assert (event["http_status"], event["outcome"]) == (413, "error")
+    listed = await client.get(path, headers=world["therapist"].headers)
+    assert listed.json()["items"] == []
+
+
+NUL_PATHS = [
+    "/v1/clients/%00",
+    "/v1/notes/%00",
+    "/v1/sessions/%00",
+    "/v1/audit/events/%00",
+    "/v1/themes/%00",
+    "/v1/clients/%ff%fe",
+]
+
+
+@pytest.mark.parametrize("path", NUL_PATHS)
+async def test_unstorable_path_id_is_422_with_its_event(
+    client: httpx.AsyncClient, world: World, state: AppState, path: str
+) -> None:
+    """Defect 8: on PostgreSQL a NUL path id was 503 and left no audit event."""
+    who = "auditor" if "/audit/" in path else "therapist"
+    sent = world[who].headers | request_id()
+    response = await client.get(path, headers=sent)
+    assert response.status_code in (404, 422), response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    event = await only_event(state, sent["X-Request-ID"])
+    assert event["http_status"] == response.status_code
+    assert event["actor_id"] == world[who].id
+    assert "\x00" not in (event["resource_id"] or "")

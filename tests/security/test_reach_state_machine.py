@@ -1,0 +1,372 @@
+"""SPEC §2.1 as a state machine: no sequence of calls gives anyone more reach than §2 does.
+
+Hypothesis drives random sequences of the writes that decide reach — primary-therapist and
+care-team changes (by anyone, with and without break-the-glass, by keys), role, supervisor
+and active changes of users, API keys created and revoked — and checks after every step
+that each user and key reaches exactly the clients a model of §2 gives them, the model being
+changed only by the writes §2.1 allows. Every refused write must be refused with the status
+§2 names, and must change nothing.
+
+The machine runs in a worker thread; its requests run on the suite's event loop, where the
+app lives. `NOTES_REACH_EXAMPLES` sets the number of examples (200 by default, more under
+`make test-deep`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import Coroutine
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    consumes,
+    initialize,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
+
+from app.state import AppState
+from tests.conftest import World, build_world
+from tests.factories import make_api_key
+
+T = TypeVar("T")
+EXAMPLES = int(os.environ.get("NOTES_REACH_EXAMPLES", "200"))
+REASON = "Covering for an absent colleague during a crisis call"
+USERS = ("admin", "therapist", "therapist2", "supervisor", "trainee", "auditor")
+CLINICAL = ("therapist", "supervisor")
+READ_SCOPES = ("clients:read", "clients:write", "sessions:read", "progress:read")
+
+
+@dataclass
+class Person:
+    """What the model knows of a user."""
+
+    id: uuid.UUID
+    headers: dict[str, str]
+    role: str
+    supervisor: str | None = None
+    active: bool = True
+
+
+@dataclass
+class Record:
+    """What the model knows of a client."""
+
+    id: str
+    primary: str
+    team: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Key:
+    """An API key and its scopes."""
+
+    headers: dict[str, str]
+    scopes: frozenset[str]
+    revoked: bool = False
+    id: str = ""
+
+
+class ReachMachine(RuleBasedStateMachine):
+    """One practice per example; see the module docstring."""
+
+    loop: asyncio.AbstractEventLoop
+    http: httpx.AsyncClient
+    state: AppState
+
+    clients = Bundle("clients")
+    keys = Bundle("keys")
+
+    def __init__(self) -> None:
+        super().__init__()
+        world: World = self._run(build_world(self.state, USERS))
+        self.people = {
+            name: Person(world[name].id, world[name].headers, world[name].role) for name in USERS
+        }
+        self.people["trainee"].supervisor = "supervisor"
+        self.world = world
+        self.records: dict[str, Record] = {}
+        self.all_keys: list[Key] = []
+
+    # -- plumbing ------------------------------------------------------------------------
+
+    def _run(self, coro: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout=120)
+
+    def _send(self, method: str, url: str, headers: dict[str, str], **kw: Any) -> httpx.Response:
+        return self._run(self.http.request(method, url, headers=headers, **kw))
+
+    def _etag(self, client_id: str) -> str:
+        got = self._send("GET", f"/v1/clients/{client_id}", self.people["admin"].headers)
+        assert got.status_code == 200, got.text
+        return got.headers["ETag"]
+
+    # -- the model of §2 -----------------------------------------------------------------
+
+    def _reaches(self, name: str, record: Record) -> bool:
+        person = self.people[name]
+        if not person.active or person.role == "auditor":
+            return False
+        if person.role == "admin":
+            return True
+        own = record.primary == name or name in record.team
+        if own or person.role != "supervisor":
+            return own
+        supervised = {n for n, p in self.people.items() if p.supervisor == name}
+        return record.primary in supervised or bool(record.team & supervised)
+
+    def _may_change_reach(self, name: str, record: Record) -> bool:
+        person = self.people[name]
+        if person.role == "admin":
+            return True
+        if person.role not in CLINICAL or not self._reaches(name, record):
+            return False
+        return record.primary == name or self.people[record.primary].supervisor == name
+
+    def _expected_write(self, name: str, record: Record, *, reach_change: bool) -> int:
+        person = self.people[name]
+        if not person.active:
+            return 401
+        if person.role == "auditor":
+            return 403
+        if not self._reaches(name, record):
+            return 404
+        if reach_change and not self._may_change_reach(name, record):
+            return 403
+        return 200
+
+    def _clinicians(self) -> list[str]:
+        return [n for n, p in self.people.items() if p.role in CLINICAL and p.active]
+
+    # -- rules ---------------------------------------------------------------------------
+
+    @initialize(target=clients)
+    def first_client(self) -> str:
+        return self._create("therapist", "therapist")
+
+    @rule(target=clients, creator=st.sampled_from(USERS), primary=st.sampled_from(USERS))
+    def create_client(self, creator: str, primary: str) -> str:
+        return self._create(creator, primary)
+
+    def _create(self, creator: str, primary: str) -> str:
+        """A clinician creating a client becomes primary; else the admin names one."""
+        body: dict[str, Any] = {"given_name": "Model", "family_name": "Client"}
+        person = self.people[creator]
+        if not (person.active and person.role in CLINICAL):
+            creator = "admin"  # the one user no rule changes
+            body["primary_therapist_id"] = str(self.people[primary].id)
+        else:
+            primary = creator
+        made = self._send("POST", "/v1/clients", self.people[creator].headers, json=body)
+        target = self.people[primary]
+        if not (target.active and target.role in CLINICAL):
+            assert made.status_code == 422, made.text
+            return next(iter(self.records))
+        assert made.status_code == 201, made.text
+        record = Record(id=made.json()["id"], primary=primary)
+        self.records[record.id] = record
+        return record.id
+
+    @rule(
+        client=clients,
+        actor=st.sampled_from(USERS),
+        new_primary=st.sampled_from(USERS),
+        glass=st.booleans(),
+    )
+    def change_primary(self, client: str, actor: str, new_primary: str, glass: bool) -> None:
+        record = self.records[client]
+        target = self.people[new_primary]
+        headers = dict(self.people[actor].headers)
+        if glass:
+            headers["X-Break-Glass-Reason"] = REASON
+        headers["If-Match"] = self._etag(client)
+        sent = self._send(
+            "PATCH",
+            f"/v1/clients/{client}",
+            headers,
+            json={"primary_therapist_id": str(target.id)},
+        )
+        expected = self._expected_write(actor, record, reach_change=new_primary != record.primary)
+        if glass and self.people[actor].active:
+            expected = 403  # break-the-glass opens reads only (and is for clinicians only)
+        if expected == 200 and (target.role not in CLINICAL or not target.active):
+            expected = 422  # a primary therapist must be an active clinician
+        assert sent.status_code == expected, (actor, new_primary, glass, sent.text)
+        if sent.status_code == 200:
+            record.primary = new_primary
+
+    @rule(
+        client=clients,
+        actor=st.sampled_from(USERS),
+        members=st.sets(st.sampled_from(USERS), max_size=3),
+        glass=st.booleans(),
+    )
+    def replace_team(self, client: str, actor: str, members: set[str], glass: bool) -> None:
+        record = self.records[client]
+        headers = dict(self.people[actor].headers)
+        if glass:
+            headers["X-Break-Glass-Reason"] = REASON
+        headers["If-Match"] = self._etag(client)
+        ids = [str(self.people[m].id) for m in sorted(members)]
+        sent = self._send("PUT", f"/v1/clients/{client}/care-team", headers, json={"user_ids": ids})
+        expected = self._expected_write(actor, record, reach_change=True)
+        if glass and self.people[actor].active:
+            expected = 403
+        if expected == 200 and any(
+            self.people[m].role not in CLINICAL or not self.people[m].active for m in members
+        ):
+            expected = 422  # the team holds active clinicians only
+        assert sent.status_code == expected, (actor, members, glass, sent.text)
+        if sent.status_code == 200:
+            record.team = set(members)
+
+    @rule(
+        actor=st.sampled_from(USERS),
+        who=st.sampled_from(USERS[1:5]),
+        supervisor=st.sampled_from((None, "supervisor", "therapist")),
+    )
+    def set_supervisor(self, actor: str, who: str, supervisor: str | None) -> None:
+        if who == supervisor:
+            return
+        value = None if supervisor is None else str(self.people[supervisor].id)
+        sent = self._send(
+            "PATCH",
+            f"/v1/users/{self.people[who].id}",
+            self.people[actor].headers,
+            json={"supervisor_id": value},
+        )
+        if not self.people[actor].active:
+            assert sent.status_code == 401, sent.text
+            return
+        if self.people[actor].role != "admin":
+            assert sent.status_code == 403, sent.text
+            return
+        if sent.status_code == 200:
+            self.people[who].supervisor = supervisor
+        else:  # e.g. a supervisor that is not a supervisor by role
+            assert sent.status_code == 422, sent.text
+
+    @rule(
+        who=st.sampled_from(USERS[1:]),
+        role=st.sampled_from(("therapist", "supervisor", "auditor", "admin")),
+    )
+    def change_role(self, who: str, role: str) -> None:
+        sent = self._send(
+            "PATCH",
+            f"/v1/users/{self.people[who].id}",
+            self.people["admin"].headers,
+            json={"role": role},
+        )
+        if sent.status_code == 200:
+            self.people[who].role = role
+        else:
+            assert sent.status_code in (409, 422), sent.text
+
+    @rule(who=st.sampled_from(USERS[1:]), active=st.booleans())
+    def set_active(self, who: str, active: bool) -> None:
+        sent = self._send(
+            "PATCH",
+            f"/v1/users/{self.people[who].id}",
+            self.people["admin"].headers,
+            json={"active": active},
+        )
+        if sent.status_code == 200:
+            self.people[who].active = active
+        else:
+            assert sent.status_code in (409, 422), sent.text
+
+    @rule(target=keys, scopes=st.sets(st.sampled_from(READ_SCOPES), min_size=1))
+    def create_key(self, scopes: set[str]) -> Key:
+        headers = self._run(make_api_key(self.state, self.world, sorted(scopes)))
+        key = Key(headers=headers, scopes=frozenset(scopes))
+        self.all_keys.append(key)
+        return key
+
+    @rule(key=consumes(keys))
+    def revoke_key(self, key: Key) -> None:
+        me = self._send("GET", "/v1/me", key.headers)
+        assert me.status_code == 200, me.text
+        gone = self._send("DELETE", f"/v1/api-keys/{me.json()['id']}", self.people["admin"].headers)
+        assert gone.status_code == 204, gone.text
+        key.revoked = True
+
+    @rule(client=clients, actor=st.sampled_from(USERS), glass=st.booleans())
+    def read_one(self, client: str, actor: str, glass: bool) -> None:
+        """One client read, the single-resource path (the lists below take another)."""
+        record = self.records[client]
+        person = self.people[actor]
+        headers = dict(person.headers)
+        if glass:
+            headers["X-Break-Glass-Reason"] = REASON
+        got = self._send("GET", f"/v1/clients/{client}", headers)
+        if not person.active:
+            expected = 401
+        elif glass and person.role not in CLINICAL:
+            expected = 403
+        elif glass:
+            expected = 200  # break-the-glass reads any client of the practice
+        elif person.role == "auditor":
+            expected = 403
+        else:
+            expected = 200 if self._reaches(actor, record) else 404
+        assert got.status_code == expected, (actor, glass, got.text)
+
+    # -- the invariant -------------------------------------------------------------------
+
+    @invariant()
+    def everyone_reaches_exactly_their_clients(self) -> None:
+        if not self.records:
+            return
+        for name, person in self.people.items():
+            listed = self._send("GET", "/v1/clients", person.headers, params={"limit": 200})
+            if not person.active:
+                assert listed.status_code == 401, (name, listed.text)
+                continue
+            if person.role == "auditor":
+                assert listed.status_code == 403, (name, listed.text)
+                continue
+            assert listed.status_code == 200, (name, listed.text)
+            got = {item["id"] for item in listed.json()["items"]}
+            want = {r.id for r in self.records.values() if self._reaches(name, r)}
+            assert got == want, (name, person, sorted(self.records.values(), key=str))
+        for key in self.all_keys:
+            listed = self._send("GET", "/v1/clients", key.headers, params={"limit": 200})
+            if key.revoked:
+                assert listed.status_code == 401, listed.text
+            elif "clients:read" not in key.scopes:
+                assert listed.status_code == 403, listed.text
+            else:
+                assert {i["id"] for i in listed.json()["items"]} == set(self.records)
+
+
+@pytest.mark.slow
+async def test_no_sequence_of_calls_widens_reach(
+    client: httpx.AsyncClient, state: AppState
+) -> None:
+    """At least 200 random sequences per database (more with NOTES_REACH_EXAMPLES)."""
+    loop = asyncio.get_running_loop()
+
+    class Machine(ReachMachine):
+        pass
+
+    Machine.loop, Machine.http, Machine.state = loop, client, state
+    run_settings = settings(
+        max_examples=EXAMPLES,
+        stateful_step_count=6,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        derandomize=False,
+    )
+    await loop.run_in_executor(
+        None, lambda: run_state_machine_as_test(Machine, settings=run_settings)
+    )
