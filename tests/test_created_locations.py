@@ -245,8 +245,10 @@ async def test_api_key_is_read_by_admins_of_its_practice_until_revoked(
     created = await client.post(post.url, json=post.json, headers=post.headers)
     assert created.status_code == 201, created.text
     location = created.headers["Location"]
-    for someone in ("therapist", "auditor"):
-        assert (await client.get(location, headers=world[someone].headers)).status_code == 403
+    assert (await client.get(location, headers=world["therapist"].headers)).status_code == 403
+    # Auditors see audit keys, supervisors clinical ones: an operational key is not theirs.
+    for someone in ("auditor", "supervisor"):
+        assert (await client.get(location, headers=world[someone].headers)).status_code == 404
     assert (await client.get(location, headers=other_world["admin"].headers)).status_code == 404
     assert (await client.delete(location, headers=post.headers)).status_code == 204
     # Revoked is deleted (a second DELETE is 404 too); the list keeps it as history.
