@@ -156,8 +156,9 @@ CREATIONS: list[tuple[str, Build]] = [
     ("/v1/clients/{id}/measures", _measure),
     ("/v1/audit/events/{id}/review", _review),
 ]
-# Shown once, at creation, never again (SPEC §3).
-SHOWN_ONCE = {"/v1/api-keys": {"key"}}
+# Facts of the creation rather than of the resource: the secret, shown once (SPEC §3), and
+# whether booking a session opened its episode (SPEC §9).
+SHOWN_ONCE = {"/v1/api-keys": {"key"}, "/v1/sessions": {"episode_opened"}}
 
 
 async def _declared_pattern(http: httpx.AsyncClient, route: str) -> str:
