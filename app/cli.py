@@ -20,6 +20,7 @@ from app import migrations
 from app.api_keys.service import create_key
 from app.audit.cli import app as audit_app
 from app.audit.ledger.sequencer_process import Supervisor
+from app.audit.operator import record_operator_action
 from app.config import Settings, configuration_problem, get_settings
 from app.db import create_engine, create_sessionmaker
 from app.demo.seed import seed
@@ -193,10 +194,21 @@ def create_api_key(
     async def work(session: AsyncSession) -> str:
         if await session.get(Practice, practice) is None:
             raise typer.BadParameter("no such practice", param_hint="--practice")
+        # The operator's key works at once, whatever its scopes (SPEC §2.1), and is logged.
         row, key = create_key(
             practice_id=practice, name=name, scopes=wanted, created_by=None, pepper=pepper
         )
         session.add(row)
+        await session.flush()
+        await record_operator_action(
+            session,
+            command="create-api-key",
+            action="api_key.create",
+            practice_id=practice,
+            resource_type="api_key",
+            resource_id=row.id,
+            status=201,
+        )
         return key
 
     _guarded(lambda: typer.echo(_run(settings, work)))

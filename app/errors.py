@@ -109,7 +109,7 @@ class Problem(BaseModel):
                 "type": PROBLEM_TYPE_BASE + "not-found",
                 "title": "Not Found",
                 "status": 404,
-                "detail": "No such client",
+                "detail": "Not found",
                 "instance": "/v1/clients/0193a5c4-7f7e-7b61-9a57-3c4f1b0a9d21",
                 "request_id": "4f6c1d0e9b2a4c57a1e3f5d7c9b1a3e5",
             }

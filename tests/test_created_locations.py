@@ -156,8 +156,9 @@ CREATIONS: list[tuple[str, Build]] = [
     ("/v1/clients/{id}/measures", _measure),
     ("/v1/audit/events/{id}/review", _review),
 ]
-# Shown once, at creation, never again (SPEC §3).
-SHOWN_ONCE = {"/v1/api-keys": {"key"}}
+# Facts of the creation rather than of the resource: the secret, shown once (SPEC §3), and
+# whether booking a session opened its episode (SPEC §9).
+SHOWN_ONCE = {"/v1/api-keys": {"key"}, "/v1/sessions": {"episode_opened"}}
 
 
 async def _declared_pattern(http: httpx.AsyncClient, route: str) -> str:
@@ -245,8 +246,10 @@ async def test_api_key_is_read_by_admins_of_its_practice_until_revoked(
     created = await client.post(post.url, json=post.json, headers=post.headers)
     assert created.status_code == 201, created.text
     location = created.headers["Location"]
-    for someone in ("therapist", "auditor"):
-        assert (await client.get(location, headers=world[someone].headers)).status_code == 403
+    assert (await client.get(location, headers=world["therapist"].headers)).status_code == 403
+    # Auditors see audit keys, supervisors clinical ones: an operational key is not theirs.
+    for someone in ("auditor", "supervisor"):
+        assert (await client.get(location, headers=world[someone].headers)).status_code == 404
     assert (await client.get(location, headers=other_world["admin"].headers)).status_code == 404
     assert (await client.delete(location, headers=post.headers)).status_code == 204
     # Revoked is deleted (a second DELETE is 404 too); the list keeps it as history.

@@ -1,23 +1,44 @@
-"""GET|POST /v1/api-keys, DELETE /v1/api-keys/{id}: admins of the same practice."""
+"""GET|POST /v1/api-keys, GET|DELETE /v1/api-keys/{id}, POST …/approve and …/rotate.
+
+Who may do what to which kind of key: app/api_keys/rules.py (SPEC §2.1).
+"""
 
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from app.api_keys import service
-from app.api_keys.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyOut
+from app.api_keys import rules, service
+from app.api_keys.schemas import (
+    ApiKeyCreate,
+    ApiKeyCreated,
+    ApiKeyOut,
+    ApiKeyRotate,
+    key_view,
+)
 from app.audit.context import audit_context, audited
-from app.errors import problem_responses
+from app.errors import Forbidden, problem_responses
 from app.idempotency import idempotency
 from app.openapi import created_resource
 from app.pagination import Page, PageParams, created_key
-from app.security.caller import CallerDep, require_roles
+from app.security.caller import CallerDep
 from app.state import SessionDep, app_state
 
 router = APIRouter(tags=["api-keys"])
+
+
+async def _key_creator(caller: CallerDep) -> None:
+    """Role first, before a replay: a replay shows the secret only to whom may still create."""
+    if not caller.has_role("admin", "auditor"):
+        raise Forbidden("Your role or scopes do not allow this operation")
+
+
+async def _key_rotator(caller: CallerDep) -> None:
+    """Role first, before a replay, as for creation."""
+    rules.kinds_for(caller, "rotate")
 
 
 @router.get(
@@ -30,11 +51,13 @@ router = APIRouter(tags=["api-keys"])
 async def list_keys(
     session: SessionDep, caller: CallerDep, page: Annotated[PageParams, Depends()]
 ) -> Page[ApiKeyOut]:
-    """The practice's API keys, revoked ones included, oldest first."""
-    require_roles(caller, "admin")
-    rows = await service.list_keys(session=session, practice_id=caller.practice_id, page=page)
+    """The keys the caller's role sees (admins all, auditors audit, supervisors clinical)."""
+    kinds = rules.kinds_for(caller, "see")
+    rows = await service.list_keys(
+        session=session, practice_id=caller.practice_id, kinds=kinds, page=page
+    )
     return Page(
-        items=[ApiKeyOut.model_validate(k) for k in rows[: page.limit]],
+        items=[key_view(k) for k in rows[: page.limit]],
         next_cursor=page.next_cursor(rows, created_key),
     )
 
@@ -45,7 +68,11 @@ async def list_keys(
     status_code=201,
     response_model=ApiKeyCreated,
     responses=problem_responses(401, 403, 409, 413, 422) | created_resource("/v1/api-keys/{id}"),
-    dependencies=[audited("api_key.create", "api_key"), Depends(idempotency)],
+    dependencies=[
+        audited("api_key.create", "api_key"),
+        Depends(_key_creator),
+        Depends(idempotency),
+    ],
 )
 async def create(
     request: Request,
@@ -54,8 +81,12 @@ async def create(
     caller: CallerDep,
     body: ApiKeyCreate,
 ) -> ApiKeyCreated:
-    """Create a key with scopes; the `key` field is shown only in this response."""
-    require_roles(caller, "admin")
+    """Create a key; the `key` field is shown only in this response.
+
+    Auditors create `audit:read` keys; admins the others. A key with `notes:read` or
+    `progress:read` is `pending_approval` until a supervisor approves it.
+    """
+    pending = rules.check_create(caller, body.scopes)
     row, key = await service.add_key(
         session=session,
         practice_id=caller.practice_id,
@@ -63,10 +94,12 @@ async def create(
         scopes=body.scopes,
         created_by=caller.id,
         pepper=app_state(request).secrets.api_key_pepper,
+        pending_approval=pending,
+        expires_at=body.expires_at,
     )
     audit_context(request).target("api_key", row.id)
     response.headers["Location"] = f"/v1/api-keys/{row.id}"
-    return ApiKeyCreated(**ApiKeyOut.model_validate(row).model_dump(), key=key)
+    return ApiKeyCreated(**key_view(row).model_dump(), key=key)
 
 
 @router.get(
@@ -77,13 +110,15 @@ async def create(
     dependencies=[audited("api_key.read", "api_key")],
 )
 async def get_key(id: uuid.UUID, session: SessionDep, caller: CallerDep) -> ApiKeyOut:
-    """One of the practice's live API keys, without its secret.
+    """One live key the caller's role sees, without its secret.
 
     A revoked key is gone, as for a second DELETE (404); the list keeps it, with `revoked_at`.
     """
-    require_roles(caller, "admin")
-    row = await service.get_live_key(session=session, practice_id=caller.practice_id, key_id=id)
-    return ApiKeyOut.model_validate(row)
+    kinds = rules.kinds_for(caller, "see")
+    row = await service.get_live_key(
+        session=session, practice_id=caller.practice_id, kinds=kinds, key_id=id
+    )
+    return key_view(row)
 
 
 @router.delete(
@@ -94,6 +129,63 @@ async def get_key(id: uuid.UUID, session: SessionDep, caller: CallerDep) -> ApiK
     dependencies=[audited("api_key.revoke", "api_key")],
 )
 async def revoke(id: uuid.UUID, session: SessionDep, caller: CallerDep) -> None:
-    """Revoke a key at once; it stays listed with `revoked_at`."""
-    require_roles(caller, "admin")
-    await service.revoke_key(session=session, practice_id=caller.practice_id, key_id=id)
+    """Revoke a key at once (both secrets); it stays listed with `revoked_at`."""
+    rules.kinds_for(caller, "revoke")
+    row = await service.get_live_key(
+        session=session,
+        practice_id=caller.practice_id,
+        kinds=rules.kinds_for(caller, "see"),
+        key_id=id,
+    )
+    rules.check_manage(caller, row.kind, "revoke")
+    service.revoke_key(session=session, row=row)
+
+
+@router.post(
+    "/v1/api-keys/{id}/approve",
+    summary="Approve a clinical API key",
+    response_model=ApiKeyOut,
+    responses=problem_responses(401, 403, 404, 409, 422),
+    dependencies=[audited("api_key.approve", "api_key")],
+)
+async def approve(id: uuid.UUID, session: SessionDep, caller: CallerDep) -> ApiKeyOut:
+    """A supervisor of the practice lets a key with clinical scopes work (409 if not pending)."""
+    rules.check_approve(caller)
+    row = await service.get_live_key(
+        session=session, practice_id=caller.practice_id, kinds={"clinical"}, key_id=id
+    )
+    service.approve_key(session=session, row=row, approved_by=caller.id)
+    return key_view(row)
+
+
+@router.post(
+    "/v1/api-keys/{id}/rotate",
+    summary="Rotate an API key's secret",
+    response_model=ApiKeyCreated,
+    responses=problem_responses(401, 403, 404, 409, 413, 422),
+    dependencies=[
+        audited("api_key.rotate", "api_key"),
+        Depends(_key_rotator),
+        Depends(idempotency),
+    ],
+)
+async def rotate(
+    request: Request,
+    id: uuid.UUID,
+    session: SessionDep,
+    caller: CallerDep,
+    body: ApiKeyRotate | None = None,
+) -> ApiKeyCreated:
+    """A new secret, shown once; the old one works for `grace_seconds` more (default 24 h)."""
+    row = await service.get_live_key(
+        session=session,
+        practice_id=caller.practice_id,
+        kinds=rules.kinds_for(caller, "see"),
+        key_id=id,
+    )
+    rules.check_manage(caller, row.kind, "rotate")
+    grace = timedelta(seconds=(body or ApiKeyRotate()).grace_seconds)
+    key = await service.rotate_key(
+        session=session, row=row, grace=grace, pepper=app_state(request).secrets.api_key_pepper
+    )
+    return ApiKeyCreated(**key_view(row).model_dump(), key=key)

@@ -1,19 +1,20 @@
-"""API keys of a practice: issue, list, read and revoke (flush, never commit)."""
+"""API keys of a practice: issue, approve, rotate, list, read and revoke (flush, never commit)."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from app.db import utcnow
-from app.errors import NotFound
+from app.errors import Conflict, NotFound, Unprocessable
 from app.models import ApiKey
 from app.pagination import PageParams, oldest_first
-from app.security.api_keys import new_api_key
+from app.security.api_keys import key_kind, new_api_key
 
 
 def create_key(
@@ -23,6 +24,8 @@ def create_key(
     scopes: Sequence[str],
     created_by: uuid.UUID | None,
     pepper: bytes,
+    pending_approval: bool = False,
+    expires_at: datetime | None = None,
 ) -> tuple[ApiKey, str]:
     """Build a key row and return it with the plain key (never stored)."""
     key, prefix, digest = new_api_key(pepper)
@@ -32,7 +35,10 @@ def create_key(
         prefix=prefix,
         secret_hash=digest,
         scopes=sorted(set(scopes)),
+        kind=key_kind(scopes),
         created_by=created_by,
+        pending_approval=pending_approval,
+        expires_at=expires_at,
     )
     return row, key
 
@@ -45,10 +51,20 @@ async def add_key(
     scopes: Sequence[str],
     created_by: uuid.UUID | None,
     pepper: bytes,
+    pending_approval: bool,
+    expires_at: datetime | None,
 ) -> tuple[ApiKey, str]:
     """Store a new key; return its row and the plain key, which is shown once."""
+    if expires_at is not None and expires_at <= utcnow():
+        raise Unprocessable("expires_at must lie in the future")
     row, key = create_key(
-        practice_id=practice_id, name=name, scopes=scopes, created_by=created_by, pepper=pepper
+        practice_id=practice_id,
+        name=name,
+        scopes=scopes,
+        created_by=created_by,
+        pepper=pepper,
+        pending_approval=pending_approval,
+        expires_at=expires_at,
     )
     session.add(row)
     await session.flush()
@@ -56,25 +72,57 @@ async def add_key(
 
 
 async def list_keys(
-    *, session: AsyncSession, practice_id: uuid.UUID, page: PageParams
+    *, session: AsyncSession, practice_id: uuid.UUID, kinds: Collection[str], page: PageParams
 ) -> list[ApiKey]:
-    """The practice's keys, revoked ones included, oldest first (one more than the page)."""
-    query = select(ApiKey).where(col(ApiKey.practice_id) == practice_id)
+    """The practice's keys of these kinds, revoked ones included, oldest first (one more)."""
+    query = select(ApiKey).where(
+        col(ApiKey.practice_id) == practice_id, col(ApiKey.kind).in_(sorted(kinds))
+    )
     return await oldest_first(session, query, ApiKey, page)
 
 
 async def get_live_key(
-    *, session: AsyncSession, practice_id: uuid.UUID, key_id: uuid.UUID
+    *, session: AsyncSession, practice_id: uuid.UUID, kinds: Collection[str], key_id: uuid.UUID
 ) -> ApiKey:
-    """One of the practice's unrevoked keys, or 404 (a revoked key is gone)."""
+    """One of the practice's unrevoked keys of these kinds, or 404 (a revoked key is gone)."""
     row = await session.get(ApiKey, key_id)
-    if row is None or row.practice_id != practice_id or row.revoked_at is not None:
+    if (
+        row is None
+        or row.practice_id != practice_id
+        or row.kind not in kinds
+        or row.revoked_at is not None
+    ):
         raise NotFound("Not found")
     return row
 
 
-async def revoke_key(*, session: AsyncSession, practice_id: uuid.UUID, key_id: uuid.UUID) -> None:
-    """Revoke a live key at once; it stays listed with `revoked_at`."""
-    row = await get_live_key(session=session, practice_id=practice_id, key_id=key_id)
+def revoke_key(*, session: AsyncSession, row: ApiKey) -> None:
+    """Revoke a live key at once, both secrets; it stays listed with `revoked_at`."""
     row.revoked_at = utcnow()
     session.add(row)
+
+
+def approve_key(*, session: AsyncSession, row: ApiKey, approved_by: uuid.UUID) -> None:
+    """A supervisor lets a clinical key work; 409 for a key that awaits no approval."""
+    if not row.pending_approval:
+        raise Conflict("This API key awaits no approval")
+    row.pending_approval = False
+    row.approved_by = approved_by
+    row.approved_at = utcnow()
+    session.add(row)
+
+
+async def rotate_key(*, session: AsyncSession, row: ApiKey, grace: timedelta, pepper: bytes) -> str:
+    """Give the key a new secret; the one it replaces works for `grace` more, then never.
+
+    A secret replaced earlier stops at once: a key has at most two working secrets.
+    """
+    now = utcnow()
+    if row.expires_at is not None and row.expires_at <= now:
+        raise Conflict("This API key has expired; create a new one")
+    key, prefix, digest = new_api_key(pepper)
+    row.previous_secret_hash, row.previous_secret_expires_at = row.secret_hash, now + grace
+    row.secret_hash, row.prefix, row.rotated_at = digest, prefix, now
+    session.add(row)
+    await session.flush()
+    return key

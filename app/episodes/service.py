@@ -59,9 +59,31 @@ async def create_episode(
     recorded_by: uuid.UUID,
 ) -> Episode:
     """Open an episode in the `initial` phase; a client has at most one open episode (409)."""
+    _not_in_future(episode_in.started_on, "started_on")
+    return await open_episode(
+        session=session,
+        ring=ring,
+        client=client,
+        started_on=episode_in.started_on,
+        therapist_id=episode_in.therapist_id or client.primary_therapist_id,
+        goals=episode_in.goals,
+        recorded_by=recorded_by,
+    )
+
+
+async def open_episode(
+    *,
+    session: AsyncSession,
+    ring: KeyRing,
+    client: Client,
+    started_on: date,
+    therapist_id: uuid.UUID,
+    goals: str | None,
+    recorded_by: uuid.UUID,
+) -> Episode:
+    """Open an episode in the `initial` phase on any date (a booked intake lies ahead)."""
     if client.status == "archived":
         raise Conflict("An archived client takes no new episodes; set status to active first")
-    _not_in_future(episode_in.started_on, "started_on")
     if await clients.has_open_episode(session, client.id):
         raise Conflict("The client already has an open episode")
     last_end = (
@@ -69,9 +91,8 @@ async def create_episode(
             select(func.max(col(Episode.ended_on))).where(col(Episode.client_id) == client.id)
         )
     ).scalar_one()
-    if last_end is not None and episode_in.started_on < last_end:
+    if last_end is not None and started_on < last_end:
         raise Unprocessable("started_on cannot lie before the end of the client's last episode")
-    therapist_id = episode_in.therapist_id or client.primary_therapist_id
     await clients.check_clinician(
         session, practice_id=client.practice_id, user_id=therapist_id, field="therapist_id"
     )
@@ -80,9 +101,9 @@ async def create_episode(
         practice_id=client.practice_id,
         client_id=client.id,
         therapist_id=therapist_id,
-        started_on=episode_in.started_on,
+        started_on=started_on,
     )
-    episode.goals = seal(ring, episode, "goals", episode_in.goals)
+    episode.goals = seal(ring, episode, "goals", goals)
     session.add(episode)
     try:
         await session.flush()

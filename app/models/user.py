@@ -43,6 +43,17 @@ class ApiKey(SQLModel, table=True):
     created_at: datetime = created_at_field()
     revoked_at: datetime | None = timestamp_field()
     last_used_at: datetime | None = timestamp_field()
+    expires_at: datetime | None = timestamp_field()
+    # audit, clinical or operational: decides who manages the key (app/api_keys/rules.py).
+    kind: str = Field(max_length=16)
+    # Clinical scopes created through the API wait for a supervisor (SPEC §2.1).
+    pending_approval: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    approved_by: uuid.UUID | None = Field(default=None, foreign_key="user.id")
+    approved_at: datetime | None = timestamp_field()
+    rotated_at: datetime | None = timestamp_field()
+    # The secret a rotation replaced, valid until its grace period ends.
+    previous_secret_hash: str | None = Field(default=None, max_length=64, unique=True)
+    previous_secret_expires_at: datetime | None = timestamp_field()
 
 
 class RefreshToken(SQLModel, table=True):

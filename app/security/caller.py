@@ -12,7 +12,7 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.context import audit_context
-from app.db import utcnow
+from app.db import UTCDateTime, utcnow
 from app.driver import DriverStatement
 from app.errors import Forbidden, Unauthorized, Unprocessable
 from app.models import ApiKey, RevokedAccessToken, User
@@ -79,6 +79,7 @@ class Caller:
     purpose: str
     break_glass_reason: str | None
     token_jti: str | None = None
+    pending_approval: bool = False
 
     @property
     def is_user(self) -> bool:
@@ -143,6 +144,21 @@ _KEY_COLUMNS = (
     _KEY.c.practice_id.label("k_practice_id"),
     _KEY.c.scopes,
     _KEY.c.last_used_at.label("k_last_used_at"),
+    _KEY.c.pending_approval.label("k_pending"),
+)
+_NOW = sa.bindparam("now", type_=UTCDateTime())
+# A live key: not revoked, not expired, presented with its secret or, within the grace
+# period of a rotation, with the one it replaced. Anything else is the same unknown key.
+_LIVE_KEY = sa.and_(
+    _KEY.c.revoked_at.is_(None),
+    sa.or_(_KEY.c.expires_at.is_(None), _KEY.c.expires_at > _NOW),
+    sa.or_(
+        _KEY.c.secret_hash == sa.bindparam("digest"),
+        sa.and_(
+            _KEY.c.previous_secret_hash == sa.bindparam("digest"),
+            _KEY.c.previous_secret_expires_at > _NOW,
+        ),
+    ),
 )
 # How fresh `last_used_at` is kept: rewriting one key's row on every request would make all
 # of an integration's concurrent requests queue on that row's lock (docs/security.md).
@@ -167,13 +183,7 @@ def _statement(kind: Literal["user", "api_key"], target: str | None) -> DriverSt
     key = (kind, target)
     if key not in _STATEMENTS:
         table, columns = (_USER, _USER_COLUMNS) if kind == "user" else (_KEY, _KEY_COLUMNS)
-        where = (
-            table.c.id == sa.bindparam("reach_caller_id")
-            if kind == "user"
-            else sa.and_(
-                table.c.secret_hash == sa.bindparam("digest"), table.c.revoked_at.is_(None)
-            )
-        )
+        where = table.c.id == sa.bindparam("reach_caller_id") if kind == "user" else _LIVE_KEY
         selected = list(columns)
         source: sa.FromClause = table
         if target is not None:
@@ -205,11 +215,13 @@ _TOUCH_KEY = (
 async def _api_key_caller(request: Request, session: AsyncSession, token: str) -> Caller:
     state = app_state(request)
     digest = keyed_hash(state.secrets.api_key_pepper, token)
-    key = await _resolve(session, "api_key", {"digest": digest}, _target(request))
+    now = utcnow()
+    key = await _resolve(session, "api_key", {"digest": digest, "now": now}, _target(request))
     if key is None:
         raise Unauthorized("Invalid or revoked API key")
-    now = utcnow()
-    if key["k_last_used_at"] is None or now - key["k_last_used_at"] >= LAST_USED_RESOLUTION:
+    # A key awaiting approval is not used: it is refused (and attributed) in get_caller.
+    stale = key["k_last_used_at"] is None or now - key["k_last_used_at"] >= LAST_USED_RESOLUTION
+    if stale and not key["k_pending"]:
         await (await session.connection()).execute(_TOUCH_KEY, {"key_id": key["k_id"], "now": now})
     return Caller(
         kind="api_key",
@@ -221,6 +233,7 @@ async def _api_key_caller(request: Request, session: AsyncSession, token: str) -
         requires_cosign=False,
         purpose="HOPERAT",
         break_glass_reason=None,
+        pending_approval=key["k_pending"],
     )
 
 
@@ -273,6 +286,8 @@ async def get_caller(request: Request, session: SessionDep) -> Caller:
     ctx.actor_role = caller.role
     ctx.practice_id = caller.practice_id
     ctx.purpose_of_use = caller.purpose
+    if caller.pending_approval:
+        raise Forbidden("This API key has clinical scopes and awaits a supervisor's approval")
     # Header checks come after identity so that a refused request is still attributed.
     purpose = _purpose(request, caller.purpose)
     ctx.purpose_of_use = purpose

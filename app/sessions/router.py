@@ -25,17 +25,20 @@ from app.security.caller import CallerDep
 from app.sessions import service
 from app.sessions.dependencies import load_session
 from app.sessions.schemas import (
+    SessionClinicalCreated,
     SessionClinicalOut,
     SessionCreate,
+    SessionCreated,
     SessionOut,
     SessionStatus,
     SessionUpdate,
 )
-from app.state import SessionDep
+from app.state import SessionDep, app_state
 
 router = APIRouter(tags=["sessions"])
 
 SessionView = SessionClinicalOut | SessionOut
+# The action of a booking that opened the client's episode, instead of `session.create`.
 _BOUND = "A date (the session's local date, inclusive) or an RFC 3339 datetime with offset."
 
 
@@ -118,7 +121,7 @@ async def list_sessions(
     "/v1/sessions",
     summary="Schedule a session",
     status_code=201,
-    response_model=SessionView,
+    response_model=SessionClinicalCreated | SessionCreated,
     responses=problem_responses(401, 403, 404, 409, 413, 422)
     | created_resource("/v1/sessions/{id}"),
     dependencies=[audited("session.create", "session"), Depends(idempotency)],
@@ -129,8 +132,13 @@ async def create_session(
     session: SessionDep,
     caller: CallerDep,
     body: SessionCreate,
-) -> SessionView:
-    """Add a session to an open episode of the client (its open one when none is named)."""
+) -> SessionClinicalCreated | SessionCreated:
+    """Add a session to an episode of the client (its open one when none is named).
+
+    A client without an open episode gets one, opened by this booking (an intake): phase
+    `initial` from the session's date, treated by the session's therapist; the response says
+    `episode_opened: true` and the audit event's `details` name the episode it opened.
+    """
     ctx = audit_context(request)
     client, relation = await access.load_client(
         session=session,
@@ -140,13 +148,24 @@ async def create_session(
         write=True,
         ctx=ctx,
     )
-    row = await service.create_session(session=session, client=client, session_in=body)
+    row, opened = await service.create_session(
+        session=session,
+        ring=app_state(request).secrets.key_ring,
+        client=client,
+        session_in=body,
+        booked_by=caller.id if caller.is_user else None,
+    )
     ctx.target("session", row.id)
+    if opened:  # the event says the booking opened the episode (SPEC §9)
+        ctx.details = {"episode_opened": True, "episode_id": str(row.episode_id)}
     response.headers["Location"] = f"/v1/sessions/{row.id}"
     set_etag(response, row.id, row.version)
     clinical = access.sees_clinical(caller, relation)
     phase = await service.phase_of(session, row) if clinical else None
-    return service.session_view(row, clinical=clinical, phase=phase)
+    view = service.session_view(row, clinical=clinical, phase=phase).model_dump()
+    if clinical:
+        return SessionClinicalCreated(**view, episode_opened=opened)
+    return SessionCreated(**view, episode_opened=opened)
 
 
 @router.get(

@@ -126,3 +126,28 @@ class SessionClinicalOut(SessionOut):
     )
 
     phase: Phase | None = Field(description="The episode's phase in effect on `starts_on`.")
+
+
+_OPENED = "Whether booking this session opened the client's episode (an intake)."
+
+
+class SessionCreated(SessionOut):
+    """A session just booked, as admins and `sessions:write` keys see it."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"example": {**_OUT_EXAMPLE, "episode_opened": False}},
+    )
+
+    episode_opened: bool = Field(description=_OPENED)
+
+
+class SessionClinicalCreated(SessionClinicalOut):
+    """A session just booked, with its phase, as clinicians see it."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"example": {**_OUT_EXAMPLE, "phase": "initial", "episode_opened": True}},
+    )
+
+    episode_opened: bool = Field(description=_OPENED)

@@ -14,10 +14,12 @@ from sqlmodel import col
 
 from app.clients import service as clients
 from app.db import utcnow, uuid7
+from app.episodes import service as episodes
 from app.episodes.phases import phase_at
 from app.errors import Conflict, Unprocessable
 from app.etag import bump_version
 from app.models import Client, Episode, TherapySession
+from app.security.encryption import KeyRing
 from app.sessions.schemas import SessionClinicalOut, SessionCreate, SessionOut
 
 _REQUIRED = ("therapist_id", "starts_at", "duration_minutes", "modality", "status")
@@ -79,17 +81,15 @@ async def _flush_unique(session: AsyncSession) -> None:
 
 async def _episode_for(
     session: AsyncSession, client: Client, episode_id: uuid.UUID | None
-) -> Episode:
+) -> Episode | None:
+    """The episode named, else the client's open one (None: the booking is an intake)."""
     if episode_id is None:
         found = await session.execute(
             select(Episode).where(
                 col(Episode.client_id) == client.id, col(Episode.status) == "open"
             )
         )
-        episode = found.scalar_one_or_none()
-        if episode is None:
-            raise Conflict("The client has no open episode; open one first")
-        return episode
+        return found.scalar_one_or_none()
     episode = await session.get(Episode, episode_id)
     if episode is None or episode.practice_id != client.practice_id:
         raise Unprocessable("episode_id does not name an episode of this practice")
@@ -104,15 +104,37 @@ def _check_date(episode: Episode, starts_on: date) -> None:
 
 
 async def create_session(
-    *, session: AsyncSession, client: Client, session_in: SessionCreate
-) -> TherapySession:
-    """Schedule a session in an open episode of the same client."""
+    *,
+    session: AsyncSession,
+    ring: KeyRing,
+    client: Client,
+    session_in: SessionCreate,
+    booked_by: uuid.UUID | None,
+) -> tuple[TherapySession, bool]:
+    """Schedule a session in an open episode of the client; whether booking it opened one.
+
+    A client without an open episode gets one (SPEC §9, booking an intake): `initial` phase
+    from the session's date, treated by the session's therapist. Its first phase is recorded
+    by `booked_by`, or by that therapist when an API key books.
+    """
     if client.status == "archived":
         raise Conflict("An archived client takes no new sessions; set status to active first")
+    starts_at, starts_on, offset = _local(session_in.starts_at)
     episode = await _episode_for(session, client, session_in.episode_id)
+    opened = episode is None
+    if episode is None:
+        therapist = session_in.therapist_id or client.primary_therapist_id
+        episode = await episodes.open_episode(
+            session=session,
+            ring=ring,
+            client=client,
+            started_on=starts_on,
+            therapist_id=therapist,
+            goals=None,
+            recorded_by=booked_by or therapist,
+        )
     if episode.status != "open":
         raise Conflict("The episode is closed and takes no new sessions")
-    starts_at, starts_on, offset = _local(session_in.starts_at)
     _check_date(episode, starts_on)
     therapist_id = session_in.therapist_id or episode.therapist_id
     await clients.check_clinician(
@@ -135,7 +157,7 @@ async def create_session(
     )
     session.add(row)
     await _flush_unique(session)
-    return row
+    return row, opened
 
 
 async def update_session(

@@ -1,4 +1,4 @@
-"""GET|POST /v1/users, GET|PATCH /v1/users/{id}: admins of the same practice."""
+"""GET|POST /v1/users, GET|PATCH /v1/users/{id}: admins; reads also `users:read` keys."""
 
 from __future__ import annotations
 
@@ -10,35 +10,43 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from app.audit.context import audit_context, audited
-from app.errors import problem_responses
+from app.errors import NotFound, problem_responses
 from app.idempotency import idempotency
 from app.models import User
 from app.openapi import created_resource
 from app.pagination import Page, PageParams, created_key, oldest_first
-from app.security.caller import CallerDep, require_roles
+from app.security.caller import CLINICAL_ROLES, Caller, CallerDep, require_roles
 from app.state import SessionDep, app_state
 from app.users import service
-from app.users.schemas import UserCreate, UserOut, UserUpdate
+from app.users.schemas import ClinicianOut, UserCreate, UserOut, UserUpdate
 
 router = APIRouter(tags=["users"])
+UserView = UserOut | ClinicianOut
+
+
+def _view(caller: Caller, user: User) -> UserView:
+    """Admins see the whole record; a key (`users:read`) a clinician's id, name, role, state."""
+    return UserOut.model_validate(user) if caller.is_user else ClinicianOut.model_validate(user)
 
 
 @router.get(
     "/v1/users",
     summary="List users",
-    response_model=Page[UserOut],
+    response_model=Page[UserView],
     responses=problem_responses(400, 401, 403, 422),
     dependencies=[audited("user.list", "user")],
 )
 async def list_users(
     session: SessionDep, caller: CallerDep, page: Annotated[PageParams, Depends()]
-) -> Page[UserOut]:
-    """The practice's staff, oldest first."""
-    require_roles(caller, "admin")
+) -> Page[UserView]:
+    """The practice's staff, oldest first; a `users:read` key sees clinicians only, briefly."""
+    require_roles(caller, "admin", scope="users:read")
     query = select(User).where(col(User.practice_id) == caller.practice_id)
+    if not caller.is_user:
+        query = query.where(col(User.role).in_(CLINICAL_ROLES))
     rows = await oldest_first(session, query, User, page)
     return Page(
-        items=[UserOut.model_validate(u) for u in rows[: page.limit]],
+        items=[_view(caller, u) for u in rows[: page.limit]],
         next_cursor=page.next_cursor(rows, created_key),
     )
 
@@ -74,15 +82,17 @@ async def create_user(
 @router.get(
     "/v1/users/{id}",
     summary="Get a user",
-    response_model=UserOut,
+    response_model=UserView,
     responses=problem_responses(401, 403, 404, 422),
     dependencies=[audited("user.read", "user")],
 )
-async def get_user(id: uuid.UUID, session: SessionDep, caller: CallerDep) -> UserOut:
-    """One staff member of the caller's practice."""
-    require_roles(caller, "admin")
+async def get_user(id: uuid.UUID, session: SessionDep, caller: CallerDep) -> UserView:
+    """One staff member of the caller's practice (a clinician, for a `users:read` key)."""
+    require_roles(caller, "admin", scope="users:read")
     user = await service.get_user(session=session, practice_id=caller.practice_id, user_id=id)
-    return UserOut.model_validate(user)
+    if not caller.is_user and user.role not in CLINICAL_ROLES:
+        raise NotFound("Not found")
+    return _view(caller, user)
 
 
 @router.patch(

@@ -91,3 +91,24 @@ class UserOut(BaseModel):
     active: bool
     created_at: datetime
     updated_at: datetime
+
+
+class ClinicianOut(BaseModel):
+    """A clinician as a `users:read` key sees them: what a scheduler needs to assign one."""
+
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "example": {
+                "id": "0193a5c4-7f7e-7b61-9a57-3c4f1b0a9d21",
+                "display_name": "Ana Therapist",
+                "role": "therapist",
+                "active": True,
+            }
+        },
+    )
+
+    id: uuid.UUID
+    display_name: str
+    role: Role
+    active: bool

@@ -291,11 +291,47 @@ CASES: list[Case] = [
         )
         for who, status, outcome in (
             ("admin", 200, "success"),
-            ("supervisor", 403, "denied"),
+            ("supervisor", 200, "success"),
+            ("therapist", 403, "denied"),
+            ("auditor", 404, "not_found"),
             ("other:admin", 404, "not_found"),
         )
     ],
-    Case("supervisor", "GET", "/v1/api-keys", "/v1/api-keys", 403, "api_key.list", "denied"),
+    Case("therapist", "GET", "/v1/api-keys", "/v1/api-keys", 403, "api_key.list", "denied"),
+    *[
+        Case(
+            who,
+            "POST",
+            "/v1/api-keys/{keys[notes:read][0]}/approve",
+            "/v1/api-keys/{id}/approve",
+            status,
+            "api_key.approve",
+            outcome,
+        )
+        for who, status, outcome in (
+            ("supervisor", 409, "error"),  # the operator's key awaits no approval
+            ("admin", 403, "denied"),
+            ("other:supervisor", 404, "not_found"),
+        )
+    ],
+    *[
+        Case(
+            who,
+            "POST",
+            "/v1/api-keys/{keys[audit:read][0]}/rotate",
+            "/v1/api-keys/{id}/rotate",
+            status,
+            "api_key.rotate",
+            outcome,
+            json=lambda s: {"grace_seconds": 3600},  # the old secret keeps working
+        )
+        for who, status, outcome in (
+            ("auditor", 200, "success"),
+            ("admin", 403, "denied"),
+            ("supervisor", 403, "denied"),
+            ("key:audit:read", 403, "denied"),
+        )
+    ],
     Case(
         "admin",
         "POST",

@@ -87,12 +87,11 @@ async def test_episode_rules_for_new_sessions(
         404,
     )
     without_episode = await create_client(client, me)
-    problem(
-        await client.post(
-            "/v1/sessions", headers=me, json={**base, "client_id": without_episode["id"]}
-        ),
-        409,
+    intake = await client.post(
+        "/v1/sessions", headers=me, json={**base, "client_id": without_episode["id"]}
     )
+    assert intake.status_code == 201, intake.text  # an intake opens the episode (SPEC §9)
+    assert intake.json()["episode_opened"] is True
     problem(
         await client.post(
             "/v1/sessions", headers=me, json={**base, "therapist_id": str(world["admin"].id)}

@@ -62,7 +62,7 @@ def _agent(event: dict[str, Any]) -> dict[str, Any]:
             "identifier": {"system": f"urn:session-notes:{actor['type']}", "value": actor["id"]}
         }
     else:
-        agent["name"] = "anonymous"
+        agent["name"] = actor["type"]  # anonymous, or the operator of the command line
     if actor["role"]:
         agent["role"] = [{"text": actor["role"]}]
     if event["source_ip"]:

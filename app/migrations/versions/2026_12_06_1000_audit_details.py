@@ -1,7 +1,7 @@
 """audit events may name the ids a change added or removed (details)
 
-Revision ID: 0006_audit_details
-Revises: 0005_idempotency_target
+Revision ID: 0007_audit_details
+Revises: 0006_api_key_lifecycle
 Create Date: 2026-12-06 10:00:00.000000+00:00
 
 A care-team change must name the users it added and removed (SPEC §2.1). Older events keep
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006_audit_details"
-down_revision: str | None = "0005_idempotency_target"
+revision: str = "0007_audit_details"
+down_revision: str | None = "0006_api_key_lifecycle"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
