@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from pydantic import Field
 from sqlalchemy import ColumnElement, tuple_
 from sqlmodel import col
 
@@ -35,7 +36,7 @@ from app.state import SessionDep
 
 router = APIRouter(tags=["sessions"])
 
-SessionView = SessionClinicalOut | SessionOut
+SessionView = Annotated[SessionClinicalOut | SessionOut, Field(discriminator="view")]
 _BOUND = "A date (the session's local date, inclusive) or an RFC 3339 datetime with offset."
 
 

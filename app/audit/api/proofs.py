@@ -48,6 +48,7 @@ async def _latest_size(session: SessionDep) -> int:
 
 @router.get(
     "/v1/audit/public-key",
+    name="get_public_key",
     summary="Checkpoint signing key",
     response_model=PublicKeyOut,
     responses=problem_responses(),
@@ -64,6 +65,7 @@ async def public_key(request: Request) -> PublicKeyOut:
 
 @router.get(
     "/v1/audit/checkpoints/latest",
+    name="get_latest_checkpoint",
     summary="Latest checkpoint",
     response_model=CheckpointOut,
     responses=problem_responses(401, 403, 404),
@@ -105,6 +107,7 @@ async def list_checkpoints(
 
 @router.get(
     "/v1/audit/events/{id}/proof",
+    name="get_inclusion_proof",
     summary="Inclusion proof",
     response_model=InclusionProofOut,
     responses=problem_responses(401, 403, 404, 409, 422),
@@ -147,6 +150,7 @@ async def inclusion_proof(
 
 @router.get(
     "/v1/audit/consistency",
+    name="get_consistency_proof",
     summary="Consistency proof",
     response_model=ConsistencyProofOut,
     responses=problem_responses(401, 403, 409, 422),
@@ -180,6 +184,7 @@ async def consistency_proof(
 
 @router.get(
     "/v1/audit/verify",
+    name="verify_log",
     summary="Verify the log",
     response_model=VerifyOut,
     responses=problem_responses(401, 403),
