@@ -103,3 +103,19 @@ def open_response_schemas(schema: dict[str, Any]) -> dict[str, Any]:
         if schemas[name].get("additionalProperties") is False:
             del schemas[name]["additionalProperties"]
     return schema
+
+
+def untitle_inline_responses(schema: dict[str, Any]) -> dict[str, Any]:
+    """Inline response bodies lose FastAPI's `Response <operation id>` title.
+
+    Generators name a model after its title; without it they name it after the operation
+    and status (`GetLivenessResponse200`), not after the path and method.
+    """
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            for response in operation.get("responses", {}).values():
+                for content in response.get("content", {}).values():
+                    body = content.get("schema", {})
+                    if str(body.get("title", "")).startswith("Response "):
+                        del body["title"]
+    return schema

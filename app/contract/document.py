@@ -7,7 +7,14 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from app.contract.components import name_generics, name_request_bodies, open_response_schemas
+from app.contract.components import (
+    name_generics,
+    name_request_bodies,
+    open_response_schemas,
+    untitle_inline_responses,
+)
+from app.contract.enums import name_enums
+from app.contract.examples import restore_examples
 from app.contract.headers import declare_headers
 from app.contract.info import describe
 from app.errors import PROBLEM_JSON
@@ -41,7 +48,8 @@ def build_document(app: FastAPI) -> dict[str, Any]:
         description=app.description,
         routes=app.routes,
     )
-    schema = complete_openapi(_problem_content_types(schema), app.routes)
+    schema = complete_openapi(_problem_content_types(restore_examples(schema)), app.routes)
     schema = declare_headers(schema, app.routes)
     schema = _public_operations(name_request_bodies(name_generics(schema)))
-    return describe(open_response_schemas(schema))
+    schema = untitle_inline_responses(schema)
+    return describe(open_response_schemas(name_enums(schema)))

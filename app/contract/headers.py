@@ -130,6 +130,14 @@ def _is_page(response: dict[str, Any], schemas: dict[str, Any]) -> bool:
     return "next_cursor" in target.get("properties", {})
 
 
+def _not_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """A required header's schema: FastAPI types the optional parameter `string | null`."""
+    options = [o for o in schema.get("anyOf", []) if o.get("type") != "null"]
+    if len(options) != 1:
+        return schema
+    return {**options[0], **{k: v for k, v in schema.items() if k != "anyOf"}}
+
+
 def _declare_request(operation: dict[str, Any], route: APIRoute) -> None:
     parameters: list[dict[str, Any]] = operation.setdefault("parameters", [])
     codes = set(operation.get("responses", {}))
@@ -138,6 +146,7 @@ def _declare_request(operation: dict[str, Any], route: APIRoute) -> None:
             parameter["name"] = CANONICAL.get(parameter["name"].lower(), parameter["name"])
             if parameter["name"] == "If-Match" and "428" in codes:
                 parameter["required"] = True
+                parameter["schema"] = _not_null(parameter["schema"])
     wanted = ["RequestId"]
     if _calls(route.dependant, get_caller):
         wanted.append("PurposeOfUse")

@@ -66,7 +66,7 @@ async def test_links_lead_from_created_resources(client: httpx.AsyncClient) -> N
     read = operations[("get", "/v1/clients/{id}")]["operationId"]
     change = operations[("patch", "/v1/clients/{id}")]["operationId"]
     assert created[read]["parameters"] == {"path.id": "$response.body#/id"}
-    assert created[change]["parameters"]["header.if-match"] == "$response.header.ETag"
+    assert created[change]["parameters"]["header.If-Match"] == "$response.header.ETag"
     listed = operations[("get", "/v1/sessions/{id}/notes")]["responses"]["200"]["links"]
     note = operations[("get", "/v1/notes/{id}")]["operationId"]
     assert listed[note]["parameters"] == {"path.id": "$response.body#/items/0/id"}

@@ -68,7 +68,7 @@ class AuditEventOut(BaseModel):
     action: str
     resource: Resource
     client_ids: list[str]
-    outcome: str
+    outcome: Outcome
     http_status: int
     purpose_of_use: str | None
     break_glass_reason: str | None
@@ -287,7 +287,7 @@ class ReviewOut(BaseModel):
     review_event_id: uuid.UUID
     reviewer_id: uuid.UUID
     reviewer_type: str
-    decision: str
+    decision: Decision
     comment: str | None
     reviewed_at: datetime
 
