@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -15,9 +15,14 @@ class CheckpointOut:
 
     Example:
         {'tree_size': 42, 'root_hash': '5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328', 'timestamp':
-            '2026-11-21T19:30:05.000001Z', 'key_id': '9f2c4e1a7b3d5c60', 'signed_note': 'session-notes-
+            '2026-11-21T19:30:05.000001Z', 'key_id': '56475aa75463474c', 'signed_note': 'session-notes-
             api\\n42\\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\\n202
-            6-11-21T19:30:05.000001Z\\n', 'signature': 'base64…'}
+            6-11-21T19:30:05.000001Z\\n', 'signature':
+            'saReGy83CDwtN1TlZyCttoj7L0xGSyT0kHCnMnE1IqhZ8aYwyI72vW29Y0QF22n/NI9N2ZAzQo6+jfIZqTyAAw==', 'note': 'session-
+            notes-api\\n42\\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\\n202
+            6-11-21T19:30:05.000001Z\\n\\n— session-notes-api
+            HnIqNbGkXhsvNwg8LTdU5WcgrbaI+y9MRksk9JBwpzJxNSKoWfGmMMiO9r1tvWNEBdtp/zSPTdmQ
+            M0KOvo3yGak8gAM=\\n'}
 
     Attributes:
         tree_size (int):
@@ -26,6 +31,8 @@ class CheckpointOut:
         key_id (str):
         signed_note (str):
         signature (str):
+        note (None | str): The checkpoint as a c2sp.org/signed-note (tlog-checkpoint; the timestamp is an extension
+            line), verifiable with `vkey`; null when signed by an earlier key.
     """
 
     tree_size: int
@@ -34,6 +41,7 @@ class CheckpointOut:
     key_id: str
     signed_note: str
     signature: str
+    note: None | str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -49,6 +57,9 @@ class CheckpointOut:
 
         signature = self.signature
 
+        note: None | str
+        note = self.note
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -59,6 +70,7 @@ class CheckpointOut:
                 "key_id": key_id,
                 "signed_note": signed_note,
                 "signature": signature,
+                "note": note,
             }
         )
 
@@ -79,6 +91,13 @@ class CheckpointOut:
 
         signature = d.pop("signature")
 
+        def _parse_note(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        note = _parse_note(d.pop("note"))
+
         checkpoint_out = cls(
             tree_size=tree_size,
             root_hash=root_hash,
@@ -86,6 +105,7 @@ class CheckpointOut:
             key_id=key_id,
             signed_note=signed_note,
             signature=signature,
+            note=note,
         )
 
         checkpoint_out.additional_properties = d

@@ -14,18 +14,22 @@ class PublicKeyOut:
     """The key that signs checkpoints.
 
     Example:
-        {'key_id': '9f2c4e1a7b3d5c60', 'algorithm': 'Ed25519', 'public_key':
-            '11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo='}
+        {'key_id': '56475aa75463474c', 'algorithm': 'Ed25519', 'public_key':
+            'A6EHv/POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg=', 'vkey': 'session-notes-
+            api+1e722a35+AQOhB7/zzhC+HXDdGOdLwJln5NYwm6UNXx3chmQSVTG4'}
 
     Attributes:
         key_id (str):
         algorithm (Literal['Ed25519']):
         public_key (str): Base64 of the 32 raw public key bytes.
+        vkey (str): The c2sp.org/signed-note verifier key of `note`: `<origin>+<hex key hash>+<base64(0x01 ‖ public
+            key)>`.
     """
 
     key_id: str
     algorithm: Literal["Ed25519"]
     public_key: str
+    vkey: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -35,6 +39,8 @@ class PublicKeyOut:
 
         public_key = self.public_key
 
+        vkey = self.vkey
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -42,6 +48,7 @@ class PublicKeyOut:
                 "key_id": key_id,
                 "algorithm": algorithm,
                 "public_key": public_key,
+                "vkey": vkey,
             }
         )
 
@@ -58,10 +65,13 @@ class PublicKeyOut:
 
         public_key = d.pop("public_key")
 
+        vkey = d.pop("vkey")
+
         public_key_out = cls(
             key_id=key_id,
             algorithm=algorithm,
             public_key=public_key,
+            vkey=vkey,
         )
 
         public_key_out.additional_properties = d

@@ -97,6 +97,9 @@ def sync_detailed(
 
      The newest signed tree head; keep a copy outside the system.
 
+    With `Accept: text/plain` the answer is the checkpoint as a c2sp.org/signed-note, as
+    transparency-log tooling and witnesses read it (verify it with the public key's `vkey`).
+
     Args:
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
@@ -134,6 +137,9 @@ def sync(
 
      The newest signed tree head; keep a copy outside the system.
 
+    With `Accept: text/plain` the answer is the checkpoint as a c2sp.org/signed-note, as
+    transparency-log tooling and witnesses read it (verify it with the public key's `vkey`).
+
     Args:
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
@@ -165,6 +171,9 @@ async def asyncio_detailed(
     """Latest checkpoint
 
      The newest signed tree head; keep a copy outside the system.
+
+    With `Accept: text/plain` the answer is the checkpoint as a c2sp.org/signed-note, as
+    transparency-log tooling and witnesses read it (verify it with the public key's `vkey`).
 
     Args:
         x_request_id (str | Unset):
@@ -200,6 +209,9 @@ async def asyncio(
     """Latest checkpoint
 
      The newest signed tree head; keep a copy outside the system.
+
+    With `Accept: text/plain` the answer is the checkpoint as a c2sp.org/signed-note, as
+    transparency-log tooling and witnesses read it (verify it with the public key's `vkey`).
 
     Args:
         x_request_id (str | Unset):
