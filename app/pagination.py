@@ -31,10 +31,11 @@ class Page(BaseModel, Generic[T]):
     next_cursor: str | None
 
     @classmethod
-    def model_parametrized_name(cls, params: tuple[type[Any], ...]) -> str:
+    def model_parametrized_name(cls, params: tuple[Any, ...]) -> str:
         """`ClientPage`, not `Page[Union[ClientClinicalOut, ClientOut]]`: named by its items."""
         names = [getattr(member, "__name__", "") for member in _members(params[0])]
-        return min(filter(None, names), key=len).removesuffix("Out") + "Page"
+        shortest: str = min(filter(None, names), key=len)
+        return shortest.removesuffix("Out") + "Page"
 
 
 def _members(item: Any) -> list[Any]:

@@ -127,7 +127,7 @@ class TrajectoryPoint(TypedDict):
     # A TypedDict rather than a model: an episode has thousands of points, built as dicts.
 
     on: date
-    phase: Phase
+    phase: str
     intensity: int
 
 

@@ -16,7 +16,8 @@ SNAKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 
 @pytest.fixture
 async def document(client: httpx.AsyncClient) -> dict[str, Any]:
-    return (await client.get("/openapi.json")).json()
+    body: dict[str, Any] = (await client.get("/openapi.json")).json()
+    return body
 
 
 async def test_operation_ids_are_short_snake_case_and_unique(document: dict[str, Any]) -> None:

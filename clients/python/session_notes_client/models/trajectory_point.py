@@ -7,8 +7,6 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.phase import Phase
-
 T = TypeVar("T", bound="TrajectoryPoint")
 
 
@@ -18,19 +16,19 @@ class TrajectoryPoint:
 
     Attributes:
         on (datetime.date):
-        phase (Phase):
+        phase (str):
         intensity (int):
     """
 
     on: datetime.date
-    phase: Phase
+    phase: str
     intensity: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         on = self.on.isoformat()
 
-        phase = self.phase.value
+        phase = self.phase
 
         intensity = self.intensity
 
@@ -51,7 +49,7 @@ class TrajectoryPoint:
         d = dict(src_dict)
         on = datetime.date.fromisoformat(d.pop("on"))
 
-        phase = Phase(d.pop("phase"))
+        phase = d.pop("phase")
 
         intensity = d.pop("intensity")
 
