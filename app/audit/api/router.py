@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from app.audit.api import service
-from app.audit.api.export import MEDIA_TYPES, ExportSpec, Format, export_stream
+from app.audit.api.export import EXPORT_SCHEMAS, MEDIA_TYPES, ExportSpec, Format, export_stream
 from app.audit.api.proofs import require_auditor
 from app.audit.api.schemas import (
     AccessReportOut,
@@ -253,7 +253,9 @@ async def get_review(
     responses={
         200: {
             "description": "One event per line (CSV: one row per event).",
-            "content": {t: {} for t in MEDIA_TYPES.values()},
+            "content": {
+                t.split(";")[0]: {"schema": EXPORT_SCHEMAS[t]} for t in MEDIA_TYPES.values()
+            },
         },
         **problem_responses(401, 403, 422),
     },

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import base64
+import os
+import shutil
+import subprocess
+from pathlib import Path
 
 import httpx
 import pytest
@@ -92,3 +96,49 @@ async def test_checkpoint_note_is_for_auditors_only(
     )
     assert response.status_code == 403
     assert response.headers["content-type"] == "application/problem+json"
+
+
+GO_SOURCE = Path(__file__).parent.parent / "go" / "verify_note.go"
+GO_NOTE_PACKAGE = Path("/usr/share/gocode/src/golang.org/x/mod/sumdb/note")
+
+
+def go_open(tmp_path: Path, vkey_text: str, note: str) -> subprocess.CompletedProcess[str]:
+    """Open the note with Go's golang.org/x/mod/sumdb/note (Debian golang-golang-x-mod-dev)."""
+    if shutil.which("go") is None or not GO_NOTE_PACKAGE.is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail("Go and golang-golang-x-mod-dev are installed by .ci/run")
+        pytest.skip("Go's sumdb/note is not installed (apt-get install golang-golang-x-mod-dev)")
+    (tmp_path / "note").write_text(note, encoding="utf-8")
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path),
+        "GO111MODULE": "off",
+        "GOPATH": "/usr/share/gocode",
+        "GOCACHE": str(tmp_path / "gocache"),
+    }
+    return subprocess.run(
+        ["go", "run", str(GO_SOURCE), vkey_text, str(tmp_path / "note")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.mark.slow
+async def test_go_sumdb_note_verifies_the_checkpoint(
+    state: AppState, client: httpx.AsyncClient, world: World, tmp_path: Path
+) -> None:
+    await seed(state, world.practice_id, [Spec(actor_id=world["therapist"].id)])
+    await sequence_now(state)
+    key = (await client.get("/v1/audit/public-key")).json()["vkey"]
+    latest = (
+        await client.get("/v1/audit/checkpoints/latest", headers=world["auditor"].headers)
+    ).json()
+    opened = go_open(tmp_path, key, latest["note"])
+    assert opened.returncode == 0, opened.stderr
+    assert opened.stdout == latest["signed_note"]
+    size = str(latest["tree_size"])
+    forged = latest["note"].replace(f"\n{size}\n", f"\n{int(size) + 1}\n", 1)
+    assert go_open(tmp_path, key, forged).returncode == 1
