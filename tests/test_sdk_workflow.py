@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from uuid import UUID
 
+import httpx
 import pytest
 from session_notes_client import AuthenticatedClient, Client
 from session_notes_client.api.audit import export_events, list_events
@@ -63,7 +64,9 @@ def login(base_url: str, email: str, password: str) -> AuthenticatedClient:
             client=anonymous, body=CreateTokenForm(username=email, password=password)
         )
     assert isinstance(token, TokenOut), token
-    return AuthenticatedClient(base_url=base_url, token=token.access_token, timeout=30)
+    return AuthenticatedClient(
+        base_url=base_url, token=token.access_token, timeout=httpx.Timeout(30)
+    )
 
 
 def test_practice_workflow_through_the_sdk(tmp_path: Path) -> None:
