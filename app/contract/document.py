@@ -15,7 +15,7 @@ from app.contract.components import (
 )
 from app.contract.enums import name_enums
 from app.contract.examples import restore_examples
-from app.contract.headers import declare_headers
+from app.contract.headers import canonical_names, declare_headers
 from app.contract.info import describe
 from app.errors import PROBLEM_JSON
 from app.openapi import complete_openapi
@@ -48,7 +48,8 @@ def build_document(app: FastAPI) -> dict[str, Any]:
         description=app.description,
         routes=app.routes,
     )
-    schema = complete_openapi(_problem_content_types(restore_examples(schema)), app.routes)
+    schema = canonical_names(_problem_content_types(restore_examples(schema)))
+    schema = complete_openapi(schema, app.routes)
     schema = declare_headers(schema, app.routes)
     schema = _public_operations(name_request_bodies(name_generics(schema)))
     schema = untitle_inline_responses(schema)

@@ -174,6 +174,17 @@ def _declare_responses(operation: dict[str, Any], route: APIRoute, schemas: dict
             headers["Link"] = _ref("header", "Link")
 
 
+def canonical_names(schema: dict[str, Any]) -> dict[str, Any]:
+    """Header parameters spelt as the RFCs do (`If-Match`), before links refer to them."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "header":
+                    name = parameter["name"]
+                    parameter["name"] = CANONICAL.get(name.lower(), name)
+    return schema
+
+
 def declare_headers(schema: dict[str, Any], routes: list[BaseRoute]) -> dict[str, Any]:
     """Declare each operation's request and response headers (shared as components)."""
     paths = schema.get("paths", {})
