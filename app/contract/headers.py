@@ -14,6 +14,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
 from starlette.routing import BaseRoute
 
+from app.errors import PROBLEM_JSON
 from app.security.caller import MAX_BREAK_GLASS_REASON, MIN_BREAK_GLASS_REASON, PURPOSES, get_caller
 
 _PARAMETERS = "#/components/parameters/"
@@ -36,9 +37,10 @@ REQUEST_HEADERS: dict[str, dict[str, Any]] = {
         "name": "X-Request-ID",
         "in": "header",
         "required": False,
-        "description": "Your id for this request (echoed back and kept in the audit event); "
-        "one is generated when absent or malformed.",
-        "schema": {"type": "string", "pattern": "^[A-Za-z0-9._:-]{1,128}$"},
+        "description": "Your id for this request, echoed back and kept in the audit event when "
+        "it matches `^[A-Za-z0-9._:-]{1,128}$`; otherwise (or when absent) one is generated. "
+        "Never a reason to refuse a request, hence no pattern here.",
+        "schema": {"type": "string"},
         "example": "4f6c1d0e9b2a4c57a1e3f5d7c9b1a3e5",
     },
     "PurposeOfUse": {
@@ -60,7 +62,6 @@ REQUEST_HEADERS: dict[str, dict[str, Any]] = {
             "type": "string",
             "minLength": MIN_BREAK_GLASS_REASON,
             "maxLength": MAX_BREAK_GLASS_REASON,
-            "pattern": r"^\S(.*\S)?$",
         },
         "example": "Client in crisis; on-call therapist needs the risk plan.",
     },
@@ -70,7 +71,7 @@ REQUEST_HEADERS: dict[str, dict[str, Any]] = {
         "required": False,
         "description": "The ETag you hold; when it is still current the answer is 304 "
         "Not Modified, without a body.",
-        "schema": {"type": "string", "maxLength": 200},
+        "schema": {"type": "string"},
         "example": '"0193a5c47f7e-3"',
     },
 }
@@ -103,6 +104,12 @@ RESPONSE_HEADERS: dict[str, dict[str, Any]] = {
         "required": False,
         "schema": {"type": "string"},
     },
+}
+
+
+INVALID_HEADER: dict[str, Any] = {
+    "description": "Invalid input.",
+    "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
 }
 
 
@@ -152,6 +159,8 @@ def _declare_request(operation: dict[str, Any], route: APIRoute) -> None:
         wanted.append("PurposeOfUse")
         if "403" in codes:
             wanted.append("BreakGlassReason")
+        # An unknown purpose or a too-short reason is refused before anything else.
+        operation["responses"].setdefault("422", dict(INVALID_HEADER))
     if "GET" in (route.methods or ()) and _sets_etag(route):
         wanted.append("IfNoneMatch")
     parameters.extend(_ref("parameter", name) for name in wanted)
