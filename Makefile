@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test test-fast check format bench clean
+.PHONY: install run test test-fast check format bench clean lint-tools openapi sdk contract-check
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	env -u NOTES_TEST_DATABASE_URL -u CI $(BIN)/python -m pytest -m "not server and not slow" $(PYTEST_ARGS)
 
-check: $(STAMP)
+check: $(STAMP) contract-check
 	$(BIN)/ruff check app tests bench
 	$(BIN)/ruff format --check app tests bench
 	$(BIN)/mypy
@@ -36,5 +36,34 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
+# The OpenAPI linters, pinned in package.json / package-lock.json (npm ci installs exactly those).
+NPM_STAMP := node_modules/.installed-stamp
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $(NPM_STAMP)
+
+lint-tools: $(NPM_STAMP)
+
+# The contract: openapi.json and the SDK in clients/python are generated from the code.
+SDK_GENERATE = PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/openapi-python-client generate \
+	--path openapi.json --meta setup --config clients/sdk-config.yaml --fail-on-warning --overwrite
+export REDOCLY_TELEMETRY = off
+export REDOCLY_SUPPRESS_UPDATE_NOTICE = true
+
+openapi: $(STAMP)
+	$(BIN)/python -m app.contract.export openapi.json
+
+sdk: openapi
+	$(SDK_GENERATE) --output-path clients/python
+
+# Fails when openapi.json or the SDK is stale, or when Redocly or Spectral find anything.
+contract-check: $(STAMP) $(NPM_STAMP)
+	$(BIN)/python -m app.contract.export openapi.json --check
+	rm -rf .sdk-check && $(SDK_GENERATE) --output-path .sdk-check >/dev/null
+	diff -r clients/python .sdk-check || { echo "clients/python is stale: run make sdk"; rm -rf .sdk-check; exit 1; }
+	rm -rf .sdk-check
+	npx --no-install redocly lint openapi.json --config .redocly.yaml --format=stylish
+	npx --no-install spectral lint openapi.json --ruleset .spectral.yaml --fail-severity=warn
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache node_modules .sdk-check

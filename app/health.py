@@ -14,7 +14,12 @@ from app.state import app_state
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health/live", summary="Liveness", responses={200: {"description": "Process up"}})
+@router.get(
+    "/health/live",
+    name="get_liveness",
+    summary="Liveness",
+    responses={200: {"description": "Process up"}},
+)
 async def live() -> dict[str, str]:
     """The process is up; never touches the database."""
     return {"status": "ok"}
@@ -22,6 +27,7 @@ async def live() -> dict[str, str]:
 
 @router.get(
     "/health/ready",
+    name="get_readiness",
     summary="Readiness",
     responses={200: {"description": "Ready"}, 503: {"description": "Not ready"}},
 )
@@ -51,6 +57,7 @@ async def ready(request: Request) -> JSONResponse:
 
 @router.get(
     "/metrics",
+    name="get_metrics",
     summary="Prometheus metrics",
     response_class=Response,
     responses={200: {"content": {"text/plain": {}}, "description": "Metrics"}},

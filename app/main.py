@@ -18,15 +18,16 @@ from app.audit.ledger.sequencer import start_sequencer
 from app.auth.router import router as auth_router
 from app.clients.router import router as clients_router
 from app.config import Settings, get_settings
+from app.contract.document import build_document
+from app.contract.info import package_version
+from app.contract.operation_ids import name_operations, operation_id
 from app.db import create_engine, create_read_sessionmaker, create_sessionmaker
 from app.episodes.router import router as episodes_router
-from app.errors import PROBLEM_JSON
 from app.logging import configure_logging
 from app.measures.router import router as measures_router
 from app.middleware import RequestPipeline
 from app.notes.router import router as notes_router
 from app.observations.router import router as observations_router
-from app.openapi import complete_openapi
 from app.progress.router import router as progress_router
 from app.security.passwords import Passwords
 from app.security.secrets import load_secrets
@@ -45,17 +46,6 @@ a tamper-evident record of every access to them.
 Authenticate with `Authorization: Bearer <access token>` (from `POST /v1/auth/token`) or
 `Authorization: Bearer nsk_…` (an API key). Errors are `application/problem+json`.
 """
-
-
-def _problem_content_types(schema: dict[str, Any]) -> dict[str, Any]:
-    """Error responses are documented as application/problem+json only."""
-    for path in schema.get("paths", {}).values():
-        for operation in path.values():
-            for code, response in operation.get("responses", {}).items():
-                content = response.get("content", {})
-                if code.isdigit() and int(code) >= 400 and "application/json" in content:
-                    content[PROBLEM_JSON] = content.pop("application/json")
-    return schema
 
 
 ROUTERS = (
@@ -108,7 +98,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(
         title="Session Notes API",
-        version="1.0.0",
+        version=package_version(),
+        generate_unique_id_function=operation_id,
         description=DESCRIPTION,
         lifespan=lifespan,
         openapi_url="/openapi.json",
@@ -125,6 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # matches an included router's routes twice per request. Our routers carry only tags,
     # which their routes already hold.
     for router in ROUTERS:
+        name_operations(router.routes)
         app.router.routes.extend(router.routes)
     app.add_middleware(
         RequestPipeline,
@@ -135,19 +127,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            from fastapi.openapi.utils import get_openapi
-
-            app.openapi_schema = complete_openapi(
-                _problem_content_types(
-                    get_openapi(
-                        title=app.title,
-                        version=app.version,
-                        description=app.description,
-                        routes=app.routes,
-                    )
-                ),
-                app.routes,
-            )
+            app.openapi_schema = build_document(app)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -8,7 +8,8 @@ import hmac
 import json
 import uuid
 from datetime import datetime
-from typing import Annotated, Any, Generic, TypeVar
+from types import UnionType
+from typing import Annotated, Any, Generic, TypeVar, Union, get_args, get_origin
 
 from fastapi import Query, Request
 from pydantic import BaseModel
@@ -28,6 +29,22 @@ class Page(BaseModel, Generic[T]):
 
     items: list[T]
     next_cursor: str | None
+
+    @classmethod
+    def model_parametrized_name(cls, params: tuple[Any, ...]) -> str:
+        """`ClientPage`, not `Page[Union[ClientClinicalOut, ClientOut]]`: named by its items."""
+        names = [getattr(member, "__name__", "") for member in _members(params[0])]
+        shortest: str = min(filter(None, names), key=len)
+        return shortest.removesuffix("Out") + "Page"
+
+
+def _members(item: Any) -> list[Any]:
+    """The classes an item type stands for (the members of a union, however annotated)."""
+    if get_origin(item) is Annotated:
+        return _members(get_args(item)[0])
+    if get_origin(item) in (Union, UnionType):
+        return [found for member in get_args(item) for found in _members(member)]
+    return [item]
 
 
 class PageParams:

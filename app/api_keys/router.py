@@ -43,6 +43,7 @@ async def _key_rotator(caller: CallerDep) -> None:
 
 @router.get(
     "/v1/api-keys",
+    name="list_api_keys",
     summary="List API keys",
     response_model=Page[ApiKeyOut],
     responses=problem_responses(400, 401, 403, 422),
@@ -64,6 +65,7 @@ async def list_keys(
 
 @router.post(
     "/v1/api-keys",
+    name="create_api_key",
     summary="Create an API key",
     status_code=201,
     response_model=ApiKeyCreated,
@@ -104,6 +106,7 @@ async def create(
 
 @router.get(
     "/v1/api-keys/{id}",
+    name="get_api_key",
     summary="Get an API key",
     response_model=ApiKeyOut,
     responses=problem_responses(401, 403, 404, 422),
@@ -123,6 +126,7 @@ async def get_key(id: uuid.UUID, session: SessionDep, caller: CallerDep) -> ApiK
 
 @router.delete(
     "/v1/api-keys/{id}",
+    name="revoke_api_key",
     summary="Revoke an API key",
     status_code=204,
     responses=problem_responses(401, 403, 404, 422),

@@ -22,6 +22,7 @@ router = APIRouter(tags=["auth"])
 
 @router.post(
     "/v1/auth/token",
+    name="create_token",
     summary="Log in",
     response_model=TokenOut,
     responses=problem_responses(401, 413, 422, 429),
@@ -51,6 +52,7 @@ async def token(
 
 @router.post(
     "/v1/auth/refresh",
+    name="refresh_token",
     summary="Rotate a refresh token",
     response_model=TokenOut,
     responses=problem_responses(401, 413, 422),
@@ -98,6 +100,7 @@ async def logout(
 
 @router.get(
     "/v1/me",
+    name="get_me",
     summary="Who am I",
     response_model=MeOut,
     responses=problem_responses(401, 422),

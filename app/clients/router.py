@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from pydantic import Field
 from sqlalchemy import tuple_
 from sqlmodel import col
 
@@ -35,7 +36,7 @@ from app.state import SessionDep, app_state
 
 router = APIRouter(tags=["clients"])
 
-ClientView = ClientClinicalOut | ClientOut
+ClientView = Annotated[ClientClinicalOut | ClientOut, Field(discriminator="view")]
 IfMatch = Annotated[str | None, Header(max_length=200, description="The client's ETag (required).")]
 
 

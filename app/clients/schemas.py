@@ -99,6 +99,7 @@ class CareTeamUpdate(BaseModel):
 
 
 _OUT_EXAMPLE: dict[str, Any] = {
+    "view": "demographics",
     "id": _IDS["client"],
     **_DEMOGRAPHICS_EXAMPLE,
     "status": "active",
@@ -113,8 +114,15 @@ _OUT_EXAMPLE: dict[str, Any] = {
 class ClientOut(BaseModel):
     """A client's demographics: what admins and `clients:read` keys see."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"example": _OUT_EXAMPLE})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"example": _OUT_EXAMPLE},
+        json_schema_serialization_defaults_required=True,  # `view` is always sent
+    )
 
+    view: Literal["demographics"] = Field(
+        "demographics", description="Which view of the client this is (the discriminator)."
+    )
     id: uuid.UUID
     external_id: str | None
     given_name: str
@@ -139,9 +147,12 @@ class ClientClinicalOut(ClientOut):
         json_schema_extra={
             "example": {
                 **_OUT_EXAMPLE,
+                "view": "clinical",
                 "presenting_concerns": "Low mood since a bereavement; difficulties at work.",
             }
         },
     )
 
+    # The subclass narrows the discriminator: one named schema per view (SPEC §4).
+    view: Literal["clinical"] = "clinical"  # type: ignore[assignment]
     presenting_concerns: str | None

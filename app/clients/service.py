@@ -61,7 +61,9 @@ def client_view(
 ) -> ClientOut | ClientClinicalOut:
     """The client as this caller may see it: demographics, plus concerns when `clinical`."""
     fields: dict[str, Any] = {
-        name: getattr(client, name) for name in ClientOut.model_fields if name != "care_team"
+        name: getattr(client, name)
+        for name in ClientOut.model_fields
+        if name not in ("care_team", "view")  # the view is the class, not a column
     }
     if not clinical:
         return ClientOut(**fields, care_team=team)

@@ -165,6 +165,7 @@ async def update_episode(
 
 @router.get(
     "/v1/episodes/{id}/phase-transitions",
+    name="list_phase_transitions",
     summary="List an episode's phase history",
     response_model=Page[PhaseTransitionOut],
     responses=problem_responses(400, 401, 403, 404, 422),
@@ -200,6 +201,7 @@ async def list_transitions(
 
 @router.post(
     "/v1/episodes/{id}/phase-transitions",
+    name="create_phase_transition",
     summary="Record a phase transition",
     status_code=201,
     response_model=PhaseTransitionOut,

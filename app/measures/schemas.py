@@ -12,6 +12,8 @@ from app.measures.scoring import ScoringError, score
 from app.schema_types import SaneDate
 
 Instrument = Literal["phq9", "gad7", "wai_sr"]
+# The severity bands of app/measures/scoring.py (WAI-SR has none).
+Severity = Literal["minimal", "mild", "moderate", "moderately_severe", "severe"]
 
 
 class MeasureCreate(BaseModel):
@@ -87,7 +89,7 @@ class MeasureOut(BaseModel):
     item_responses: list[int]
     total: int | float = Field(description="Sum (PHQ-9, GAD-7) or mean (WAI-SR).")
     subscales: dict[str, Any] = Field(description="WAI-SR task, bond and goal means.")
-    severity: str | None
+    severity: Severity | None
     risk_flag: bool = Field(description="PHQ-9 item 9 (thoughts of self-harm) above 0.")
     recorded_by: uuid.UUID
     created_at: datetime

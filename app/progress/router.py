@@ -50,6 +50,7 @@ def _json(document: Progress) -> Response:
 
 @router.get(
     "/v1/episodes/{id}/progress",
+    name="get_episode_progress",
     summary="Progress of an episode, phase by phase",
     response_model=Progress,
     responses=problem_responses(401, 403, 404, 422),
@@ -72,6 +73,7 @@ async def episode_progress(
 
 @router.get(
     "/v1/clients/{id}/progress",
+    name="get_client_progress",
     summary="Progress of a client's current episode",
     response_model=Progress,
     responses=problem_responses(401, 403, 404, 422),
@@ -100,6 +102,7 @@ async def client_progress(
 
 @router.get(
     "/v1/reports/caseload",
+    name="get_caseload_report",
     summary="Caseload report",
     response_model=Caseload,
     responses=problem_responses(401, 403, 422),

@@ -9,6 +9,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import TypedDict
 
+from app.episodes.schemas import Phase
+from app.measures.schemas import Severity
+
 
 class SessionCounts(BaseModel):
     """Sessions by status."""
@@ -24,7 +27,7 @@ class SessionCounts(BaseModel):
 class Segment(BaseModel):
     """One stretch of the phase timeline: from a transition to the day before the next."""
 
-    phase: str
+    phase: Phase
     start: date
     end: date | None = Field(description="Last day of the segment; null while current.")
     days: int = Field(description="Calendar days covered, the first and last included.")
@@ -96,13 +99,13 @@ class MeasureSummary(BaseModel):
     change: int | float = Field(description="last - first")
     first_on: date
     last_on: date
-    last_severity: str | None
+    last_severity: Severity | None
 
 
 class PhaseProgress(BaseModel):
     """Everything that happened while the episode was in one phase (all its segments)."""
 
-    phase: str
+    phase: Phase
     segments: int
     days: int
     sessions: SessionCounts
@@ -251,7 +254,7 @@ class Progress(BaseModel):
     status: str
     started_on: date
     ended_on: date | None
-    current_phase: str | None
+    current_phase: Phase | None
     as_of: date
     segments: list[Segment]
     phases: list[PhaseProgress]
@@ -262,7 +265,7 @@ class LatestMeasure(BaseModel):
     """The latest administration of an instrument."""
 
     total: int | float
-    severity: str | None
+    severity: Severity | None
     administered_on: date
 
 
@@ -283,7 +286,7 @@ class CaseloadRow(BaseModel):
     preferred_name: str | None
     primary_therapist_id: uuid.UUID
     episode_id: uuid.UUID | None
-    current_phase: str | None
+    current_phase: Phase | None
     phase_since: date | None
     days_in_phase: int | None
     sessions_in_phase: int = Field(description="Attended sessions since the phase began.")

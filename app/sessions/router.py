@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from pydantic import Field
 from sqlalchemy import ColumnElement, tuple_
 from sqlmodel import col
 
@@ -37,8 +38,8 @@ from app.state import SessionDep, app_state
 
 router = APIRouter(tags=["sessions"])
 
-SessionView = SessionClinicalOut | SessionOut
-# The action of a booking that opened the client's episode, instead of `session.create`.
+SessionView = Annotated[SessionClinicalOut | SessionOut, Field(discriminator="view")]
+SessionCreatedView = Annotated[SessionClinicalCreated | SessionCreated, Field(discriminator="view")]
 _BOUND = "A date (the session's local date, inclusive) or an RFC 3339 datetime with offset."
 
 
@@ -121,7 +122,7 @@ async def list_sessions(
     "/v1/sessions",
     summary="Schedule a session",
     status_code=201,
-    response_model=SessionClinicalCreated | SessionCreated,
+    response_model=SessionCreatedView,
     responses=problem_responses(401, 403, 404, 409, 413, 422)
     | created_resource("/v1/sessions/{id}"),
     dependencies=[audited("session.create", "session"), Depends(idempotency)],
@@ -132,7 +133,7 @@ async def create_session(
     session: SessionDep,
     caller: CallerDep,
     body: SessionCreate,
-) -> SessionClinicalCreated | SessionCreated:
+) -> SessionCreatedView:
     """Add a session to an episode of the client (its open one when none is named).
 
     A client without an open episode gets one, opened by this booking (an intake): phase

@@ -76,6 +76,7 @@ class SessionUpdate(BaseModel):
 
 
 _OUT_EXAMPLE: dict[str, Any] = {
+    "view": "scheduling",
     "id": _IDS["session"],
     "external_id": "cal-88321",
     "client_id": _IDS["client"],
@@ -95,8 +96,15 @@ _OUT_EXAMPLE: dict[str, Any] = {
 class SessionOut(BaseModel):
     """A session's scheduling fields: what admins and `sessions:read` keys see."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"example": _OUT_EXAMPLE})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"example": _OUT_EXAMPLE},
+        json_schema_serialization_defaults_required=True,  # `view` is always sent
+    )
 
+    view: Literal["scheduling"] = Field(
+        "scheduling", description="Which view of the session this is (the discriminator)."
+    )
     id: uuid.UUID
     external_id: str | None
     client_id: uuid.UUID
@@ -120,11 +128,14 @@ class SessionClinicalOut(SessionOut):
         json_schema_extra={
             "example": {
                 **_OUT_EXAMPLE,
+                "view": "clinical",
                 "phase": "exploration",
             }
         },
     )
 
+    # The subclass narrows the discriminator: one named schema per view (SPEC §4).
+    view: Literal["clinical"] = "clinical"  # type: ignore[assignment]
     phase: Phase | None = Field(description="The episode's phase in effect on `starts_on`.")
 
 
@@ -147,7 +158,14 @@ class SessionClinicalCreated(SessionClinicalOut):
 
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"example": {**_OUT_EXAMPLE, "phase": "initial", "episode_opened": True}},
+        json_schema_extra={
+            "example": {
+                **_OUT_EXAMPLE,
+                "view": "clinical",
+                "phase": "initial",
+                "episode_opened": True,
+            }
+        },
     )
 
     episode_opened: bool = Field(description=_OPENED)

@@ -40,7 +40,9 @@ def session_view(
     row: TherapySession, *, clinical: bool, phase: str | None = None
 ) -> SessionOut | SessionClinicalOut:
     """The session as this caller may see it; `starts_at` in the offset it was given with."""
-    fields: dict[str, Any] = {name: getattr(row, name) for name in SessionOut.model_fields}
+    fields: dict[str, Any] = {
+        name: getattr(row, name) for name in SessionOut.model_fields if name != "view"
+    }
     offset = timezone(timedelta(minutes=row.utc_offset_minutes))
     fields["starts_at"] = row.starts_at.astimezone(offset)
     if not clinical:

@@ -34,6 +34,21 @@ MEDIA_TYPES: Final[dict[str, str]] = {
     "csv": "text/csv; charset=utf-8",
     "fhir": "application/fhir+ndjson",
 }
+# How each format is declared in the OpenAPI document: a stream of text, line by line.
+EXPORT_SCHEMAS: Final[dict[str, dict[str, str]]] = {
+    MEDIA_TYPES["ndjson"]: {
+        "type": "string",
+        "description": "One `AuditEventOut` JSON object per line, in `seq` order.",
+    },
+    MEDIA_TYPES["csv"]: {
+        "type": "string",
+        "description": "A header row, then one row per event (columns as in `AuditEventOut`).",
+    },
+    MEDIA_TYPES["fhir"]: {
+        "type": "string",
+        "description": "One FHIR R4 `AuditEvent` resource (JSON) per line.",
+    },
+}
 CSV_COLUMNS: Final = (
     "seq",
     "id",

@@ -12,7 +12,7 @@ import base64
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from app.audit.api import service
 from app.audit.api.schemas import (
@@ -24,7 +24,7 @@ from app.audit.api.schemas import (
 )
 from app.audit.context import audit_context, audited
 from app.audit.ledger import events, tree
-from app.audit.ledger.checkpoint import ALGORITHM, key_id, public_key_raw
+from app.audit.ledger.checkpoint import ALGORITHM, key_id, public_key_raw, vkey, with_note
 from app.audit.ledger.verify import verify_log
 from app.errors import Conflict, NotFound, Unprocessable, problem_responses
 from app.pagination import Page, PageParams
@@ -39,6 +39,16 @@ def require_auditor(caller: Caller) -> None:
     require_roles(caller, "auditor", scope="audit:read")
 
 
+NOTE_MEDIA_TYPE = "text/plain; charset=utf-8"
+NOTE_EXAMPLE = CheckpointOut.model_json_schema()["example"]["note"]
+
+
+def _wants_note(request: Request) -> bool:
+    """Whether the caller asked for the signed note (text/plain) rather than JSON."""
+    accept = request.headers.get("accept", "")
+    return "text/plain" in accept and "application/json" not in accept
+
+
 async def _latest_size(session: SessionDep) -> int:
     latest = await tree.latest_checkpoint(session)
     if latest is None:
@@ -48,6 +58,7 @@ async def _latest_size(session: SessionDep) -> int:
 
 @router.get(
     "/v1/audit/public-key",
+    name="get_public_key",
     summary="Checkpoint signing key",
     response_model=PublicKeyOut,
     responses=problem_responses(),
@@ -58,27 +69,39 @@ async def public_key(request: Request) -> PublicKeyOut:
     raw = public_key_raw(app_state(request).secrets.signing_key)
     audit_context(request).target("audit_key", key_id(raw))
     return PublicKeyOut(
-        key_id=key_id(raw), algorithm=ALGORITHM, public_key=base64.b64encode(raw).decode()
+        key_id=key_id(raw),
+        algorithm=ALGORITHM,
+        public_key=base64.b64encode(raw).decode(),
+        vkey=vkey(app_state(request).settings.service_name, raw),
     )
 
 
 @router.get(
     "/v1/audit/checkpoints/latest",
+    name="get_latest_checkpoint",
     summary="Latest checkpoint",
     response_model=CheckpointOut,
-    responses=problem_responses(401, 403, 404),
+    responses=problem_responses(401, 403, 404)
+    | {200: {"content": {"text/plain": {"schema": {"type": "string"}, "example": NOTE_EXAMPLE}}}},
     dependencies=[audited("audit.checkpoint.read", "audit_checkpoint")],
 )
 async def latest_checkpoint(
     request: Request, session: SessionDep, caller: CallerDep
-) -> CheckpointOut:
-    """The newest signed tree head; keep a copy outside the system."""
+) -> CheckpointOut | Response:
+    """The newest signed tree head; keep a copy outside the system.
+
+    With `Accept: text/plain` the answer is the checkpoint as a c2sp.org/signed-note, as
+    transparency-log tooling and witnesses read it (verify it with the public key's `vkey`).
+    """
     require_auditor(caller)
     latest = await tree.latest_checkpoint(session)
     if latest is None:
         raise NotFound("No checkpoint yet")
     audit_context(request).target("audit_checkpoint", latest["tree_size"])
-    return CheckpointOut.model_validate(latest)
+    shown = with_note(latest, public_key_raw(app_state(request).secrets.signing_key))
+    if _wants_note(request) and shown["note"] is not None:
+        return Response(shown["note"], media_type=NOTE_MEDIA_TYPE)
+    return CheckpointOut.model_validate(shown)
 
 
 @router.get(
@@ -89,7 +112,10 @@ async def latest_checkpoint(
     dependencies=[audited("audit.checkpoint.list", "audit_checkpoint")],
 )
 async def list_checkpoints(
-    session: SessionDep, caller: CallerDep, page: Annotated[PageParams, Depends()]
+    request: Request,
+    session: SessionDep,
+    caller: CallerDep,
+    page: Annotated[PageParams, Depends()],
 ) -> Page[CheckpointOut]:
     """Every signed tree head, newest first."""
     require_auditor(caller)
@@ -97,14 +123,19 @@ async def list_checkpoints(
     rows = await tree.checkpoints_page(
         session, before=after[0] if after else None, limit=page.limit + 1
     )
+    key = public_key_raw(app_state(request).secrets.signing_key)
     return Page(
-        items=[CheckpointOut.model_validate(tree.checkpoint_json(r)) for r in rows[: page.limit]],
+        items=[
+            CheckpointOut.model_validate(with_note(tree.checkpoint_json(r), key))
+            for r in rows[: page.limit]
+        ],
         next_cursor=page.next_cursor(rows, lambda r: [int(r.tree_size)]),
     )
 
 
 @router.get(
     "/v1/audit/events/{id}/proof",
+    name="get_inclusion_proof",
     summary="Inclusion proof",
     response_model=InclusionProofOut,
     responses=problem_responses(401, 403, 404, 409, 422),
@@ -147,6 +178,7 @@ async def inclusion_proof(
 
 @router.get(
     "/v1/audit/consistency",
+    name="get_consistency_proof",
     summary="Consistency proof",
     response_model=ConsistencyProofOut,
     responses=problem_responses(401, 403, 409, 422),
@@ -180,6 +212,7 @@ async def consistency_proof(
 
 @router.get(
     "/v1/audit/verify",
+    name="verify_log",
     summary="Verify the log",
     response_model=VerifyOut,
     responses=problem_responses(401, 403),

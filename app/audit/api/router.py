@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from app.audit.api import service
-from app.audit.api.export import MEDIA_TYPES, ExportSpec, Format, export_stream
+from app.audit.api.export import EXPORT_SCHEMAS, MEDIA_TYPES, ExportSpec, Format, export_stream
 from app.audit.api.proofs import require_auditor
 from app.audit.api.schemas import (
     AccessReportOut,
@@ -49,6 +49,7 @@ def _page_of(rows: list[Any], page: PageParams) -> str | None:
 
 @router.get(
     "/v1/audit/events",
+    name="list_events",
     summary="Search the access log",
     response_model=Page[AuditEventOut],
     responses=problem_responses(400, 401, 403, 422),
@@ -122,6 +123,7 @@ async def get_event(
 
 @router.get(
     "/v1/audit/clients/{id}/access-report",
+    name="get_access_report",
     summary="Client access report",
     response_model=AccessReportOut,
     responses=problem_responses(401, 403, 422),
@@ -143,6 +145,7 @@ async def access_report(
 
 @router.get(
     "/v1/audit/break-glass",
+    name="list_break_glass",
     summary="Break-the-glass accesses",
     response_model=Page[BreakGlassItem],
     responses=problem_responses(400, 401, 403, 422),
@@ -244,12 +247,15 @@ async def get_review(
 
 @router.get(
     "/v1/audit/export",
+    name="export_events",
     summary="Export the log",
     response_class=StreamingResponse,
     responses={
         200: {
             "description": "One event per line (CSV: one row per event).",
-            "content": {t: {} for t in MEDIA_TYPES.values()},
+            "content": {
+                t.split(";")[0]: {"schema": EXPORT_SCHEMAS[t]} for t in MEDIA_TYPES.values()
+            },
         },
         **problem_responses(401, 403, 422),
     },

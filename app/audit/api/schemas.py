@@ -68,7 +68,7 @@ class AuditEventOut(BaseModel):
     action: str
     resource: Resource
     client_ids: list[str]
-    outcome: str
+    outcome: Outcome
     http_status: int
     purpose_of_use: str | None
     break_glass_reason: str | None
@@ -92,9 +92,10 @@ class PublicKeyOut(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
             "example": {
-                "key_id": "9f2c4e1a7b3d5c60",
+                "key_id": "56475aa75463474c",
                 "algorithm": "Ed25519",
-                "public_key": "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=",
+                "public_key": "A6EHv/POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg=",
+                "vkey": "session-notes-api+1e722a35+AQOhB7/zzhC+HXDdGOdLwJln5NYwm6UNXx3chmQSVTG4",
             }
         }
     )
@@ -102,6 +103,19 @@ class PublicKeyOut(BaseModel):
     key_id: str
     algorithm: Literal["Ed25519"]
     public_key: str = Field(description="Base64 of the 32 raw public key bytes.")
+    vkey: str = Field(
+        description="The c2sp.org/signed-note verifier key of `note`: "
+        "`<origin>+<hex key hash>+<base64(0x01 ‖ public key)>`."
+    )
+
+
+_CHECKPOINT_BODY = (
+    "session-notes-api\n42\n"
+    "XcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\n2026-11-21T19:30:05.000001Z\n"
+)
+_CHECKPOINT_SIGNATURE = (
+    "saReGy83CDwtN1TlZyCttoj7L0xGSyT0kHCnMnE1IqhZ8aYwyI72vW29Y0QF22n/NI9N2ZAzQo6+jfIZqTyAAw=="
+)
 
 
 class CheckpointOut(BaseModel):
@@ -111,12 +125,13 @@ class CheckpointOut(BaseModel):
         json_schema_extra={
             "example": {
                 "tree_size": 42,
-                "root_hash": _HASH,
+                "root_hash": "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328",
                 "timestamp": "2026-11-21T19:30:05.000001Z",
-                "key_id": "9f2c4e1a7b3d5c60",
-                "signed_note": "session-notes-api\n42\n"
-                "XcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\n2026-11-21T19:30:05.000001Z\n",
-                "signature": "base64…",
+                "key_id": "56475aa75463474c",
+                "signed_note": _CHECKPOINT_BODY,
+                "signature": _CHECKPOINT_SIGNATURE,
+                "note": f"{_CHECKPOINT_BODY}\n\u2014 session-notes-api "
+                "HnIqNbGkXhsvNwg8LTdU5WcgrbaI+y9MRksk9JBwpzJxNSKoWfGmMMiO9r1tvWNEBdtp/zSPTdmQM0KOvo3yGak8gAM=\n",
             }
         }
     )
@@ -127,6 +142,10 @@ class CheckpointOut(BaseModel):
     key_id: str
     signed_note: str
     signature: str
+    note: str | None = Field(
+        description="The checkpoint as a c2sp.org/signed-note (tlog-checkpoint; the timestamp "
+        "is an extension line), verifiable with `vkey`; null when signed by an earlier key."
+    )
 
 
 class InclusionProofOut(BaseModel):
@@ -293,7 +312,7 @@ class ReviewOut(BaseModel):
     review_event_id: uuid.UUID
     reviewer_id: uuid.UUID
     reviewer_type: str
-    decision: str
+    decision: Decision
     comment: str | None
     reviewed_at: datetime
 

@@ -62,6 +62,47 @@ def signed_note(origin: str, tree_size: int, root_hash: bytes, timestamp: str) -
     return f"{origin}\n{tree_size}\n{root_b64}\n{timestamp}\n"
 
 
+# --------------------------------------------------------------------------- C2SP signed notes
+
+# c2sp.org/signed-note: the signature type of Ed25519, and the line that opens a signature.
+NOTE_ED25519: Final = b"\x01"
+NOTE_SIGNATURE_PREFIX: Final = "\u2014 "
+
+
+def note_key_hash(name: str, public_key_raw: bytes) -> bytes:
+    """The 4-byte key id of c2sp.org/signed-note: SHA-256(name ‖ 0x0A ‖ 0x01 ‖ key)[:4]."""
+    return hashlib.sha256(name.encode() + b"\n" + NOTE_ED25519 + public_key_raw).digest()[:4]
+
+
+def vkey(name: str, public_key_raw: bytes) -> str:
+    """The verifier key string: `<name>+<hex key id>+<base64(0x01 ‖ key)>`."""
+    encoded = base64.b64encode(NOTE_ED25519 + public_key_raw).decode("ascii")
+    return f"{name}+{note_key_hash(name, public_key_raw).hex()}+{encoded}"
+
+
+def c2sp_note(body: str, signature_b64: str, public_key_raw: bytes) -> str:
+    """The checkpoint as a signed note: the signed text, a blank line, its signature line.
+
+    The key's name is the checkpoint's origin (its first line); the signature is the one
+    already made over the text, so no second signing is needed.
+    """
+    name = body.split("\n", 1)[0]
+    signature = base64.b64decode(signature_b64, validate=True)
+    line = base64.b64encode(note_key_hash(name, public_key_raw) + signature).decode("ascii")
+    return f"{body}\n{NOTE_SIGNATURE_PREFIX}{name} {line}\n"
+
+
+def with_note(checkpoint: dict[str, Any], public_key_raw: bytes) -> dict[str, Any]:
+    """The checkpoint with its `note`; null when another key than this one signed it."""
+    signed_here = checkpoint["key_id"] == key_id(public_key_raw)
+    note = (
+        c2sp_note(checkpoint["signed_note"], checkpoint["signature"], public_key_raw)
+        if signed_here
+        else None
+    )
+    return {**checkpoint, "note": note}
+
+
 # --------------------------------------------------------------------------- keys
 
 

@@ -1,0 +1,38 @@
+from enum import StrEnum
+
+
+class PurposeOfUse(StrEnum):
+    CAREMGT = "CAREMGT"
+    CLINTRCH = "CLINTRCH"
+    CLINTRL = "CLINTRL"
+    COC = "COC"
+    COVAUTH = "COVAUTH"
+    DISASTER = "DISASTER"
+    ELIGDTRM = "ELIGDTRM"
+    ETREAT = "ETREAT"
+    ETREATDS = "ETREATDS"
+    FAMRQT = "FAMRQT"
+    HACCRED = "HACCRED"
+    HCOMPL = "HCOMPL"
+    HDIRECT = "HDIRECT"
+    HLEGAL = "HLEGAL"
+    HMARKT = "HMARKT"
+    HOPERAT = "HOPERAT"
+    HPAYMT = "HPAYMT"
+    HPRGRP = "HPRGRP"
+    HQUALIMP = "HQUALIMP"
+    HRESCH = "HRESCH"
+    HSYSADMIN = "HSYSADMIN"
+    OVERSIGHT = "OVERSIGHT"
+    PATADMIN = "PATADMIN"
+    PATRQT = "PATRQT"
+    PATSFTY = "PATSFTY"
+    PUBHLTH = "PUBHLTH"
+    PWATRNY = "PWATRNY"
+    SUPNWK = "SUPNWK"
+    THREAT = "THREAT"
+    TRAIN = "TRAIN"
+    TREAT = "TREAT"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class Valence(StrEnum):
+    NEGATIVE = "negative"
+    POSITIVE = "positive"
+
+    def __str__(self) -> str:
+        return str(self.value)
