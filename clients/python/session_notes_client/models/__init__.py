@@ -8,10 +8,16 @@ from .addendum_out import AddendumOut
 from .addendum_page import AddendumPage
 from .api_key_create import ApiKeyCreate
 from .api_key_created import ApiKeyCreated
+from .api_key_created_kind import ApiKeyCreatedKind
+from .api_key_created_status import ApiKeyCreatedStatus
 from .api_key_out import ApiKeyOut
+from .api_key_out_kind import ApiKeyOutKind
+from .api_key_out_status import ApiKeyOutStatus
 from .api_key_page import ApiKeyPage
+from .api_key_rotate import ApiKeyRotate
 from .api_key_scope import ApiKeyScope
 from .audit_event_out import AuditEventOut
+from .audit_event_out_details_type_0 import AuditEventOutDetailsType0
 from .audit_event_page import AuditEventPage
 from .break_glass_item import BreakGlassItem
 from .break_glass_item_page import BreakGlassItemPage
@@ -32,6 +38,7 @@ from .client_out import ClientOut
 from .client_page import ClientPage
 from .client_status import ClientStatus
 from .client_update import ClientUpdate
+from .clinician_out import ClinicianOut
 from .close_reason import CloseReason
 from .component_count import ComponentCount
 from .consistency_proof_out import ConsistencyProofOut
@@ -93,9 +100,11 @@ from .risk_flag import RiskFlag
 from .risk_level import RiskLevel
 from .role import Role
 from .segment import Segment
+from .session_clinical_created import SessionClinicalCreated
 from .session_clinical_out import SessionClinicalOut
 from .session_counts import SessionCounts
 from .session_create import SessionCreate
+from .session_created import SessionCreated
 from .session_out import SessionOut
 from .session_page import SessionPage
 from .session_status import SessionStatus
@@ -130,10 +139,16 @@ __all__ = (
     "AddendumPage",
     "ApiKeyCreate",
     "ApiKeyCreated",
+    "ApiKeyCreatedKind",
+    "ApiKeyCreatedStatus",
     "ApiKeyOut",
+    "ApiKeyOutKind",
+    "ApiKeyOutStatus",
     "ApiKeyPage",
+    "ApiKeyRotate",
     "ApiKeyScope",
     "AuditEventOut",
+    "AuditEventOutDetailsType0",
     "AuditEventPage",
     "BreakGlassItem",
     "BreakGlassItemPage",
@@ -154,6 +169,7 @@ __all__ = (
     "ClientPage",
     "ClientStatus",
     "ClientUpdate",
+    "ClinicianOut",
     "CloseReason",
     "ComponentCount",
     "ConsistencyProofOut",
@@ -215,9 +231,11 @@ __all__ = (
     "RiskLevel",
     "Role",
     "Segment",
+    "SessionClinicalCreated",
     "SessionClinicalOut",
     "SessionCounts",
     "SessionCreate",
+    "SessionCreated",
     "SessionOut",
     "SessionPage",
     "SessionStatus",

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
 from ..models.api_key_scope import ApiKeyScope
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ApiKeyCreate")
 
@@ -15,15 +17,18 @@ class ApiKeyCreate:
     """A new integration credential.
 
     Example:
-        {'name': 'Scheduling sync', 'scopes': ['clients:read', 'sessions:write']}
+        {'name': 'Scheduling sync', 'scopes': ['clients:write', 'sessions:write', 'users:read'], 'expires_at':
+            '2027-11-21T00:00:00Z'}
 
     Attributes:
         name (str):
         scopes (list[ApiKeyScope]):
+        expires_at (datetime.datetime | None | Unset): When the key stops working (never, if omitted).
     """
 
     name: str
     scopes: list[ApiKeyScope]
+    expires_at: datetime.datetime | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -33,6 +38,14 @@ class ApiKeyCreate:
             scopes_item = scopes_item_data.value
             scopes.append(scopes_item)
 
+        expires_at: None | str | Unset
+        if isinstance(self.expires_at, Unset):
+            expires_at = UNSET
+        elif isinstance(self.expires_at, datetime.datetime):
+            expires_at = self.expires_at.isoformat()
+        else:
+            expires_at = self.expires_at
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -41,6 +54,8 @@ class ApiKeyCreate:
                 "scopes": scopes,
             }
         )
+        if expires_at is not UNSET:
+            field_dict["expires_at"] = expires_at
 
         return field_dict
 
@@ -56,9 +71,27 @@ class ApiKeyCreate:
 
             scopes.append(scopes_item)
 
+        def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                expires_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return expires_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        expires_at = _parse_expires_at(d.pop("expires_at", UNSET))
+
         api_key_create = cls(
             name=name,
             scopes=scopes,
+            expires_at=expires_at,
         )
 
         return api_key_create

@@ -8,20 +8,31 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.api_key_created_kind import ApiKeyCreatedKind
+from ..models.api_key_created_status import ApiKeyCreatedStatus
+
 T = TypeVar("T", bound="ApiKeyCreated")
 
 
 @_attrs_define
 class ApiKeyCreated:
-    """A new API key, with the secret shown this once.
+    """A new API key (or a rotated one), with the secret shown this once.
 
     Attributes:
         id (UUID):
         name (str):
         prefix (str):
         scopes (list[str]):
+        kind (ApiKeyCreatedKind): audit, clinical or operational: who manages the key.
+        status (ApiKeyCreatedStatus): A clinical key is pending until a supervisor approves.
         created_by (None | UUID):
         created_at (datetime.datetime):
+        expires_at (datetime.datetime | None):
+        approved_by (None | UUID):
+        approved_at (datetime.datetime | None):
+        rotated_at (datetime.datetime | None):
+        previous_secret_expires_at (datetime.datetime | None): Until when the secret replaced by the last rotation still
+            works.
         revoked_at (datetime.datetime | None):
         last_used_at (datetime.datetime | None):
         key (str):
@@ -31,8 +42,15 @@ class ApiKeyCreated:
     name: str
     prefix: str
     scopes: list[str]
+    kind: ApiKeyCreatedKind
+    status: ApiKeyCreatedStatus
     created_by: None | UUID
     created_at: datetime.datetime
+    expires_at: datetime.datetime | None
+    approved_by: None | UUID
+    approved_at: datetime.datetime | None
+    rotated_at: datetime.datetime | None
+    previous_secret_expires_at: datetime.datetime | None
     revoked_at: datetime.datetime | None
     last_used_at: datetime.datetime | None
     key: str
@@ -47,6 +65,10 @@ class ApiKeyCreated:
 
         scopes = self.scopes
 
+        kind = self.kind.value
+
+        status = self.status.value
+
         created_by: None | str
         if isinstance(self.created_by, UUID):
             created_by = str(self.created_by)
@@ -54,6 +76,36 @@ class ApiKeyCreated:
             created_by = self.created_by
 
         created_at = self.created_at.isoformat()
+
+        expires_at: None | str
+        if isinstance(self.expires_at, datetime.datetime):
+            expires_at = self.expires_at.isoformat()
+        else:
+            expires_at = self.expires_at
+
+        approved_by: None | str
+        if isinstance(self.approved_by, UUID):
+            approved_by = str(self.approved_by)
+        else:
+            approved_by = self.approved_by
+
+        approved_at: None | str
+        if isinstance(self.approved_at, datetime.datetime):
+            approved_at = self.approved_at.isoformat()
+        else:
+            approved_at = self.approved_at
+
+        rotated_at: None | str
+        if isinstance(self.rotated_at, datetime.datetime):
+            rotated_at = self.rotated_at.isoformat()
+        else:
+            rotated_at = self.rotated_at
+
+        previous_secret_expires_at: None | str
+        if isinstance(self.previous_secret_expires_at, datetime.datetime):
+            previous_secret_expires_at = self.previous_secret_expires_at.isoformat()
+        else:
+            previous_secret_expires_at = self.previous_secret_expires_at
 
         revoked_at: None | str
         if isinstance(self.revoked_at, datetime.datetime):
@@ -77,8 +129,15 @@ class ApiKeyCreated:
                 "name": name,
                 "prefix": prefix,
                 "scopes": scopes,
+                "kind": kind,
+                "status": status,
                 "created_by": created_by,
                 "created_at": created_at,
+                "expires_at": expires_at,
+                "approved_by": approved_by,
+                "approved_at": approved_at,
+                "rotated_at": rotated_at,
+                "previous_secret_expires_at": previous_secret_expires_at,
                 "revoked_at": revoked_at,
                 "last_used_at": last_used_at,
                 "key": key,
@@ -98,6 +157,10 @@ class ApiKeyCreated:
 
         scopes = cast(list[str], d.pop("scopes"))
 
+        kind = ApiKeyCreatedKind(d.pop("kind"))
+
+        status = ApiKeyCreatedStatus(d.pop("status"))
+
         def _parse_created_by(data: object) -> None | UUID:
             if data is None:
                 return data
@@ -114,6 +177,81 @@ class ApiKeyCreated:
         created_by = _parse_created_by(d.pop("created_by"))
 
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+        def _parse_expires_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                expires_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return expires_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        expires_at = _parse_expires_at(d.pop("expires_at"))
+
+        def _parse_approved_by(data: object) -> None | UUID:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                approved_by_type_0 = UUID(data)
+
+                return approved_by_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | UUID, data)
+
+        approved_by = _parse_approved_by(d.pop("approved_by"))
+
+        def _parse_approved_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                approved_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return approved_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        approved_at = _parse_approved_at(d.pop("approved_at"))
+
+        def _parse_rotated_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                rotated_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return rotated_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        rotated_at = _parse_rotated_at(d.pop("rotated_at"))
+
+        def _parse_previous_secret_expires_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                previous_secret_expires_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return previous_secret_expires_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        previous_secret_expires_at = _parse_previous_secret_expires_at(d.pop("previous_secret_expires_at"))
 
         def _parse_revoked_at(data: object) -> datetime.datetime | None:
             if data is None:
@@ -152,8 +290,15 @@ class ApiKeyCreated:
             name=name,
             prefix=prefix,
             scopes=scopes,
+            kind=kind,
+            status=status,
             created_by=created_by,
             created_at=created_at,
+            expires_at=expires_at,
+            approved_by=approved_by,
+            approved_at=approved_at,
+            rotated_at=rotated_at,
+            previous_secret_expires_at=previous_secret_expires_at,
             revoked_at=revoked_at,
             last_used_at=last_used_at,
             key=key,

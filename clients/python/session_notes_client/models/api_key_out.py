@@ -8,6 +8,9 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.api_key_out_kind import ApiKeyOutKind
+from ..models.api_key_out_status import ApiKeyOutStatus
+
 T = TypeVar("T", bound="ApiKeyOut")
 
 
@@ -20,8 +23,16 @@ class ApiKeyOut:
         name (str):
         prefix (str):
         scopes (list[str]):
+        kind (ApiKeyOutKind): audit, clinical or operational: who manages the key.
+        status (ApiKeyOutStatus): A clinical key is pending until a supervisor approves.
         created_by (None | UUID):
         created_at (datetime.datetime):
+        expires_at (datetime.datetime | None):
+        approved_by (None | UUID):
+        approved_at (datetime.datetime | None):
+        rotated_at (datetime.datetime | None):
+        previous_secret_expires_at (datetime.datetime | None): Until when the secret replaced by the last rotation still
+            works.
         revoked_at (datetime.datetime | None):
         last_used_at (datetime.datetime | None):
     """
@@ -30,8 +41,15 @@ class ApiKeyOut:
     name: str
     prefix: str
     scopes: list[str]
+    kind: ApiKeyOutKind
+    status: ApiKeyOutStatus
     created_by: None | UUID
     created_at: datetime.datetime
+    expires_at: datetime.datetime | None
+    approved_by: None | UUID
+    approved_at: datetime.datetime | None
+    rotated_at: datetime.datetime | None
+    previous_secret_expires_at: datetime.datetime | None
     revoked_at: datetime.datetime | None
     last_used_at: datetime.datetime | None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -45,6 +63,10 @@ class ApiKeyOut:
 
         scopes = self.scopes
 
+        kind = self.kind.value
+
+        status = self.status.value
+
         created_by: None | str
         if isinstance(self.created_by, UUID):
             created_by = str(self.created_by)
@@ -52,6 +74,36 @@ class ApiKeyOut:
             created_by = self.created_by
 
         created_at = self.created_at.isoformat()
+
+        expires_at: None | str
+        if isinstance(self.expires_at, datetime.datetime):
+            expires_at = self.expires_at.isoformat()
+        else:
+            expires_at = self.expires_at
+
+        approved_by: None | str
+        if isinstance(self.approved_by, UUID):
+            approved_by = str(self.approved_by)
+        else:
+            approved_by = self.approved_by
+
+        approved_at: None | str
+        if isinstance(self.approved_at, datetime.datetime):
+            approved_at = self.approved_at.isoformat()
+        else:
+            approved_at = self.approved_at
+
+        rotated_at: None | str
+        if isinstance(self.rotated_at, datetime.datetime):
+            rotated_at = self.rotated_at.isoformat()
+        else:
+            rotated_at = self.rotated_at
+
+        previous_secret_expires_at: None | str
+        if isinstance(self.previous_secret_expires_at, datetime.datetime):
+            previous_secret_expires_at = self.previous_secret_expires_at.isoformat()
+        else:
+            previous_secret_expires_at = self.previous_secret_expires_at
 
         revoked_at: None | str
         if isinstance(self.revoked_at, datetime.datetime):
@@ -73,8 +125,15 @@ class ApiKeyOut:
                 "name": name,
                 "prefix": prefix,
                 "scopes": scopes,
+                "kind": kind,
+                "status": status,
                 "created_by": created_by,
                 "created_at": created_at,
+                "expires_at": expires_at,
+                "approved_by": approved_by,
+                "approved_at": approved_at,
+                "rotated_at": rotated_at,
+                "previous_secret_expires_at": previous_secret_expires_at,
                 "revoked_at": revoked_at,
                 "last_used_at": last_used_at,
             }
@@ -93,6 +152,10 @@ class ApiKeyOut:
 
         scopes = cast(list[str], d.pop("scopes"))
 
+        kind = ApiKeyOutKind(d.pop("kind"))
+
+        status = ApiKeyOutStatus(d.pop("status"))
+
         def _parse_created_by(data: object) -> None | UUID:
             if data is None:
                 return data
@@ -109,6 +172,81 @@ class ApiKeyOut:
         created_by = _parse_created_by(d.pop("created_by"))
 
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+        def _parse_expires_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                expires_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return expires_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        expires_at = _parse_expires_at(d.pop("expires_at"))
+
+        def _parse_approved_by(data: object) -> None | UUID:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                approved_by_type_0 = UUID(data)
+
+                return approved_by_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | UUID, data)
+
+        approved_by = _parse_approved_by(d.pop("approved_by"))
+
+        def _parse_approved_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                approved_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return approved_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        approved_at = _parse_approved_at(d.pop("approved_at"))
+
+        def _parse_rotated_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                rotated_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return rotated_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        rotated_at = _parse_rotated_at(d.pop("rotated_at"))
+
+        def _parse_previous_secret_expires_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                previous_secret_expires_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return previous_secret_expires_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        previous_secret_expires_at = _parse_previous_secret_expires_at(d.pop("previous_secret_expires_at"))
 
         def _parse_revoked_at(data: object) -> datetime.datetime | None:
             if data is None:
@@ -145,8 +283,15 @@ class ApiKeyOut:
             name=name,
             prefix=prefix,
             scopes=scopes,
+            kind=kind,
+            status=status,
             created_by=created_by,
             created_at=created_at,
+            expires_at=expires_at,
+            approved_by=approved_by,
+            approved_at=approved_at,
+            rotated_at=rotated_at,
+            previous_secret_expires_at=previous_secret_expires_at,
             revoked_at=revoked_at,
             last_used_at=last_used_at,
         )

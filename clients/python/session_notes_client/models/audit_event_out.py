@@ -7,9 +7,11 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.outcome import Outcome
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.actor import Actor
+    from ..models.audit_event_out_details_type_0 import AuditEventOutDetailsType0
     from ..models.resource import Resource
 
 
@@ -49,6 +51,8 @@ class AuditEventOut:
         route (None | str):
         seq (int | None): Position in the log; null until sequenced.
         leaf_hash (None | str): Hex SHA-256(0x00 ‖ RFC 8785 JSON of the rest).
+        details (AuditEventOutDetailsType0 | None | Unset): Ids a change added or removed (e.g. care-team members); only
+            on events that have them, and then part of the hashed object.
     """
 
     id: str
@@ -69,9 +73,12 @@ class AuditEventOut:
     route: None | str
     seq: int | None
     leaf_hash: None | str
+    details: AuditEventOutDetailsType0 | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.audit_event_out_details_type_0 import AuditEventOutDetailsType0  # noqa: PLC0415
+
         id = self.id
 
         occurred_at = self.occurred_at
@@ -116,6 +123,14 @@ class AuditEventOut:
         leaf_hash: None | str
         leaf_hash = self.leaf_hash
 
+        details: dict[str, Any] | None | Unset
+        if isinstance(self.details, Unset):
+            details = UNSET
+        elif isinstance(self.details, AuditEventOutDetailsType0):
+            details = self.details.to_dict()
+        else:
+            details = self.details
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -140,12 +155,15 @@ class AuditEventOut:
                 "leaf_hash": leaf_hash,
             }
         )
+        if details is not UNSET:
+            field_dict["details"] = details
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.actor import Actor  # noqa: PLC0415
+        from ..models.audit_event_out_details_type_0 import AuditEventOutDetailsType0  # noqa: PLC0415
         from ..models.resource import Resource  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -225,6 +243,23 @@ class AuditEventOut:
 
         leaf_hash = _parse_leaf_hash(d.pop("leaf_hash"))
 
+        def _parse_details(data: object) -> AuditEventOutDetailsType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                details_type_0 = AuditEventOutDetailsType0.from_dict(data)
+
+                return details_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(AuditEventOutDetailsType0 | None | Unset, data)
+
+        details = _parse_details(d.pop("details", UNSET))
+
         audit_event_out = cls(
             id=id,
             occurred_at=occurred_at,
@@ -244,6 +279,7 @@ class AuditEventOut:
             route=route,
             seq=seq,
             leaf_hash=leaf_hash,
+            details=details,
         )
 
         audit_event_out.additional_properties = d

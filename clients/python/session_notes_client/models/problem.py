@@ -20,8 +20,8 @@ class Problem:
     """An RFC 9457 problem details document.
 
     Example:
-        {'type': 'https://session-notes.example/problems/not-found', 'title': 'Not Found', 'status': 404, 'detail': 'No
-            such client', 'instance': '/v1/clients/0193a5c4-7f7e-7b61-9a57-3c4f1b0a9d21', 'request_id':
+        {'type': 'https://session-notes.example/problems/not-found', 'title': 'Not Found', 'status': 404, 'detail': 'Not
+            found', 'instance': '/v1/clients/0193a5c4-7f7e-7b61-9a57-3c4f1b0a9d21', 'request_id':
             '4f6c1d0e9b2a4c57a1e3f5d7c9b1a3e5'}
 
     Attributes:

@@ -7,6 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
+    from ..models.clinician_out import ClinicianOut
     from ..models.user_out import UserOut
 
 
@@ -17,18 +18,25 @@ T = TypeVar("T", bound="UserPage")
 class UserPage:
     """
     Attributes:
-        items (list[UserOut]):
+        items (list[ClinicianOut | UserOut]):
         next_cursor (None | str):
     """
 
-    items: list[UserOut]
+    items: list[ClinicianOut | UserOut]
     next_cursor: None | str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.user_out import UserOut  # noqa: PLC0415
+
         items = []
         for items_item_data in self.items:
-            items_item = items_item_data.to_dict()
+            items_item: dict[str, Any]
+            if isinstance(items_item_data, UserOut):
+                items_item = items_item_data.to_dict()
+            else:
+                items_item = items_item_data.to_dict()
+
             items.append(items_item)
 
         next_cursor: None | str
@@ -47,13 +55,30 @@ class UserPage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.clinician_out import ClinicianOut  # noqa: PLC0415
         from ..models.user_out import UserOut  # noqa: PLC0415
 
         d = dict(src_dict)
         items = []
         _items = d.pop("items")
         for items_item_data in _items:
-            items_item = UserOut.from_dict(items_item_data)
+
+            def _parse_items_item(data: object) -> ClinicianOut | UserOut:
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    items_item_type_0 = UserOut.from_dict(data)
+
+                    return items_item_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                if not isinstance(data, dict):
+                    raise TypeError()
+                items_item_type_1 = ClinicianOut.from_dict(data)
+
+                return items_item_type_1
+
+            items_item = _parse_items_item(items_item_data)
 
             items.append(items_item)
 

@@ -117,7 +117,10 @@ def sync_detailed(
 ) -> Response[ApiKeyCreated | Problem]:
     """Create an API key
 
-     Create a key with scopes; the `key` field is shown only in this response.
+     Create a key; the `key` field is shown only in this response.
+
+    Auditors create `audit:read` keys; admins the others. A key with `notes:read` or
+    `progress:read` is `pending_approval` until a supervisor approves it.
 
     Args:
         idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
@@ -125,7 +128,8 @@ def sync_detailed(
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
         body (ApiKeyCreate): A new integration credential. Example: {'name': 'Scheduling sync',
-            'scopes': ['clients:read', 'sessions:write']}.
+            'scopes': ['clients:write', 'sessions:write', 'users:read'], 'expires_at':
+            '2027-11-21T00:00:00Z'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -161,7 +165,10 @@ def sync(
 ) -> ApiKeyCreated | Problem | None:
     """Create an API key
 
-     Create a key with scopes; the `key` field is shown only in this response.
+     Create a key; the `key` field is shown only in this response.
+
+    Auditors create `audit:read` keys; admins the others. A key with `notes:read` or
+    `progress:read` is `pending_approval` until a supervisor approves it.
 
     Args:
         idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
@@ -169,7 +176,8 @@ def sync(
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
         body (ApiKeyCreate): A new integration credential. Example: {'name': 'Scheduling sync',
-            'scopes': ['clients:read', 'sessions:write']}.
+            'scopes': ['clients:write', 'sessions:write', 'users:read'], 'expires_at':
+            '2027-11-21T00:00:00Z'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -200,7 +208,10 @@ async def asyncio_detailed(
 ) -> Response[ApiKeyCreated | Problem]:
     """Create an API key
 
-     Create a key with scopes; the `key` field is shown only in this response.
+     Create a key; the `key` field is shown only in this response.
+
+    Auditors create `audit:read` keys; admins the others. A key with `notes:read` or
+    `progress:read` is `pending_approval` until a supervisor approves it.
 
     Args:
         idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
@@ -208,7 +219,8 @@ async def asyncio_detailed(
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
         body (ApiKeyCreate): A new integration credential. Example: {'name': 'Scheduling sync',
-            'scopes': ['clients:read', 'sessions:write']}.
+            'scopes': ['clients:write', 'sessions:write', 'users:read'], 'expires_at':
+            '2027-11-21T00:00:00Z'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -242,7 +254,10 @@ async def asyncio(
 ) -> ApiKeyCreated | Problem | None:
     """Create an API key
 
-     Create a key with scopes; the `key` field is shown only in this response.
+     Create a key; the `key` field is shown only in this response.
+
+    Auditors create `audit:read` keys; admins the others. A key with `notes:read` or
+    `progress:read` is `pending_approval` until a supervisor approves it.
 
     Args:
         idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
@@ -250,7 +265,8 @@ async def asyncio(
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
         body (ApiKeyCreate): A new integration credential. Example: {'name': 'Scheduling sync',
-            'scopes': ['clients:read', 'sessions:write']}.
+            'scopes': ['clients:write', 'sessions:write', 'users:read'], 'expires_at':
+            '2027-11-21T00:00:00Z'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -102,7 +102,7 @@ def sync_detailed(
 ) -> Response[ApiKeyOut | Problem]:
     """Get an API key
 
-     One of the practice's live API keys, without its secret.
+     One live key the caller's role sees, without its secret.
 
     A revoked key is gone, as for a second DELETE (404); the list keeps it, with `revoked_at`.
 
@@ -144,7 +144,7 @@ def sync(
 ) -> ApiKeyOut | Problem | None:
     """Get an API key
 
-     One of the practice's live API keys, without its secret.
+     One live key the caller's role sees, without its secret.
 
     A revoked key is gone, as for a second DELETE (404); the list keeps it, with `revoked_at`.
 
@@ -181,7 +181,7 @@ async def asyncio_detailed(
 ) -> Response[ApiKeyOut | Problem]:
     """Get an API key
 
-     One of the practice's live API keys, without its secret.
+     One live key the caller's role sees, without its secret.
 
     A revoked key is gone, as for a second DELETE (404); the list keeps it, with `revoked_at`.
 
@@ -221,7 +221,7 @@ async def asyncio(
 ) -> ApiKeyOut | Problem | None:
     """Get an API key
 
-     One of the practice's live API keys, without its secret.
+     One live key the caller's role sees, without its secret.
 
     A revoked key is gone, as for a second DELETE (404); the list keeps it, with `revoked_at`.
 

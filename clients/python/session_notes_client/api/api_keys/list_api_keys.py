@@ -116,7 +116,7 @@ def sync_detailed(
 ) -> Response[ApiKeyPage | Problem]:
     """List API keys
 
-     The practice's API keys, revoked ones included, oldest first.
+     The keys the caller's role sees (admins all, auditors audit, supervisors clinical).
 
     Args:
         limit (int | Unset): Page size (max 200). Default: 50.
@@ -159,7 +159,7 @@ def sync(
 ) -> ApiKeyPage | Problem | None:
     """List API keys
 
-     The practice's API keys, revoked ones included, oldest first.
+     The keys the caller's role sees (admins all, auditors audit, supervisors clinical).
 
     Args:
         limit (int | Unset): Page size (max 200). Default: 50.
@@ -197,7 +197,7 @@ async def asyncio_detailed(
 ) -> Response[ApiKeyPage | Problem]:
     """List API keys
 
-     The practice's API keys, revoked ones included, oldest first.
+     The keys the caller's role sees (admins all, auditors audit, supervisors clinical).
 
     Args:
         limit (int | Unset): Page size (max 200). Default: 50.
@@ -238,7 +238,7 @@ async def asyncio(
 ) -> ApiKeyPage | Problem | None:
     """List API keys
 
-     The practice's API keys, revoked ones included, oldest first.
+     The keys the caller's role sees (admins all, auditors audit, supervisors clinical).
 
     Args:
         limit (int | Unset): Page size (max 200). Default: 50.

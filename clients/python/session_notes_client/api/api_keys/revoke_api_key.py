@@ -100,7 +100,7 @@ def sync_detailed(
 ) -> Response[Any | Problem]:
     """Revoke an API key
 
-     Revoke a key at once; it stays listed with `revoked_at`.
+     Revoke a key at once (both secrets); it stays listed with `revoked_at`.
 
     Args:
         id (UUID):
@@ -140,7 +140,7 @@ def sync(
 ) -> Any | Problem | None:
     """Revoke an API key
 
-     Revoke a key at once; it stays listed with `revoked_at`.
+     Revoke a key at once (both secrets); it stays listed with `revoked_at`.
 
     Args:
         id (UUID):
@@ -175,7 +175,7 @@ async def asyncio_detailed(
 ) -> Response[Any | Problem]:
     """Revoke an API key
 
-     Revoke a key at once; it stays listed with `revoked_at`.
+     Revoke a key at once (both secrets); it stays listed with `revoked_at`.
 
     Args:
         id (UUID):
@@ -213,7 +213,7 @@ async def asyncio(
 ) -> Any | Problem | None:
     """Revoke an API key
 
-     Revoke a key at once; it stays listed with `revoked_at`.
+     Revoke a key at once (both secrets); it stays listed with `revoked_at`.
 
     Args:
         id (UUID):

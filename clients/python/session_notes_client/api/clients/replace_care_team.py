@@ -156,6 +156,9 @@ def sync_detailed(
 
      Set the clinicians (therapists, supervisors of the practice) on the care team.
 
+    Only an admin, the primary therapist or their supervisor (SPEC §2.1); the event names the
+    users added and removed.
+
     Args:
         id (UUID):
         if_match (str): The client's ETag (required).
@@ -203,6 +206,9 @@ def sync(
 
      Set the clinicians (therapists, supervisors of the practice) on the care team.
 
+    Only an admin, the primary therapist or their supervisor (SPEC §2.1); the event names the
+    users added and removed.
+
     Args:
         id (UUID):
         if_match (str): The client's ETag (required).
@@ -244,6 +250,9 @@ async def asyncio_detailed(
     """Replace a client's care team
 
      Set the clinicians (therapists, supervisors of the practice) on the care team.
+
+    Only an admin, the primary therapist or their supervisor (SPEC §2.1); the event names the
+    users added and removed.
 
     Args:
         id (UUID):
@@ -289,6 +298,9 @@ async def asyncio(
     """Replace a client's care team
 
      Set the clinicians (therapists, supervisors of the practice) on the care team.
+
+    Only an admin, the primary therapist or their supervisor (SPEC §2.1); the event names the
+    users added and removed.
 
     Args:
         id (UUID):

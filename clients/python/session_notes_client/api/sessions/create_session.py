@@ -7,9 +7,9 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.purpose_of_use import PurposeOfUse
-from ...models.session_clinical_out import SessionClinicalOut
+from ...models.session_clinical_created import SessionClinicalCreated
 from ...models.session_create import SessionCreate
-from ...models.session_out import SessionOut
+from ...models.session_created import SessionCreated
 from ...types import UNSET, Response, Unset
 
 
@@ -49,21 +49,21 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Problem | SessionClinicalOut | SessionOut | None:
+) -> Problem | SessionClinicalCreated | SessionCreated | None:
     if response.status_code == 201:
 
-        def _parse_response_201(data: object) -> SessionClinicalOut | SessionOut:
+        def _parse_response_201(data: object) -> SessionClinicalCreated | SessionCreated:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                response_201_type_0 = SessionClinicalOut.from_dict(data)
+                response_201_type_0 = SessionClinicalCreated.from_dict(data)
 
                 return response_201_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
             if not isinstance(data, dict):
                 raise TypeError()
-            response_201_type_1 = SessionOut.from_dict(data)
+            response_201_type_1 = SessionCreated.from_dict(data)
 
             return response_201_type_1
 
@@ -119,7 +119,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Problem | SessionClinicalOut | SessionOut]:
+) -> Response[Problem | SessionClinicalCreated | SessionCreated]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -136,10 +136,14 @@ def sync_detailed(
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
-) -> Response[Problem | SessionClinicalOut | SessionOut]:
+) -> Response[Problem | SessionClinicalCreated | SessionCreated]:
     """Schedule a session
 
-     Add a session to an open episode of the client (its open one when none is named).
+     Add a session to an episode of the client (its open one when none is named).
+
+    A client without an open episode gets one, opened by this booking (an intake): phase
+    `initial` from the session's date, treated by the session's therapist; the response says
+    `episode_opened: true` and the audit event's `details` name the episode it opened.
 
     Args:
         idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
@@ -157,7 +161,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | SessionClinicalOut | SessionOut]
+        Response[Problem | SessionClinicalCreated | SessionCreated]
     """
 
     kwargs = _get_kwargs(
@@ -183,10 +187,14 @@ def sync(
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
-) -> Problem | SessionClinicalOut | SessionOut | None:
+) -> Problem | SessionClinicalCreated | SessionCreated | None:
     """Schedule a session
 
-     Add a session to an open episode of the client (its open one when none is named).
+     Add a session to an episode of the client (its open one when none is named).
+
+    A client without an open episode gets one, opened by this booking (an intake): phase
+    `initial` from the session's date, treated by the session's therapist; the response says
+    `episode_opened: true` and the audit event's `details` name the episode it opened.
 
     Args:
         idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
@@ -204,7 +212,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | SessionClinicalOut | SessionOut
+        Problem | SessionClinicalCreated | SessionCreated
     """
 
     return sync_detailed(
@@ -225,10 +233,14 @@ async def asyncio_detailed(
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
-) -> Response[Problem | SessionClinicalOut | SessionOut]:
+) -> Response[Problem | SessionClinicalCreated | SessionCreated]:
     """Schedule a session
 
-     Add a session to an open episode of the client (its open one when none is named).
+     Add a session to an episode of the client (its open one when none is named).
+
+    A client without an open episode gets one, opened by this booking (an intake): phase
+    `initial` from the session's date, treated by the session's therapist; the response says
+    `episode_opened: true` and the audit event's `details` name the episode it opened.
 
     Args:
         idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
@@ -246,7 +258,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | SessionClinicalOut | SessionOut]
+        Response[Problem | SessionClinicalCreated | SessionCreated]
     """
 
     kwargs = _get_kwargs(
@@ -270,10 +282,14 @@ async def asyncio(
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
-) -> Problem | SessionClinicalOut | SessionOut | None:
+) -> Problem | SessionClinicalCreated | SessionCreated | None:
     """Schedule a session
 
-     Add a session to an open episode of the client (its open one when none is named).
+     Add a session to an episode of the client (its open one when none is named).
+
+    A client without an open episode gets one, opened by this booking (an intake): phase
+    `initial` from the session's date, treated by the session's therapist; the response says
+    `episode_opened: true` and the audit event's `details` name the episode it opened.
 
     Args:
         idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
@@ -291,7 +307,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | SessionClinicalOut | SessionOut
+        Problem | SessionClinicalCreated | SessionCreated
     """
 
     return (

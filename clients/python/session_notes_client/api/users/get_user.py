@@ -7,6 +7,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.clinician_out import ClinicianOut
 from ...models.problem import Problem
 from ...models.purpose_of_use import PurposeOfUse
 from ...models.user_out import UserOut
@@ -41,9 +42,27 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | UserOut | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ClinicianOut | UserOut | Problem | None:
     if response.status_code == 200:
-        response_200 = UserOut.from_dict(response.json())
+
+        def _parse_response_200(data: object) -> ClinicianOut | UserOut:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_200_type_0 = UserOut.from_dict(data)
+
+                return response_200_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_200_type_1 = ClinicianOut.from_dict(data)
+
+            return response_200_type_1
+
+        response_200 = _parse_response_200(response.json())
 
         return response_200
 
@@ -83,7 +102,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem | UserOut]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ClinicianOut | UserOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -99,10 +120,10 @@ def sync_detailed(
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
-) -> Response[Problem | UserOut]:
+) -> Response[ClinicianOut | UserOut | Problem]:
     """Get a user
 
-     One staff member of the caller's practice.
+     One staff member of the caller's practice (a clinician, for a `users:read` key).
 
     Args:
         id (UUID):
@@ -115,7 +136,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | UserOut]
+        Response[ClinicianOut | UserOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -139,10 +160,10 @@ def sync(
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
-) -> Problem | UserOut | None:
+) -> ClinicianOut | UserOut | Problem | None:
     """Get a user
 
-     One staff member of the caller's practice.
+     One staff member of the caller's practice (a clinician, for a `users:read` key).
 
     Args:
         id (UUID):
@@ -155,7 +176,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | UserOut
+        ClinicianOut | UserOut | Problem
     """
 
     return sync_detailed(
@@ -174,10 +195,10 @@ async def asyncio_detailed(
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
-) -> Response[Problem | UserOut]:
+) -> Response[ClinicianOut | UserOut | Problem]:
     """Get a user
 
-     One staff member of the caller's practice.
+     One staff member of the caller's practice (a clinician, for a `users:read` key).
 
     Args:
         id (UUID):
@@ -190,7 +211,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | UserOut]
+        Response[ClinicianOut | UserOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -212,10 +233,10 @@ async def asyncio(
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
-) -> Problem | UserOut | None:
+) -> ClinicianOut | UserOut | Problem | None:
     """Get a user
 
-     One staff member of the caller's practice.
+     One staff member of the caller's practice (a clinician, for a `users:read` key).
 
     Args:
         id (UUID):
@@ -228,7 +249,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | UserOut
+        ClinicianOut | UserOut | Problem
     """
 
     return (

@@ -114,7 +114,7 @@ def sync_detailed(
 ) -> Response[Problem | UserPage]:
     """List users
 
-     The practice's staff, oldest first.
+     The practice's staff, oldest first; a `users:read` key sees clinicians only, briefly.
 
     Args:
         limit (int | Unset): Page size (max 200). Default: 50.
@@ -157,7 +157,7 @@ def sync(
 ) -> Problem | UserPage | None:
     """List users
 
-     The practice's staff, oldest first.
+     The practice's staff, oldest first; a `users:read` key sees clinicians only, briefly.
 
     Args:
         limit (int | Unset): Page size (max 200). Default: 50.
@@ -195,7 +195,7 @@ async def asyncio_detailed(
 ) -> Response[Problem | UserPage]:
     """List users
 
-     The practice's staff, oldest first.
+     The practice's staff, oldest first; a `users:read` key sees clinicians only, briefly.
 
     Args:
         limit (int | Unset): Page size (max 200). Default: 50.
@@ -236,7 +236,7 @@ async def asyncio(
 ) -> Problem | UserPage | None:
     """List users
 
-     The practice's staff, oldest first.
+     The practice's staff, oldest first; a `users:read` key sees clinicians only, briefly.
 
     Args:
         limit (int | Unset): Page size (max 200). Default: 50.
