@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test test-fast check format bench clean
+.PHONY: install run test test-fast check format bench clean browser-deps
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,12 @@ check: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff check --fix app tests bench
 	$(BIN)/ruff format app tests bench
+
+# The review pages' browser tests: Debian's Chromium and ChromeDriver, and axe-core (npm, pinned).
+browser-deps:
+	command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+		{ apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; }
+	test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
