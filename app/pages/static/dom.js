@@ -1,4 +1,4 @@
-// Builds elements from data without innerHTML, so no text from the API is ever parsed as markup.
+// Builds elements from data without parsing markup, so no text from the API is ever read as HTML.
 const SVG_NS = "http://www.w3.org/2000/svg";
 
 function build(element, attrs, children) {
