@@ -119,7 +119,7 @@ export function themeMatrix(progress, sessionDates) {
     for (const p of t.points) {
       const c = col.get(p.on);
       if (c === undefined) continue;
-      cells.push(s("rect", { class: `int-${p.intensity}`, x: L + c * cw, y: T + r * rowH + 1, width: Math.max(1, cw - 1), height: rowH - 2 }));
+      cells.push(s("rect", { class: `cell int-${p.intensity}`, x: L + c * cw, y: T + r * rowH + 1, width: Math.max(1, cw - 1), height: rowH - 2 }));
     }
   });
   const bands = progress.segments.map((g) => {
