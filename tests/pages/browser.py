@@ -60,11 +60,16 @@ def start_browser(downloads: Path) -> WebDriver:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={tempfile.mkdtemp(prefix='pages-profile-')}")
     options.add_experimental_option(
-        "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False}
+        "prefs",
+        {"download.default_directory": str(downloads), "download.prompt_for_download": False},
     )
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    driver.set_window_size(1280, 800)
+    # The viewport itself is 1280×800 (a window of that size leaves less for the page).
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 1280, "height": 800, "deviceScaleFactor": 1, "mobile": False},
+    )
     driver.execute_cdp_cmd(
         "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
     )
@@ -153,3 +158,13 @@ def check_page(
     for url in [*requested_urls(driver), history]:
         for text in forbidden:
             assert text.lower() not in url.lower(), (name, url)
+
+
+def table_rows(driver: WebDriver, name: str) -> list[list[str]]:
+    """The cells' text of a page table, read in one step (a re-render cannot stale it)."""
+    rows: list[list[str]] = driver.execute_script(
+        "return [...document.querySelectorAll(`table[data-table='${arguments[0]}'] tbody tr`)]"
+        ".map(r => [...r.querySelectorAll('th, td')].map(c => c.textContent))",
+        name,
+    )
+    return rows

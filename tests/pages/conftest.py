@@ -87,9 +87,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     backend = "postgresql" if pg_admin_url() else "sqlite"
     with scratch_database(backend, folder) as url:
         port = free_port()
-        process = start_server(
-            folder, port, env={"NOTES_DEMO": "1", "NOTES_DATABASE_URL": url}
-        )
+        process = start_server(folder, port, env={"NOTES_DEMO": "1", "NOTES_DATABASE_URL": url})
         downloads = folder / "downloads"
         downloads.mkdir()
         running = Site(f"http://127.0.0.1:{port}", folder, url, downloads)

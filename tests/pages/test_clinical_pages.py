@@ -10,7 +10,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from app.demo.notes import _PRIVATE
-from tests.pages.browser import check_page, keys, main_text, ready, tab_to, wait
+from tests.pages.browser import check_page, keys, main_text, ready, tab_to, table_rows, wait
 from tests.pages.conftest import FORBIDDEN_IN_URLS, Site
 
 NOT_FOUND_LOGS = ("status of 404",)
@@ -58,11 +58,7 @@ def test_course_of_treatment_shows_the_apis_figures_and_leaves_its_events(site: 
     progress = site.get("therapist", f"/v1/clients/{client_id}/progress")
 
     def table(name: str) -> list[list[str]]:
-        rows = driver.find_elements(By.CSS_SELECTOR, f"table[data-table='{name}'] tbody tr")
-        return [
-            [c.get_attribute("textContent") for c in r.find_elements(By.CSS_SELECTOR, "th, td")]
-            for r in rows
-        ]
+        return table_rows(driver, name)
 
     segments = table("segments")
     assert [(r[0], r[1], int(r[3])) for r in segments] == [
@@ -92,7 +88,9 @@ def test_course_of_treatment_shows_the_apis_figures_and_leaves_its_events(site: 
     check_page(driver, "client-progress", FORBIDDEN_IN_URLS)
 
     therapist = site.get("therapist", "/v1/me")["id"]
-    events = site.get("auditor", "/v1/audit/events", actor_id=therapist, limit=200, **{"from": since})
+    events = site.get(
+        "auditor", "/v1/audit/events", actor_id=therapist, limit=200, **{"from": since}
+    )
     from_page = [e for e in events["items"] if "Chrome" in (e["user_agent"] or "")]
     seen = {(e["action"], e["route"]) for e in from_page}
     assert {
