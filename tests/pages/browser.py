@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.chrome.webdriver import WebDriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -47,7 +47,8 @@ def require_browser() -> tuple[str, str]:
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI=true: the browser tests must run, but {message}")
         pytest.skip(message)
-    assert chromium and driver
+    assert chromium
+    assert driver
     return chromium, driver
 
 
@@ -128,7 +129,7 @@ def axe_violations(driver: WebDriver) -> list[dict[str, Any]]:
 
 def console_errors(driver: WebDriver, allowed: tuple[str, ...] = ()) -> list[str]:
     """SEVERE browser-log entries since the last call, less the expected ones."""
-    entries = driver.get_log("browser")
+    entries = browser_log(driver, "browser")
     return [
         e["message"]
         for e in entries
@@ -139,7 +140,7 @@ def console_errors(driver: WebDriver, allowed: tuple[str, ...] = ()) -> list[str
 def requested_urls(driver: WebDriver) -> list[str]:
     """Every URL the page asked for since the last call, and where it navigated."""
     urls = []
-    for entry in driver.get_log("performance"):
+    for entry in browser_log(driver, "performance"):
         message = json.loads(entry["message"])["message"]
         if message["method"] == "Network.requestWillBeSent":
             urls.append(message["params"]["request"]["url"])
@@ -168,3 +169,22 @@ def table_rows(driver: WebDriver, name: str) -> list[list[str]]:
         name,
     )
     return rows
+
+
+def visit(driver: WebDriver, path: str) -> None:
+    """Go to an /app/ path inside the signed-in page (a reload would forget the token)."""
+    driver.execute_script(
+        "history.pushState(null, '', arguments[0]); dispatchEvent(new PopStateEvent('popstate'))",
+        path,
+    )
+
+
+def browser_log(driver: WebDriver, kind: str) -> list[dict[str, Any]]:
+    """Chromium's log of this kind (browser: the console; performance: the network)."""
+    entries: list[dict[str, Any]] = driver.get_log(kind)  # type: ignore[no-untyped-call]
+    return entries
+
+
+def console_clean(driver: WebDriver) -> bool:
+    """No console error since the last check."""
+    return console_errors(driver) == []

@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
-from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.chrome.webdriver import WebDriver
 
 from app.config import Settings
 from app.demo.clinical import CASES
@@ -23,7 +23,6 @@ from tests.pages.browser import require_browser, sign_in, start_browser
 from tests.scratch_database import scratch_database
 from tests.server_process import free_port, start_server, stop_server
 
-pytestmark = pytest.mark.server
 PASSWORDS = {email.split("@")[0]: password for _, email, _, password in DEMO_USERS}
 # What may never appear in a URL: every demo client's name and the clinical texts.
 FORBIDDEN_IN_URLS = [

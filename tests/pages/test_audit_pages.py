@@ -4,14 +4,27 @@ break-the-glass review by keyboard, verification and export."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import pytest
+from selenium.webdriver.chrome.webdriver import WebDriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import Select
 
-from tests.pages.browser import check_page, keys, main_text, ready, tab_to, table_rows, wait
+from tests.pages.browser import (
+    check_page,
+    console_clean,
+    keys,
+    main_text,
+    ready,
+    tab_to,
+    table_rows,
+    wait,
+)
 from tests.pages.conftest import FORBIDDEN_IN_URLS, Site
+
+pytestmark = pytest.mark.server
 
 
 def _go(driver: WebDriver, href: str) -> None:
@@ -90,11 +103,6 @@ def test_access_log_search_with_every_filter_and_paging(site: Site) -> None:
     assert console_clean(driver)
 
 
-def console_clean(driver: WebDriver) -> bool:
-    """No console error since the last check."""
-    return not [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
-
-
 def test_access_report_equals_the_api(site: Site) -> None:
     client_id = _client(site, "therapist", "Wu")
     therapist = site.get("therapist", "/v1/me")["id"]
@@ -155,7 +163,7 @@ def test_log_state_verifies_and_downloads_an_export(site: Site) -> None:
     driver.find_element(By.ID, "download").click()
     wait(driver, lambda d: "Downloaded" in main_text(d))
 
-    def finished() -> list[object]:
+    def finished() -> list[Path]:
         return [p for p in set(site.downloads.iterdir()) - before if p.suffix == ".csv"]
 
     wait(driver, lambda d: finished())

@@ -5,13 +5,26 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+from selenium.webdriver.chrome.webdriver import WebDriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.remote.webdriver import WebDriver
 
 from app.demo.notes import _PRIVATE
-from tests.pages.browser import check_page, keys, main_text, ready, tab_to, table_rows, wait
+from tests.pages.browser import (
+    check_page,
+    console_clean,
+    keys,
+    main_text,
+    ready,
+    tab_to,
+    table_rows,
+    visit,
+    wait,
+)
 from tests.pages.conftest import FORBIDDEN_IN_URLS, Site
+
+pytestmark = pytest.mark.server
 
 NOT_FOUND_LOGS = ("status of 404",)
 
@@ -109,10 +122,7 @@ def test_course_of_treatment_shows_the_apis_figures_and_leaves_its_events(site: 
 def test_another_therapists_client_is_not_found(site: Site) -> None:
     driver = site.browser("therapist")
     theirs = _client_id(site, "trainee", "Abrams")  # the trainee's alone
-    driver.execute_script(
-        "history.pushState(null, '', arguments[0]); dispatchEvent(new PopStateEvent('popstate'))",
-        f"/app/clients/{theirs}",
-    )
+    visit(driver, f"/app/clients/{theirs}")
     wait(driver, lambda d: "Not found" in main_text(d))
     assert "Abrams" not in driver.page_source
     check_page(driver, "not-found", FORBIDDEN_IN_URLS, allowed=NOT_FOUND_LOGS)
@@ -150,22 +160,14 @@ def test_supervisor_cosigns_with_the_keyboard(site: Site) -> None:
     assert console_clean(driver)
 
 
-def console_clean(driver: WebDriver) -> bool:
-    """No console error since the last check."""
-    return not [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
-
-
 def test_psychotherapy_notes_are_shown_to_nobody_but_their_author(site: Site) -> None:
     shared = site.get("supervisor", "/v1/notes", kind="psychotherapy")["items"]
     assert shared, "the API lets the supervisor read the note the trainee shared"
     driver = site.browser("supervisor")
     for family_name in ("Duarte", "Abrams"):  # the trainee's clients
         client_id = _client_id(site, "supervisor", family_name)
-        driver.execute_script(
-            "history.pushState(null, '', arguments[0]); dispatchEvent(new PopStateEvent('popstate'))",
-            f"/app/clients/{client_id}",
-        )
-        wait(driver, lambda d, c=client_id: d.current_url.endswith(c))
+        visit(driver, f"/app/clients/{client_id}")
+        wait(driver, lambda d: d.current_url.endswith(f"/{client_id}"))  # noqa: B023
         ready(driver)
         for text in _PRIVATE.values():
             assert text not in driver.page_source

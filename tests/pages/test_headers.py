@@ -56,5 +56,6 @@ def test_no_inline_script_style_or_storage_in_the_pages() -> None:
         assert "style=" not in text, item.name
         assert ".style." not in text, item.name
         assert ".innerHTML" not in text, item.name
-        assert "localStorage" not in text and "sessionStorage" not in text, item.name
+        assert "localStorage" not in text, item.name
+        assert "sessionStorage" not in text, item.name
         assert "document.cookie" not in text, item.name
