@@ -14,6 +14,7 @@ from app.demo.notes import _PRIVATE
 from tests.pages.browser import (
     check_page,
     console_clean,
+    console_errors,
     keys,
     main_text,
     ready,
@@ -115,6 +116,7 @@ def test_course_of_treatment_shows_the_apis_figures_and_leaves_its_events(site: 
     } <= seen, seen
     for event in from_page:
         assert event["route"].startswith("/v1/")
+        assert not [t for t in FORBIDDEN_IN_URLS if t.lower() in event["route"].lower()]
         if event["action"] != "caseload.read":
             assert event["client_ids"] == [client_id], event
 
@@ -172,3 +174,44 @@ def test_psychotherapy_notes_are_shown_to_nobody_but_their_author(site: Site) ->
         for text in _PRIVATE.values():
             assert text not in driver.page_source
     check_page(driver, "client-progress-supervisor", FORBIDDEN_IN_URLS)
+
+
+def test_a_stale_note_is_not_cosigned(site: Site) -> None:
+    """The page cosigns with the ETag it read; a note changed since then is refused (412)."""
+    client_id = _client_id(site, "trainee", "Duarte")
+    with site.api("trainee") as http:
+        visit_ = http.post(
+            "/v1/sessions",
+            json={
+                "client_id": client_id,
+                "starts_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
+                "status": "attended",
+            },
+        )
+        assert visit_.status_code == 201, visit_.text
+        note = http.post(
+            f"/v1/sessions/{visit_.json()['id']}/notes",
+            json={"kind": "progress", "body": "Quiet session.", "interventions": ["supportive"]},
+        )
+        assert note.status_code == 201, note.text
+        signed = http.post(
+            f"/v1/notes/{note.json()['id']}/sign", headers={"If-Match": note.headers["ETag"]}
+        )
+        assert signed.status_code == 200, signed.text
+    note_id = note.json()["id"]
+    driver = site.browser("supervisor")
+    visit(driver, "/app/cosign")
+    ready(driver)
+    driver.find_element(By.CSS_SELECTOR, f"button[data-open='{note_id}']").click()
+    wait(driver, lambda d: d.switch_to.active_element.get_attribute("id") == "cosign")
+    with site.api("supervisor") as http:  # meanwhile, returned from another window
+        returned = http.post(
+            f"/v1/notes/{note_id}/return",
+            json={"comment": "Add the plan."},
+            headers={"If-Match": signed.headers["ETag"]},
+        )
+        assert returned.status_code == 200, returned.text
+    keys(driver, Keys.ENTER)
+    wait(driver, lambda d: "changed since you opened it" in main_text(d))
+    assert site.get("supervisor", f"/v1/notes/{note_id}")["status"] == "draft"
+    assert console_errors(driver, ("status of 412",)) == []
