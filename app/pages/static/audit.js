@@ -12,7 +12,7 @@ function field(id, text, input) {
 
 const select = (options) => h("select", {}, options.map(([value, text]) => h("option", { value }, text)));
 const when = (iso) => iso.replace("T", " ").slice(0, 19);
-const clientLinks = (ids) => ids.length ? ids.map((c, i) => [i ? ", " : "", h("a", { href: `/app/audit/clients/${c}` }, c.slice(0, 8))]) : "—";
+const clientLinks = (ids) => ids.length ? ids.map((c, i) => [i ? ", " : "", h("a", { href: `/app/audit/clients/${c}` }, c.slice(-12))]) : "—";
 // datetime-local is local time; the API wants an offset.
 const isoOf = (local) => (local ? new Date(local).toISOString() : null);
 
@@ -53,7 +53,7 @@ export async function accessLogView(main) {
       fill(results, h("p", { class: "error", role: "alert" }, `Search refused: ${error.message}`));
       return;
     }
-    const rows = page.items.map((e) => [when(e.occurred_at), `${e.actor.type}${e.actor.role ? ` (${e.actor.role})` : ""} ${e.actor.id ? e.actor.id.slice(0, 8) : ""}`,
+    const rows = page.items.map((e) => [when(e.occurred_at), `${e.actor.type}${e.actor.role ? ` (${e.actor.role})` : ""} ${e.actor.id ? e.actor.id.slice(-12) : ""}`,
       e.action, e.route ?? "—", clientLinks(e.client_ids), label(e.outcome), { num: e.http_status }, e.purpose_of_use ?? "—", e.break_glass_reason ?? "—", e.seq ?? "pending"]);
     const prev = cursors.length ? h("button", { type: "button", class: "secondary", id: "prev", onclick: () => { cursors.pop(); run(cursors.at(-1)); } }, "Previous page") : null;
     const next = page.next_cursor ? h("button", { type: "button", id: "next", onclick: () => { cursors.push(page.next_cursor); run(page.next_cursor); } }, "Next page") : null;
@@ -83,7 +83,7 @@ export async function accessReportView(main, { id, navigate }) {
   fill(main, h("h1", {}, "Client access report"), form,
     h("p", { "data-total": report.total_events }, `${report.total_events} events name client ${id}.`),
     table("Who accessed this record", ["Actor", "Role", "Events", "By action", "By outcome", "First", "Last", "Break-the-glass"],
-      report.actors.map((a) => [`${a.actor_type} ${a.actor_id ? a.actor_id.slice(0, 8) : ""}`, a.role ?? "—", { num: a.total }, counts(a.by_action), counts(a.by_outcome),
+      report.actors.map((a) => [`${a.actor_type} ${a.actor_id ? a.actor_id.slice(-12) : ""}`, a.role ?? "—", { num: a.total }, counts(a.by_action), counts(a.by_outcome),
         when(a.first_access), when(a.last_access), { num: a.break_glass_count }]), { "data-table": "report" }));
 }
 
@@ -119,7 +119,7 @@ export async function breakGlassView(main) {
     } else {
       action = item.reviews.map((r) => `${label(r.decision)}${r.comment ? `: ${r.comment}` : ""}`).join("; ");
     }
-    return [when(e.occurred_at), `${e.actor.role ?? e.actor.type} ${e.actor.id ? e.actor.id.slice(0, 8) : ""}`, e.action, clientLinks(e.client_ids),
+    return [when(e.occurred_at), `${e.actor.role ?? e.actor.type} ${e.actor.id ? e.actor.id.slice(-12) : ""}`, e.action, clientLinks(e.client_ids),
       e.break_glass_reason ?? "—", label(item.status), action];
   });
   fill(main, h("h1", {}, "Break-the-glass accesses"), status,
