@@ -8,22 +8,16 @@ from importlib import resources
 import httpx
 import pytest
 
-from app.main import create_app
 from app.pages.router import PAGE_HEADERS
 
 CLIENT_PAGE = "/app/clients/0193a5c4-7f7e-7b61-9a57-3c4f1b0a9d21"
 
 
-@pytest.fixture
-def http() -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app()), base_url="http://t")
-
-
 @pytest.mark.parametrize("path", ["/app/", CLIENT_PAGE, "/app/audit/events", "/app/static/app.js"])
 async def test_every_page_and_asset_sends_the_strict_headers(
-    http: httpx.AsyncClient, path: str
+    client: httpx.AsyncClient, path: str
 ) -> None:
-    answer = await http.get(path)
+    answer = await client.get(path)
     assert answer.status_code == 200
     policy = answer.headers["content-security-policy"]
     assert "script-src 'self'" in policy
@@ -36,13 +30,13 @@ async def test_every_page_and_asset_sends_the_strict_headers(
     assert {k: answer.headers.get(k) for k in PAGE_HEADERS} == PAGE_HEADERS
 
 
-async def test_only_shipped_files_are_served(http: httpx.AsyncClient) -> None:
-    assert (await http.get("/app/static/../../config.py")).status_code == 404
-    assert (await http.get("/app/static/nothing.js")).status_code == 404
-    missing = await http.get("/app/static/index.html")
+async def test_only_shipped_files_are_served(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/app/static/../../config.py")).status_code == 404
+    assert (await client.get("/app/static/nothing.js")).status_code == 404
+    missing = await client.get("/app/static/index.html")
     assert missing.status_code == 404
     assert missing.headers["content-type"] == "application/problem+json"
-    moved = await http.get("/app", follow_redirects=False)
+    moved = await client.get("/app", follow_redirects=False)
     assert moved.status_code == 308
     assert moved.headers["location"] == "/app/"
 
