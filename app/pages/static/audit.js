@@ -19,13 +19,13 @@ const isoOf = (local) => (local ? new Date(local).toISOString() : null);
 export async function accessLogView(main) {
   document.title = "Access log — Session Notes";
   const inputs = {
-    client_id: h("input", { type: "text", pattern: UUID.source, size: 36 }),
-    actor_id: h("input", { type: "text", pattern: UUID.source, size: 36 }),
+    client_id: h("input", { type: "text", pattern: UUID.source }),
+    actor_id: h("input", { type: "text", pattern: UUID.source }),
     action: h("input", { type: "text", placeholder: "note.read" }),
     outcome: select(OUTCOMES.map((o) => [o, o ? label(o) : "any"])),
     resource_type: h("input", { type: "text", placeholder: "note" }),
     break_glass: select([["", "any"], ["true", "only break-the-glass"], ["false", "without"]]),
-    purpose: h("input", { type: "text", placeholder: "TREAT", size: 8 }),
+    purpose: h("input", { type: "text", placeholder: "TREAT" }),
     from: h("input", { type: "datetime-local" }),
     to: h("input", { type: "datetime-local" }),
     limit: select([["25", "25"], ["50", "50"], ["100", "100"], ["5", "5"]]),
