@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from app.pages.router import PAGE_HEADERS
+from tests.pages.browser import readable_url
 
 CLIENT_PAGE = "/app/clients/0193a5c4-7f7e-7b61-9a57-3c4f1b0a9d21"
 
@@ -53,3 +54,9 @@ def test_no_inline_script_style_or_storage_in_the_pages() -> None:
         assert "localStorage" not in text, item.name
         assert "sessionStorage" not in text, item.name
         assert "document.cookie" not in text, item.name
+
+
+def test_the_url_check_sees_names_but_not_inside_cursors() -> None:
+    found = readable_url("http://h/v1/clients?q=Peter%20Wu&cursor=aWuB")
+    assert re.search(r"\bWu\b", found)
+    assert "aWuB" not in readable_url("http://h/v1/sessions?cursor=aWuB")
