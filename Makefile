@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test test-fast check format bench clean lint-tools openapi sdk contract-check
+.PHONY: install run test test-fast check format bench clean lint-tools openapi sdk contract-check browser-deps
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,13 @@ $(NPM_STAMP): package.json package-lock.json
 	touch $(NPM_STAMP)
 
 lint-tools: $(NPM_STAMP)
+
+# Debian's Chromium and ChromeDriver for tests/pages (pinned), and axe-core via npm ci.
+CHROMIUM_VERSION := 156.0.8078.129-1~deb12u1
+browser-deps: $(NPM_STAMP)
+	command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+		{ apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+			chromium=$(CHROMIUM_VERSION) chromium-driver=$(CHROMIUM_VERSION); }
 
 # The contract: openapi.json and the SDK in clients/python are generated from the code.
 SDK_GENERATE = PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/openapi-python-client generate \

@@ -28,6 +28,7 @@ from app.measures.router import router as measures_router
 from app.middleware import RequestPipeline
 from app.notes.router import router as notes_router
 from app.observations.router import router as observations_router
+from app.pages.router import router as pages_router
 from app.progress.router import router as progress_router
 from app.security.passwords import Passwords
 from app.security.secrets import load_secrets
@@ -63,6 +64,7 @@ ROUTERS = (
     observations_router,
     measures_router,
     progress_router,
+    pages_router,
 )
 
 

@@ -5,16 +5,27 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from sqlalchemy import ColumnElement
+from sqlmodel import col
 
 from app.audit.context import audit_context, audited
 from app.errors import Forbidden, NotFound, problem_responses
 from app.etag import require_match, set_etag
 from app.idempotency import idempotency
-from app.models import Addendum
+from app.models import Addendum, Client
 from app.notes import service
 from app.notes.dependencies import load_note, load_note_session
-from app.notes.schemas import AddendumCreate, AddendumOut, NoteCreate, NoteOut, NoteUpdate, ReturnIn
+from app.notes.schemas import (
+    AddendumCreate,
+    AddendumOut,
+    NoteCreate,
+    NoteKind,
+    NoteOut,
+    NoteStatus,
+    NoteUpdate,
+    ReturnIn,
+)
 from app.openapi import created_resource
 from app.pagination import Page, PageParams, created_key
 from app.security import access, attempts
@@ -58,6 +69,58 @@ async def list_notes(
     ring = app_state(request).secrets.key_ring
     return Page(
         items=[service.note_out(ring, n) for n in rows[: page.limit]],
+        next_cursor=page.next_cursor(rows, created_key),
+    )
+
+
+@router.get(
+    "/v1/notes",
+    summary="Search notes",
+    response_model=Page[NoteOut],
+    responses=problem_responses(400, 401, 403, 404, 422),
+    dependencies=[audited("note.search", "note")],
+)
+async def search_notes(
+    request: Request,
+    session: SessionDep,
+    caller: CallerDep,
+    page: Annotated[PageParams, Depends()],
+    client_id: Annotated[
+        uuid.UUID | None, Query(description="One client (404 if out of reach).")
+    ] = None,
+    status: Annotated[
+        NoteStatus | None, Query(description="`pending_cosign`: notes awaiting cosignature.")
+    ] = None,
+    kind: NoteKind | None = None,
+) -> Page[NoteOut]:
+    """Notes across the caller's caseload (or of one client), oldest first.
+
+    The same notes the sessions' lists show: psychotherapy notes only to their author (and a
+    trainee author's supervisor when shared), signed progress notes only to API keys.
+    """
+    ctx = audit_context(request)
+    ctx.add_clients(client_id)
+    access.check_role(caller, Area.NOTES, write=False)
+    clients: ColumnElement[bool] = access.caseload_clause(caller)
+    if client_id is not None:
+        # One client: its own reach decides (break-the-glass included), 404 when out of reach.
+        await access.load_client(
+            session=session,
+            caller=caller,
+            client_id=client_id,
+            area=Area.NOTES,
+            write=False,
+            ctx=ctx,
+        )
+        clients = col(Client.id) == client_id
+    rows = await service.search_notes(
+        session=session, caller=caller, clients=clients, status=status, kind=kind, page=page
+    )
+    shown = rows[: page.limit]
+    ctx.add_clients(*(n.client_id for n in shown))
+    ring = app_state(request).secrets.key_ring
+    return Page(
+        items=[service.note_out(ring, n) for n in shown],
         next_cursor=page.next_cursor(rows, created_key),
     )
 

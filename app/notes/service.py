@@ -12,7 +12,7 @@ import uuid
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -20,7 +20,7 @@ from sqlmodel import col
 from app.db import utcnow
 from app.errors import Conflict, PreconditionFailed, Unprocessable
 from app.etag import bump_version
-from app.models import Addendum, Episode, Note, TherapySession
+from app.models import Addendum, Client, Episode, Note, TherapySession
 from app.notes.schemas import (
     AddendumCreate,
     AddendumOut,
@@ -288,6 +288,28 @@ async def list_notes(
 ) -> list[Note]:
     """The session's notes the caller may see, oldest first (one row beyond the page)."""
     query = select(Note).where(col(Note.session_id) == session_id, visible_notes_clause(caller))
+    return await oldest_first(session, query, Note, page)
+
+
+async def search_notes(
+    *,
+    session: AsyncSession,
+    caller: Caller,
+    clients: ColumnElement[bool],
+    status: str | None,
+    kind: str | None,
+    page: PageParams,
+) -> list[Note]:
+    """Notes of the clients `clients` selects that the caller may see, oldest first."""
+    query = select(Note).where(
+        col(Note.practice_id) == caller.practice_id,
+        col(Note.client_id).in_(select(col(Client.id)).where(clients)),
+        visible_notes_clause(caller),
+    )
+    if status is not None:
+        query = query.where(col(Note.status) == status)
+    if kind is not None:
+        query = query.where(col(Note.kind) == kind)
     return await oldest_first(session, query, Note, page)
 
 

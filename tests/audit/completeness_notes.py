@@ -34,6 +34,16 @@ CCRT = {
 NOTE_CASES: list[Case] = [
     *situations(
         "GET",
+        "/v1/notes",
+        "note.search",
+        "/v1/notes?client_id={client}",
+        allowed=("therapist", "supervisor", "key:notes:read"),
+        denied=("admin", "auditor", "key:clients:read"),
+        missing_clients=_client,
+        glass=True,
+    ),
+    *situations(
+        "GET",
         "/v1/sessions/{id}/notes",
         "note.list",
         "/v1/sessions/{visit}/notes",

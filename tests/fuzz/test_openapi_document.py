@@ -9,7 +9,15 @@ from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 
 # FastAPI's own pages, deliberately outside the document.
-UNDOCUMENTED = {"/openapi.json", "/docs", "/docs/oauth2-redirect"}
+# The review pages are HTML for people, not part of the API contract (docs/pages.md).
+UNDOCUMENTED = {
+    "/openapi.json",
+    "/docs",
+    "/docs/oauth2-redirect",
+    "/app",
+    "/app/static/{name}",
+    "/app/{path:path}",
+}
 # Authenticated by what they receive (a password, a refresh token), not by a bearer token.
 CREDENTIAL_EXCHANGES = {("post", "/v1/auth/token"), ("post", "/v1/auth/refresh")}
 

@@ -1,0 +1,74 @@
+// Calls /v1 as the signed-in user. The tokens live in this module's memory only: never in
+// storage, a cookie or a URL; a reload or sign-out forgets them (docs/adr on page tokens).
+let session = null;
+
+export class SignedOut extends Error {}
+
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem?.detail || problem?.title || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+export const me = () => session?.me ?? null;
+
+export async function signIn(email, password) {
+  const form = new URLSearchParams({ username: email, password });
+  const response = await fetch("/v1/auth/token", { method: "POST", body: form });
+  const body = await response.json();
+  if (!response.ok) throw new ApiError(response.status, body);
+  session = { token: body.access_token, refresh: body.refresh_token, me: null };
+  session.me = (await call("/v1/me")).data;
+  return session.me;
+}
+
+export async function signOut() {
+  if (!session) return;
+  const { token, refresh } = session;
+  session = null;
+  await fetch("/v1/auth/logout", {
+    method: "POST",
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ refresh_token: refresh }),
+  });
+}
+
+// One /v1 call: {status, data, headers}. 401 ends the session (expired or revoked token).
+export async function call(path, { method = "GET", body, headers = {}, raw = false } = {}) {
+  if (!session) throw new SignedOut();
+  const init = { method, headers: { Authorization: `Bearer ${session.token}`, ...headers } };
+  if (method === "POST") init.headers["Idempotency-Key"] = crypto.randomUUID();
+  if (body !== undefined) {
+    init.headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  const response = await fetch(path, init);
+  if (response.status === 401) {
+    session = null;
+    throw new SignedOut();
+  }
+  if (raw && response.ok) return { status: response.status, data: await response.blob(), headers: response.headers };
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!response.ok) throw new ApiError(response.status, data);
+  return { status: response.status, data, headers: response.headers };
+}
+
+export async function get(path) {
+  return (await call(path)).data;
+}
+
+// Every page of a list (limit 200 each).
+export async function all(path) {
+  const items = [];
+  let cursor = null;
+  do {
+    const sep = path.includes("?") ? "&" : "?";
+    const page = await get(`${path}${sep}limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+    items.push(...page.items);
+    cursor = page.next_cursor;
+  } while (cursor);
+  return items;
+}

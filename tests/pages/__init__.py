@@ -1,0 +1,1 @@
+"""Browser tests of the review pages (SPEC §10)."""
