@@ -44,7 +44,7 @@ from session_notes_client.models import (
     Phase,
     Progress,
     PurposeOfUse,
-    SessionClinicalOut,
+    SessionClinicalCreated,
     SessionCreate,
     SessionStatus,
     ThemePage,
@@ -113,7 +113,7 @@ def therapists_day(therapist: AuthenticatedClient) -> UUID:
             status=SessionStatus.ATTENDED,
         ),
     )
-    assert isinstance(visit, SessionClinicalOut), visit
+    assert isinstance(visit, SessionClinicalCreated), visit
     assert visit.phase == Phase.INITIAL
 
     drafted = create_note.sync_detailed(

@@ -32,6 +32,8 @@ NAMES = {
     "Outcome": {"success", "denied", "not_found", "error"},
     "ExportFormat": {"ndjson", "csv", "fhir"},
     "PurposeOfUse": {"TREAT", "HOPERAT", "HCOMPL"},
+    "ApiKeyStatus": {"pending_approval", "active", "expired", "revoked"},
+    "ApiKeyKind": {"audit", "clinical", "operational"},
 }
 
 

@@ -79,10 +79,15 @@ def _check_role_first(
         check_role(caller, area, write=write)
     except Forbidden:
         found = kept(session)
-        client = None if found is None else found.client
+        client = None if found is None or _is_psychotherapy(found.row) else found.client
         if ctx is not None and client is not None and client.practice_id == caller.practice_id:
             ctx.add_clients(client.id)
         raise
+
+
+def _is_psychotherapy(row: object) -> bool:
+    """A psychotherapy note: its refusals name no client, like a missing note's."""
+    return isinstance(row, Note) and row.kind == PSYCHOTHERAPY
 
 
 def _supervised_ids(supervisor_id: uuid.UUID) -> sa.Select[uuid.UUID]:

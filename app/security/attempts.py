@@ -64,6 +64,8 @@ async def owner_of(
         found = await reach.find(session, kind, target_id, None)
         if found.client is not None:
             practice, client = found.client.practice_id, found.client.id
+            if kind == "note" and getattr(found.row, "kind", None) == "psychotherapy":
+                client = None  # its refusals name no client, like a missing note's
     elif kind == "addendum":
         row = (
             await session.execute(

@@ -162,12 +162,12 @@ async def test_the_whole_clinical_flow(
         await api.create(colleague | BREAK_GLASS, uuid.UUID(first), PROGRESS)
     ).status_code == 403
 
-    # Admins and auditors never read clinical notes; psychotherapy notes do not exist for them.
+    # Admins and auditors never read notes: 403 from the role, whatever the note (§2.1).
     assert (await client.get(f"/v1/clients/{client_id}", headers=admin)).status_code == 200
     for headers in (admin, auditor):
         assert (await api.list(headers, uuid.UUID(first))).status_code == 403
         assert (await api.get(headers, progress_id)).status_code == 403
-        assert (await api.get(headers, private_id)).status_code == 404
+        assert (await api.get(headers, private_id)).status_code == 403
         assert (await api.create(headers, uuid.UUID(first), PROGRESS)).status_code == 403
 
     # An integration reads signed progress notes only, with the notes:read scope.

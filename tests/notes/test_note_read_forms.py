@@ -198,7 +198,7 @@ def _forms(world: World, built: Built, key: Key, scopeless: Key) -> list[Form]:
         user("psychotherapy note, author", "therapist", "private", 200),
         user("psychotherapy note, care-team member", "therapist2", "private", 404, clients=[]),
         user("psychotherapy note, supervisor", "supervisor", "private", 404, clients=[]),
-        user("psychotherapy note, admin", "admin", "private", 404, clients=[]),
+        user("psychotherapy note, admin", "admin", "private", 403, clients=[]),
         user(
             "psychotherapy note, break the glass",
             "therapist2",
@@ -242,27 +242,35 @@ def _forms(world: World, built: Built, key: Key, scopeless: Key) -> list[Form]:
         ),
         user("not an id", "therapist", "not-a-uuid", 422),
         # Credentials.
-        Form("no credentials", "signed", {}, 401, ANONYMOUS, [], None),
+        Form("no credentials", "signed", {}, 401, *_tried(world, built, "signed")),
         Form(
             "not a token",
             "signed",
             {"Authorization": "Bearer not-a-token"},
             401,
-            ANONYMOUS,
-            [],
-            None,
+            *_tried(world, built, "signed"),
         ),
-        Form("not a key", "signed", {"Authorization": "Bearer nsk_nope"}, 401, ANONYMOUS, [], None),
+        Form(
+            "not a key",
+            "signed",
+            {"Authorization": "Bearer nsk_nope"},
+            401,
+            *_tried(world, built, "signed"),
+        ),
         Form(
             "basic scheme",
             "signed",
             {"Authorization": "Basic dGhlcmFwaXN0"},
             401,
-            ANONYMOUS,
-            [],
-            None,
+            *_tried(world, built, "signed"),
         ),
     ]
+
+
+def _tried(world: World, built: Built, note: str) -> tuple[dict[str, Any], list[uuid.UUID], None]:
+    """Who, clients and purpose of a refused attempt: anonymous, but naming the note's
+    practice and client, so the practice's auditor finds it (SPEC §2.1)."""
+    return ANONYMOUS | {"practice_id": world.practice_id}, [built.clients[note]], None
 
 
 def _canonical(built: Built, path_id: str) -> str | None:
@@ -315,18 +323,14 @@ async def test_every_form_of_a_note_read(
             "signed",
             await revoked_headers(state, world, "therapist"),
             401,
-            ANONYMOUS,
-            [],
-            None,
+            *_tried(world, built, "signed"),
         ),
         Form(
             "expired token",
             "signed",
             expired_headers(state, world, "therapist"),
             401,
-            ANONYMOUS,
-            [],
-            None,
+            *_tried(world, built, "signed"),
         ),
     ]
     for form in forms:
@@ -352,7 +356,7 @@ async def test_row_changes_and_other_practices(
             "another practice's admin",
             "signed",
             other_world["admin"].headers,
-            404,
+            403,
             actor(other_world, "admin"),
             [],
             "HOPERAT",
@@ -390,7 +394,13 @@ async def test_row_changes_and_other_practices(
         client,
         state,
         built,
-        Form("deactivated user", "trainee", world["trainee"].headers, 401, ANONYMOUS, [], None),
+        Form(
+            "deactivated user",
+            "trainee",
+            world["trainee"].headers,
+            401,
+            *_tried(world, built, "trainee"),
+        ),
     )
     # The supervisor still reaches the deactivated trainee's client.
     await _check(
@@ -424,8 +434,6 @@ async def test_row_changes_and_other_practices(
             "signed",
             world["therapist2"].headers,
             401,
-            ANONYMOUS,
-            [],
-            None,
+            *_tried(world, built, "signed"),
         ),
     )

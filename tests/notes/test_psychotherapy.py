@@ -93,10 +93,10 @@ async def test_invisible_to_everyone_but_author_and_shared_supervisor(
     }
     for who, headers in outsiders.items():
         statuses = await _every_operation(client, headers, private_id)
-        assert all(status == 404 for _, status in statuses), (who, statuses)
+        assert all(status == _refusal(who, op) for op, status in statuses), (who, statuses)
     for who in ("admin", "auditor", "api key", "care-team colleague", "break-the-glass"):
         statuses = await _every_operation(client, outsiders[who], shared_id)
-        assert all(status == 404 for _, status in statuses), (who, statuses)
+        assert all(status == _refusal(who, op) for op, status in statuses), (who, statuses)
     # The supervisor reads a shared note but never changes it.
     by_name = dict(await _every_operation(client, supervisor, shared_id))
     assert by_name["GET"] == by_name["addenda"] == 200
@@ -133,7 +133,15 @@ async def test_refusal_looks_like_a_missing_note(
             .all()
         )
     assert len(events) == 4
-    assert all(e.outcome == "not_found" and e.client_ids == [] for e in events)
+    assert all(e.client_ids == [] for e in events)
+    # Admins and auditors are refused by role (403) before any note is read.
+    outcomes = {e.actor_role: e.outcome for e in events}
+    assert outcomes == {
+        "admin": "denied",
+        "auditor": "denied",
+        "therapist": "not_found",
+        "supervisor": "not_found",
+    }
 
 
 async def test_sharing_is_the_trainees_choice(
@@ -181,3 +189,13 @@ async def test_sharing_means_nothing_for_a_non_trainee(
     assert (await api.list(supervisor, case.session_ids[0])).json()["items"] == []
     # Supervision gives read access to the record, never authorship.
     assert (await api.create(supervisor, case.session_ids[0], PROGRESS)).status_code == 403
+
+
+def _refusal(who: str, operation: str) -> int:
+    """404 as for a missing note, except refusals decided before any note is read (§2.1):
+    a role that never reads notes, a key or break-the-glass asking to write."""
+    if who in ("admin", "auditor"):
+        return 403
+    if who in ("api key", "break-the-glass") and operation not in ("GET", "addenda"):
+        return 403
+    return 404

@@ -169,6 +169,7 @@ async def test_every_form_of_an_observation_write(
     client: httpx.AsyncClient, state: AppState, world: World, other_world: World
 ) -> None:
     therapist = world["therapist"].headers
+    attempt = ANONYMOUS | {"practice_id": world.practice_id}
     case = await clinical_case(client, world)  # the trainee is on its care team
     theirs = await _trainee_case(client, world)
     custom = {"code": "somatic.tics", "label": "Tics", "category": "somatic"}
@@ -216,14 +217,14 @@ async def test_every_form_of_an_observation_write(
             world,
             "therapist2",
             case,
-            201,
+            403,  # break-the-glass opens reads only (SPEC §2)
             "another therapist breaks the glass",
             headers={"X-Break-Glass-Reason": CRISIS},
             purpose="ETREAT",
             reason=CRISIS,
         ),
         mine(
-            201,
+            403,
             "owner breaks the glass",
             headers={"X-Break-Glass-Reason": CRISIS},
             purpose="ETREAT",
@@ -248,20 +249,18 @@ async def test_every_form_of_an_observation_write(
         mine(422, "NUL in evidence", body={**GOOD, "evidence": "a\x00b"}, clients=[]),
         mine(422, "a list", body=[GOOD], clients=[]),
         mine(422, "empty body", raw=b"", clients=[]),
-        # A body that is not JSON is refused before the route runs: nobody is authenticated
-        # and no action named (FastAPI decodes the body before it solves dependencies).
+        # A body that is not JSON is refused before the route's dependencies run; its event
+        # still names the caller, the route's action and the session's client (SPEC §2.1).
         *[
             Form(
                 name,
                 case.session_id,
                 therapist,
                 422,
-                ANONYMOUS,
-                [],
-                None,
+                actor(world, "therapist"),
+                [case.client_id],
+                "TREAT",
                 raw=raw,
-                action="request.unrouted",
-                resource=None,
             )
             for name, raw in (
                 ("broken JSON", b'{"theme_code": "defense.denial"'),
@@ -275,17 +274,24 @@ async def test_every_form_of_an_observation_write(
         mine(201, "upper-case session id", session_id=case.session_id.upper()),
         mine(422, "not a session id", session_id="visit-1", clients=[]),
         # Credentials.
-        Form("no credentials", case.session_id, {}, 401, ANONYMOUS, [], None),
+        # Refused credentials: anonymous, naming the session's practice and client (§2.1).
+        Form("no credentials", case.session_id, {}, 401, attempt, [case.client_id], None),
         Form(
-            "bad token", case.session_id, {"Authorization": "Bearer nope"}, 401, ANONYMOUS, [], None
+            "bad token",
+            case.session_id,
+            {"Authorization": "Bearer nope"},
+            401,
+            attempt,
+            [case.client_id],
+            None,
         ),
         Form(
             "revoked token",
             case.session_id,
             await revoked_headers(state, world, "therapist"),
             401,
-            ANONYMOUS,
-            [],
+            attempt,
+            [case.client_id],
             None,
         ),
         Form(
@@ -293,8 +299,8 @@ async def test_every_form_of_an_observation_write(
             case.session_id,
             expired_headers(state, world, "therapist"),
             401,
-            ANONYMOUS,
-            [],
+            attempt,
+            [case.client_id],
             None,
         ),
     ]
@@ -386,7 +392,14 @@ async def test_rows_changed_in_the_database(
             {**actor(world, "therapist"), "actor_role": "admin"},
             [case.client_id],
         ),
-        (User, me, {"active": False}, 401, ANONYMOUS, []),
+        (
+            User,
+            me,
+            {"active": False},
+            401,
+            ANONYMOUS | {"practice_id": world.practice_id},
+            [case.client_id],
+        ),
         (
             TherapySession,
             visit_id,

@@ -8,14 +8,12 @@ from .addendum_out import AddendumOut
 from .addendum_page import AddendumPage
 from .api_key_create import ApiKeyCreate
 from .api_key_created import ApiKeyCreated
-from .api_key_created_kind import ApiKeyCreatedKind
-from .api_key_created_status import ApiKeyCreatedStatus
+from .api_key_kind import ApiKeyKind
 from .api_key_out import ApiKeyOut
-from .api_key_out_kind import ApiKeyOutKind
-from .api_key_out_status import ApiKeyOutStatus
 from .api_key_page import ApiKeyPage
 from .api_key_rotate import ApiKeyRotate
 from .api_key_scope import ApiKeyScope
+from .api_key_status import ApiKeyStatus
 from .audit_event_out import AuditEventOut
 from .audit_event_out_details_type_0 import AuditEventOutDetailsType0
 from .audit_event_page import AuditEventPage
@@ -139,14 +137,12 @@ __all__ = (
     "AddendumPage",
     "ApiKeyCreate",
     "ApiKeyCreated",
-    "ApiKeyCreatedKind",
-    "ApiKeyCreatedStatus",
+    "ApiKeyKind",
     "ApiKeyOut",
-    "ApiKeyOutKind",
-    "ApiKeyOutStatus",
     "ApiKeyPage",
     "ApiKeyRotate",
     "ApiKeyScope",
+    "ApiKeyStatus",
     "AuditEventOut",
     "AuditEventOutDetailsType0",
     "AuditEventPage",

@@ -8,8 +8,8 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.api_key_created_kind import ApiKeyCreatedKind
-from ..models.api_key_created_status import ApiKeyCreatedStatus
+from ..models.api_key_kind import ApiKeyKind
+from ..models.api_key_status import ApiKeyStatus
 
 T = TypeVar("T", bound="ApiKeyCreated")
 
@@ -23,8 +23,8 @@ class ApiKeyCreated:
         name (str):
         prefix (str):
         scopes (list[str]):
-        kind (ApiKeyCreatedKind): audit, clinical or operational: who manages the key.
-        status (ApiKeyCreatedStatus): A clinical key is pending until a supervisor approves.
+        kind (ApiKeyKind):
+        status (ApiKeyStatus):
         created_by (None | UUID):
         created_at (datetime.datetime):
         expires_at (datetime.datetime | None):
@@ -42,8 +42,8 @@ class ApiKeyCreated:
     name: str
     prefix: str
     scopes: list[str]
-    kind: ApiKeyCreatedKind
-    status: ApiKeyCreatedStatus
+    kind: ApiKeyKind
+    status: ApiKeyStatus
     created_by: None | UUID
     created_at: datetime.datetime
     expires_at: datetime.datetime | None
@@ -157,9 +157,9 @@ class ApiKeyCreated:
 
         scopes = cast(list[str], d.pop("scopes"))
 
-        kind = ApiKeyCreatedKind(d.pop("kind"))
+        kind = ApiKeyKind(d.pop("kind"))
 
-        status = ApiKeyCreatedStatus(d.pop("status"))
+        status = ApiKeyStatus(d.pop("status"))
 
         def _parse_created_by(data: object) -> None | UUID:
             if data is None:

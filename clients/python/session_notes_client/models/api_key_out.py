@@ -8,8 +8,8 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.api_key_out_kind import ApiKeyOutKind
-from ..models.api_key_out_status import ApiKeyOutStatus
+from ..models.api_key_kind import ApiKeyKind
+from ..models.api_key_status import ApiKeyStatus
 
 T = TypeVar("T", bound="ApiKeyOut")
 
@@ -23,8 +23,8 @@ class ApiKeyOut:
         name (str):
         prefix (str):
         scopes (list[str]):
-        kind (ApiKeyOutKind): audit, clinical or operational: who manages the key.
-        status (ApiKeyOutStatus): A clinical key is pending until a supervisor approves.
+        kind (ApiKeyKind):
+        status (ApiKeyStatus):
         created_by (None | UUID):
         created_at (datetime.datetime):
         expires_at (datetime.datetime | None):
@@ -41,8 +41,8 @@ class ApiKeyOut:
     name: str
     prefix: str
     scopes: list[str]
-    kind: ApiKeyOutKind
-    status: ApiKeyOutStatus
+    kind: ApiKeyKind
+    status: ApiKeyStatus
     created_by: None | UUID
     created_at: datetime.datetime
     expires_at: datetime.datetime | None
@@ -152,9 +152,9 @@ class ApiKeyOut:
 
         scopes = cast(list[str], d.pop("scopes"))
 
-        kind = ApiKeyOutKind(d.pop("kind"))
+        kind = ApiKeyKind(d.pop("kind"))
 
-        status = ApiKeyOutStatus(d.pop("status"))
+        status = ApiKeyStatus(d.pop("status"))
 
         def _parse_created_by(data: object) -> None | UUID:
             if data is None:

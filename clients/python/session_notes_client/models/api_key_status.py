@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class ApiKeyOutStatus(StrEnum):
+class ApiKeyStatus(StrEnum):
     ACTIVE = "active"
     EXPIRED = "expired"
     PENDING_APPROVAL = "pending_approval"

@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class ApiKeyCreatedKind(StrEnum):
+class ApiKeyKind(StrEnum):
     AUDIT = "audit"
     CLINICAL = "clinical"
     OPERATIONAL = "operational"
