@@ -20,7 +20,7 @@ from app.audit.context import AuditContext
 from app.auth import lockout
 from app.auth.service import revoke_every_token
 from app.db import utcnow
-from app.errors import BadRequest
+from app.errors import Unauthorized, Unprocessable
 from app.models import PasswordToken, User
 from app.security.passwords import NO_PASSWORD
 from app.security.tokens import keyed_hash
@@ -80,7 +80,7 @@ async def start_reset(
 async def redeem(
     *, session: AsyncSession, state: AppState, ctx: AuditContext, token: str, new_password: str
 ) -> User:
-    """Spend a one-time token on a new password; any unusable token is one uniform 400."""
+    """Spend a one-time token on a new password; any unusable token is one uniform 401."""
     digest = keyed_hash(state.secrets.api_key_pepper, token)
     found = (
         await session.execute(
@@ -90,11 +90,11 @@ async def redeem(
         )
     ).first()
     if found is None:
-        raise BadRequest(INVALID_TOKEN)
+        raise Unauthorized(INVALID_TOKEN)
     stored, user = found
     now = utcnow()
     if stored.used_at is not None or stored.expires_at <= now or not user.active:
-        raise BadRequest(INVALID_TOKEN)
+        raise Unauthorized(INVALID_TOKEN)
     # Spent by a conditional update, so two concurrent redemptions cannot both succeed.
     spent = await session.execute(
         update(PasswordToken)
@@ -102,7 +102,7 @@ async def redeem(
         .values(used_at=now)
     )
     if spent.rowcount != 1:  # type: ignore[attr-defined]
-        raise BadRequest(INVALID_TOKEN)
+        raise Unauthorized(INVALID_TOKEN)
     ctx.practice_id = user.practice_id
     ctx.actor_type, ctx.actor_id, ctx.actor_role = "user", user.id, user.role
     ctx.target("user", user.id)
@@ -128,7 +128,7 @@ async def change_own(
         await lockout.record_failure(
             state=state, practice_id=user.practice_id, email=user.email, source_ip=ctx.source_ip
         )
-        raise BadRequest(WRONG_PASSWORD)
+        raise Unprocessable(WRONG_PASSWORD)
     await set_password(session=session, state=state, user=user, password=new_password)
 
 

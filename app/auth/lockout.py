@@ -44,9 +44,9 @@ async def check(
             col(LoginAttempt.attempted_at) >= since,
         )
     )
-    pair = sa.and_(col(LoginAttempt.email) == email, col(LoginAttempt.attempted_at) > last_success)
-    if last_success is None:
-        pair = col(LoginAttempt.email) == email
+    pair: sa.ColumnElement[bool] = col(LoginAttempt.email) == email
+    if last_success is not None:
+        pair = sa.and_(pair, col(LoginAttempt.attempted_at) > last_success)
     row = (
         await session.execute(
             sa.select(

@@ -126,7 +126,7 @@ async def me(request: Request, session: SessionDep, caller: CallerDep) -> MeOut:
     "/v1/auth/password-reset",
     summary="Set a password with a one-time token",
     status_code=204,
-    responses=problem_responses(400, 413, 422),
+    responses=problem_responses(401, 413, 422),
     dependencies=[audited("auth.password_reset", "user")],
 )
 async def redeem_password_token(
@@ -135,7 +135,7 @@ async def redeem_password_token(
     """Set a new password with an invite or reset token; no login needed.
 
     The token works once and for 24 hours; an unknown, used, superseded or expired token is
-    one 400. Every access and refresh token of the user stops working; log in afresh.
+    one 401. Every access and refresh token of the user stops working; log in afresh.
     """
     await credentials.redeem(
         session=session,
@@ -150,7 +150,7 @@ async def redeem_password_token(
     "/v1/me/password",
     summary="Change my password",
     status_code=204,
-    responses=problem_responses(400, 401, 403, 413, 422, 429),
+    responses=problem_responses(401, 403, 413, 422, 429),
     dependencies=[audited("me.password", "user")],
 )
 async def change_my_password(
@@ -159,7 +159,8 @@ async def change_my_password(
     """Change one's own password, proving the current one (users only, not API keys).
 
     Every access and refresh token of the user stops working, this one included: log in
-    again. Wrong current passwords count as failed logins (429 with Retry-After).
+    again. A wrong current password is 422 and counts as a failed login (then 429 with
+    Retry-After, like the login).
     """
     ctx = audit_context(request)
     ctx.target("user", caller.id)

@@ -128,7 +128,7 @@ async def update_user(
     "/v1/users/{id}/password-reset",
     summary="Start a password reset",
     response_model=PasswordResetOut,
-    responses=problem_responses(401, 403, 404, 413, 422),
+    responses=problem_responses(401, 403, 404, 422),
     dependencies=[audited("user.password_reset", "user")],
 )
 async def start_password_reset(

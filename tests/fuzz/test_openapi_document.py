@@ -10,8 +10,13 @@ from fastapi.routing import iter_route_contexts
 
 # FastAPI's own pages, deliberately outside the document.
 UNDOCUMENTED = {"/openapi.json", "/docs", "/docs/oauth2-redirect"}
-# Authenticated by what they receive (a password, a refresh token), not by a bearer token.
-CREDENTIAL_EXCHANGES = {("post", "/v1/auth/token"), ("post", "/v1/auth/refresh")}
+# Authenticated by what they receive (a password, a refresh or one-time password token), not
+# by a bearer token.
+CREDENTIAL_EXCHANGES = {
+    ("post", "/v1/auth/token"),
+    ("post", "/v1/auth/refresh"),
+    ("post", "/v1/auth/password-reset"),
+}
 
 
 def _operations(document: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
