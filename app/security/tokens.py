@@ -98,6 +98,7 @@ def _verify(token: str, *, settings: Settings, secret: bytes) -> AccessClaims:
             options={"require": REQUIRED_CLAIMS},
             leeway=LEEWAY_SECONDS,
         )
+        _check_lifetime(claims["iat"], claims["exp"], settings)
         return AccessClaims(
             user_id=uuid.UUID(str(claims["sub"])),
             practice_id=uuid.UUID(str(claims["practice"])),
@@ -111,6 +112,14 @@ def _verify(token: str, *, settings: Settings, secret: bytes) -> AccessClaims:
     # PyJWT lets through or trips over; such a token is invalid, not a server error.
     except (jwt.PyJWTError, ValueError, TypeError, KeyError, OverflowError, OSError) as exc:
         raise InvalidToken(type(exc).__name__) from None
+
+
+def _check_lifetime(issued: object, expires: object, settings: Settings) -> None:
+    """Refuse a token that lives longer than ours do (an absurd `iat` or `exp`)."""
+    if not isinstance(issued, int | float) or not isinstance(expires, int | float):
+        raise TypeError("iat/exp")
+    if not 0 < expires - issued <= settings.access_token_minutes * 60 + LEEWAY_SECONDS:
+        raise ValueError("lifetime")
 
 
 def _epoch(value: object) -> int:
