@@ -57,11 +57,9 @@ async def create_user(
     user_in: UserCreate,
     password: str | None = None,
 ) -> User:
-    """Create a staff member; emails are unique across the service, case-insensitively.
-
-    Without a password (the API) the user sets one with an invite token; the operator's
-    command line may give one, already checked against the policy.
-    """
+    """Create a staff member; emails are unique across the service, case-insensitively."""
+    # Through the API there is no password: the user sets one with their invite token. The
+    # operator's command line may give one, already checked against the policy.
     email = str(user_in.email).lower()
     if await email_taken(session, email):
         raise Conflict("A user with this email already exists")
