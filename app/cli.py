@@ -13,19 +13,24 @@ from typing import Annotated, TypeVar
 import asyncpg
 import typer
 import uvicorn
+from pydantic import TypeAdapter, ValidationError
+from sqlalchemy import select
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app import migrations
 from app.api_keys.service import create_key
 from app.audit.cli import app as audit_app
 from app.audit.ledger.sequencer_process import Supervisor
 from app.audit.operator import record_operator_action
+from app.auth import credentials
+from app.auth.schemas import NewPassword
 from app.config import Settings, configuration_problem, get_settings
 from app.db import create_engine, create_sessionmaker
 from app.demo.seed import seed
 from app.errors import AppError
-from app.models import Practice
+from app.models import Practice, User
 from app.security import rotation
 from app.security.api_keys import SCOPES
 from app.security.caller import ROLES
@@ -157,23 +162,72 @@ def create_user(
             email=email,
             display_name=display_name or email,
             role=role,
-            password=password,
             supervisor_id=supervisor,
             requires_cosign=requires_cosign,
         )
     except ValueError as exc:
         typer.echo(f"invalid user: {exc}", err=True)
         raise typer.Exit(2) from None
+    checked = _new_password(password)
 
     async def work(session: AsyncSession) -> uuid.UUID:
         if await session.get(Practice, practice) is None:
             raise typer.BadParameter("no such practice", param_hint="--practice")
         user = await users.create_user(
-            session=session, passwords=Passwords(settings), practice_id=practice, user_in=user_in
+            session=session,
+            passwords=Passwords(settings),
+            practice_id=practice,
+            user_in=user_in,
+            password=checked,
+        )
+        await record_operator_action(
+            session,
+            command="create-user",
+            action="user.create",
+            practice_id=practice,
+            resource_type="user",
+            resource_id=user.id,
         )
         return user.id
 
     _guarded(lambda: typer.echo(str(_run(settings, work))))
+
+
+def _new_password(password: str) -> str:
+    """The password if the policy accepts it (SPEC §3), else a one-line error, exit status 2."""
+    try:
+        return TypeAdapter(NewPassword).validate_python(password)
+    except ValidationError as exc:
+        problem = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        typer.echo(f"invalid password: {problem}", err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command("reset-password")
+def reset_password(email: Annotated[str, typer.Option(help="The user's login email")]) -> None:
+    """Revoke every token and the password of a user; print a one-time reset token (24 h)."""
+    settings = _settings()
+    pepper = load_secrets(settings).api_key_pepper
+
+    async def work(session: AsyncSession) -> str:
+        found = await session.execute(select(User).where(col(User.email) == email.strip().lower()))
+        user = found.scalar_one_or_none()
+        if user is None:
+            raise typer.BadParameter("no such user", param_hint="--email")
+        token, _ = await credentials.start_reset(
+            session=session, pepper=pepper, user=user, created_by=None
+        )
+        await record_operator_action(
+            session,
+            command="reset-password",
+            action="user.password_reset",
+            practice_id=user.practice_id,
+            resource_type="user",
+            resource_id=user.id,
+        )
+        return token
+
+    _guarded(lambda: typer.echo(_run(settings, work)))
 
 
 @app.command("create-api-key")

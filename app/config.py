@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     argon2_time_cost: int = Field(default=3, ge=1)
     argon2_memory_kib: int = Field(default=65536, ge=8)
     login_max_failures: int = Field(default=5, ge=1)
+    # Failures from one source address across all accounts (password spraying).
+    login_address_max_failures: int = Field(default=30, ge=1)
     login_window_minutes: int = Field(default=15, ge=1)
     max_body_bytes: int = 1024 * 1024
     demo: bool = False

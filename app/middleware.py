@@ -240,6 +240,8 @@ def _store_response(
     record = ctx.idempotency
     assert record is not None  # noqa: S101 - guarded by the caller
     body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
+    if ctx.replay_body is not None:
+        body = ctx.replay_body
     start: Message = next(m for m in messages if m["type"] == "http.response.start")
     keep = {b"content-type", b"location", b"etag"}
     record.response_status = status

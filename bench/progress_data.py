@@ -314,8 +314,8 @@ async def _main() -> None:
                     email=f"bench-{uuid.uuid4().hex[:8]}@bench.example",
                     display_name="Bench Therapist",
                     role="therapist",
-                    password="bench-password-1234",  # noqa: S106 - benchmark-only login
                 ),
+                password="bench-password-1234",  # noqa: S106 - benchmark-only login
             )
             data = await build(
                 session=session,

@@ -207,10 +207,10 @@ async def _add_member(
             email=email,
             display_name=name.title(),
             role=role,
-            password=TEST_PASSWORD,
             supervisor_id=supervisor.id if trainee and supervisor else None,
             requires_cosign=trainee,
         ),
+        password=TEST_PASSWORD,
     )
     token, _ = issue_access_token(
         settings=state.settings,

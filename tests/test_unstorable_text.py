@@ -72,18 +72,27 @@ async def _logout(http: httpx.AsyncClient, world: World, state: AppState) -> Req
     return Request("/v1/auth/logout", body, world["therapist"].headers)
 
 
+async def _redeem(http: httpx.AsyncClient, world: World, state: AppState) -> Request:
+    body = {"token": "nsp_not-a-real-token", "new_password": "violet tugboat minds the harbour"}
+    return Request("/v1/auth/password-reset", body, {})
+
+
+async def _own_password(http: httpx.AsyncClient, world: World, state: AppState) -> Request:
+    body = {"current_password": TEST_PASSWORD, "new_password": "violet tugboat minds the harbour"}
+    return Request("/v1/me/password", body, world["therapist2"].headers)
+
+
 async def _new_user(http: httpx.AsyncClient, world: World, state: AppState) -> Request:
     body = {
         "email": "colleague@test.example",
         "display_name": "Colleague",
         "role": "therapist",
-        "password": "a long enough password",
     }
     return Request("/v1/users", body, world["admin"].headers)
 
 
 async def _user(http: httpx.AsyncClient, world: World, state: AppState) -> Request:
-    body = {"display_name": "Renamed", "password": "another long password"}
+    body = {"display_name": "Renamed"}
     return Request(f"/v1/users/{world['therapist2'].id}", body, world["admin"].headers)
 
 
@@ -203,6 +212,8 @@ ROWS: list[tuple[str, str, Build]] = [
     ("post", "/v1/auth/token", _token),
     ("post", "/v1/auth/refresh", _refresh),
     ("post", "/v1/auth/logout", _logout),
+    ("post", "/v1/auth/password-reset", _redeem),
+    ("post", "/v1/me/password", _own_password),
     ("post", "/v1/users", _new_user),
     ("patch", "/v1/users/{id}", _user),
     ("post", "/v1/api-keys", _api_key),

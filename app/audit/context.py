@@ -40,6 +40,9 @@ class AuditContext:
     # Preset by handlers that must name their own event (e.g. a review); else generated.
     event_id: uuid.UUID | None = None
     idempotency: IdempotencyRecord | None = None
+    # What an idempotent replay answers instead of this response's body, when the body holds
+    # a secret shown once (an invite token): the secret is never stored.
+    replay_body: bytes | None = None
     # Set by handlers that stream: their event is committed before the first byte is sent.
     streaming: bool = False
     # The event is in: written by a streaming handler before its first byte.

@@ -1,7 +1,13 @@
-"""Events for what the operator does with `notes-api` (SPEC §2.1): no request, same log."""
+"""Operator actions from the command line, recorded in the access log (SPEC §2.1).
+
+Whoever runs `notes-api` already holds the database and the keys, so its commands are not
+refused; each use that creates or changes a credential is one event (actor type
+`operator`) in the same transaction as the change.
+"""
 
 from __future__ import annotations
 
+import getpass
 import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,8 +26,8 @@ async def record_operator_action(
     action: str,
     practice_id: uuid.UUID,
     resource_type: str,
-    resource_id: uuid.UUID,
-    status: int,
+    resource_id: object,
+    status: int = 200,
 ) -> None:
     """Add the event of one `notes-api <command>` to its transaction (atomic with the change).
 
@@ -33,7 +39,7 @@ async def record_operator_action(
         method="CLI",
         path=command,
         source_ip=None,
-        user_agent=None,
+        user_agent=f"notes-api ({_os_user()})",
         route=f"notes-api {command}",
         action=action,
         practice_id=practice_id,
@@ -42,3 +48,11 @@ async def record_operator_action(
     )
     ctx.target(resource_type, resource_id)
     await add_event(session, build_event(ctx, status))
+
+
+def _os_user() -> str:
+    """The account that ran the command, as far as the operating system tells."""
+    try:
+        return getpass.getuser()[:40]
+    except (OSError, KeyError):
+        return "unknown"

@@ -1,4 +1,4 @@
-"""POST /v1/auth/token|refresh|logout and GET /v1/me."""
+"""POST /v1/auth/token|refresh|logout|password-reset, GET /v1/me, POST /v1/me/password."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from app.audit.context import audit_context, audited
-from app.auth import service
-from app.auth.schemas import MeOut, RefreshIn, TokenOut
+from app.auth import credentials, service
+from app.auth.schemas import MeOut, PasswordChangeIn, PasswordResetIn, RefreshIn, TokenOut
 from app.errors import problem_responses
 from app.models import User
 from app.schema_types import NO_NUL_PATTERN
@@ -38,7 +38,8 @@ async def token(
 ) -> TokenOut:
     """OAuth2 password flow: exchange email and password for an access and a refresh token.
 
-    Five failed attempts for one account within 15 minutes answer 429 with Retry-After.
+    Five failed attempts for one account from one address within 15 minutes, or 30 from one
+    address across accounts, answer 429 with Retry-After.
     """
     access, expires_in, refresh = await service.login(
         session=session,
@@ -122,3 +123,56 @@ async def me(request: Request, session: SessionDep, caller: CallerDep) -> MeOut:
         out.email, out.display_name = user.email, user.display_name
         out.supervisor_id, out.requires_cosign = user.supervisor_id, user.requires_cosign
     return out
+
+
+@router.post(
+    "/v1/auth/password-reset",
+    summary="Set a password with a one-time token",
+    status_code=204,
+    responses=problem_responses(401, 413, 422),
+    dependencies=[audited("auth.password_reset", "user")],
+)
+async def redeem_password_token(
+    request: Request, session: SessionDep, body: PasswordResetIn
+) -> None:
+    """Set a new password with an invite or reset token; no login needed.
+
+    The token works once and for 24 hours; an unknown, used, superseded or expired token is
+    one 401. Every access and refresh token of the user stops working; log in afresh.
+    """
+    await credentials.redeem(
+        session=session,
+        state=app_state(request),
+        ctx=audit_context(request),
+        token=body.token,
+        new_password=body.new_password,
+    )
+
+
+@router.post(
+    "/v1/me/password",
+    summary="Change my password",
+    status_code=204,
+    responses=problem_responses(401, 403, 413, 422, 429),
+    dependencies=[audited("me.password", "user")],
+)
+async def change_my_password(
+    request: Request, session: SessionDep, caller: CallerDep, body: PasswordChangeIn
+) -> None:
+    """Change one's own password, proving the current one (users only, not API keys).
+
+    Every access and refresh token of the user stops working, this one included: log in
+    again. A wrong current password is 422 and counts as a failed login (then 429 with
+    Retry-After, like the login).
+    """
+    ctx = audit_context(request)
+    ctx.target("user", caller.id)
+    require_roles(caller, *ROLES)
+    await credentials.change_own(
+        session=session,
+        state=app_state(request),
+        ctx=ctx,
+        user_id=caller.id,
+        current_password=body.current_password,
+        new_password=body.new_password,
+    )

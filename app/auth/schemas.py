@@ -5,9 +5,28 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 
 from app.schema_types import Storable
+from app.security.password_policy import (
+    MAX_PASSWORD_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    check_new_password,
+)
+
+# A password being set: any characters a person can type (hashable as UTF-8, no NUL), at
+# least 12 of them, not blank, not common, not a trivial pattern (SPEC §3).
+NewPassword = Annotated[
+    str,
+    StringConstraints(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH),
+    Storable,
+    AfterValidator(check_new_password),
+]
+# A password being checked: whatever was set before, within the hashing bounds.
+GivenPassword = Annotated[
+    str, StringConstraints(min_length=1, max_length=MAX_PASSWORD_LENGTH), Storable
+]
+OneTimeToken = Annotated[str, StringConstraints(min_length=1, max_length=200), Storable]
 
 
 class TokenOut(BaseModel):
@@ -71,3 +90,37 @@ class MeOut(BaseModel):
     supervisor_id: uuid.UUID | None = None
     requires_cosign: bool = False
     purpose_of_use: str
+
+
+class PasswordResetIn(BaseModel):
+    """A one-time token (from an invite or an admin's reset) and the password to set."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "example": {
+                "token": "nsp_1q2ZrT8wVb3mXo9LkP4sYdGh7uJcEaF0nQiWtRzUvBy",
+                "new_password": "violet tugboat minds the harbour",
+            }
+        },
+    )
+
+    token: OneTimeToken
+    new_password: NewPassword
+
+
+class PasswordChangeIn(BaseModel):
+    """One's current password and the new one."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "example": {
+                "current_password": "violet tugboat minds the harbour",
+                "new_password": "seven quiet herons over the weir",
+            }
+        },
+    )
+
+    current_password: GivenPassword
+    new_password: NewPassword

@@ -5,33 +5,17 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from app.audit.context import AuditContext
+from app.auth import lockout
 from app.db import utcnow, uuid7
-from app.errors import TooManyRequests, Unauthorized
-from app.models import LoginAttempt, RefreshToken, RevokedAccessToken, User
+from app.errors import Unauthorized
+from app.models import RefreshToken, RevokedAccessToken, User
 from app.security.tokens import issue_access_token, keyed_hash, new_refresh_token
 from app.state import AppState
-
-
-async def _throttle(*, session: AsyncSession, state: AppState, email: str) -> None:
-    """429 once an account has too many recent failures (counted in the database)."""
-    window = timedelta(minutes=state.settings.login_window_minutes)
-    since = utcnow() - window
-    result = await session.execute(
-        select(func.count(), func.min(col(LoginAttempt.attempted_at))).where(
-            col(LoginAttempt.email) == email,
-            col(LoginAttempt.succeeded).is_(False),
-            col(LoginAttempt.attempted_at) >= since,
-        )
-    )
-    failures, oldest = result.one()
-    if failures >= state.settings.login_max_failures:
-        retry = int((oldest + window - utcnow()).total_seconds()) + 1
-        raise TooManyRequests("Too many failed logins for this account", retry_after=retry)
 
 
 async def login(
@@ -39,7 +23,9 @@ async def login(
 ) -> tuple[str, int, str]:
     """Check a password and open a new refresh-token family."""
     email = email.strip().lower()
-    await _throttle(session=session, state=state, email=email)
+    await lockout.check(
+        session=session, settings=state.settings, email=email, source_ip=ctx.source_ip
+    )
     user = (
         await session.execute(select(User).where(col(User.email) == email))
     ).scalar_one_or_none()
@@ -48,17 +34,15 @@ async def login(
         ctx.target("user", user.id)
     ok = state.passwords.verify(user.password_hash if user else None, password)
     if user is None or not ok or not user.active:
-        # Failures must survive the request's rollback, so they commit on their own.
-        async with state.sessionmaker() as own:
-            own.add(
-                LoginAttempt(
-                    practice_id=user.practice_id if user else None, email=email, succeeded=False
-                )
-            )
-            await own.commit()
+        await lockout.record_failure(
+            state=state,
+            practice_id=user.practice_id if user else None,
+            email=email,
+            source_ip=ctx.source_ip,
+        )
         raise Unauthorized("Wrong email or password")
     ctx.actor_type, ctx.actor_id, ctx.actor_role = "user", user.id, user.role
-    session.add(LoginAttempt(practice_id=user.practice_id, email=email, succeeded=True))
+    session.add(lockout.success(practice_id=user.practice_id, email=email, source_ip=ctx.source_ip))
     return await _issue(session=session, state=state, user=user, family_id=uuid7())
 
 
@@ -71,6 +55,8 @@ async def _issue(
         user_id=user.id,
         practice_id=user.practice_id,
         role=user.role,
+        epoch=user.token_epoch,
+        family_id=family_id,
     )
     refresh = new_refresh_token()
     now = utcnow()
@@ -88,9 +74,21 @@ async def _issue(
 
 
 async def _revoke_family(session: AsyncSession, family_id: uuid.UUID) -> None:
+    """Revoke a family's refresh tokens; its access tokens stop too (app/security/caller.py)."""
     await session.execute(
         update(RefreshToken)
         .where(col(RefreshToken.family_id) == family_id, col(RefreshToken.revoked_at).is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+async def revoke_every_token(session: AsyncSession, user: User) -> None:
+    """End every access and refresh token of a user at once (a password change or reset)."""
+    user.token_epoch += 1
+    session.add(user)
+    await session.execute(
+        update(RefreshToken)
+        .where(col(RefreshToken.user_id) == user.id, col(RefreshToken.revoked_at).is_(None))
         .values(revoked_at=utcnow())
     )
 

@@ -48,10 +48,10 @@ async def seed(*, session: AsyncSession, settings: Settings) -> list[tuple[str, 
                 email=email,
                 display_name=name,
                 role=role,
-                password=password,
                 supervisor_id=supervisor_id if trainee else None,
                 requires_cosign=trainee,
             ),
+            password=password,
         )
         if role == "supervisor":
             supervisor_id = user.id

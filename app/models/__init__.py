@@ -18,7 +18,14 @@ from app.models.notes import Addendum, Note
 from app.models.practice import Practice
 from app.models.sessions import TherapySession
 from app.models.themes import Theme
-from app.models.user import ApiKey, LoginAttempt, RefreshToken, RevokedAccessToken, User
+from app.models.user import (
+    ApiKey,
+    LoginAttempt,
+    PasswordToken,
+    RefreshToken,
+    RevokedAccessToken,
+    User,
+)
 
 __all__ = [
     "PHASES",
@@ -38,6 +45,7 @@ __all__ = [
     "AuditReview",
     "IdempotencyRecord",
     "LoginAttempt",
+    "PasswordToken",
     "Practice",
     "RefreshToken",
     "RevokedAccessToken",

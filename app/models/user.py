@@ -22,7 +22,11 @@ class User(SQLModel, table=True):
     supervisor_id: uuid.UUID | None = Field(default=None, foreign_key="user.id")
     requires_cosign: bool = False
     active: bool = True
+    # Empty until an invited user sets a password: no password then verifies.
     password_hash: str = Field(max_length=255)
+    # Bumped when every token of the user must stop at once (a password change or reset);
+    # access tokens carry the epoch they were issued in.
+    token_epoch: int = 0
     version: int = 1
     created_at: datetime = created_at_field()
     updated_at: datetime = created_at_field()
@@ -86,10 +90,32 @@ class LoginAttempt(SQLModel, table=True):
     """A login attempt, kept in the database so throttling holds across replicas."""
 
     __tablename__ = "login_attempt"
-    __table_args__ = (sa.Index("ix_login_attempt_email_attempted_at", "email", "attempted_at"),)
+    __table_args__ = (
+        sa.Index("ix_login_attempt_email_attempted_at", "email", "attempted_at"),
+        sa.Index("ix_login_attempt_source_ip_attempted_at", "source_ip", "attempted_at"),
+    )
 
     id: uuid.UUID = id_field()
     practice_id: uuid.UUID | None = Field(default=None, foreign_key="practice.id")
     email: str = Field(max_length=254)
+    # The client address as the app sees it (ASGI `client`; proxies are not trusted).
+    source_ip: str = Field(default="", max_length=64)
     succeeded: bool
     attempted_at: datetime = created_at_field()
+
+
+class PasswordToken(SQLModel, table=True):
+    """A one-time token to set a password: an invite or an admin's reset (keyed hash only)."""
+
+    __tablename__ = "password_token"
+
+    id: uuid.UUID = id_field()
+    practice_id: uuid.UUID = practice_fk()
+    user_id: uuid.UUID = Field(foreign_key="user.id", index=True)
+    purpose: str = Field(max_length=10)  # "invite" or "reset"
+    token_hash: str = Field(max_length=64, unique=True)
+    # The admin who started it; None for the operator's command line.
+    created_by: uuid.UUID | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = created_at_field()
+    expires_at: datetime = created_at_field()
+    used_at: datetime | None = timestamp_field()

@@ -15,7 +15,7 @@ from app.audit.context import audit_context
 from app.db import UTCDateTime, utcnow
 from app.driver import DriverStatement
 from app.errors import Forbidden, Unauthorized, Unprocessable
-from app.models import ApiKey, RevokedAccessToken, User
+from app.models import ApiKey, RefreshToken, RevokedAccessToken, User
 from app.security import attempts, reach
 from app.security.api_keys import PREFIX as API_KEY_PREFIX
 from app.security.tokens import InvalidToken, decode_access_token, keyed_hash
@@ -139,6 +139,7 @@ def _target(request: Request) -> tuple[str, uuid.UUID] | None:
 _KEY = ApiKey.__table__  # type: ignore[attr-defined]
 _USER = User.__table__  # type: ignore[attr-defined]
 _REVOKED = RevokedAccessToken.__table__  # type: ignore[attr-defined]
+_REFRESH = RefreshToken.__table__  # type: ignore[attr-defined]
 _KEY_COLUMNS = (
     _KEY.c.id.label("k_id"),
     _KEY.c.practice_id.label("k_practice_id"),
@@ -169,7 +170,16 @@ _USER_COLUMNS = (
     _USER.c.active.label("u_active"),
     _USER.c.supervisor_id.label("u_supervisor_id"),
     _USER.c.requires_cosign.label("u_requires_cosign"),
+    _USER.c.token_epoch.label("u_token_epoch"),
     sa.exists().where(_REVOKED.c.jti == sa.bindparam("jti")).label("u_revoked"),
+    # The refresh-token family the access token came from was revoked (reuse, logout, a
+    # password change): its access tokens stop with it.
+    sa.exists()
+    .where(
+        _REFRESH.c.family_id == sa.bindparam("family_id", type_=sa.Uuid()),
+        _REFRESH.c.revoked_at.is_not(None),
+    )
+    .label("u_family_revoked"),
 )
 _STATEMENTS: dict[tuple[str, str | None], DriverStatement] = {}
 
@@ -245,11 +255,13 @@ async def _user_caller(request: Request, session: AsyncSession, token: str) -> C
         )
     except InvalidToken:
         raise Unauthorized("Invalid or expired access token") from None
-    params = {"reach_caller_id": claims.user_id, "jti": claims.jti}
+    params = {"reach_caller_id": claims.user_id, "jti": claims.jti, "family_id": claims.family_id}
     row = await _resolve(session, "user", params, _target(request))
     if (
         row is None
         or row["u_revoked"]
+        or row["u_family_revoked"]
+        or row["u_token_epoch"] != claims.epoch
         or not row["u_active"]
         or row["u_practice_id"] != claims.practice_id
     ):

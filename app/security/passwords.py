@@ -7,8 +7,9 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from app.config import Settings
 
-MIN_PASSWORD_LENGTH = 12
-MAX_PASSWORD_LENGTH = 256
+# Stored instead of a hash while no password is set (an invite, a reset under way): no
+# password verifies against it, and checking one still costs a hash, as for unknown emails.
+NO_PASSWORD = ""
 
 
 class Passwords:
@@ -26,7 +27,7 @@ class Passwords:
         return self._hasher.hash(password)
 
     def verify(self, password_hash: str | None, password: str) -> bool:
-        """Check a password; an unknown account still pays the cost of one verification."""
+        """Check a password; an unknown account or one without a password still pays a hash."""
         try:
             return self._hasher.verify(password_hash or self._dummy, password) and bool(
                 password_hash

@@ -34,6 +34,10 @@ class AccessClaims:
     role: str
     jti: str
     expires_at: datetime
+    # The user's token epoch when issued (a password change bumps it) and the refresh-token
+    # family the token came from (a reused refresh token revokes the family).
+    epoch: int = 0
+    family_id: uuid.UUID | None = None
 
 
 class InvalidToken(Exception):
@@ -41,7 +45,14 @@ class InvalidToken(Exception):
 
 
 def issue_access_token(
-    *, settings: Settings, secret: bytes, user_id: uuid.UUID, practice_id: uuid.UUID, role: str
+    *,
+    settings: Settings,
+    secret: bytes,
+    user_id: uuid.UUID,
+    practice_id: uuid.UUID,
+    role: str,
+    epoch: int = 0,
+    family_id: uuid.UUID | None = None,
 ) -> tuple[str, int]:
     """Sign an access token; returns it and its lifetime in seconds."""
     now = utcnow()
@@ -55,7 +66,10 @@ def issue_access_token(
         "aud": settings.jwt_audience,
         "iss": settings.service_name,
         "jti": uuid.uuid4().hex,
+        "epoch": epoch,
     }
+    if family_id is not None:
+        claims["sid"] = str(family_id)
     return jwt.encode(claims, secret, algorithm=ALGORITHM), int(lifetime.total_seconds())
 
 
@@ -84,15 +98,34 @@ def _verify(token: str, *, settings: Settings, secret: bytes) -> AccessClaims:
             options={"require": REQUIRED_CLAIMS},
             leeway=LEEWAY_SECONDS,
         )
+        _check_lifetime(claims["iat"], claims["exp"], settings)
         return AccessClaims(
             user_id=uuid.UUID(str(claims["sub"])),
             practice_id=uuid.UUID(str(claims["practice"])),
             role=str(claims["role"]),
             jti=str(claims["jti"]),
             expires_at=datetime.fromtimestamp(int(claims["exp"]), tz=utcnow().tzinfo),
+            epoch=_epoch(claims.get("epoch", 0)),
+            family_id=uuid.UUID(str(claims["sid"])) if "sid" in claims else None,
         )
-    except (jwt.PyJWTError, ValueError, TypeError, KeyError) as exc:
+    # OverflowError and OSError: a signed but absurd `exp` or `iat` (10**20, Infinity) that
+    # PyJWT lets through or trips over; such a token is invalid, not a server error.
+    except (jwt.PyJWTError, ValueError, TypeError, KeyError, OverflowError, OSError) as exc:
         raise InvalidToken(type(exc).__name__) from None
+
+
+def _check_lifetime(issued: object, expires: object, settings: Settings) -> None:
+    """Refuse a token that lives longer than ours do (an absurd `iat` or `exp`)."""
+    if not isinstance(issued, int | float) or not isinstance(expires, int | float):
+        raise TypeError("iat/exp")
+    if not 0 < expires - issued <= settings.access_token_minutes * 60 + LEEWAY_SECONDS:
+        raise ValueError("lifetime")
+
+
+def _epoch(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**31:
+        raise ValueError("epoch")
+    return value
 
 
 def new_refresh_token() -> str:

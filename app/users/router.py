@@ -1,4 +1,4 @@
-"""GET|POST /v1/users, GET|PATCH /v1/users/{id}: admins; reads also `users:read` keys."""
+"""/v1/users routes and password resets: admins; reads also `users:read` keys."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from app.audit.context import audit_context, audited
+from app.auth import credentials
 from app.errors import NotFound, problem_responses
 from app.idempotency import idempotency
 from app.models import User
@@ -18,7 +19,14 @@ from app.pagination import Page, PageParams, created_key, oldest_first
 from app.security.caller import CLINICAL_ROLES, Caller, CallerDep, require_roles
 from app.state import SessionDep, app_state
 from app.users import service
-from app.users.schemas import ClinicianOut, UserCreate, UserOut, UserUpdate
+from app.users.schemas import (
+    ClinicianOut,
+    PasswordResetOut,
+    UserCreate,
+    UserCreated,
+    UserOut,
+    UserUpdate,
+)
 
 router = APIRouter(tags=["users"])
 UserView = UserOut | ClinicianOut
@@ -55,7 +63,7 @@ async def list_users(
     "/v1/users",
     summary="Create a user",
     status_code=201,
-    response_model=UserOut,
+    response_model=UserCreated,
     responses=problem_responses(401, 403, 409, 413, 422) | created_resource("/v1/users/{id}"),
     dependencies=[audited("user.create", "user"), Depends(idempotency)],
 )
@@ -65,18 +73,36 @@ async def create_user(
     session: SessionDep,
     caller: CallerDep,
     body: UserCreate,
-) -> UserOut:
-    """Add a staff member with a role; the password must have at least 12 characters."""
+) -> UserCreated:
+    """Add a staff member with a role and return their one-time invite token.
+
+    The admin never chooses the password: the new user sets it at
+    `POST /v1/auth/password-reset` with the invite token (shown once, valid 24 hours). An
+    idempotent replay answers `invite_token: null`; start a reset to hand out a new one.
+    """
     require_roles(caller, "admin")
+    state = app_state(request)
     user = await service.create_user(
-        session=session,
-        passwords=app_state(request).passwords,
-        practice_id=caller.practice_id,
-        user_in=body,
+        session=session, passwords=state.passwords, practice_id=caller.practice_id, user_in=body
     )
-    audit_context(request).target("user", user.id)
+    token, expires_at = await credentials.issue_token(
+        session=session,
+        pepper=state.secrets.api_key_pepper,
+        user=user,
+        purpose="invite",
+        created_by=caller.id,
+    )
+    ctx = audit_context(request)
+    ctx.target("user", user.id)
     response.headers["Location"] = f"/v1/users/{user.id}"
-    return UserOut.model_validate(user)
+    out = UserOut.model_validate(user).model_dump()
+    # The invite token is shown once: a replay of this create answers without it.
+    ctx.replay_body = (
+        UserCreated(**out, invite_token=None, invite_expires_at=expires_at)
+        .model_dump_json()
+        .encode()
+    )
+    return UserCreated(**out, invite_token=token, invite_expires_at=expires_at)
 
 
 @router.get(
@@ -103,12 +129,39 @@ async def get_user(id: uuid.UUID, session: SessionDep, caller: CallerDep) -> Use
     dependencies=[audited("user.update", "user")],
 )
 async def update_user(
-    request: Request, id: uuid.UUID, session: SessionDep, caller: CallerDep, body: UserUpdate
+    id: uuid.UUID, session: SessionDep, caller: CallerDep, body: UserUpdate
 ) -> UserOut:
-    """Change role, supervisor, co-signing, password or deactivate (users are never deleted)."""
+    """Change role, supervisor, co-signing or deactivate (users are never deleted).
+
+    A password is never set here (422): start a reset with `POST /v1/users/{id}/password-reset`.
+    """
     require_roles(caller, "admin")
     user = await service.get_user(session=session, practice_id=caller.practice_id, user_id=id)
-    user = await service.update_user(
-        session=session, passwords=app_state(request).passwords, user=user, user_in=body
-    )
+    user = await service.update_user(session=session, user=user, user_in=body)
     return UserOut.model_validate(user)
+
+
+@router.post(
+    "/v1/users/{id}/password-reset",
+    summary="Start a password reset",
+    response_model=PasswordResetOut,
+    responses=problem_responses(401, 403, 404, 422),
+    dependencies=[audited("user.password_reset", "user")],
+)
+async def start_password_reset(
+    request: Request, id: uuid.UUID, session: SessionDep, caller: CallerDep
+) -> PasswordResetOut:
+    """Revoke every token and the password of a user, and return a one-time reset token.
+
+    The token is shown once and is valid 24 hours; the user sets a new password with it at
+    `POST /v1/auth/password-reset`. A new reset voids the previous token.
+    """
+    require_roles(caller, "admin")
+    user = await service.get_user(session=session, practice_id=caller.practice_id, user_id=id)
+    token, expires_at = await credentials.start_reset(
+        session=session,
+        pepper=app_state(request).secrets.api_key_pepper,
+        user=user,
+        created_by=caller.id,
+    )
+    return PasswordResetOut(user_id=user.id, reset_token=token, expires_at=expires_at)

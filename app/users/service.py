@@ -12,7 +12,7 @@ from sqlmodel import col
 from app.db import utcnow
 from app.errors import Conflict, NotFound, Unprocessable
 from app.models import User
-from app.security.passwords import Passwords
+from app.security.passwords import NO_PASSWORD, Passwords
 from app.users.schemas import UserCreate, UserUpdate
 
 SUPERVISING_ROLES = ("supervisor",)
@@ -50,9 +50,16 @@ async def email_taken(session: AsyncSession, email: str) -> bool:
 
 
 async def create_user(
-    *, session: AsyncSession, passwords: Passwords, practice_id: uuid.UUID, user_in: UserCreate
+    *,
+    session: AsyncSession,
+    passwords: Passwords,
+    practice_id: uuid.UUID,
+    user_in: UserCreate,
+    password: str | None = None,
 ) -> User:
     """Create a staff member; emails are unique across the service, case-insensitively."""
+    # Through the API there is no password: the user sets one with their invite token. The
+    # operator's command line may give one, already checked against the policy.
     email = str(user_in.email).lower()
     if await email_taken(session, email):
         raise Conflict("A user with this email already exists")
@@ -66,21 +73,18 @@ async def create_user(
         role=user_in.role,
         supervisor_id=user_in.supervisor_id,
         requires_cosign=user_in.requires_cosign,
-        password_hash=passwords.hash(user_in.password),
+        password_hash=NO_PASSWORD if password is None else passwords.hash(password),
     )
     session.add(user)
     await session.flush()
     return user
 
 
-async def update_user(
-    *, session: AsyncSession, passwords: Passwords, user: User, user_in: UserUpdate
-) -> User:
-    """Apply the fields that were sent."""
-    changes: dict[str, Any] = user_in.model_dump(exclude_unset=True)
+async def update_user(*, session: AsyncSession, user: User, user_in: UserUpdate) -> User:
+    """Apply the fields that were sent (never a password: SPEC §2.1)."""
+    changes: dict[str, Any] = user_in.model_dump(exclude_unset=True, exclude={"password"})
     if "supervisor_id" in changes:
         await _check_supervisor(session, user.practice_id, changes["supervisor_id"], user.id)
-    password = changes.pop("password", None)
     for field in ("display_name", "role", "active", "requires_cosign"):
         if field in changes and changes[field] is None:
             raise Unprocessable(f"{field} cannot be null")
@@ -88,8 +92,6 @@ async def update_user(
         setattr(user, field, value)
     if user.requires_cosign and user.supervisor_id is None:
         raise Unprocessable("requires_cosign needs a supervisor_id")
-    if password is not None:
-        user.password_hash = passwords.hash(password)
     user.version += 1
     user.updated_at = utcnow()
     session.add(user)

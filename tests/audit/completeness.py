@@ -85,6 +85,7 @@ class Case:
 
 
 GLASS_HEADERS = {"X-Break-Glass-Reason": GLASS}
+NEW_PASSWORD = "violet tugboat minds the harbour"  # noqa: S105 - a test password
 PROGRESS_READERS = ("therapist", "supervisor", "key:progress:read")  # clinical record readers
 
 
@@ -211,6 +212,53 @@ CASES: list[Case] = [
         purpose=None,
     ),
     Case("therapist", "POST", "/v1/auth/logout", "/v1/auth/logout", 204, "auth.logout", "success"),
+    # Passwords: an admin starts a reset; the token's holder sets one; a user changes their own.
+    *[
+        Case(
+            who,
+            "POST",
+            "/v1/users/{world.members[therapist2].id}/password-reset",
+            "/v1/users/{id}/password-reset",
+            status,
+            "user.password_reset",
+            outcome,
+        )
+        for who, status, outcome in (
+            ("admin", 200, "success"),
+            ("therapist", 403, "denied"),
+            ("key:clients:read", 403, "denied"),
+            ("other:admin", 404, "not_found"),
+        )
+    ],
+    Case(
+        "anon",
+        "POST",
+        "/v1/auth/password-reset",
+        "/v1/auth/password-reset",
+        401,
+        "auth.password_reset",
+        "denied",
+        json=lambda s: {"token": "nsp_unknown", "new_password": NEW_PASSWORD},
+        purpose=None,
+    ),
+    *[
+        Case(
+            who,
+            "POST",
+            "/v1/me/password",
+            "/v1/me/password",
+            status,
+            "me.password",
+            outcome,
+            json=lambda s: {"current_password": TEST_PASSWORD, "new_password": NEW_PASSWORD},
+            purpose=None if who == "anon" else "auto",
+        )
+        for who, status, outcome in (
+            ("therapist2", 204, "success"),
+            ("key:clients:read", 403, "denied"),
+            ("anon", 401, "denied"),
+        )
+    ],
     Case("anon", "GET", "/v1/me", "/v1/me", 401, "me.read", "denied", purpose=None),
     *[
         Case(name, "GET", "/v1/me", "/v1/me", 200, "me.read", "success")
@@ -250,7 +298,6 @@ CASES: list[Case] = [
             "email": f"new-{uuid.uuid4().hex[:8]}@test.example",
             "display_name": "New",
             "role": "therapist",
-            "password": "a long enough password",
         },
     ),
     Case(
@@ -265,7 +312,6 @@ CASES: list[Case] = [
             "email": "x@test.example",
             "display_name": "X",
             "role": "admin",
-            "password": "a long enough password",
         },
     ),
     Case(

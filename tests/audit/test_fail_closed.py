@@ -74,7 +74,6 @@ def new_user(email: str) -> dict[str, object]:
         "email": email,
         "display_name": "New Person",
         "role": "therapist",
-        "password": "a long enough password",
     }
 
 

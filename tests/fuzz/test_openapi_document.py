@@ -19,7 +19,11 @@ UNDOCUMENTED = {
     "/app/{path:path}",
 }
 # Authenticated by what they receive (a password, a refresh token), not by a bearer token.
-CREDENTIAL_EXCHANGES = {("post", "/v1/auth/token"), ("post", "/v1/auth/refresh")}
+CREDENTIAL_EXCHANGES = {
+    ("post", "/v1/auth/token"),
+    ("post", "/v1/auth/refresh"),
+    ("post", "/v1/auth/password-reset"),
+}
 
 
 def _operations(document: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:

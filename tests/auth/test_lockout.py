@@ -1,0 +1,68 @@
+"""Lockout per account and source address, and per address across accounts (SPEC §3)."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from fastapi import FastAPI
+
+from app.state import AppState
+from tests.auth.support import client_at, fresh_address, login
+from tests.conftest import World
+
+
+async def test_five_failures_lock_the_pair_not_the_account(app: FastAPI, world: World) -> None:
+    email = world["therapist"].email
+    async with client_at(app, fresh_address()) as attacker:
+        for n in range(5):
+            assert (await login(attacker, email, f"guess-number-{n}")).status_code == 401
+        locked = await login(attacker, email)
+        assert locked.status_code == 429
+        assert 1 <= int(locked.headers["Retry-After"]) <= 15 * 60 + 1
+        # The attacker's address may still log in to other accounts.
+        assert (await login(attacker, world["therapist2"].email)).status_code == 200
+    async with client_at(app, fresh_address()) as owner:
+        assert (await login(owner, email)).status_code == 200
+
+
+async def test_a_success_clears_its_pair(app: FastAPI, world: World) -> None:
+    email = world["auditor"].email
+    async with client_at(app, fresh_address()) as typist:
+        for _ in range(2):
+            for n in range(4):
+                assert (await login(typist, email, f"typo-number-{n}")).status_code == 401
+            assert (await login(typist, email)).status_code == 200
+
+
+async def test_one_address_spraying_many_accounts_is_throttled(
+    app: FastAPI, world: World, state: AppState
+) -> None:
+    limit = state.settings.login_address_max_failures
+    async with client_at(app, fresh_address()) as sprayer:
+        for n in range(limit):
+            email = f"sprayed-{n}-{uuid.uuid4().hex[:6]}@test.example"
+            assert (await login(sprayer, email, "Summer2026!x")).status_code == 401
+        throttled = await login(sprayer, world["supervisor"].email)
+        assert throttled.status_code == 429
+        assert int(throttled.headers["Retry-After"]) > 0
+        assert "address" in throttled.json()["detail"]
+    async with client_at(app, fresh_address()) as colleague:
+        assert (await login(colleague, world["supervisor"].email)).status_code == 200
+
+
+@pytest.mark.parametrize("proxy_header", ["X-Forwarded-For", "X-Real-IP", "Forwarded"])
+async def test_proxy_headers_do_not_change_the_address(
+    app: FastAPI, world: World, proxy_header: str
+) -> None:
+    email = world["trainee"].email
+    async with client_at(app, fresh_address()) as attacker:
+        for n in range(5):
+            spoofed = {proxy_header: f"198.51.100.{n + 1}"}
+            answer = await attacker.post(
+                "/v1/auth/token",
+                data={"username": email, "password": f"guess-number-{n}"},
+                headers=spoofed,
+            )
+            assert answer.status_code == 401
+        assert (await login(attacker, email)).status_code == 429
