@@ -49,6 +49,7 @@ ENCRYPTED_COLUMNS: list[EncryptedColumn] = [
     EncryptedColumn("client", "presenting_concerns"),
     EncryptedColumn("episode", "goals"),
     EncryptedColumn("episode", "close_summary"),
+    EncryptedColumn("phase_transition", "rationale"),
     EncryptedColumn("observation", "evidence"),
     EncryptedColumn("relationship_episode", "other_person"),
     EncryptedColumn("relationship_episode", "wish_text"),

@@ -1,0 +1,49 @@
+"""phase-transition rationales are encrypted like every free-text clinical field
+
+Revision ID: 0006_encrypt_rationale
+Revises: 0005_idempotency_target
+Create Date: 2026-12-06 10:00:00.000000+00:00
+
+SPEC §5 lists phase-transition rationales among the fields encrypted at rest; they were
+stored in plaintext. The column becomes TEXT (a ciphertext is longer than the 2000
+characters the API accepts) and every existing rationale is encrypted in place with the
+service's active key (`migrations.upgrade(..., key_ring=)`, else NOTES_ENCRYPTION_KEYS or
+the data folder's encryption.keys). Downgrade decrypts them back.
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+from app.migrations.sealing import seal_column, unseal_column
+
+revision: str = "0006_encrypt_rationale"
+down_revision: str | None = "0005_idempotency_target"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    """Apply this revision."""
+    with op.batch_alter_table("phase_transition", schema=None) as batch_op:
+        batch_op.alter_column(
+            "rationale",
+            existing_type=sqlmodel.sql.sqltypes.AutoString(length=2000),
+            type_=sa.Text(),
+            existing_nullable=True,
+        )
+    seal_column("phase_transition", "rationale")
+
+
+def downgrade() -> None:
+    """Revert this revision."""
+    unseal_column("phase_transition", "rationale")
+    with op.batch_alter_table("phase_transition", schema=None) as batch_op:
+        batch_op.alter_column(
+            "rationale",
+            existing_type=sa.Text(),
+            type_=sqlmodel.sql.sqltypes.AutoString(length=2000),
+            existing_nullable=True,
+        )
