@@ -36,11 +36,24 @@ def key_ring() -> KeyRing:
     )
 
 
-def _rewrite(table_name: str, column: str, convert: Callable[[KeyRing, str, str], str]) -> None:
-    """Replace each non-NULL value of a column by `convert(ring, value, row id)`, in batches."""
+def keys_for(table_name: str, column: str) -> KeyRing | None:
+    """The key ring when the column holds any value, else None (an empty table needs no key).
+
+    Called before a revision changes anything, so that missing keys leave the schema as it was.
+    """
+    table = sa.table(table_name, sa.column(column, sa.Text()))
+    held = op.get_bind().execute(
+        sa.select(sa.literal(1)).where(table.c[column].is_not(None)).limit(1)
+    )
+    return key_ring() if held.first() is not None else None
+
+
+def _rewrite(
+    table_name: str, column: str, ring: KeyRing, convert: Callable[[str, str], str]
+) -> None:
+    """Replace each non-NULL value of a column by `convert(value, row id)`, in batches."""
     table = sa.table(table_name, sa.column("id", sa.Uuid()), sa.column(column, sa.Text()))
     bind = op.get_bind()
-    ring: KeyRing | None = None  # read only once a row needs it: an empty table needs no key
     last = None
     while True:
         query = sa.select(table.c.id, table.c[column]).where(table.c[column].is_not(None))
@@ -49,31 +62,30 @@ def _rewrite(table_name: str, column: str, convert: Callable[[KeyRing, str, str]
         rows = bind.execute(query.order_by(table.c.id).limit(BATCH)).all()
         if not rows:
             return
-        ring = ring or key_ring()
         for row_id, value in rows:
-            fresh = convert(ring, value, str(row_id))
+            fresh = convert(value, str(row_id))
             if fresh != value:
                 bind.execute(sa.update(table).where(table.c.id == row_id).values({column: fresh}))
         last = rows[-1][0]
 
 
-def seal_column(table: str, column: str) -> None:
+def seal_column(table: str, column: str, ring: KeyRing) -> None:
     """Encrypt every plaintext value of a column in place, bound to its table, column and row."""
 
-    def seal(ring: KeyRing, value: str, row_id: str) -> str:
+    def seal(value: str, row_id: str) -> str:
         try:
             decrypt(ring, value, table=table, column=column, row_id=row_id)
             return value  # already this row's ciphertext: a re-run
         except DecryptionError:
             return encrypt(ring, value, table=table, column=column, row_id=row_id)
 
-    _rewrite(table, column, seal)
+    _rewrite(table, column, ring, seal)
 
 
-def unseal_column(table: str, column: str) -> None:
+def unseal_column(table: str, column: str, ring: KeyRing) -> None:
     """Decrypt every value of a column in place, for a downgrade to a plaintext column."""
 
-    def unseal(ring: KeyRing, value: str, row_id: str) -> str:
+    def unseal(value: str, row_id: str) -> str:
         try:
             key_id_of(value)
         except ValueError:
@@ -81,4 +93,4 @@ def unseal_column(table: str, column: str) -> None:
         # A token that fails to decrypt stops the downgrade rather than being lost.
         return decrypt(ring, value, table=table, column=column, row_id=row_id)
 
-    _rewrite(table, column, unseal)
+    _rewrite(table, column, ring, unseal)

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-from app.migrations.sealing import seal_column, unseal_column
+from app.migrations.sealing import keys_for, seal_column, unseal_column
 
 revision: str = "0006_encrypt_rationale"
 down_revision: str | None = "0005_idempotency_target"
@@ -27,6 +27,7 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     """Apply this revision."""
+    ring = keys_for("phase_transition", "rationale")  # before any change: none may be missing
     with op.batch_alter_table("phase_transition", schema=None) as batch_op:
         batch_op.alter_column(
             "rationale",
@@ -34,12 +35,15 @@ def upgrade() -> None:
             type_=sa.Text(),
             existing_nullable=True,
         )
-    seal_column("phase_transition", "rationale")
+    if ring is not None:
+        seal_column("phase_transition", "rationale", ring)
 
 
 def downgrade() -> None:
     """Revert this revision."""
-    unseal_column("phase_transition", "rationale")
+    ring = keys_for("phase_transition", "rationale")
+    if ring is not None:
+        unseal_column("phase_transition", "rationale", ring)
     with op.batch_alter_table("phase_transition", schema=None) as batch_op:
         batch_op.alter_column(
             "rationale",
