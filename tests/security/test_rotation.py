@@ -28,6 +28,7 @@ from app.models import (
     Client,
     Episode,
     Note,
+    PhaseTransition,
     Practice,
     TherapySession,
     User,
@@ -117,6 +118,16 @@ async def _seed(sessions: async_sessionmaker[AsyncSession], notes: int) -> Expec
         sealed(episode, "goals", "goals")
         session.add_all([client, episode])
         await session.flush()
+        moved = PhaseTransition(
+            practice_id=practice.id,
+            episode_id=episode.id,
+            position=0,
+            to_phase="working_through",
+            effective_on=date(2026, 1, 1),
+            recorded_by=user.id,
+        )
+        sealed(moved, "rationale", "rationale")
+        session.add(moved)
         for number in range(notes):
             visit = TherapySession(
                 practice_id=practice.id,
