@@ -252,6 +252,26 @@ async def test_unreadable_field_is_reported_and_skipped(
     assert report.total == len(expected) - 1
 
 
+async def test_plaintext_left_by_an_older_version_is_sealed(
+    db: async_sessionmaker[AsyncSession],
+) -> None:
+    """A replica still on the old version wrote a rationale in clear after the migration."""
+    expected = await _seed(db, notes=1)
+    (key,) = [k for k in expected if k[:2] == ("phase_transition", "rationale")]
+    async with db() as session:
+        await session.execute(
+            sa.update(PhaseTransition)
+            .where(col(PhaseTransition.id) == key[2])
+            .values(rationale="written in clear")
+        )
+        await session.commit()
+    expected[key] = "written in clear"
+    report = await rotation.rotate(sessionmaker=db, ring=NEW_RING, batch_size=50)
+    assert report.failed == []
+    assert report.rotated["phase_transition.rationale"] == 1
+    _all_readable(await _tokens(db, expected), expected, ONLY_NEW)
+
+
 def test_every_encrypted_column_is_registered() -> None:
     text_columns = {
         (table.name, column.name)
