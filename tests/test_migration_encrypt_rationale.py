@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import os
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 import sqlalchemy as sa
@@ -237,3 +240,50 @@ def test_the_keys_come_from_the_configuration_and_none_is_invented(
     token = stored[seeded.transitions[0]]
     assert token is not None
     assert token.startswith("v1.k-mig.")
+
+
+def _no_secure_delete(dbapi_connection: Any, _record: Any) -> None:
+    """Stands in for an SQLite build whose default leaves deleted content in the file."""
+    if "sqlite" in type(dbapi_connection).__module__:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA secure_delete = OFF")
+        cursor.close()
+
+
+async def _postgres_files(url: str) -> bytes:
+    """The bytes of the phase_transition table's files (heap and TOAST) after a checkpoint."""
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute("CHECKPOINT")
+        folder = Path(await conn.fetchval("SHOW data_directory"))
+        paths = await conn.fetch(
+            "SELECT pg_relation_filepath(oid) FROM pg_class"
+            " WHERE oid = 'phase_transition'::regclass"
+            " OR oid = (SELECT reltoastrelid FROM pg_class WHERE relname = 'phase_transition')"
+        )
+    finally:
+        await conn.close()
+    files = [folder / row[0] for row in paths]
+    if not all(os.access(file, os.R_OK) for file in files):
+        pytest.skip("the database server's files are not readable here")
+    return b"".join(file.read_bytes() for file in files)
+
+
+def test_the_old_plaintext_does_not_linger_in_the_database_files(url: str, tmp_path: Path) -> None:
+    migrations.upgrade(url, BEFORE)
+    asyncio.run(_seed_old_rows(url, tmp_path))
+    plaintext = RATIONALES[0]
+    assert plaintext is not None
+    sa.event.listen(sa.engine.Engine, "connect", _no_secure_delete)
+    try:
+        migrations.upgrade(url, key_ring=RING)
+    finally:
+        sa.event.remove(sa.engine.Engine, "connect", _no_secure_delete)
+    if url.startswith("sqlite"):
+        folder = tmp_path
+        stored = b"".join(p.read_bytes() for p in folder.iterdir() if p.name.startswith("notes.db"))
+        assert b"phase_transition" in stored
+    else:
+        stored = asyncio.run(_postgres_files(url))
+        assert stored
+    assert plaintext.encode() not in stored

@@ -48,6 +48,26 @@ def keys_for(table_name: str, column: str) -> KeyRing | None:
     return key_ring() if held.first() is not None else None
 
 
+def erase_freed_space() -> None:
+    """On SQLite, zero what is deleted or overwritten from now on (the build's default may not).
+
+    Without it the pages of a rewritten table keep the old plaintext in the file's free space.
+    """
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("PRAGMA secure_delete = ON")
+
+
+def compact(table: str) -> None:
+    """On PostgreSQL, rewrite the table so that the old row versions (plaintext) leave its files.
+
+    VACUUM cannot run in a transaction: the work so far is committed first, which is safe
+    because every step of these revisions can run again.
+    """
+    if op.get_bind().dialect.name == "postgresql":
+        with op.get_context().autocommit_block():
+            op.execute(f'VACUUM FULL "{table}"')
+
+
 def _rewrite(
     table_name: str, column: str, ring: KeyRing, convert: Callable[[str, str], str]
 ) -> None:

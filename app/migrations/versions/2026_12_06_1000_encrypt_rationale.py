@@ -8,7 +8,9 @@ SPEC §5 lists phase-transition rationales among the fields encrypted at rest; t
 stored in plaintext. The column becomes TEXT (a ciphertext is longer than the 2000
 characters the API accepts) and every existing rationale is encrypted in place with the
 service's active key (`migrations.upgrade(..., key_ring=)`, else NOTES_ENCRYPTION_KEYS or
-the data folder's encryption.keys). Downgrade decrypts them back.
+the data folder's encryption.keys). The plaintext does not linger in the database files:
+SQLite zeroes freed space, PostgreSQL's table is rewritten (VACUUM FULL). Downgrade decrypts
+them back.
 """
 
 from collections.abc import Sequence
@@ -17,7 +19,13 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-from app.migrations.sealing import keys_for, seal_column, unseal_column
+from app.migrations.sealing import (
+    compact,
+    erase_freed_space,
+    keys_for,
+    seal_column,
+    unseal_column,
+)
 
 revision: str = "0006_encrypt_rationale"
 down_revision: str | None = "0005_idempotency_target"
@@ -28,6 +36,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     """Apply this revision."""
     ring = keys_for("phase_transition", "rationale")  # before any change: none may be missing
+    erase_freed_space()
     with op.batch_alter_table("phase_transition", schema=None) as batch_op:
         batch_op.alter_column(
             "rationale",
@@ -37,6 +46,7 @@ def upgrade() -> None:
         )
     if ring is not None:
         seal_column("phase_transition", "rationale", ring)
+        compact("phase_transition")
 
 
 def downgrade() -> None:
