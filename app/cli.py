@@ -77,11 +77,16 @@ def _run(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     return asyncio.run(main())
 
 
+def _migrate(settings: Settings) -> None:
+    """Migrate to head with the service's keys (a revision may encrypt existing rows)."""
+    migrations.upgrade(settings.plain_database_url, key_ring=load_secrets(settings).key_ring)
+
+
 @app.command()
 def migrate() -> None:
     """Apply database migrations up to head."""
     settings = _settings()
-    migrations.upgrade(settings.plain_database_url)
+    _migrate(settings)
     typer.echo("database at head")
 
 
@@ -99,7 +104,7 @@ def serve(
     """Serve the API (migrations first unless --no-migrate)."""
     settings = _settings()
     if not no_migrate:
-        migrations.upgrade(settings.plain_database_url)
+        _migrate(settings)
     if settings.demo:
         _print_demo(seed_demo(settings))
     supervisor = None
@@ -272,7 +277,7 @@ def create_api_key(
 def demo() -> None:
     """Seed the demo practice (idempotent) and print its logins."""
     settings = _settings()
-    migrations.upgrade(settings.plain_database_url)
+    _migrate(settings)
     _print_demo(seed_demo(settings))
 
 

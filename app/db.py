@@ -80,9 +80,20 @@ def private_sqlite_files(path: Path) -> None:
 
 
 def prepare_sqlite(options: DatabaseOptions) -> None:
-    """The folder of an SQLite file, created private before the file is."""
-    if options.sqlite_path is not None:
-        private_folder(options.sqlite_path.parent)
+    """The folder of an SQLite file and the empty file itself, both private before first use.
+
+    SQLite gives a new -wal, -shm or -journal file the mode of its database file, so a database
+    created 0600 here keeps every later file private whatever the umask; one left to SQLite
+    would be readable by others until the first connection's chmod.
+    """
+    path = options.sqlite_path
+    if path is None:
+        return
+    private_folder(path.parent)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+    except FileExistsError:
+        pass  # an existing database: the connect hook makes it private
 
 
 def _sqlite_pragmas(path: Path | None, dbapi_connection: Any, _record: Any) -> None:

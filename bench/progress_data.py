@@ -93,6 +93,7 @@ class _Layers:
 
 def _episode(
     layers: _Layers,
+    ring: KeyRing,
     practice_id: uuid.UUID,
     therapist_id: uuid.UUID,
     started_on: date,
@@ -116,19 +117,17 @@ def _episode(
     moves = COURSE if number == 0 else COURSE[: 1 + number % 4]
     previous = None
     for position, (phase, where, rationale) in enumerate(moves):
-        layers.add(
-            2,
-            PhaseTransition(
-                practice_id=practice_id,
-                episode_id=episode.id,
-                position=position,
-                from_phase=previous,
-                to_phase=phase,
-                effective_on=started_on + timedelta(days=int(where * span_days)),
-                rationale=rationale,
-                recorded_by=therapist_id,
-            ),
+        transition = PhaseTransition(
+            practice_id=practice_id,
+            episode_id=episode.id,
+            position=position,
+            from_phase=previous,
+            to_phase=phase,
+            effective_on=started_on + timedelta(days=int(where * span_days)),
+            recorded_by=therapist_id,
         )
+        transition.rationale = seal(ring, transition, "rationale", rationale)
+        layers.add(2, transition)
         previous = phase
     episode.current_phase = moves[-1][0]
     return client, episode
@@ -196,7 +195,7 @@ async def build(
     span = sizes.sessions * 7
     layers = _Layers()
     big_client, big = _episode(
-        layers, practice_id, therapist_id, today - timedelta(days=span), span, 0
+        layers, ring, practice_id, therapist_id, today - timedelta(days=span), span, 0
     )
     data = BenchData(practice_id, therapist_id, big_client.id, big.id, [big_client.id])
     visits = [
@@ -260,7 +259,7 @@ async def build(
 
     for number in range(1, sizes.clients):
         client, episode = _episode(
-            layers, practice_id, therapist_id, today - timedelta(days=400), 400, number
+            layers, ring, practice_id, therapist_id, today - timedelta(days=400), 400, number
         )
         data.client_ids.append(client.id)
         weekly = [

@@ -100,3 +100,86 @@ def test_an_unreachable_database_is_one_line_and_status_2(
     errors = [line for line in done.stderr.splitlines() if not line.startswith("generated ")]
     assert len(errors) == 1, done.stderr
     assert errors[0].startswith("error: cannot use the database: ConnectionRefusedError"), errors
+
+
+async def _touch_database(settings: Settings, *statements: str) -> None:
+    """Open the service's engine, run statements in one transaction, close every connection."""
+    engine = create_engine(settings)
+    async with engine.begin() as conn:
+        for statement in statements:
+            await conn.exec_driver_sql(statement)
+    await engine.dispose()
+
+
+async def test_sqlite_creates_its_files_private_without_a_later_chmod(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No moment where the new database (and so its WAL and SHM) is readable by others."""
+    monkeypatch.setattr("app.db.private_sqlite_files", lambda _path: None)
+    data = tmp_path / "data"
+    data.mkdir(mode=0o755)  # a folder that was already there, not made private by the service
+    old = os.umask(0o022)
+    try:
+        engine = create_engine(Settings(data_dir=data))
+        async with engine.begin() as conn:
+            await conn.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+            modes = _modes(data)
+        await engine.dispose()
+    finally:
+        os.umask(old)
+    assert {"notes.db", "notes.db-wal", "notes.db-shm"} <= set(modes)
+    assert set(modes.values()) == {0o600}, modes
+
+
+async def test_wal_and_shm_made_after_startup_are_private(tmp_path: Path) -> None:
+    """SQLite removes -wal and -shm with its last connection and makes them anew later."""
+    data = tmp_path / "data"
+    settings = Settings(data_dir=data)
+    old = os.umask(0o022)
+    try:
+        await _touch_database(settings, "CREATE TABLE t (x INTEGER)")
+        assert set(_modes(data)) == {"notes.db"}  # the last connection removed them
+        engine = create_engine(settings)
+        async with engine.connect() as reader:
+            await reader.exec_driver_sql("SELECT count(*) FROM t")
+            after_reopen = _modes(data)
+            async with engine.begin() as writer:
+                await writer.exec_driver_sql("INSERT INTO t VALUES (1)")
+            await reader.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            await reader.commit()
+            async with engine.begin() as writer:
+                await writer.exec_driver_sql("INSERT INTO t VALUES (2)")
+            after_checkpoint = _modes(data)
+        await engine.dispose()
+    finally:
+        os.umask(old)
+    for modes in (after_reopen, after_checkpoint):
+        assert {"notes.db", "notes.db-wal", "notes.db-shm"} <= set(modes)
+        assert set(modes.values()) == {0o600}, modes
+
+
+async def test_a_lax_database_left_by_an_older_version_is_made_private(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir(mode=0o700)
+    (data / "notes.db").touch(mode=0o644)
+    (data / "notes.db").chmod(0o644)
+    await _touch_database(Settings(data_dir=data), "CREATE TABLE t (x INTEGER)")
+    assert set(_modes(data).values()) == {0o600}, _modes(data)
+
+
+@pytest.mark.slow
+def test_demo_and_rotate_keys_leave_only_private_files(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    old = os.umask(0o022)
+    try:
+        seeded = _cli(data, "demo", NOTES_ARGON2_TIME_COST="1", NOTES_ARGON2_MEMORY_KIB="64")
+        assert seeded.returncode == 0, seeded.stderr
+        after_demo = _modes(data)
+        rotated = _cli(data, "rotate-keys")
+        assert rotated.returncode == 0, rotated.stderr
+        after_rotation = _modes(data)
+    finally:
+        os.umask(old)
+    for modes in (after_demo, after_rotation):
+        assert "notes.db" in modes
+        assert set(modes.values()) == {0o600}, modes

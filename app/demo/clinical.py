@@ -151,18 +151,18 @@ async def seed_clinical(
             )
         history = [(0, "initial", None), *case.moves]
         for position, (week, phase, rationale) in enumerate(history):
-            session.add(
-                PhaseTransition(
-                    practice_id=practice_id,
-                    episode_id=episode.id,
-                    position=position,
-                    from_phase=history[position - 1][1] if position else None,
-                    to_phase=phase,
-                    effective_on=started + timedelta(weeks=week),
-                    rationale=rationale,
-                    recorded_by=therapist.id,
-                )
+            transition = PhaseTransition(
+                id=uuid7(),
+                practice_id=practice_id,
+                episode_id=episode.id,
+                position=position,
+                from_phase=history[position - 1][1] if position else None,
+                to_phase=phase,
+                effective_on=started + timedelta(weeks=week),
+                recorded_by=therapist.id,
             )
+            transition.rationale = seal(ring, transition, "rationale", rationale)
+            session.add(transition)
         zone = timezone(timedelta(hours=case.utc_offset_hours))
         last_week = case.weeks - (1 if case.closed_reason else 0)
         for week in range(last_week):

@@ -193,8 +193,9 @@ async def list_transitions(
             )
         ).scalars()
     )
+    ring = app_state(request).secrets.key_ring
     return Page(
-        items=[PhaseTransitionOut.model_validate(t) for t in rows[: page.limit]],
+        items=[service.transition_view(t, ring=ring) for t in rows[: page.limit]],
         next_cursor=page.next_cursor(rows, lambda t: [t.position]),
     )
 
@@ -222,12 +223,13 @@ async def create_transition(
     episode, _, _ = await load_episode(
         session=session, caller=caller, episode_id=id, write=True, ctx=ctx
     )
+    ring = app_state(request).secrets.key_ring
     transition = await service.record_transition(
-        session=session, episode=episode, transition_in=body, recorded_by=caller.id
+        session=session, ring=ring, episode=episode, transition_in=body, recorded_by=caller.id
     )
     ctx.target("phase_transition", transition.id)
     response.headers["Location"] = f"/v1/episodes/{episode.id}/phase-transitions"
-    return PhaseTransitionOut.model_validate(transition)
+    return service.transition_view(transition, ring=ring)
 
 
 @router.post(

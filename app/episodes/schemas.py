@@ -68,7 +68,7 @@ class PhaseTransitionCreate(BaseModel):
     effective_on: SaneDate = Field(
         description="Not before the episode start or the last transition, not in the future."
     )
-    rationale: Rationale | None = None
+    rationale: Rationale | None = Field(default=None, description="Stored encrypted.")
 
 
 class EpisodeClose(BaseModel):

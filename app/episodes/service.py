@@ -15,7 +15,13 @@ from sqlmodel import col
 from app.clients import service as clients
 from app.db import utcnow, uuid7
 from app.episodes.phases import is_next
-from app.episodes.schemas import EpisodeClose, EpisodeCreate, EpisodeOut, PhaseTransitionCreate
+from app.episodes.schemas import (
+    EpisodeClose,
+    EpisodeCreate,
+    EpisodeOut,
+    PhaseTransitionCreate,
+    PhaseTransitionOut,
+)
 from app.errors import Conflict, Unprocessable
 from app.etag import bump_version
 from app.models import Client, Episode, PhaseTransition, TherapySession
@@ -38,6 +44,16 @@ def episode_view(episode: Episode, *, ring: KeyRing) -> EpisodeOut:
         goals=unseal(ring, episode, "goals"),
         close_summary=unseal(ring, episode, "close_summary"),
     )
+
+
+def transition_view(transition: PhaseTransition, *, ring: KeyRing) -> PhaseTransitionOut:
+    """A phase transition with its rationale decrypted."""
+    fields: dict[str, Any] = {
+        name: getattr(transition, name)
+        for name in PhaseTransitionOut.model_fields
+        if name != "rationale"
+    }
+    return PhaseTransitionOut(**fields, rationale=unseal(ring, transition, "rationale"))
 
 
 def _require_open(episode: Episode) -> None:
@@ -177,6 +193,7 @@ async def last_transition(session: AsyncSession, episode_id: uuid.UUID) -> Phase
 async def record_transition(
     *,
     session: AsyncSession,
+    ring: KeyRing,
     episode: Episode,
     transition_in: PhaseTransitionCreate,
     recorded_by: uuid.UUID,
@@ -205,15 +222,16 @@ async def record_transition(
     set_committed_value(episode, "current_phase", to_phase)
     set_committed_value(episode, "version", episode.version + 1)
     transition = PhaseTransition(
+        id=uuid7(),
         practice_id=episode.practice_id,
         episode_id=episode.id,
         position=last.position + 1,
         from_phase=current,
         to_phase=to_phase,
         effective_on=effective_on,
-        rationale=transition_in.rationale,
         recorded_by=recorded_by,
     )
+    transition.rationale = seal(ring, transition, "rationale", transition_in.rationale)
     session.add(transition)
     try:
         await session.flush()

@@ -79,7 +79,7 @@ class Episode(SQLModel, table=True):
 
 
 class PhaseTransition(SQLModel, table=True):
-    """Append-only phase history; position 0 is the initial phase on the episode's start."""
+    """Append-only phase history; position 0 is the start; `rationale` is ciphertext."""
 
     __tablename__ = "phase_transition"
     __table_args__ = (sa.UniqueConstraint("episode_id", "position"),)
@@ -91,6 +91,6 @@ class PhaseTransition(SQLModel, table=True):
     from_phase: str | None = Field(default=None, max_length=20)
     to_phase: str = Field(max_length=20)
     effective_on: date
-    rationale: str | None = Field(default=None, max_length=2000)
+    rationale: str | None = Field(default=None, sa_type=sa.Text)
     recorded_by: uuid.UUID = Field(foreign_key="user.id")
     recorded_at: datetime = created_at_field()

@@ -22,7 +22,7 @@ from sqlmodel import SQLModel, col
 from app.audit.context import AuditContext
 from app.audit.recorder import add_event, build_event
 from app.models import Practice
-from app.security.encryption import VERSION, DecryptionError, KeyRing, reencrypt
+from app.security.encryption import VERSION, DecryptionError, KeyRing, encrypt, reencrypt
 
 log = logging.getLogger("notes.rotation")
 
@@ -49,6 +49,7 @@ ENCRYPTED_COLUMNS: list[EncryptedColumn] = [
     EncryptedColumn("client", "presenting_concerns"),
     EncryptedColumn("episode", "goals"),
     EncryptedColumn("episode", "close_summary"),
+    EncryptedColumn("phase_transition", "rationale"),
     EncryptedColumn("observation", "evidence"),
     EncryptedColumn("relationship_episode", "other_person"),
     EncryptedColumn("relationship_episode", "wish_text"),
@@ -149,8 +150,14 @@ def _reencrypted(
     ring: KeyRing, entry: EncryptedColumn, ident: uuid.UUID, token: str, report: RotationReport
 ) -> str | None:
     """The token under the active key, or None (logged by location only) when unreadable."""
+    location = {"table": entry.table, "column": entry.column, "row_id": str(ident)}
+    if not token.startswith(f"{VERSION}."):
+        # Plaintext, written by a version that did not yet encrypt this column (an old replica
+        # still running after the migration): sealing it is what the migration would have done.
+        log.warning("sealed plaintext found in %s.%s of row %s", entry.table, entry.column, ident)
+        return encrypt(ring, token, **location)
     try:
-        return reencrypt(ring, token, table=entry.table, column=entry.column, row_id=str(ident))
+        return reencrypt(ring, token, **location)
     except (DecryptionError, ValueError):
         log.error(
             "security event: cannot re-encrypt %s.%s of row %s; it keeps its old key",

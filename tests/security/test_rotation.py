@@ -28,6 +28,7 @@ from app.models import (
     Client,
     Episode,
     Note,
+    PhaseTransition,
     Practice,
     TherapySession,
     User,
@@ -117,6 +118,16 @@ async def _seed(sessions: async_sessionmaker[AsyncSession], notes: int) -> Expec
         sealed(episode, "goals", "goals")
         session.add_all([client, episode])
         await session.flush()
+        moved = PhaseTransition(
+            practice_id=practice.id,
+            episode_id=episode.id,
+            position=0,
+            to_phase="working_through",
+            effective_on=date(2026, 1, 1),
+            recorded_by=user.id,
+        )
+        sealed(moved, "rationale", "rationale")
+        session.add(moved)
         for number in range(notes):
             visit = TherapySession(
                 practice_id=practice.id,
@@ -239,6 +250,26 @@ async def test_unreadable_field_is_reported_and_skipped(
     report = await rotation.rotate(sessionmaker=db, ring=NEW_RING, batch_size=50)
     assert report.failed == [("note", "body", str(second))]
     assert report.total == len(expected) - 1
+
+
+async def test_plaintext_left_by_an_older_version_is_sealed(
+    db: async_sessionmaker[AsyncSession],
+) -> None:
+    """A replica still on the old version wrote a rationale in clear after the migration."""
+    expected = await _seed(db, notes=1)
+    (key,) = [k for k in expected if k[:2] == ("phase_transition", "rationale")]
+    async with db() as session:
+        await session.execute(
+            sa.update(PhaseTransition)
+            .where(col(PhaseTransition.id) == key[2])
+            .values(rationale="written in clear")
+        )
+        await session.commit()
+    expected[key] = "written in clear"
+    report = await rotation.rotate(sessionmaker=db, ring=NEW_RING, batch_size=50)
+    assert report.failed == []
+    assert report.rotated["phase_transition.rationale"] == 1
+    _all_readable(await _tokens(db, expected), expected, ONLY_NEW)
 
 
 def test_every_encrypted_column_is_registered() -> None:
