@@ -31,6 +31,7 @@ from hypothesis.stateful import (
     consumes,
     initialize,
     invariant,
+    precondition,
     rule,
     run_state_machine_as_test,
 )
@@ -95,6 +96,7 @@ class ReachMachine(RuleBasedStateMachine):
         }
         self.people["trainee"].supervisor = "supervisor"
         self.world = world
+        self.emails = {name: world[name].email for name in USERS}
         self.records: dict[str, Record] = {}
         self.all_keys: list[Key] = []
 
@@ -152,7 +154,17 @@ class ReachMachine(RuleBasedStateMachine):
 
     @initialize(target=clients)
     def first_client(self) -> str:
-        return self._create("therapist", "therapist")
+        """The therapist's client with the trainee on its care team (a colleague who reaches
+        the client without being its primary therapist)."""
+        client_id = self._create("therapist", "therapist")
+        headers = self.people["therapist"].headers | {"If-Match": self._etag(client_id)}
+        ids = [str(self.people["trainee"].id)]
+        put = self._send(
+            "PUT", f"/v1/clients/{client_id}/care-team", headers, json={"user_ids": ids}
+        )
+        assert put.status_code == 200, put.text
+        self.records[client_id].team = {"trainee"}
+        return client_id
 
     @rule(target=clients, creator=st.sampled_from(USERS), primary=st.sampled_from(USERS))
     def create_client(self, creator: str, primary: str) -> str:
@@ -285,6 +297,44 @@ class ReachMachine(RuleBasedStateMachine):
         else:
             assert sent.status_code in (409, 422), sent.text
 
+    @rule(who=st.sampled_from(USERS[1:]), actor=st.sampled_from(USERS))
+    def reset_password(self, who: str, actor: str) -> None:
+        """Only an admin starts a reset; it ends the user's tokens; the user sets a password."""
+        person = self.people[who]
+        started = self._send(
+            "POST", f"/v1/users/{person.id}/password-reset", self.people[actor].headers
+        )
+        caller = self.people[actor]
+        if not caller.active:
+            assert started.status_code == 401, started.text
+            return
+        if caller.role != "admin":
+            assert started.status_code == 403, started.text
+            return
+        assert started.status_code in (200, 201), started.text
+        assert self._send("GET", "/v1/me", person.headers).status_code == 401
+        token = started.json()["reset_token"]
+        password = f"Fresh {uuid.uuid4().hex} passphrase"
+        redeemed = self._send(
+            "POST",
+            "/v1/auth/password-reset",
+            {},
+            json={"token": token, "new_password": password},
+        )
+        if not person.active:
+            assert redeemed.status_code == 401, redeemed.text
+            return
+        assert redeemed.status_code == 204, redeemed.text
+        login = self._send(
+            "POST",
+            "/v1/auth/token",
+            {},
+            data={"username": self.emails[who], "password": password},
+        )
+        assert login.status_code == 200, login.text
+        person.headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+
+    @precondition(lambda self: len(self.all_keys) < 3)
     @rule(target=keys, scopes=st.sets(st.sampled_from(READ_SCOPES), min_size=1))
     def create_key(self, scopes: set[str]) -> Key:
         headers = self._run(make_api_key(self.state, self.world, sorted(scopes)))
@@ -362,7 +412,7 @@ async def test_no_sequence_of_calls_widens_reach(
     Machine.loop, Machine.http, Machine.state = loop, client, state
     run_settings = settings(
         max_examples=EXAMPLES,
-        stateful_step_count=6,
+        stateful_step_count=8,
         deadline=None,
         suppress_health_check=list(HealthCheck),
         derandomize=False,
