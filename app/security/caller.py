@@ -16,6 +16,7 @@ from app.db import utcnow
 from app.driver import DriverStatement
 from app.errors import Forbidden, Unauthorized, Unprocessable
 from app.models import ApiKey, RevokedAccessToken, User
+from app.query_params import reject_unknown_query
 from app.security import reach
 from app.security.api_keys import PREFIX as API_KEY_PREFIX
 from app.security.tokens import InvalidToken, decode_access_token, keyed_hash
@@ -274,6 +275,7 @@ async def get_caller(request: Request, session: SessionDep) -> Caller:
     if reason is not None:
         purpose = "ETREAT"
         ctx.purpose_of_use, ctx.break_glass_reason = purpose, reason
+    reject_unknown_query(ctx)
     return replace(caller, purpose=purpose, break_glass_reason=reason)
 
 
