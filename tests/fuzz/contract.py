@@ -15,17 +15,26 @@ from hypothesis import strategies as st
 from schemathesis import APIOperation, AuthContext, Case, HookContext, Response
 
 ROLES = ("admin", "therapist", "supervisor", "auditor", "api_key")
+# Every check schemathesis has (`--checks all`), the unsupported-method ones (ST205) included.
 CHECKS = (
     "not_a_server_error",
     "status_code_conformance",
     "content_type_conformance",
     "response_headers_conformance",
     "response_schema_conformance",
+    "positive_data_acceptance",
     "negative_data_rejection",
+    "missing_required_header",
+    "unsupported_method",
+    "allow_header_conformance",
     "ignored_auth",
     "use_after_free",
     "ensure_resource_availability",
+    "object_level_authorization",
 )
+# Valid data may still meet a precondition (SPEC §4: 428 without If-Match, 412 when stale) or
+# a rule the schema cannot state (one open episode per client: 409).
+_PRECONDITIONS = ["412", "428"]
 # Budget: every request commits an audit event, 10-25 ms in process. Random cases per operation
 # and identity in the fuzzing phase; the examples phase adds the schema's own examples.
 MAX_EXAMPLES = 10
@@ -69,15 +78,20 @@ def fuzz_config(identity: str) -> schemathesis.Config:
     """Exactly the contract checks; positive and negative data."""
     checks: dict[str, Any] = {"enabled": False}
     checks.update({name: {"enabled": True} for name in CHECKS})
+    for name, defaults in (
+        ("positive_data_acceptance", ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]),
+        ("missing_required_header", ["400", "401", "403", "406", "415", "422"]),
+    ):
+        checks[name]["expected-statuses"] = [*defaults, *_PRECONDITIONS]
     return schemathesis.Config.from_dict(
         {
             "checks": checks,
             "generation": {"mode": "all", "max-examples": MAX_EXAMPLES},
             "phases": {
-                # Every path answers an unexpected method the same way; one is enough.
+                # Every method a path does not declare, OPTIONS included: 405 with its Allow.
                 "coverage": {
                     "enabled": identity in COVERAGE_IDENTITIES,
-                    "unexpected-methods": ["DELETE"],
+                    "unexpected-methods": ["DELETE", "OPTIONS", "PATCH", "POST", "PUT", "TRACE"],
                 },
                 # Sequences build on what they created, so they send valid data only.
                 "stateful": {"max-steps": STATEFUL_STEPS, "generation": {"mode": "positive"}},
