@@ -126,3 +126,19 @@ async def test_a_key_reused_with_another_body_or_path_is_422(
     problem(await client.post(f"/v1/sessions/{case.session_id}/notes", json=other, headers=me), 422)
     later = await create_session(client, world["therapist"].headers, case.client_id)
     problem(await client.post(f"/v1/sessions/{later['id']}/notes", json=PROGRESS, headers=me), 422)
+
+
+async def test_a_refused_post_leaves_its_key_free(client: httpx.AsyncClient, world: World) -> None:
+    """A 413 or 422 stores nothing under the key, so the next try with it runs for real."""
+    case = await clinical_case(client, world)
+    me = {**world["therapist"].headers, "Idempotency-Key": "after-413"}
+    path = f"/v1/sessions/{case.session_id}/notes"
+    oversized = b'{"kind": "progress", "body": "' + b"x" * (1024 * 1024) + b'"}'
+    too_large = await client.post(
+        path, content=oversized, headers={**me, "content-type": "application/json"}
+    )
+    problem(too_large, 413)
+    problem(await client.post(path, json={**PROGRESS, "kind": "diary"}, headers=me), 422)
+    created = await client.post(path, json=PROGRESS, headers=me)
+    assert created.status_code == 201, created.text
+    assert "Idempotent-Replayed" not in created.headers
