@@ -9,6 +9,7 @@ them like any other bad input; public routes refuse at once.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 # Named rather than imported: app.security.caller depends on the audit context, which checks
 # queries here.
 _AUTHENTICATOR = "app.security.caller.get_caller"
-_ROUTES: dict[int, tuple[frozenset[str], bool]] = {}
+_ROUTES: WeakKeyDictionary[Any, tuple[frozenset[str], bool]] = WeakKeyDictionary()
 
 
 def _walk(dependant: Any, names: set[str]) -> bool:
@@ -34,12 +35,11 @@ def _walk(dependant: Any, names: set[str]) -> bool:
 
 
 def _route_facts(route: Any) -> tuple[frozenset[str], bool]:
-    key = id(route)
-    if key not in _ROUTES:
+    if route not in _ROUTES:
         names: set[str] = set()
         authenticates = _walk(route.dependant, names)
-        _ROUTES[key] = (frozenset(names), authenticates)
-    return _ROUTES[key]
+        _ROUTES[route] = (frozenset(names), authenticates)
+    return _ROUTES[route]
 
 
 def check_query(request: Request, ctx: AuditContext) -> None:
