@@ -9,7 +9,6 @@ them like any other bad input; public routes refuse at once.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from weakref import WeakKeyDictionary
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
@@ -20,7 +19,8 @@ if TYPE_CHECKING:
 # Named rather than imported: app.security.caller depends on the audit context, which checks
 # queries here.
 _AUTHENTICATOR = "app.security.caller.get_caller"
-_ROUTES: WeakKeyDictionary[Any, tuple[frozenset[str], bool]] = WeakKeyDictionary()
+# Kept on the route itself (routes are not hashable, and an id() may be reused by another app).
+_FACTS = "_notes_query_facts"
 
 
 def _walk(dependant: Any, names: set[str]) -> bool:
@@ -35,11 +35,13 @@ def _walk(dependant: Any, names: set[str]) -> bool:
 
 
 def _route_facts(route: Any) -> tuple[frozenset[str], bool]:
-    if route not in _ROUTES:
+    facts: tuple[frozenset[str], bool] | None = getattr(route, _FACTS, None)
+    if facts is None:
         names: set[str] = set()
         authenticates = _walk(route.dependant, names)
-        _ROUTES[route] = (frozenset(names), authenticates)
-    return _ROUTES[route]
+        facts = (frozenset(names), authenticates)
+        setattr(route, _FACTS, facts)
+    return facts
 
 
 def check_query(request: Request, ctx: AuditContext) -> None:
