@@ -47,7 +47,7 @@ def _route_facts(route: Any) -> tuple[frozenset[str], bool]:
 def check_query(request: Request, ctx: AuditContext) -> None:
     """Refuse (or, where the route authenticates, mark for refusal) undeclared query names."""
     route = request.scope.get("route")
-    if route is None or not request.query_params or not hasattr(route, "dependant"):
+    if not request.scope.get("query_string") or not hasattr(route, "dependant"):
         return
     declared, authenticates = _route_facts(route)
     unknown = tuple(sorted({k for k in request.query_params if k not in declared}))
