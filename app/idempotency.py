@@ -23,6 +23,7 @@ from app.security.encryption import KeyRing
 from app.security.fields import unseal
 from app.state import SessionDep, app_state
 
+# SPEC §4 asks for at least 24 hours; `notes-api purge-idempotency` deletes older records.
 RETENTION = timedelta(hours=48)
 # POSTs without Idempotency-Key (docs/adr/0007-http-idempotency-and-replays.md): their bodies
 # carry passwords or tokens, and a stored request hash is a fast, unsalted hash of them.
@@ -129,6 +130,7 @@ async def purge_expired(session: SessionDep) -> int:
 
 __all__ = [
     "EXEMPT_PREFIXES",
+    "RETENTION",
     "IdempotentReplay",
     "app_state",
     "idempotency",
