@@ -30,6 +30,7 @@ from app.config import Settings, configuration_problem, get_settings
 from app.db import create_engine, create_sessionmaker
 from app.demo.seed import seed
 from app.errors import AppError
+from app.idempotency import RETENTION, purge_expired
 from app.models import Practice, User
 from app.security import rotation
 from app.security.api_keys import SCOPES
@@ -279,6 +280,14 @@ def demo() -> None:
     settings = _settings()
     _migrate(settings)
     _print_demo(seed_demo(settings))
+
+
+@app.command("purge-idempotency")
+def purge_idempotency() -> None:
+    """Delete stored Idempotency-Key responses past their retention (48 h); run it daily."""
+    count = _run(_settings(), purge_expired)
+    hours = int(RETENTION.total_seconds() // 3600)
+    typer.echo(f"{count} idempotency records older than {hours} hours deleted")
 
 
 @app.command("rotate-keys")

@@ -27,7 +27,8 @@ def require_match(if_match: str | None, row_id: uuid.UUID, version: int) -> int:
     if if_match is None:
         raise PreconditionRequired("If-Match with the resource's ETag is required")
     current = etag_for(row_id, version)
-    tags = [tag.strip().removeprefix("W/") for tag in if_match.split(",")]
+    # Strong comparison (RFC 9110 §13.1.1): a weak tag `W/"…"` never matches.
+    tags = [tag.strip() for tag in if_match.split(",")]
     if current not in tags and "*" not in tags:
         raise PreconditionFailed("The resource changed since it was read (stale ETag)")
     return version

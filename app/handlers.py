@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Route
 
 from app.audit.context import audit_context
 from app.errors import PROBLEM_JSON, AppError, problem_body
@@ -21,6 +22,7 @@ from app.state import app_state
 
 log = logging.getLogger("notes.errors")
 
+_METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 _HTTP_TITLES = {404: ("Not Found", "not-found"), 405: ("Method Not Allowed", "method-not-allowed")}
 
 
@@ -91,6 +93,8 @@ async def http_error(request: Request, exc: Exception) -> Response:
         )
     title, slug = _HTTP_TITLES.get(exc.status_code, ("Error", "http"))
     headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = _allowed_methods(request)
     detail = "No such route" if exc.status_code == 404 else str(exc.detail)
     return _problem(request, exc.status_code, title, slug, detail, headers)
 
@@ -103,6 +107,20 @@ async def _attribute(request: Request) -> None:
         await attribute_refused_body(request)
     except Exception:  # the refusal stands; the event keeps what it has
         log.warning("could not attribute a refused body", exc_info=True)
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method of every route on this path: Starlette names only the first route's."""
+    path = request.scope["path"]
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if isinstance(route, Route) and route.methods and route.path_regex.match(path):
+            methods |= route.methods
+    return ", ".join(sorted(methods, key=lambda m: (_rank(m), m)))
+
+
+def _rank(method: str) -> int:
+    return _METHOD_ORDER.index(method) if method in _METHOD_ORDER else len(_METHOD_ORDER)
 
 
 def _refused_value(exc: Exception) -> bool:

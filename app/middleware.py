@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app import metrics
 from app.audit.context import AuditContext
 from app.audit.recorder import add_event, build_event, write_event
+from app.conditional import not_modified
 from app.errors import PROBLEM_JSON, problem_body
 from app.security.attempts import attribute_refused_body
 from app.security.encryption import KeyRing
@@ -92,13 +93,18 @@ class RequestPipeline:
         )
         scope.setdefault("state", {})["audit"] = ctx
         audited = path.startswith("/v1/")
-        rid_header = (b"x-request-id", request_id.encode())
+        added = [(b"x-request-id", request_id.encode())]
+        if audited:
+            # Client data must not linger in shared or browser caches (SPEC §4).
+            added.append((b"cache-control", b"no-store"))
         status_holder = {"status": 500}
 
         async def passthrough(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status_holder["status"] = message["status"]
-                message["headers"] = [*message.get("headers", []), rid_header]
+                headers = list(message.get("headers", []))
+                present = {k.lower() for k, _ in headers}
+                message["headers"] = headers + [h for h in added if h[0] not in present]
             await send(message)
 
         length = _header(scope, b"content-length")
@@ -146,6 +152,8 @@ class RequestPipeline:
             buffered = _problem_messages(
                 500, "Internal Server Error", "internal", "Unexpected error", path, request_id
             )
+        if scope["method"] in ("GET", "HEAD"):
+            buffered = not_modified(_header(scope, b"if-none-match"), buffered) or buffered
         if too_large:
             buffered = _problem_messages(
                 413,

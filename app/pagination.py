@@ -10,8 +10,9 @@ import uuid
 from datetime import datetime
 from types import UnionType
 from typing import Annotated, Any, Generic, TypeVar, Union, get_args, get_origin
+from urllib.parse import urlencode
 
-from fastapi import Query, Request
+from fastapi import Query, Request, Response
 from pydantic import BaseModel
 from sqlalchemy import tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -53,6 +54,7 @@ class PageParams:
     def __init__(
         self,
         request: Request,
+        response: Response,
         limit: Annotated[
             int, Query(ge=1, le=MAX_LIMIT, description="Page size (max 200).")
         ] = DEFAULT_LIMIT,
@@ -61,6 +63,7 @@ class PageParams:
         ] = None,
     ):
         self.limit = limit
+        self._request, self._response = request, response
         self._key = app_state(request).secrets.cursor_key
         self.after: list[Any] | None = decode_cursor(cursor, self._key) if cursor else None
 
@@ -76,10 +79,18 @@ class PageParams:
             raise BadRequest("Invalid pagination cursor") from None
 
     def next_cursor(self, rows: list[Any], key_of: Any) -> str | None:
-        """The cursor after the last row, when a further page may exist."""
+        """The cursor after the last row, when a further page may exist (also a `Link` header)."""
         if len(rows) <= self.limit:
             return None
-        return encode_cursor(key_of(rows[self.limit - 1]), self._key)
+        cursor = encode_cursor(key_of(rows[self.limit - 1]), self._key)
+        self._response.headers["Link"] = f'<{next_page_url(self._request, cursor)}>; rel="next"'
+        return cursor
+
+
+def next_page_url(request: Request, cursor: str) -> str:
+    """This list's URL with the same query and the next cursor (relative, RFC 8288 §3.1)."""
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor"]
+    return f"{request.url.path}?{urlencode([*query, ('cursor', cursor)])}"
 
 
 def _convert(kind: Any, value: Any) -> Any:

@@ -150,7 +150,7 @@ async def revoke(id: uuid.UUID, session: SessionDep, caller: CallerDep) -> None:
     summary="Approve a clinical API key",
     response_model=ApiKeyOut,
     responses=problem_responses(401, 403, 404, 409, 422),
-    dependencies=[audited("api_key.approve", "api_key")],
+    dependencies=[audited("api_key.approve", "api_key"), Depends(idempotency)],
 )
 async def approve(id: uuid.UUID, session: SessionDep, caller: CallerDep) -> ApiKeyOut:
     """A supervisor of the practice lets a key with clinical scopes work (409 if not pending)."""

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import Depends, Request
 
+from app.query_params import check_query
+
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -47,6 +49,8 @@ class AuditContext:
     streaming: bool = False
     # The event is in: written by a streaming handler before its first byte.
     committed: bool = False
+    # Query parameters the route does not declare: 422 once the caller is known.
+    unknown_query: tuple[str, ...] = ()
 
     def target(self, resource_type: str, resource_id: object | None = None) -> None:
         """Name the resource this request aims at."""
@@ -75,6 +79,7 @@ def audited(action: str, resource_type: str | None = None) -> Any:
         resource_id = request.path_params.get("id")
         if resource_id is not None and ctx.resource_id is None:
             ctx.resource_id = storable(str(resource_id)[:80])
+        check_query(request, ctx)
 
     _set.audit_named = (action, resource_type)  # type: ignore[attr-defined]
     return Depends(_set)

@@ -237,7 +237,7 @@ async def create_transition(
     summary="Close an episode",
     response_model=EpisodeOut,
     responses=problem_responses(401, 403, 404, 409, 412, 413, 422, 428),
-    dependencies=[audited("episode.close", "episode")],
+    dependencies=[audited("episode.close", "episode"), Depends(idempotency)],
 )
 async def close_episode(
     request: Request,

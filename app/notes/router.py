@@ -233,7 +233,7 @@ async def delete_note(
     summary="Sign a note",
     response_model=NoteOut,
     responses=_CHANGE_ERRORS,
-    dependencies=[audited("note.sign", "note")],
+    dependencies=[audited("note.sign", "note"), Depends(idempotency)],
 )
 async def sign_note(
     request: Request,
@@ -259,7 +259,7 @@ async def sign_note(
     summary="Cosign a supervisee's note",
     response_model=NoteOut,
     responses=_CHANGE_ERRORS,
-    dependencies=[audited("note.cosign", "note")],
+    dependencies=[audited("note.cosign", "note"), Depends(idempotency)],
 )
 async def cosign_note(
     request: Request,
@@ -282,7 +282,7 @@ async def cosign_note(
     summary="Return a supervisee's note",
     response_model=NoteOut,
     responses=_CHANGE_ERRORS | problem_responses(413),
-    dependencies=[audited("note.return", "note")],
+    dependencies=[audited("note.return", "note"), Depends(idempotency)],
 )
 async def return_note(
     request: Request,

@@ -8,6 +8,7 @@ that may never do the action is 403.
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from enum import StrEnum
 from typing import TypeVar
 
@@ -18,10 +19,18 @@ from sqlmodel import SQLModel, col
 
 from app.audit.context import AuditContext
 from app.errors import Forbidden, NotFound
-from app.models import CareTeamMember, Client, Note, User
+from app.models import Addendum, CareTeamMember, Client, Note, PhaseTransition, User
 from app.security.api_keys import Scope
 from app.security.caller import CLINICAL_ROLES, Caller
-from app.security.reach import KINDS, AuthorFacts, ClientFacts, client_facts, find, kept
+from app.security.reach import (
+    KINDS,
+    MODELS,
+    AuthorFacts,
+    ClientFacts,
+    client_facts,
+    find,
+    kept,
+)
 
 Owned = TypeVar("Owned", bound=SQLModel)
 
@@ -371,3 +380,54 @@ def _authorize_psychotherapy_note(
 def _require_supervisor_of_author(caller: Caller, author: AuthorFacts) -> None:
     if author.supervisor_id != caller.id:
         raise Forbidden("Only the author's supervisor may cosign or return this note")
+
+
+# Replays ------------------------------------------------------------------------------------
+# A stored response leaves again only for a caller who reaches its resource now (SPEC §2.1).
+
+_REPLAY_AREAS: dict[str, Area] = {
+    "client": Area.DEMOGRAPHICS,
+    "session": Area.SESSIONS,
+    "note": Area.NOTES,
+    "episode": Area.CLINICAL,
+    "observation": Area.CLINICAL,
+    "relationship_episode": Area.CLINICAL,
+    "measure": Area.CLINICAL,
+}
+# Resources read through their parent's rule: (parent kind, the row's column naming it).
+_REPLAY_PARENTS: dict[str, tuple[type[SQLModel], str, str]] = {
+    "addendum": (Addendum, "note", "note_id"),
+    "phase_transition": (PhaseTransition, "episode", "episode_id"),
+}
+
+
+async def authorize_replay(
+    *, session: AsyncSession, caller: Caller, kind: str, resource_id: str, ctx: AuditContext
+) -> None:
+    """404 (as for a read) unless the caller reaches the replayed response's resource now.
+
+    Break-the-glass never opens a replay: a replay repeats a write. API keys reach their whole
+    practice and their scopes never change, so a key's replay is refused only for a resource
+    gone or of another practice. Resources outside any client (users, keys, themes, reviews)
+    are reached by role alone, which a replay's caller already passed.
+    """
+    if kind in _REPLAY_PARENTS:
+        model, kind, column = _REPLAY_PARENTS[kind]
+        child = await session.get(model, uuid.UUID(resource_id))
+        if child is None:
+            raise NotFound("Not found")
+        resource_id = str(getattr(child, column))
+    if kind not in MODELS:
+        return
+    if caller.is_user:
+        check_role(caller, _REPLAY_AREAS[kind], write=False)
+    found = await find(session, kind, uuid.UUID(resource_id), caller.id if caller.is_user else None)
+    row, client = found.row, found.client
+    if row is None or client is None or client.practice_id != caller.practice_id:
+        raise NotFound("Not found")
+    if kind == "note" and row.kind == PSYCHOTHERAPY:
+        if found.author is None or not may_read_psychotherapy_note(caller, row, found.author):
+            raise NotFound("Not found")
+    ctx.add_clients(client.id)
+    if relation_to(replace(caller, break_glass_reason=None), client) == Reach.NONE:
+        raise NotFound("Not found")

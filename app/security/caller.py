@@ -16,6 +16,7 @@ from app.db import UTCDateTime, utcnow
 from app.driver import DriverStatement
 from app.errors import Forbidden, Unauthorized, Unprocessable
 from app.models import ApiKey, RefreshToken, RevokedAccessToken, User
+from app.query_params import reject_unknown_query
 from app.security import attempts, reach
 from app.security.api_keys import PREFIX as API_KEY_PREFIX
 from app.security.tokens import InvalidToken, decode_access_token, keyed_hash
@@ -315,6 +316,7 @@ async def get_caller(request: Request, session: SessionDep) -> Caller:
                 if found.client.practice_id == caller.practice_id:
                     ctx.add_clients(found.client.id)
             raise Forbidden("Break-the-glass opens reads only")
+    reject_unknown_query(ctx)
     return replace(caller, purpose=purpose, break_glass_reason=reason)
 
 

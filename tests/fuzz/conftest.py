@@ -22,6 +22,7 @@ from tests.conftest import make_settings
 from tests.fuzz.contract import (
     ROLES,
     FuzzStats,
+    fresh_idempotency_keys,
     fuzz_config,
     identity_auth,
     seeded_path_parameters,
@@ -99,6 +100,7 @@ def fuzz_schema(
     schema = schemathesis.openapi.from_asgi("/openapi.json", fuzz_app, config=fuzz_config(identity))
     schema.auth(refresh_interval=None)(identity_auth(lambda: fuzz_practice.token(identity)))
     schema.hook(seeded_path_parameters(fuzz_practice.records))
+    schema.hook(fresh_idempotency_keys())
     return schema
 
 

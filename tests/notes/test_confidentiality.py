@@ -66,13 +66,15 @@ async def _write_everything(client: httpx.AsyncClient, world: World, marker: str
     edited = await api.patch(
         trainee, note_id, {"body": f"Edited {marker}"}, progress.headers["ETag"]
     )
-    pending = await api.act(trainee, note_id, "sign", edited.headers["ETag"])
+    # The create's Idempotency-Key is for the create only: a sign with it would be 422.
+    signer = world["trainee"].headers
+    pending = await api.act(signer, note_id, "sign", edited.headers["ETag"])
     supervisor = world["supervisor"].headers
     returned = await api.act(
         supervisor, note_id, "return", pending.headers["ETag"], {"comment": f"Comment {marker}"}
     )
     assert returned.json()["return_comment"] == f"Comment {marker}"
-    pending = await api.act(trainee, note_id, "sign", returned.headers["ETag"])
+    pending = await api.act(signer, note_id, "sign", returned.headers["ETag"])
     await api.act(supervisor, note_id, "cosign", pending.headers["ETag"])
     addendum = await api.add_addendum(
         trainee | {"Idempotency-Key": uuid.uuid4().hex},

@@ -71,6 +71,9 @@ from .observation_create import ObservationCreate
 from .observation_out import ObservationOut
 from .observation_page import ObservationPage
 from .outcome import Outcome
+from .password_change_in import PasswordChangeIn
+from .password_reset_in import PasswordResetIn
+from .password_reset_out import PasswordResetOut
 from .phase import Phase
 from .phase_progress import PhaseProgress
 from .phase_transition_create import PhaseTransitionCreate
@@ -119,6 +122,7 @@ from .theme_update import ThemeUpdate
 from .token_out import TokenOut
 from .trajectory_point import TrajectoryPoint
 from .user_create import UserCreate
+from .user_created import UserCreated
 from .user_out import UserOut
 from .user_page import UserPage
 from .user_update import UserUpdate
@@ -200,6 +204,9 @@ __all__ = (
     "ObservationOut",
     "ObservationPage",
     "Outcome",
+    "PasswordChangeIn",
+    "PasswordResetIn",
+    "PasswordResetOut",
     "Phase",
     "PhaseProgress",
     "PhaseTransitionCreate",
@@ -248,6 +255,7 @@ __all__ = (
     "TokenOut",
     "TrajectoryPoint",
     "UserCreate",
+    "UserCreated",
     "UserOut",
     "UserPage",
     "UserUpdate",

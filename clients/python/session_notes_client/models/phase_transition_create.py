@@ -22,7 +22,7 @@ class PhaseTransitionCreate:
     Attributes:
         to_phase (Phase):
         effective_on (datetime.date): Not before the episode start or the last transition, not in the future.
-        rationale (None | str | Unset):
+        rationale (None | str | Unset): Stored encrypted.
     """
 
     to_phase: Phase

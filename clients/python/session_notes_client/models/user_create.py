@@ -14,17 +14,16 @@ T = TypeVar("T", bound="UserCreate")
 
 @_attrs_define
 class UserCreate:
-    """A new staff member.
+    """A new staff member; they choose their password with the invite token.
 
     Example:
-        {'email': 'ana@example.org', 'display_name': 'Ana Therapist', 'role': 'therapist', 'password': 'correct horse
-            battery staple', 'supervisor_id': None, 'requires_cosign': False}
+        {'email': 'ana@example.org', 'display_name': 'Ana Therapist', 'role': 'therapist', 'supervisor_id': None,
+            'requires_cosign': False}
 
     Attributes:
         email (str):
         display_name (str):
         role (Role):
-        password (str):
         supervisor_id (None | Unset | UUID):
         requires_cosign (bool | Unset):  Default: False.
     """
@@ -32,7 +31,6 @@ class UserCreate:
     email: str
     display_name: str
     role: Role
-    password: str
     supervisor_id: None | Unset | UUID = UNSET
     requires_cosign: bool | Unset = False
 
@@ -42,8 +40,6 @@ class UserCreate:
         display_name = self.display_name
 
         role = self.role.value
-
-        password = self.password
 
         supervisor_id: None | str | Unset
         if isinstance(self.supervisor_id, Unset):
@@ -62,7 +58,6 @@ class UserCreate:
                 "email": email,
                 "display_name": display_name,
                 "role": role,
-                "password": password,
             }
         )
         if supervisor_id is not UNSET:
@@ -80,8 +75,6 @@ class UserCreate:
         display_name = d.pop("display_name")
 
         role = Role(d.pop("role"))
-
-        password = d.pop("password")
 
         def _parse_supervisor_id(data: object) -> None | Unset | UUID:
             if data is None:
@@ -106,7 +99,6 @@ class UserCreate:
             email=email,
             display_name=display_name,
             role=role,
-            password=password,
             supervisor_id=supervisor_id,
             requires_cosign=requires_cosign,
         )

@@ -22,7 +22,6 @@ class UserUpdate:
     Attributes:
         display_name (None | str | Unset):
         role (None | Role | Unset):
-        password (None | str | Unset):
         supervisor_id (None | Unset | UUID):
         requires_cosign (bool | None | Unset):
         active (bool | None | Unset):
@@ -30,7 +29,6 @@ class UserUpdate:
 
     display_name: None | str | Unset = UNSET
     role: None | Role | Unset = UNSET
-    password: None | str | Unset = UNSET
     supervisor_id: None | Unset | UUID = UNSET
     requires_cosign: bool | None | Unset = UNSET
     active: bool | None | Unset = UNSET
@@ -49,12 +47,6 @@ class UserUpdate:
             role = self.role.value
         else:
             role = self.role
-
-        password: None | str | Unset
-        if isinstance(self.password, Unset):
-            password = UNSET
-        else:
-            password = self.password
 
         supervisor_id: None | str | Unset
         if isinstance(self.supervisor_id, Unset):
@@ -83,8 +75,6 @@ class UserUpdate:
             field_dict["display_name"] = display_name
         if role is not UNSET:
             field_dict["role"] = role
-        if password is not UNSET:
-            field_dict["password"] = password
         if supervisor_id is not UNSET:
             field_dict["supervisor_id"] = supervisor_id
         if requires_cosign is not UNSET:
@@ -124,15 +114,6 @@ class UserUpdate:
 
         role = _parse_role(d.pop("role", UNSET))
 
-        def _parse_password(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        password = _parse_password(d.pop("password", UNSET))
-
         def _parse_supervisor_id(data: object) -> None | Unset | UUID:
             if data is None:
                 return data
@@ -171,7 +152,6 @@ class UserUpdate:
         user_update = cls(
             display_name=display_name,
             role=role,
-            password=password,
             supervisor_id=supervisor_id,
             requires_cosign=requires_cosign,
             active=active,

@@ -93,7 +93,8 @@ def sync_detailed(
 
      OAuth2 password flow: exchange email and password for an access and a refresh token.
 
-    Five failed attempts for one account within 15 minutes answer 429 with Retry-After.
+    Five failed attempts for one account from one address within 15 minutes, or 30 from one
+    address across accounts, answer 429 with Retry-After.
 
     Args:
         x_request_id (str | Unset):
@@ -129,7 +130,8 @@ def sync(
 
      OAuth2 password flow: exchange email and password for an access and a refresh token.
 
-    Five failed attempts for one account within 15 minutes answer 429 with Retry-After.
+    Five failed attempts for one account from one address within 15 minutes, or 30 from one
+    address across accounts, answer 429 with Retry-After.
 
     Args:
         x_request_id (str | Unset):
@@ -160,7 +162,8 @@ async def asyncio_detailed(
 
      OAuth2 password flow: exchange email and password for an access and a refresh token.
 
-    Five failed attempts for one account within 15 minutes answer 429 with Retry-After.
+    Five failed attempts for one account from one address within 15 minutes, or 30 from one
+    address across accounts, answer 429 with Retry-After.
 
     Args:
         x_request_id (str | Unset):
@@ -194,7 +197,8 @@ async def asyncio(
 
      OAuth2 password flow: exchange email and password for an access and a refresh token.
 
-    Five failed attempts for one account within 15 minutes answer 429 with Retry-After.
+    Five failed attempts for one account from one address within 15 minutes, or 30 from one
+    address across accounts, answer 429 with Retry-After.
 
     Args:
         x_request_id (str | Unset):

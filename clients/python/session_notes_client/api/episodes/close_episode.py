@@ -19,12 +19,16 @@ def _get_kwargs(
     *,
     body: EpisodeClose,
     if_match: str,
+    idempotency_key: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     headers["If-Match"] = if_match
+
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     if not isinstance(x_request_id, Unset):
         headers["X-Request-ID"] = x_request_id
@@ -129,6 +133,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: EpisodeClose,
     if_match: str,
+    idempotency_key: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
@@ -140,6 +145,7 @@ def sync_detailed(
     Args:
         id (UUID):
         if_match (str): The episode's ETag (required).
+        idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -159,6 +165,7 @@ def sync_detailed(
         id=id,
         body=body,
         if_match=if_match,
+        idempotency_key=idempotency_key,
         x_request_id=x_request_id,
         x_purpose_of_use=x_purpose_of_use,
         x_break_glass_reason=x_break_glass_reason,
@@ -177,6 +184,7 @@ def sync(
     client: AuthenticatedClient,
     body: EpisodeClose,
     if_match: str,
+    idempotency_key: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
@@ -188,6 +196,7 @@ def sync(
     Args:
         id (UUID):
         if_match (str): The episode's ETag (required).
+        idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -208,6 +217,7 @@ def sync(
         client=client,
         body=body,
         if_match=if_match,
+        idempotency_key=idempotency_key,
         x_request_id=x_request_id,
         x_purpose_of_use=x_purpose_of_use,
         x_break_glass_reason=x_break_glass_reason,
@@ -220,6 +230,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: EpisodeClose,
     if_match: str,
+    idempotency_key: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
@@ -231,6 +242,7 @@ async def asyncio_detailed(
     Args:
         id (UUID):
         if_match (str): The episode's ETag (required).
+        idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -250,6 +262,7 @@ async def asyncio_detailed(
         id=id,
         body=body,
         if_match=if_match,
+        idempotency_key=idempotency_key,
         x_request_id=x_request_id,
         x_purpose_of_use=x_purpose_of_use,
         x_break_glass_reason=x_break_glass_reason,
@@ -266,6 +279,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: EpisodeClose,
     if_match: str,
+    idempotency_key: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
@@ -277,6 +291,7 @@ async def asyncio(
     Args:
         id (UUID):
         if_match (str): The episode's ETag (required).
+        idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -298,6 +313,7 @@ async def asyncio(
             client=client,
             body=body,
             if_match=if_match,
+            idempotency_key=idempotency_key,
             x_request_id=x_request_id,
             x_purpose_of_use=x_purpose_of_use,
             x_break_glass_reason=x_break_glass_reason,

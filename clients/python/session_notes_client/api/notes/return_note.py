@@ -19,12 +19,16 @@ def _get_kwargs(
     *,
     body: ReturnIn,
     if_match: str,
+    idempotency_key: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     headers["If-Match"] = if_match
+
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     if not isinstance(x_request_id, Unset):
         headers["X-Request-ID"] = x_request_id
@@ -127,6 +131,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: ReturnIn,
     if_match: str,
+    idempotency_key: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
@@ -138,6 +143,7 @@ def sync_detailed(
     Args:
         id (UUID):
         if_match (str): The note's ETag; required (428), stale is 412.
+        idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -156,6 +162,7 @@ def sync_detailed(
         id=id,
         body=body,
         if_match=if_match,
+        idempotency_key=idempotency_key,
         x_request_id=x_request_id,
         x_purpose_of_use=x_purpose_of_use,
         x_break_glass_reason=x_break_glass_reason,
@@ -174,6 +181,7 @@ def sync(
     client: AuthenticatedClient,
     body: ReturnIn,
     if_match: str,
+    idempotency_key: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
@@ -185,6 +193,7 @@ def sync(
     Args:
         id (UUID):
         if_match (str): The note's ETag; required (428), stale is 412.
+        idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -204,6 +213,7 @@ def sync(
         client=client,
         body=body,
         if_match=if_match,
+        idempotency_key=idempotency_key,
         x_request_id=x_request_id,
         x_purpose_of_use=x_purpose_of_use,
         x_break_glass_reason=x_break_glass_reason,
@@ -216,6 +226,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: ReturnIn,
     if_match: str,
+    idempotency_key: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
@@ -227,6 +238,7 @@ async def asyncio_detailed(
     Args:
         id (UUID):
         if_match (str): The note's ETag; required (428), stale is 412.
+        idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -245,6 +257,7 @@ async def asyncio_detailed(
         id=id,
         body=body,
         if_match=if_match,
+        idempotency_key=idempotency_key,
         x_request_id=x_request_id,
         x_purpose_of_use=x_purpose_of_use,
         x_break_glass_reason=x_break_glass_reason,
@@ -261,6 +274,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: ReturnIn,
     if_match: str,
+    idempotency_key: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
@@ -272,6 +286,7 @@ async def asyncio(
     Args:
         id (UUID):
         if_match (str): The note's ETag; required (428), stale is 412.
+        idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -292,6 +307,7 @@ async def asyncio(
             client=client,
             body=body,
             if_match=if_match,
+            idempotency_key=idempotency_key,
             x_request_id=x_request_id,
             x_purpose_of_use=x_purpose_of_use,
             x_break_glass_reason=x_break_glass_reason,

@@ -17,12 +17,16 @@ def _get_kwargs(
     id: UUID,
     *,
     if_match: str,
+    idempotency_key: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     headers["If-Match"] = if_match
+
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     if not isinstance(x_request_id, Unset):
         headers["X-Request-ID"] = x_request_id
@@ -115,6 +119,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     if_match: str,
+    idempotency_key: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
@@ -128,6 +133,7 @@ def sync_detailed(
     Args:
         id (UUID):
         if_match (str): The note's ETag; required (428), stale is 412.
+        idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -143,6 +149,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         id=id,
         if_match=if_match,
+        idempotency_key=idempotency_key,
         x_request_id=x_request_id,
         x_purpose_of_use=x_purpose_of_use,
         x_break_glass_reason=x_break_glass_reason,
@@ -160,6 +167,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     if_match: str,
+    idempotency_key: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
@@ -173,6 +181,7 @@ def sync(
     Args:
         id (UUID):
         if_match (str): The note's ETag; required (428), stale is 412.
+        idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -189,6 +198,7 @@ def sync(
         id=id,
         client=client,
         if_match=if_match,
+        idempotency_key=idempotency_key,
         x_request_id=x_request_id,
         x_purpose_of_use=x_purpose_of_use,
         x_break_glass_reason=x_break_glass_reason,
@@ -200,6 +210,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     if_match: str,
+    idempotency_key: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
@@ -213,6 +224,7 @@ async def asyncio_detailed(
     Args:
         id (UUID):
         if_match (str): The note's ETag; required (428), stale is 412.
+        idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -228,6 +240,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         id=id,
         if_match=if_match,
+        idempotency_key=idempotency_key,
         x_request_id=x_request_id,
         x_purpose_of_use=x_purpose_of_use,
         x_break_glass_reason=x_break_glass_reason,
@@ -243,6 +256,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     if_match: str,
+    idempotency_key: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
@@ -256,6 +270,7 @@ async def asyncio(
     Args:
         id (UUID):
         if_match (str): The note's ETag; required (428), stale is 412.
+        idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -273,6 +288,7 @@ async def asyncio(
             id=id,
             client=client,
             if_match=if_match,
+            idempotency_key=idempotency_key,
             x_request_id=x_request_id,
             x_purpose_of_use=x_purpose_of_use,
             x_break_glass_reason=x_break_glass_reason,

@@ -8,7 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.purpose_of_use import PurposeOfUse
 from ...models.user_create import UserCreate
-from ...models.user_out import UserOut
+from ...models.user_created import UserCreated
 from ...types import UNSET, Response, Unset
 
 
@@ -46,9 +46,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | UserOut | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | UserCreated | None:
     if response.status_code == 201:
-        response_201 = UserOut.from_dict(response.json())
+        response_201 = UserCreated.from_dict(response.json())
 
         return response_201
 
@@ -93,7 +93,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem | UserOut]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | UserCreated]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -110,26 +112,30 @@ def sync_detailed(
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
-) -> Response[Problem | UserOut]:
+) -> Response[Problem | UserCreated]:
     """Create a user
 
-     Add a staff member with a role; the password must have at least 12 characters.
+     Add a staff member with a role and return their one-time invite token.
+
+    The admin never chooses the password: the new user sets it at
+    `POST /v1/auth/password-reset` with the invite token (shown once, valid 24 hours). An
+    idempotent replay answers `invite_token: null`; start a reset to hand out a new one.
 
     Args:
         idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
-        body (UserCreate): A new staff member. Example: {'email': 'ana@example.org',
-            'display_name': 'Ana Therapist', 'role': 'therapist', 'password': 'correct horse battery
-            staple', 'supervisor_id': None, 'requires_cosign': False}.
+        body (UserCreate): A new staff member; they choose their password with the invite token.
+            Example: {'email': 'ana@example.org', 'display_name': 'Ana Therapist', 'role':
+            'therapist', 'supervisor_id': None, 'requires_cosign': False}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | UserOut]
+        Response[Problem | UserCreated]
     """
 
     kwargs = _get_kwargs(
@@ -155,26 +161,30 @@ def sync(
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
-) -> Problem | UserOut | None:
+) -> Problem | UserCreated | None:
     """Create a user
 
-     Add a staff member with a role; the password must have at least 12 characters.
+     Add a staff member with a role and return their one-time invite token.
+
+    The admin never chooses the password: the new user sets it at
+    `POST /v1/auth/password-reset` with the invite token (shown once, valid 24 hours). An
+    idempotent replay answers `invite_token: null`; start a reset to hand out a new one.
 
     Args:
         idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
-        body (UserCreate): A new staff member. Example: {'email': 'ana@example.org',
-            'display_name': 'Ana Therapist', 'role': 'therapist', 'password': 'correct horse battery
-            staple', 'supervisor_id': None, 'requires_cosign': False}.
+        body (UserCreate): A new staff member; they choose their password with the invite token.
+            Example: {'email': 'ana@example.org', 'display_name': 'Ana Therapist', 'role':
+            'therapist', 'supervisor_id': None, 'requires_cosign': False}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | UserOut
+        Problem | UserCreated
     """
 
     return sync_detailed(
@@ -195,26 +205,30 @@ async def asyncio_detailed(
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
-) -> Response[Problem | UserOut]:
+) -> Response[Problem | UserCreated]:
     """Create a user
 
-     Add a staff member with a role; the password must have at least 12 characters.
+     Add a staff member with a role and return their one-time invite token.
+
+    The admin never chooses the password: the new user sets it at
+    `POST /v1/auth/password-reset` with the invite token (shown once, valid 24 hours). An
+    idempotent replay answers `invite_token: null`; start a reset to hand out a new one.
 
     Args:
         idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
-        body (UserCreate): A new staff member. Example: {'email': 'ana@example.org',
-            'display_name': 'Ana Therapist', 'role': 'therapist', 'password': 'correct horse battery
-            staple', 'supervisor_id': None, 'requires_cosign': False}.
+        body (UserCreate): A new staff member; they choose their password with the invite token.
+            Example: {'email': 'ana@example.org', 'display_name': 'Ana Therapist', 'role':
+            'therapist', 'supervisor_id': None, 'requires_cosign': False}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | UserOut]
+        Response[Problem | UserCreated]
     """
 
     kwargs = _get_kwargs(
@@ -238,26 +252,30 @@ async def asyncio(
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
-) -> Problem | UserOut | None:
+) -> Problem | UserCreated | None:
     """Create a user
 
-     Add a staff member with a role; the password must have at least 12 characters.
+     Add a staff member with a role and return their one-time invite token.
+
+    The admin never chooses the password: the new user sets it at
+    `POST /v1/auth/password-reset` with the invite token (shown once, valid 24 hours). An
+    idempotent replay answers `invite_token: null`; start a reset to hand out a new one.
 
     Args:
         idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
-        body (UserCreate): A new staff member. Example: {'email': 'ana@example.org',
-            'display_name': 'Ana Therapist', 'role': 'therapist', 'password': 'correct horse battery
-            staple', 'supervisor_id': None, 'requires_cosign': False}.
+        body (UserCreate): A new staff member; they choose their password with the invite token.
+            Example: {'email': 'ana@example.org', 'display_name': 'Ana Therapist', 'role':
+            'therapist', 'supervisor_id': None, 'requires_cosign': False}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | UserOut
+        Problem | UserCreated
     """
 
     return (

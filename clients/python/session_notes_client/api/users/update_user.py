@@ -114,7 +114,9 @@ def sync_detailed(
 ) -> Response[Problem | UserOut]:
     """Change a user
 
-     Change role, supervisor, co-signing, password or deactivate (users are never deleted).
+     Change role, supervisor, co-signing or deactivate (users are never deleted).
+
+    A password is never set here (422): start a reset with `POST /v1/users/{id}/password-reset`.
 
     Args:
         id (UUID):
@@ -158,7 +160,9 @@ def sync(
 ) -> Problem | UserOut | None:
     """Change a user
 
-     Change role, supervisor, co-signing, password or deactivate (users are never deleted).
+     Change role, supervisor, co-signing or deactivate (users are never deleted).
+
+    A password is never set here (422): start a reset with `POST /v1/users/{id}/password-reset`.
 
     Args:
         id (UUID):
@@ -197,7 +201,9 @@ async def asyncio_detailed(
 ) -> Response[Problem | UserOut]:
     """Change a user
 
-     Change role, supervisor, co-signing, password or deactivate (users are never deleted).
+     Change role, supervisor, co-signing or deactivate (users are never deleted).
+
+    A password is never set here (422): start a reset with `POST /v1/users/{id}/password-reset`.
 
     Args:
         id (UUID):
@@ -239,7 +245,9 @@ async def asyncio(
 ) -> Problem | UserOut | None:
     """Change a user
 
-     Change role, supervisor, co-signing, password or deactivate (users are never deleted).
+     Change role, supervisor, co-signing or deactivate (users are never deleted).
+
+    A password is never set here (422): start a reset with `POST /v1/users/{id}/password-reset`.
 
     Args:
         id (UUID):
