@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from app.auth import credentials
 from app.config import Settings
 from app.demo.clinical import seed_clinical
 from app.demo.notes import seed_notes
@@ -17,6 +18,10 @@ from app.users import service as users
 from app.users.schemas import UserCreate
 
 DEMO_PRACTICE = "Demo Practice"
+# A colleague invited by the admin, who sets their own password with the invite token
+# (SPEC §2.1): the demo shows the token once, when the practice is first seeded.
+INVITED = ("therapist", "newcomer@demo.example", "Nia Newcomer")
+INVITED_LATER = "(invited; an admin's reset gives a new token)"
 DEMO_USERS = (
     ("admin", "admin@demo.example", "Ada Admin", "demo-admin-pass"),
     ("supervisor", "supervisor@demo.example", "Sigmund Supervisor", "demo-supervisor-pass"),
@@ -31,7 +36,7 @@ async def seed(*, session: AsyncSession, settings: Settings) -> list[tuple[str, 
     logins = [(("trainee" if "trainee" in e else r), e, p) for r, e, _, p in DEMO_USERS]
     found = await session.execute(select(User).where(col(User.email) == DEMO_USERS[0][1]))
     if found.scalar_one_or_none() is not None:
-        return logins
+        return [*logins, ("invited", INVITED[1], INVITED_LATER)]
     passwords = Passwords(settings)
     practice = Practice(name=DEMO_PRACTICE)
     session.add(practice)
@@ -56,7 +61,22 @@ async def seed(*, session: AsyncSession, settings: Settings) -> list[tuple[str, 
         if role == "supervisor":
             supervisor_id = user.id
         created["trainee" if trainee else role] = user
-    ring = load_secrets(settings).key_ring
+    secrets = load_secrets(settings)
+    invited = await users.create_user(
+        session=session,
+        passwords=passwords,
+        practice_id=practice.id,
+        user_in=UserCreate(email=INVITED[1], display_name=INVITED[2], role=INVITED[0]),
+    )
+    token, _ = await credentials.issue_token(
+        session=session,
+        pepper=secrets.api_key_pepper,
+        user=invited,
+        purpose="invite",
+        created_by=created["admin"].id,
+    )
+    logins.append(("invited", INVITED[1], f"invite token {token}"))
+    ring = secrets.key_ring
     visits = await seed_clinical(
         session=session,
         practice_id=practice.id,
