@@ -66,6 +66,9 @@ class Record:
     id: str
     primary: str
     team: set[str] = field(default_factory=set)
+    # How it was created, to replay the creation with its Idempotency-Key.
+    creator: str = ""
+    created_with: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -179,13 +182,16 @@ class ReachMachine(RuleBasedStateMachine):
             body["primary_therapist_id"] = str(self.people[primary].id)
         else:
             primary = creator
-        made = self._send("POST", "/v1/clients", self.people[creator].headers, json=body)
+        key = {"Idempotency-Key": f"create-{uuid.uuid4().hex}"}
+        made = self._send("POST", "/v1/clients", self.people[creator].headers | key, json=body)
         target = self.people[primary]
         if not (target.active and target.role in CLINICAL):
             assert made.status_code == 422, made.text
             return next(iter(self.records))
         assert made.status_code == 201, made.text
-        record = Record(id=made.json()["id"], primary=primary)
+        record = Record(
+            id=made.json()["id"], primary=primary, creator=creator, created_with=key | body
+        )
         self.records[record.id] = record
         return record.id
 
@@ -349,6 +355,25 @@ class ReachMachine(RuleBasedStateMachine):
         gone = self._send("DELETE", f"/v1/api-keys/{me.json()['id']}", self.people["admin"].headers)
         assert gone.status_code == 204, gone.text
         key.revoked = True
+
+    @rule(client=clients)
+    def replay_creation(self, client: str) -> None:
+        """A replay answers the stored 201 only while its caller still reaches the client."""
+        record = self.records[client]
+        creator = self.people[record.creator]
+        body = dict(record.created_with)
+        key = {"Idempotency-Key": body.pop("Idempotency-Key")}
+        again = self._send("POST", "/v1/clients", creator.headers | key, json=body)
+        if not creator.active:
+            expected = 401
+        elif creator.role == "auditor":
+            expected = 403
+        else:
+            expected = 201 if self._reaches(record.creator, record) else 404
+        assert again.status_code == expected, (record.creator, again.text)
+        if expected == 201:
+            assert again.headers["Idempotent-Replayed"] == "true"
+            assert again.json()["id"] == client
 
     @rule(client=clients, actor=st.sampled_from(USERS), glass=st.booleans())
     def read_one(self, client: str, actor: str, glass: bool) -> None:
