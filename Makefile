@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test test-fast check format bench clean lint-tools openapi sdk contract-check browser-deps
+.PHONY: install run test test-fast test-deep check format bench clean lint-tools openapi sdk contract-check browser-deps
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ test: $(STAMP)
 # The quick loop: SQLite only, without the tests that start servers, processes or fuzzers.
 test-fast: $(STAMP)
 	env -u NOTES_TEST_DATABASE_URL -u CI $(BIN)/python -m pytest -m "not server and not slow" $(PYTEST_ARGS)
+
+# Longer property runs for local use: the reach state machine with 2,000 examples per database.
+test-deep: $(STAMP)
+	NOTES_REACH_EXAMPLES=2000 $(BIN)/python -m pytest tests/security/test_reach_state_machine.py $(PYTEST_ARGS)
 
 check: $(STAMP) contract-check
 	$(BIN)/ruff check app tests bench
