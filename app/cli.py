@@ -17,13 +17,14 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import migrations
-from app.api_keys.service import create_key
+from app.api_keys.service import add_key
 from app.audit.cli import app as audit_app
 from app.audit.ledger.sequencer_process import Supervisor
 from app.config import Settings, configuration_problem, get_settings
 from app.db import create_engine, create_sessionmaker
 from app.demo.seed import seed
 from app.errors import AppError
+from app.feed import outbox
 from app.models import Practice
 from app.security import rotation
 from app.security.api_keys import SCOPES
@@ -167,6 +168,7 @@ def create_user(
     async def work(session: AsyncSession) -> uuid.UUID:
         if await session.get(Practice, practice) is None:
             raise typer.BadParameter("no such practice", param_hint="--practice")
+        outbox.act_as(session, *outbox.OPERATOR_ACTOR)
         user = await users.create_user(
             session=session, passwords=Passwords(settings), practice_id=practice, user_in=user_in
         )
@@ -193,10 +195,15 @@ def create_api_key(
     async def work(session: AsyncSession) -> str:
         if await session.get(Practice, practice) is None:
             raise typer.BadParameter("no such practice", param_hint="--practice")
-        row, key = create_key(
-            practice_id=practice, name=name, scopes=wanted, created_by=None, pepper=pepper
+        outbox.act_as(session, *outbox.OPERATOR_ACTOR)
+        _, key = await add_key(
+            session=session,
+            practice_id=practice,
+            name=name,
+            scopes=wanted,
+            created_by=None,
+            pepper=pepper,
         )
-        session.add(row)
         return key
 
     _guarded(lambda: typer.echo(_run(settings, work)))

@@ -21,6 +21,7 @@ from app.config import Settings, get_settings
 from app.db import create_engine, create_read_sessionmaker, create_sessionmaker
 from app.episodes.router import router as episodes_router
 from app.errors import PROBLEM_JSON
+from app.feed.router import router as feed_router
 from app.logging import configure_logging
 from app.measures.router import router as measures_router
 from app.middleware import RequestPipeline
@@ -73,6 +74,7 @@ ROUTERS = (
     observations_router,
     measures_router,
     progress_router,
+    feed_router,
 )
 
 

@@ -11,6 +11,7 @@ from sqlmodel import col
 
 from app.db import utcnow
 from app.errors import NotFound
+from app.feed import outbox as feed
 from app.models import ApiKey
 from app.pagination import PageParams, oldest_first
 from app.security.api_keys import new_api_key
@@ -52,6 +53,7 @@ async def add_key(
     )
     session.add(row)
     await session.flush()
+    feed.record(session, type="api_key.created", practice_id=practice_id, resource_id=row.id)
     return row, key
 
 
@@ -78,3 +80,5 @@ async def revoke_key(*, session: AsyncSession, practice_id: uuid.UUID, key_id: u
     row = await get_live_key(session=session, practice_id=practice_id, key_id=key_id)
     row.revoked_at = utcnow()
     session.add(row)
+    # Revoking is the key's deletion (docs/architecture.md, "Created resources").
+    feed.record(session, type="api_key.deleted", practice_id=practice_id, resource_id=row.id)

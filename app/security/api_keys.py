@@ -16,6 +16,8 @@ Scope = Literal[
     "notes:read",
     "progress:read",
     "audit:read",
+    "events:read",
+    "webhooks:manage",
 ]
 SCOPES: Final[tuple[Scope, ...]] = get_args(Scope)
 

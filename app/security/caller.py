@@ -15,6 +15,7 @@ from app.audit.context import audit_context
 from app.db import utcnow
 from app.driver import DriverStatement
 from app.errors import Forbidden, Unauthorized, Unprocessable
+from app.feed import outbox
 from app.models import ApiKey, RevokedAccessToken, User
 from app.security import reach
 from app.security.api_keys import PREFIX as API_KEY_PREFIX
@@ -267,6 +268,7 @@ async def get_caller(request: Request, session: SessionDep) -> Caller:
     ctx.actor_role = caller.role
     ctx.practice_id = caller.practice_id
     ctx.purpose_of_use = caller.purpose
+    outbox.act_as(session, caller.kind, caller.id)
     # Header checks come after identity so that a refused request is still attributed.
     purpose = _purpose(request, caller.purpose)
     ctx.purpose_of_use = purpose
