@@ -119,8 +119,7 @@ def failing_commit() -> Iterator[None]:
     """Every commit fails after the outbox wrote its rows (listeners run in order)."""
 
     def boom(session: Session) -> None:
-        if session.info.get("fail_after_outbox", True):
-            raise RuntimeError("forced failure between the outbox write and the commit")
+        raise RuntimeError("forced failure between the outbox write and the commit")
 
     event.listen(Session, "before_commit", boom)
     yield
@@ -131,25 +130,25 @@ async def test_a_failure_after_the_outbox_write_leaves_neither_change_nor_event(
     state: AppState, world: World, failing_commit: None
 ) -> None:
     client_id = uuid.uuid4()
-    with pytest.raises(RuntimeError, match="forced failure"):
-        async with state.sessionmaker() as db:
-            db.add(
-                Client(
-                    id=client_id,
-                    practice_id=world.practice_id,
-                    given_name="Never",
-                    family_name="Committed",
-                    primary_therapist_id=world["therapist"].id,
-                )
-            )
-            await db.flush()
-            outbox.record(
-                db,
-                type="client.created",
+    async with state.sessionmaker() as db:
+        db.add(
+            Client(
+                id=client_id,
                 practice_id=world.practice_id,
-                resource_id=client_id,
-                client_id=client_id,
+                given_name="Never",
+                family_name="Committed",
+                primary_therapist_id=world["therapist"].id,
             )
+        )
+        await db.flush()
+        outbox.record(
+            db,
+            type="client.created",
+            practice_id=world.practice_id,
+            resource_id=client_id,
+            client_id=client_id,
+        )
+        with pytest.raises(RuntimeError, match="forced failure"):
             await db.commit()
     async with state.sessionmaker() as db:
         assert await db.get(Client, client_id) is None
