@@ -35,6 +35,7 @@ from app.sessions.router import router as sessions_router
 from app.state import AppState
 from app.themes.router import router as themes_router
 from app.users.router import router as users_router
+from app.webhooks.router import router as webhooks_router
 
 log = logging.getLogger("notes.app")
 
@@ -75,6 +76,7 @@ ROUTERS = (
     measures_router,
     progress_router,
     feed_router,
+    webhooks_router,
 )
 
 

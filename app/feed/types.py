@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
+from app.errors import Unprocessable
+
 if TYPE_CHECKING:
     from app.security.caller import Caller
 
@@ -39,3 +41,20 @@ def readable_types(caller: Caller) -> frozenset[str]:
     if caller.kind != "api_key":
         return frozenset()
     return frozenset(t for t, scope in EVENT_TYPES.items() if scope in caller.scopes)
+
+
+def expand_types(value: str | None) -> frozenset[str]:
+    """`session.updated,episode.*` → the event types named (422 for an unknown one)."""
+    if value is None:
+        return frozenset(EVENT_TYPES)
+    wanted: set[str] = set()
+    for part in (p.strip() for p in value.split(",")):
+        matches = (
+            {t for t in EVENT_TYPES if t.startswith(part[:-1])}
+            if part.endswith(".*")
+            else ({part} & EVENT_TYPES.keys())
+        )
+        if not matches:
+            raise Unprocessable("types names an unknown event type")
+        wanted |= matches
+    return frozenset(wanted)
