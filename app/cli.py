@@ -33,9 +33,13 @@ from app.security.passwords import Passwords
 from app.security.secrets import ConfigurationError, load_secrets
 from app.users import service as users
 from app.users.schemas import UserCreate
+from app.webhooks import process as deliverer_process
+from app.webhooks.cli import events_app, webhooks_app
 
 app = typer.Typer(help="Session Notes API", no_args_is_help=True, add_completion=False)
 app.add_typer(audit_app, name="audit")
+app.add_typer(webhooks_app, name="webhooks")
+app.add_typer(events_app, name="events")
 T = TypeVar("T")
 
 
@@ -107,6 +111,13 @@ def serve(
         # uvicorn re-raises SIGTERM once it has shut down; the default action would end the
         # process before the `finally` below stops the child.
         signal.signal(signal.SIGTERM, _exit_on_signal)
+    deliverer = None
+    if settings.deliverer == "auto":
+        # The webhook deliverer is a process of its own too; "external" leaves it to a
+        # service of its own (docker-compose.yml).
+        deliverer = deliverer_process.supervisor()
+        deliverer.start()
+        signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
         uvicorn.run(
             "app.asgi:app",
@@ -118,8 +129,9 @@ def serve(
             proxy_headers=False,
         )
     finally:
-        if supervisor is not None:
-            supervisor.stop()
+        for child in (supervisor, deliverer):
+            if child is not None:
+                child.stop()
 
 
 @app.command("create-practice")

@@ -197,12 +197,12 @@ async def test_webhook_endpoint(
 async def list_webhook_deliveries(
     id: uuid.UUID, session: SessionDep, caller: CallerDep, page: PageDep
 ) -> Page[WebhookDeliveryOut]:
-    """Every message owed to the endpoint, oldest first, each with every attempt made."""
+    """Every message owed to the endpoint in feed order, each with every attempt made."""
     endpoint = await service.get_endpoint(session, _manager(caller), id)
     rows = await service.list_deliveries(session, endpoint, page)
     return Page(
         items=await service.delivery_views(session, rows[: page.limit]),
-        next_cursor=page.next_cursor(rows, created_key),
+        next_cursor=page.next_cursor(rows, service.delivery_key),
     )
 
 

@@ -212,9 +212,21 @@ async def retry(session: AsyncSession, delivery: WebhookDelivery) -> WebhookDeli
 async def list_deliveries(
     session: AsyncSession, endpoint: WebhookEndpoint, page: PageParams
 ) -> list[WebhookDelivery]:
-    """An endpoint's deliveries, oldest first (one more than the page)."""
+    """An endpoint's deliveries in feed position order (one more than the page)."""
     query = sa.select(WebhookDelivery).where(col(WebhookDelivery.endpoint_id) == endpoint.id)
-    return await oldest_first(session, query, WebhookDelivery, page)
+    after = page.after_values(int, uuid.UUID)
+    if after:
+        query = query.where(
+            sa.tuple_(col(WebhookDelivery.position), col(WebhookDelivery.id)) > after
+        )
+    order = (col(WebhookDelivery.position), col(WebhookDelivery.id))
+    rows = await session.execute(query.order_by(*order).limit(page.limit + 1))
+    return list(rows.scalars())
+
+
+def delivery_key(row: WebhookDelivery) -> list[object]:
+    """The (position, id) sort key of the delivery log, as a cursor stores it."""
+    return [row.position, str(row.id)]
 
 
 async def delivery_views(

@@ -1,0 +1,45 @@
+"""`notes-api webhooks deliver` and `notes-api events purge`."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+import typer
+
+from app.config import get_settings
+from app.db import create_engine
+from app.feed import service as feed
+from app.logging import configure_logging
+from app.webhooks.process import run_forever
+
+webhooks_app = typer.Typer(help="Webhook delivery", no_args_is_help=True)
+events_app = typer.Typer(help="The change feed", no_args_is_help=True)
+
+
+@webhooks_app.command()
+def deliver() -> None:
+    """Run the webhook deliverer until SIGTERM (several may run against PostgreSQL)."""
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    asyncio.run(run_forever(settings, parent=None))
+
+
+@events_app.command()
+def purge(
+    older_than_days: Annotated[
+        int, typer.Option(min=feed.MIN_RETENTION_DAYS, help="Keep at least this many days")
+    ] = feed.MIN_RETENTION_DAYS,
+) -> None:
+    """Delete feed events older than N days (at least 30)."""
+    settings = get_settings()
+
+    async def main() -> int:
+        engine = create_engine(settings)
+        try:
+            async with engine.connect() as conn:
+                return await feed.purge(conn, older_than_days=older_than_days)
+        finally:
+            await engine.dispose()
+
+    typer.echo(f"{asyncio.run(main())} feed events older than {older_than_days} days deleted")
