@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+
 import httpx
 import pytest
 
