@@ -11,6 +11,7 @@ from app.config import get_settings
 from app.db import create_engine
 from app.feed import service as feed
 from app.logging import configure_logging
+from app.webhooks.deliverer import fan_out_lag
 from app.webhooks.process import run_forever
 
 webhooks_app = typer.Typer(help="Webhook delivery", no_args_is_help=True)
@@ -23,6 +24,29 @@ def deliver() -> None:
     settings = get_settings()
     configure_logging(settings.log_level)
     asyncio.run(run_forever(settings, parent=None))
+
+
+@webhooks_app.command()
+def backlog(
+    max_lag: Annotated[
+        float, typer.Option(help="Exit 1 when fan-out is this many seconds behind the feed")
+    ] = 60.0,
+) -> None:
+    """How far the deliverer's fan-out is behind the feed (its health check)."""
+    settings = get_settings()
+
+    async def main() -> float:
+        engine = create_engine(settings, pool_size=1)
+        try:
+            async with engine.connect() as conn:
+                return await fan_out_lag(conn)
+        finally:
+            await engine.dispose()
+
+    lag = asyncio.run(main())
+    typer.echo(f"fan-out lag {lag:.1f} s")
+    if lag > max_lag:
+        raise typer.Exit(1)
 
 
 @events_app.command()

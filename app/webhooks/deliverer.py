@@ -24,7 +24,7 @@ from typing import Any, Final
 import httpx
 import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.config import Settings
 from app.db import create_sessionmaker, utcnow, uuid7
@@ -418,3 +418,22 @@ class Deliverer:
                 .values(lease_owner=None, lease_until=None)
             )
             await session.commit()
+
+
+async def fan_out_lag(conn: AsyncConnection) -> float:
+    """Seconds since the oldest feed event that an enabled endpoint has not yet taken up."""
+    oldest = await conn.execute(
+        sa.select(sa.func.min(_F.c.occurred_at))
+        .select_from(
+            _E.join(
+                _F,
+                sa.and_(
+                    _F.c.practice_id == _E.c.practice_id,
+                    _F.c.position == _E.c.cursor_position + 1,
+                ),
+            )
+        )
+        .where(_E.c.enabled)
+    )
+    at = oldest.scalar_one_or_none()
+    return 0.0 if at is None else max(0.0, (utcnow() - at).total_seconds())

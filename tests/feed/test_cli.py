@@ -1,0 +1,67 @@
+"""`notes-api events purge` keeps 30 days at least; `webhooks backlog` reports fan-out lag."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlmodel import col
+from typer.testing import CliRunner
+
+from app.cli import app as cli
+from app.db import utcnow, uuid7
+from app.models import FeedEvent
+from app.state import AppState
+from tests.conftest import World
+
+runner = CliRunner()
+
+
+def env(state: AppState) -> dict[str, str]:
+    """The suite's database and data folder, for the command."""
+    return {
+        "NOTES_DATABASE_URL": state.settings.plain_database_url,
+        "NOTES_DATA_DIR": str(state.settings.data_dir),
+        "NOTES_LOG_LEVEL": "WARNING",
+    }
+
+
+async def test_purge_drops_only_events_past_the_retention(state: AppState, world: World) -> None:
+    old, recent = uuid7(), uuid7()
+    async with state.sessionmaker() as db:
+        for event_id, age, position in ((old, 40, 10_001), (recent, 20, 10_002)):
+            db.add(
+                FeedEvent(
+                    id=event_id,
+                    practice_id=world.practice_id,
+                    position=position,
+                    type="client.updated",
+                    occurred_at=utcnow() - timedelta(days=age),
+                    resource_type="client",
+                    resource_id=uuid.uuid4(),
+                    actor_type="system",
+                )
+            )
+        await db.commit()
+    refused = await asyncio.to_thread(
+        runner.invoke, cli, ["events", "purge", "--older-than-days", "29"], env=env(state)
+    )
+    assert refused.exit_code == 2
+    done = await asyncio.to_thread(
+        runner.invoke, cli, ["events", "purge", "--older-than-days", "30"], env=env(state)
+    )
+    assert done.exit_code == 0, done.output
+    assert "deleted" in done.output
+    async with state.sessionmaker() as db:
+        kept = await db.execute(select(FeedEvent.id).where(col(FeedEvent.id).in_([old, recent])))
+        assert list(kept.scalars()) == [recent]
+
+
+async def test_backlog_reports_the_fan_out_lag(state: AppState) -> None:
+    result = await asyncio.to_thread(
+        runner.invoke, cli, ["webhooks", "backlog", "--max-lag", "1000000000"], env=env(state)
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("fan-out lag ")
