@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-_EXAMPLE = {
+_EXAMPLE: dict[str, Any] = {
     "id": "0193a5c4-7f7e-7b61-9a57-3c4f1b0a9e01",
     "position": 42,
     "type": "session.updated",

@@ -19,6 +19,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, Final
 
 import httpx
@@ -126,9 +127,9 @@ class Deliverer:
         for endpoint_id in await self.claim(free):
             task = asyncio.create_task(self.drain(endpoint_id), name=f"webhook-{endpoint_id}")
             self.draining[endpoint_id] = task
-            task.add_done_callback(lambda _t, e=endpoint_id: self._drained(e))
+            task.add_done_callback(partial(self._drained, endpoint_id))
 
-    def _drained(self, endpoint_id: uuid.UUID) -> None:
+    def _drained(self, endpoint_id: uuid.UUID, _task: object = None) -> None:
         self.draining.pop(endpoint_id, None)
         self.wake.set()  # its endpoint may have more due now
 
@@ -268,10 +269,8 @@ class Deliverer:
         if self.stopping:
             return False
         async with self.sessionmaker() as session:
-            endpoint = (
-                await session.execute(sa.select(_E).where(_E.c.id == endpoint_id))
-            ).one_or_none()
-            if endpoint is None or not endpoint.enabled or endpoint.lease_owner != self.owner:
+            row = (await session.execute(sa.select(_E).where(_E.c.id == endpoint_id))).one_or_none()
+            if row is None or not row.enabled or row.lease_owner != self.owner:
                 return False
             pending = (
                 await session.execute(
@@ -283,7 +282,7 @@ class Deliverer:
             ).all()
             await session.rollback()
         # A detached row, as the field helpers want one (table name and id for the AAD).
-        endpoint = WebhookEndpoint.model_construct(**dict(endpoint._mapping))
+        endpoint = WebhookEndpoint.model_construct(**dict(row._mapping))
         secrets_ = live_secrets(self.key_ring, endpoint)
         attempts: list[Attempt] = []
         for delivery in pending:

@@ -55,7 +55,9 @@ async def test_purge_drops_only_events_past_the_retention(state: AppState, world
     assert done.exit_code == 0, done.output
     assert "deleted" in done.output
     async with state.sessionmaker() as db:
-        kept = await db.execute(select(FeedEvent.id).where(col(FeedEvent.id).in_([old, recent])))
+        kept = await db.execute(
+            select(col(FeedEvent.id)).where(col(FeedEvent.id).in_([old, recent]))
+        )
         assert list(kept.scalars()) == [recent]
 
 

@@ -12,6 +12,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 
 import pytest
 from sqlalchemy import select
@@ -122,7 +123,9 @@ async def statuses(seeded: Seeded, endpoint_id: uuid.UUID) -> Counter[str]:
     """How many of the endpoint's deliveries are in each status."""
     async with seeded.state.sessionmaker() as db:
         found = await db.execute(
-            select(WebhookDelivery.status).where(col(WebhookDelivery.endpoint_id) == endpoint_id)
+            select(col(WebhookDelivery.status)).where(
+                col(WebhookDelivery.endpoint_id) == endpoint_id
+            )
         )
         return Counter(found.scalars())
 
@@ -160,7 +163,7 @@ async def test_kill_9_three_times_loses_nothing(
         await changes(seeded, practice_id, total)
         deliverer = start_deliverer(deliverers, scratch_settings)
         for kill in range(1, 4):
-            await eventually(lambda k=kill: _received(receiver, 25 * k), interval=0.01)
+            await eventually(partial(_received, receiver, 25 * kill), interval=0.01)
             deliverer.kill()
             deliverer.start()
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -24,10 +26,10 @@ from tests.webhooks.support import deliverer, make_endpoint, run_passes
 
 
 @pytest.fixture
-async def receiver() -> Receiver:
+async def receiver() -> AsyncIterator[Receiver]:
     """A receiver on 127.0.0.1 that answers 204."""
     made = await Receiver().start()
-    yield made  # type: ignore[misc]
+    yield made
     await made.stop()
 
 
@@ -76,13 +78,13 @@ async def test_failures_are_retried_in_order_and_logged(
                 r["status"] == "succeeded" for r in await deliveries()
             )
 
-        async def deliveries() -> list[dict[str, object]]:
+        async def deliveries() -> list[dict[str, Any]]:
             page = await client.get(
                 f"/v1/webhook-endpoints/{endpoint['id']}/deliveries",
                 headers=world["admin"].headers,
             )
             assert page.status_code == 200, page.text
-            items: list[dict[str, object]] = page.json()["items"]
+            items: list[dict[str, Any]] = page.json()["items"]
             return items
 
         await eventually(all_delivered)
@@ -96,9 +98,9 @@ async def test_failures_are_retried_in_order_and_logged(
     log = await deliveries()
     first = log[0]
     assert first["attempt_count"] == 4
-    assert [a["outcome"] for a in first["attempts"]] == ["http_error"] * 3 + ["success"]  # type: ignore[index,union-attr]
-    assert [a["response_status"] for a in first["attempts"]] == [500, 500, 500, 204]  # type: ignore[index,union-attr]
-    assert all(a["duration_ms"] >= 0 for a in first["attempts"])  # type: ignore[index,union-attr]
+    assert [a["outcome"] for a in first["attempts"]] == ["http_error"] * 3 + ["success"]
+    assert [a["response_status"] for a in first["attempts"]] == [500, 500, 500, 204]
+    assert all(a["duration_ms"] >= 0 for a in first["attempts"])
 
 
 async def test_an_endpoint_failing_too_long_is_disabled_with_an_event(
@@ -137,7 +139,7 @@ async def test_an_endpoint_failing_too_long_is_disabled_with_an_event(
             (uuid.UUID(endpoint["id"]), "system")
         ]
         failed = await db.execute(
-            select(WebhookDelivery.status).where(
+            select(col(WebhookDelivery.status)).where(
                 col(WebhookDelivery.endpoint_id) == uuid.UUID(endpoint["id"])
             )
         )

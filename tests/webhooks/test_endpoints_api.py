@@ -126,6 +126,6 @@ async def test_each_request_leaves_one_audit_event(
         assert response.status_code < 300, response.text
         async with state.sessionmaker() as db:
             found = await db.execute(
-                select(AuditEvent.action).where(col(AuditEvent.request_id) == rid)
+                select(col(AuditEvent.action)).where(col(AuditEvent.request_id) == rid)
             )
             assert list(found.scalars()) == [action]
