@@ -7,7 +7,10 @@ little CPU.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import json
+import sys
 import time
 from dataclasses import dataclass, field
 
@@ -68,6 +71,24 @@ class Receiver:
                     if sep:
                         headers[name.strip().lower()] = value.strip()
                 body = await reader.readexactly(int(headers.get("content-length", "0")))
+                if lines[0].startswith("GET "):  # a benchmark asking what arrived, from `after`
+                    query = lines[0].split()[1].partition("?")[2]
+                    after = int(query.rpartition("=")[2] or 0) if "after" in query else 0
+                    report = (
+                        str(len(self.requests)).encode()
+                        if query == "count"
+                        else json.dumps(
+                            [
+                                [r.at, json.loads(r.body)["resource"]["id"]]
+                                for r in self.requests[after:]
+                            ]
+                        ).encode()
+                    )
+                    writer.write(
+                        b"HTTP/1.1 200 X\r\ncontent-length: %d\r\n\r\n%s" % (len(report), report)
+                    )
+                    await writer.drain()
+                    continue
                 self.requests.append(Received(headers, body, time.monotonic()))
                 if self.delay:
                     await asyncio.sleep(self.delay)
@@ -80,3 +101,20 @@ class Receiver:
             pass
         finally:
             writer.close()
+
+
+async def _serve_forever() -> None:
+    receiver = await Receiver().start()
+    sys.stdout.write(f"{receiver.port}\n")
+    sys.stdout.flush()
+    await asyncio.Event().wait()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m bench.webhook_receiver`: print the port, serve until killed."""
+    argparse.ArgumentParser(description=__doc__).parse_args(argv)
+    asyncio.run(_serve_forever())
+
+
+if __name__ == "__main__":
+    main()

@@ -285,10 +285,13 @@ class Deliverer:
         endpoint = WebhookEndpoint.model_construct(**dict(row._mapping))
         secrets_ = live_secrets(self.key_ring, endpoint)
         attempts: list[Attempt] = []
+        target: ssrf.Target | ssrf.BlockedURL | None = None
         for delivery in pending:
             if self.stopping or delivery.next_attempt_at > utcnow():
                 break  # the oldest waits for its retry; the later ones wait behind it
-            attempt = await self.send(endpoint.url, secrets_, delivery)
+            if target is None:  # resolved and checked once per batch, at delivery time
+                target = await self.target(endpoint.url)
+            attempt = await self.send(target, secrets_, delivery)
             attempts.append(attempt)
             if not attempt.succeeded:
                 break
@@ -297,7 +300,16 @@ class Deliverer:
         still_leased = await self.record(endpoint, attempts)
         return still_leased and attempts[-1].succeeded
 
-    async def send(self, url: str, secrets_: list[str], delivery: Any) -> Attempt:
+    async def target(self, url: str) -> ssrf.Target | ssrf.BlockedURL:
+        """Where the endpoint's requests go now, or why they may not go there."""
+        try:
+            return await ssrf.resolve(url, production=self.production)
+        except ssrf.BlockedURL as exc:
+            return exc
+
+    async def send(
+        self, target: ssrf.Target | ssrf.BlockedURL, secrets_: list[str], delivery: Any
+    ) -> Attempt:
         """One signed POST of a delivery to the endpoint's checked address."""
         at = utcnow()
         started = time.perf_counter()
@@ -306,10 +318,8 @@ class Deliverer:
             ms = int((time.perf_counter() - started) * 1000)
             return Attempt(delivery, at, ms, outcome, status, error and error[:200])
 
-        try:
-            target = await ssrf.resolve(url, production=self.production)
-        except ssrf.BlockedURL as exc:
-            return done("blocked", error=str(exc))
+        if isinstance(target, ssrf.BlockedURL):
+            return done("blocked", error=str(target))
         body = delivery.payload.encode()
         headers = signing.headers(
             secrets_, msg_id=signing.message_id(delivery.id), at=at, body=body
