@@ -30,7 +30,7 @@ def require_feed_reader(caller: Caller) -> frozenset[str]:
     summary="Read the change feed",
     operation_id="list_events",
     response_model=FeedPage,
-    responses=problem_responses(400, 401, 403, 422),
+    responses=problem_responses(401, 403, 422),
     dependencies=[audited("event.list", "event")],
 )
 async def list_events(
