@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from app.schema_types import ShortText, SingleLine
 
 _IDS = {
     "endpoint": "0193a5c4-7f7e-7b61-9a57-3c4f1b0a9f01",
     "delivery": "0193a5c4-7f7e-7b61-9a57-3c4f1b0a9f11",
     "attempt": "0193a5c4-7f7e-7b61-9a57-3c4f1b0a9f21",
 }
-EventTypes = list[str]
+EventType = Annotated[str, StringConstraints(min_length=1, max_length=60), SingleLine]
+EventTypes = list[EventType]
+Url = Annotated[str, StringConstraints(min_length=1, max_length=2000), SingleLine]
 _ENDPOINT_EXAMPLE: dict[str, Any] = {
     "id": _IDS["endpoint"],
     "url": "https://scheduler.example.com/hooks/notes",
@@ -44,9 +48,9 @@ class WebhookEndpointCreate(BaseModel):
         },
     )
 
-    url: str = Field(min_length=1, max_length=2000)
+    url: Url
     event_types: EventTypes = Field(min_length=1, max_length=50)
-    description: str | None = Field(default=None, max_length=500)
+    description: ShortText | None = None
 
 
 class WebhookEndpointUpdate(BaseModel):
@@ -57,9 +61,9 @@ class WebhookEndpointUpdate(BaseModel):
         json_schema_extra={"example": {"enabled": True, "event_types": ["session.*"]}},
     )
 
-    url: str | None = Field(default=None, min_length=1, max_length=2000)
+    url: Url | None = None
     event_types: EventTypes | None = Field(default=None, min_length=1, max_length=50)
-    description: str | None = Field(default=None, max_length=500)
+    description: ShortText | None = None
     enabled: bool | None = None
 
 

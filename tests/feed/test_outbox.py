@@ -231,3 +231,19 @@ async def test_operator_commands_are_attributed(state: AppState, world: World) -
     headers = await make_api_key(state, world, ["clients:read"])
     assert headers  # created straight in the database: no outbox call, hence no event
     assert changes(await feed_rows(state, world.practice_id)) == []
+
+
+async def test_refused_writes_and_reads_leave_no_event(
+    client: httpx.AsyncClient, state: AppState, world: World
+) -> None:
+    therapist = world["therapist"].headers
+    made = await create_client(client, therapist)
+    stale = with_if_match(therapist, made["etag"].replace('"', '"x', 1))
+    refused = await client.patch(
+        f"/v1/clients/{made['id']}", json={"phone": "+1 555 0102"}, headers=stale
+    )
+    assert refused.status_code == 412
+    glass = {**world["therapist2"].headers, "X-Break-Glass-Reason": "covering an emergency tonight"}
+    read = await client.get(f"/v1/clients/{made['id']}", headers=glass)
+    assert read.status_code == 200, "a read under break-the-glass changes nothing"
+    assert changes(await feed_rows(state, world.practice_id)) == ["client.created"]

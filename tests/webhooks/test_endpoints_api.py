@@ -129,3 +129,16 @@ async def test_each_request_leaves_one_audit_event(
                 select(col(AuditEvent.action)).where(col(AuditEvent.request_id) == rid)
             )
             assert list(found.scalars()) == [action]
+
+
+async def test_unstorable_or_multi_line_text_is_refused(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    admin = world["admin"].headers
+    for body in (
+        {"url": "http://127.0.0.1:9/\u0000", "event_types": ["client.created"]},
+        {"url": URL, "event_types": ["client.created"], "description": "a\u0000b"},
+        {"url": "http://127.0.0.1:9/a\nb", "event_types": ["client.created"]},
+        {"url": URL, "event_types": ["client.\u0000"]},
+    ):
+        problem(await client.post("/v1/webhook-endpoints", json=body, headers=admin), 422)
