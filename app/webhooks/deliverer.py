@@ -237,10 +237,17 @@ class Deliverer:
             .with_for_update(skip_locked=True)
         )
         async with self.sessionmaker() as session:
+            # Read first: an idle pass writes nothing (on SQLite it takes no write lock).
+            found = list((await session.execute(candidates)).scalars())
+            if not found:
+                return []
             claimed = (
                 await session.execute(
                     _E.update()
-                    .where(_E.c.id.in_(candidates))
+                    .where(
+                        _E.c.id.in_(found),
+                        sa.or_(_E.c.lease_until.is_(None), _E.c.lease_until < now),
+                    )
                     .values(lease_owner=self.owner, lease_until=now + self.lease)
                     .returning(_E.c.id)
                 )
