@@ -11,6 +11,7 @@ from app.config import get_settings
 from app.db import create_engine
 from app.feed import service as feed
 from app.logging import configure_logging
+from app.webhooks import service as webhooks
 from app.webhooks.deliverer import fan_out_lag
 from app.webhooks.process import run_forever
 
@@ -55,15 +56,21 @@ def purge(
         int, typer.Option(min=feed.MIN_RETENTION_DAYS, help="Keep at least this many days")
     ] = feed.MIN_RETENTION_DAYS,
 ) -> None:
-    """Delete feed events older than N days (at least 30)."""
+    """Delete feed events, and settled webhook deliveries, older than N days (at least 30)."""
     settings = get_settings()
 
-    async def main() -> int:
+    async def main() -> tuple[int, int]:
         engine = create_engine(settings)
         try:
             async with engine.connect() as conn:
-                return await feed.purge(conn, older_than_days=older_than_days)
+                events = await feed.purge(conn, older_than_days=older_than_days)
+                deliveries = await webhooks.purge_deliveries(conn, older_than_days=older_than_days)
+                return events, deliveries
         finally:
             await engine.dispose()
 
-    typer.echo(f"{asyncio.run(main())} feed events older than {older_than_days} days deleted")
+    events, deliveries = asyncio.run(main())
+    typer.echo(
+        f"{events} feed events and {deliveries} settled webhook deliveries "
+        f"older than {older_than_days} days deleted"
+    )

@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlmodel import col
 
 from app.config import Settings
@@ -258,3 +258,35 @@ async def delivery_views(
         )
         for d in deliveries
     ]
+
+
+async def purge_deliveries(
+    conn: AsyncConnection, *, older_than_days: int, batch: int = 5_000
+) -> int:
+    """Delete settled deliveries (and their attempts) older than the given days; the count."""
+    cutoff = utcnow() - timedelta(days=older_than_days)
+    total = 0
+    while True:
+        ids = (
+            (
+                await conn.execute(
+                    sa.select(col(WebhookDelivery.id))
+                    .where(
+                        col(WebhookDelivery.created_at) < cutoff,
+                        col(WebhookDelivery.status).in_(("succeeded", "failed")),
+                    )
+                    .limit(batch)
+                )
+            )
+            .scalars()
+            .all()
+        )
+        if ids:
+            await conn.execute(
+                sa.delete(WebhookAttempt).where(col(WebhookAttempt.delivery_id).in_(ids))
+            )
+            await conn.execute(sa.delete(WebhookDelivery).where(col(WebhookDelivery.id).in_(ids)))
+        await conn.commit()
+        total += len(ids)
+        if len(ids) < batch:
+            return total

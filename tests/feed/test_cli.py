@@ -12,8 +12,9 @@ from typer.testing import CliRunner
 
 from app.cli import app as cli
 from app.db import utcnow, uuid7
-from app.models import FeedEvent
+from app.models import FeedEvent, WebhookAttempt, WebhookDelivery
 from app.state import AppState
+from app.webhooks import service as webhooks
 from tests.conftest import World
 
 runner = CliRunner()
@@ -26,6 +27,46 @@ def env(state: AppState) -> dict[str, str]:
         "NOTES_DATA_DIR": str(state.settings.data_dir),
         "NOTES_LOG_LEVEL": "WARNING",
     }
+
+
+async def old_deliveries(state: AppState, world: World) -> list[uuid.UUID]:
+    """Three deliveries: settled and old, pending and old, settled and recent."""
+    async with state.sessionmaker() as db:
+        endpoint, _ = await webhooks.create_endpoint(
+            session=db,
+            ring=state.secrets.key_ring,
+            practice_id=world.practice_id,
+            url="http://127.0.0.1:9/hooks",
+            types=["client.created"],
+            description=None,
+        )
+        made = []
+        for status, age in (("succeeded", 40), ("pending", 40), ("failed", 20)):
+            at = utcnow() - timedelta(days=age)
+            delivery = WebhookDelivery(
+                practice_id=world.practice_id,
+                endpoint_id=endpoint.id,
+                position=0,
+                event_type="client.created",
+                payload="{}",
+                status=status,
+                created_at=at,
+                next_attempt_at=at,
+            )
+            db.add(delivery)
+            await db.flush()
+            db.add(
+                WebhookAttempt(
+                    practice_id=world.practice_id,
+                    delivery_id=delivery.id,
+                    attempted_at=at,
+                    duration_ms=1,
+                    outcome="success",
+                )
+            )
+            made.append(delivery.id)
+        await db.commit()
+    return made
 
 
 async def test_purge_drops_only_events_past_the_retention(state: AppState, world: World) -> None:
@@ -45,6 +86,7 @@ async def test_purge_drops_only_events_past_the_retention(state: AppState, world
                 )
             )
         await db.commit()
+    deliveries = await old_deliveries(state, world)
     refused = await asyncio.to_thread(
         runner.invoke, cli, ["events", "purge", "--older-than-days", "29"], env=env(state)
     )
@@ -55,6 +97,10 @@ async def test_purge_drops_only_events_past_the_retention(state: AppState, world
     assert done.exit_code == 0, done.output
     assert "deleted" in done.output
     async with state.sessionmaker() as db:
+        left = await db.execute(
+            select(col(WebhookDelivery.id)).where(col(WebhookDelivery.id).in_(deliveries))
+        )
+        assert set(left.scalars()) == {deliveries[1], deliveries[2]}
         kept = await db.execute(
             select(col(FeedEvent.id)).where(col(FeedEvent.id).in_([old, recent]))
         )
