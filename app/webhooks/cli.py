@@ -12,7 +12,7 @@ from app.db import create_engine
 from app.feed import service as feed
 from app.logging import configure_logging
 from app.webhooks import service as webhooks
-from app.webhooks.deliverer import fan_out_lag
+from app.webhooks.backlog import fan_out_lag
 from app.webhooks.process import run_forever
 
 webhooks_app = typer.Typer(help="Webhook delivery", no_args_is_help=True)

@@ -15,9 +15,7 @@ import asyncio
 import logging
 import os
 import socket
-import time
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, Final
@@ -25,7 +23,7 @@ from typing import Any, Final
 import httpx
 import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.config import Settings
 from app.db import create_sessionmaker, utcnow, uuid7
@@ -33,7 +31,8 @@ from app.feed import outbox
 from app.feed.schemas import payload
 from app.models import FeedCounter, FeedEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from app.security.encryption import KeyRing
-from app.webhooks import schedule, signing, ssrf
+from app.webhooks import schedule, ssrf
+from app.webhooks.sender import Attempt, Sender
 from app.webhooks.service import live_secrets
 
 log = logging.getLogger("notes.webhooks")
@@ -44,25 +43,7 @@ _A = WebhookAttempt.__table__  # type: ignore[attr-defined]
 _F = FeedEvent.__table__  # type: ignore[attr-defined]
 _C = FeedCounter.__table__  # type: ignore[attr-defined]
 FAN_OUT_ENDPOINTS: Final = 20
-MAX_RESPONSE_BYTES: Final = 64 * 1024
 _DATABASE_DOWN = (SQLAlchemyError, OSError, TimeoutError)
-
-
-@dataclass
-class Attempt:
-    """What one HTTP request for a delivery came to."""
-
-    delivery: Any
-    at: datetime
-    duration_ms: int
-    outcome: str
-    status: int | None = None
-    error: str | None = None
-
-    @property
-    def succeeded(self) -> bool:
-        """A 2xx answer."""
-        return self.outcome == "success"
 
 
 class Deliverer:
@@ -81,13 +62,12 @@ class Deliverer:
         self.key_ring = key_ring
         self.sessionmaker = create_sessionmaker(engine)
         self.owner = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        self.production = settings.env == "production"
         self.lease = timedelta(seconds=settings.webhook_lease_seconds)
-        self.http = httpx.AsyncClient(
+        self.sender = Sender(
             timeout=settings.webhook_timeout_seconds,
-            follow_redirects=False,
+            production=settings.env == "production",
+            connections=settings.webhook_endpoints_in_flight * 2,
             transport=transport,
-            limits=httpx.Limits(max_connections=settings.webhook_endpoints_in_flight * 2),
         )
         self.failing_days = round(settings.webhook_disable_after_seconds / 86400, 2)
         self.draining: dict[uuid.UUID, asyncio.Task[None]] = {}
@@ -149,7 +129,7 @@ class Deliverer:
             for task in late:
                 task.cancel()
             await asyncio.gather(*late, return_exceptions=True)
-        await self.http.aclose()
+        await self.sender.aclose()
 
     async def fan_out(self) -> bool:
         """Turn feed events past each endpoint's cursor into deliveries; whether any moved."""
@@ -297,8 +277,8 @@ class Deliverer:
             if self.stopping or delivery.next_attempt_at > utcnow():
                 break  # the oldest waits for its retry; the later ones wait behind it
             if target is None:  # resolved and checked once per batch, at delivery time
-                target = await self.target(endpoint.url)
-            attempt = await self.send(target, secrets_, delivery)
+                target = await self.sender.target(endpoint.url)
+            attempt = await self.sender.send(target, secrets_, delivery)
             attempts.append(attempt)
             if not attempt.succeeded:
                 break
@@ -306,49 +286,6 @@ class Deliverer:
             return False
         still_leased = await self.record(endpoint, attempts)
         return still_leased and attempts[-1].succeeded
-
-    async def target(self, url: str) -> ssrf.Target | ssrf.BlockedURL:
-        """Where the endpoint's requests go now, or why they may not go there."""
-        try:
-            return await ssrf.resolve(url, production=self.production)
-        except ssrf.BlockedURL as exc:
-            return exc
-
-    async def send(
-        self, target: ssrf.Target | ssrf.BlockedURL, secrets_: list[str], delivery: Any
-    ) -> Attempt:
-        """One signed POST of a delivery to the endpoint's checked address."""
-        at = utcnow()
-        started = time.perf_counter()
-
-        def done(outcome: str, status: int | None = None, error: str | None = None) -> Attempt:
-            ms = int((time.perf_counter() - started) * 1000)
-            return Attempt(delivery, at, ms, outcome, status, error and error[:200])
-
-        if isinstance(target, ssrf.BlockedURL):
-            return done("blocked", error=str(target))
-        body = delivery.payload.encode()
-        headers = signing.headers(
-            secrets_, msg_id=signing.message_id(delivery.id), at=at, body=body
-        )
-        request = target.request(self.http, body, headers)
-        try:
-            response = await self.http.send(request, stream=True)
-            try:
-                read = 0
-                async for chunk in response.aiter_raw():
-                    read += len(chunk)
-                    if read > MAX_RESPONSE_BYTES:
-                        break
-            finally:
-                await response.aclose()
-        except httpx.TimeoutException:
-            return done("timeout", error="no answer within the timeout")
-        except httpx.HTTPError as exc:
-            return done("network_error", error=type(exc).__name__)
-        if 200 <= response.status_code < 300:
-            return done("success", response.status_code)
-        return done("http_error", response.status_code)
 
     async def record(self, endpoint: Any, attempts: list[Attempt]) -> bool:
         """Write a batch's attempts and outcomes; whether this deliverer still holds the lease."""
@@ -434,22 +371,3 @@ class Deliverer:
                 .values(lease_owner=None, lease_until=None)
             )
             await session.commit()
-
-
-async def fan_out_lag(conn: AsyncConnection) -> float:
-    """Seconds since the oldest feed event that an enabled endpoint has not yet taken up."""
-    oldest = await conn.execute(
-        sa.select(sa.func.min(_F.c.occurred_at))
-        .select_from(
-            _E.join(
-                _F,
-                sa.and_(
-                    _F.c.practice_id == _E.c.practice_id,
-                    _F.c.position == _E.c.cursor_position + 1,
-                ),
-            )
-        )
-        .where(_E.c.enabled)
-    )
-    at = oldest.scalar_one_or_none()
-    return 0.0 if at is None else max(0.0, (utcnow() - at).total_seconds())
