@@ -24,12 +24,15 @@ from app.webhooks.deliverer import Deliverer
 log = logging.getLogger("notes.webhooks")
 
 DELIVERER_POOL: Final = 4  # fan-out, claims, and a few endpoints recording at once
+# Background work: where it shares cores with the API, requests come first.
+NICENESS: Final = 5
 
 
 async def run_forever(settings: Settings, *, parent: int | None) -> None:
     """Deliver until SIGTERM or SIGINT, or until process `parent` is gone."""
     if orphaned(parent):
         return
+    os.nice(NICENESS)
     secrets = load_secrets(settings)
     engine = create_engine(
         settings, pool_size=DELIVERER_POOL, application_name=f"{settings.service_name} deliverer"
