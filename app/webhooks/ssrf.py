@@ -40,8 +40,7 @@ class Target:
         self, client: httpx.AsyncClient, body: bytes, headers: dict[str, str]
     ) -> httpx.Request:
         """A POST to the checked address, for the URL's host (Host header, TLS server name)."""
-        host = str(self.address) if self.address.version == 4 else f"[{self.address}]"
-        pinned = self.url.copy_with(host=host.strip("[]"))
+        pinned = self.url.copy_with(host=str(self.address))
         extensions = {"sni_hostname": self.url.host} if self.url.scheme == "https" else {}
         return client.build_request(
             "POST",
