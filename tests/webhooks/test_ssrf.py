@@ -101,6 +101,12 @@ async def test_the_checked_address_is_the_one_connected_to(dns: FakeDNS) -> None
     assert (request.url.port, request.url.path, request.url.query) == (8443, "/in", b"x=1")
     assert request.headers["host"] == "hooks.example.com:8443"
     assert request.extensions["sni_hostname"] == "hooks.example.com"
+    dns.answers["v6.example.com"] = ["2606:2800:21f:cb07:6820:80da:af6b:8b2c"]
+    target = await ssrf.resolve("https://v6.example.com/in", production=True)
+    async with httpx.AsyncClient() as http:
+        request = target.request(http, b"{}", {})
+    assert request.url.host == "2606:2800:21f:cb07:6820:80da:af6b:8b2c"
+    assert request.headers["host"] == "v6.example.com"
 
 
 async def test_production_api_refuses_forbidden_urls(
