@@ -6,8 +6,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
+from app.feed.types import EVENT_TYPES
 from app.schema_types import ShortText, SingleLine
 
 _IDS = {
@@ -15,7 +16,14 @@ _IDS = {
     "delivery": "0193a5c4-7f7e-7b61-9a57-3c4f1b0a9f11",
     "attempt": "0193a5c4-7f7e-7b61-9a57-3c4f1b0a9f21",
 }
-EventType = Annotated[str, StringConstraints(min_length=1, max_length=60), SingleLine]
+# The catalogue, and each kind as `kind.*` (docs/integrations.md).
+_NAMES = sorted({*EVENT_TYPES, *(t.rsplit(".", 1)[0] + ".*" for t in EVENT_TYPES)})
+EventType = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=60),
+    SingleLine,
+    WithJsonSchema({"type": "string", "enum": _NAMES}),
+]
 EventTypes = list[EventType]
 Url = Annotated[str, StringConstraints(min_length=1, max_length=2000), SingleLine]
 _ENDPOINT_EXAMPLE: dict[str, Any] = {
