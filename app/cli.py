@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from app import migrations
-from app.api_keys.service import create_key
+from app.api_keys.service import add_key
 from app.audit.cli import app as audit_app
 from app.audit.ledger.sequencer_process import Supervisor
 from app.audit.operator import record_operator_action
@@ -30,6 +30,7 @@ from app.config import Settings, configuration_problem, get_settings
 from app.db import create_engine, create_sessionmaker
 from app.demo.seed import seed
 from app.errors import AppError
+from app.feed import outbox
 from app.idempotency import RETENTION, purge_expired
 from app.models import Practice, User
 from app.security import rotation
@@ -39,9 +40,13 @@ from app.security.passwords import Passwords
 from app.security.secrets import ConfigurationError, load_secrets
 from app.users import service as users
 from app.users.schemas import UserCreate
+from app.webhooks import process as deliverer_process
+from app.webhooks.cli import events_app, webhooks_app
 
 app = typer.Typer(help="Session Notes API", no_args_is_help=True, add_completion=False)
 app.add_typer(audit_app, name="audit")
+app.add_typer(webhooks_app, name="webhooks")
+app.add_typer(events_app, name="events")
 T = TypeVar("T")
 
 
@@ -118,6 +123,13 @@ def serve(
         # uvicorn re-raises SIGTERM once it has shut down; the default action would end the
         # process before the `finally` below stops the child.
         signal.signal(signal.SIGTERM, _exit_on_signal)
+    deliverer = None
+    if settings.deliverer == "auto":
+        # The webhook deliverer is a process of its own too; "external" leaves it to a
+        # service of its own (docker-compose.yml).
+        deliverer = deliverer_process.supervisor()
+        deliverer.start()
+        signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
         uvicorn.run(
             "app.asgi:app",
@@ -129,8 +141,9 @@ def serve(
             proxy_headers=False,
         )
     finally:
-        if supervisor is not None:
-            supervisor.stop()
+        for child in (supervisor, deliverer):
+            if child is not None:
+                child.stop()
 
 
 @app.command("create-practice")
@@ -179,6 +192,7 @@ def create_user(
     async def work(session: AsyncSession) -> uuid.UUID:
         if await session.get(Practice, practice) is None:
             raise typer.BadParameter("no such practice", param_hint="--practice")
+        outbox.act_as(session, *outbox.OPERATOR_ACTOR)
         user = await users.create_user(
             session=session,
             passwords=Passwords(settings),
@@ -255,11 +269,17 @@ def create_api_key(
         if await session.get(Practice, practice) is None:
             raise typer.BadParameter("no such practice", param_hint="--practice")
         # The operator's key works at once, whatever its scopes (SPEC §2.1), and is logged.
-        row, key = create_key(
-            practice_id=practice, name=name, scopes=wanted, created_by=None, pepper=pepper
+        outbox.act_as(session, *outbox.OPERATOR_ACTOR)
+        row, key = await add_key(
+            session=session,
+            practice_id=practice,
+            name=name,
+            scopes=wanted,
+            created_by=None,
+            pepper=pepper,
+            pending_approval=False,
+            expires_at=None,
         )
-        session.add(row)
-        await session.flush()
         await record_operator_action(
             session,
             command="create-api-key",

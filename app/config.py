@@ -50,6 +50,21 @@ class Settings(BaseSettings):
     # its lag from the database); "off" none at all.
     sequencer: Literal["auto", "app", "external", "off"] = "auto"
     log_level: str = "INFO"
+    # The webhook deliverer (docs/integrations.md): "auto" is a process of its own beside
+    # `notes-api serve`; "external" none here (its own service runs `notes-api webhooks
+    # deliver`); "off" none at all.
+    deliverer: Literal["auto", "external", "off"] = "auto"
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    webhook_poll_seconds: float = Field(default=0.5, gt=0)
+    webhook_retry_base_seconds: float = Field(default=5.0, gt=0)
+    webhook_retry_max_delay_seconds: float = Field(default=3600.0, gt=0)
+    # A message is retried this long (at least 24 hours in production), then marked failed.
+    webhook_retry_window_seconds: float = Field(default=3 * 86400.0, gt=0)
+    webhook_disable_after_seconds: float = Field(default=5 * 86400.0, gt=0)
+    webhook_lease_seconds: float = Field(default=60.0, gt=0)
+    webhook_secret_grace_hours: float = Field(default=24.0, gt=0, le=7 * 24)
+    webhook_endpoints_in_flight: int = Field(default=64, ge=1, le=1000)
+    webhook_batch_size: int = Field(default=100, ge=1, le=1000)
 
     @field_validator("database_url")
     @classmethod

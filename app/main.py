@@ -23,6 +23,7 @@ from app.contract.info import package_version
 from app.contract.operation_ids import name_operations, operation_id
 from app.db import create_engine, create_read_sessionmaker, create_sessionmaker
 from app.episodes.router import router as episodes_router
+from app.feed.router import router as feed_router
 from app.logging import configure_logging
 from app.measures.router import router as measures_router
 from app.middleware import RequestPipeline
@@ -36,6 +37,7 @@ from app.sessions.router import router as sessions_router
 from app.state import AppState
 from app.themes.router import router as themes_router
 from app.users.router import router as users_router
+from app.webhooks.router import router as webhooks_router
 
 log = logging.getLogger("notes.app")
 
@@ -65,6 +67,8 @@ ROUTERS = (
     measures_router,
     progress_router,
     pages_router,
+    feed_router,
+    webhooks_router,
 )
 
 

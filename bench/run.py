@@ -18,7 +18,8 @@ of ``--rounds``; ``--only`` takes a group or a single form:
     observation_write.therapist, observation_write.care_team
 
 and ``progress``, ``caseload``, ``sequencer_lag`` (measured during the GET-note runs),
-``audit``, ``memory``. See docs/performance.md for what is measured and how to read it.
+``audit``, ``webhooks`` (bench/webhook_bench.py), ``memory``. See docs/performance.md for
+what is measured and how to read it.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import audit_bench, dataset, floor
+from bench import audit_bench, dataset, floor, webhook_bench
 from bench.measure import Row
 from bench.report import text_table, write_json
 from bench.scenarios import SCENARIOS, Context, Options, Spec
@@ -60,6 +61,7 @@ NAMES = (
     *dict.fromkeys(spec.name.partition(".")[0] for spec in SCENARIOS),  # the groups
     *(spec.name for spec in SCENARIOS if "." in spec.name),  # the forms
     "audit",
+    "webhooks",
 )
 
 
@@ -196,7 +198,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         ctx = Context(opts, url, service, servers[1], routes, data, floor_ids, work_dir)
         audit = Spec("audit", (), lambda c: audit_bench.run(c, env))
-        plan = [*SCENARIOS[:-1], audit, SCENARIOS[-1]]
+        webhooks = Spec("webhooks", (), lambda c: webhook_bench.run(c, env))
+        plan = [*SCENARIOS[:-1], audit, webhooks, SCENARIOS[-1]]
         wanted = {name for name in args.only.split(",") if name}
         for spec in plan:
             if selected(spec.name, wanted):

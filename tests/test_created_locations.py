@@ -54,6 +54,12 @@ async def _api_key(http: httpx.AsyncClient, world: World, state: AppState) -> Po
     return Post("/v1/api-keys", body, world["admin"].headers, _by_id("/v1/api-keys"))
 
 
+async def _webhook_endpoint(http: httpx.AsyncClient, world: World, state: AppState) -> Post:
+    body = {"url": "http://127.0.0.1:9/hooks", "event_types": ["client.created"]}
+    location = _by_id("/v1/webhook-endpoints")
+    return Post("/v1/webhook-endpoints", body, world["admin"].headers, location)
+
+
 async def _client(http: httpx.AsyncClient, world: World, state: AppState) -> Post:
     body = {"given_name": "Alma", "family_name": "Reyes", "presenting_concerns": "Low mood."}
     return Post("/v1/clients", body, world["therapist"].headers, _by_id("/v1/clients"))
@@ -154,13 +160,15 @@ CREATIONS: list[tuple[str, Build]] = [
     ("/v1/sessions/{id}/relationship-episodes", _relationship_episode),
     ("/v1/clients/{id}/measures", _measure),
     ("/v1/audit/events/{id}/review", _review),
+    ("/v1/webhook-endpoints", _webhook_endpoint),
 ]
-# Facts of the creation rather than of the resource: secrets shown once (SPEC §3, §2.1), and
-# whether booking a session opened its episode (SPEC §9).
+# Facts of the creation rather than of the resource: secrets shown once (SPEC §3, §2.1, §9),
+# and whether booking a session opened its episode (SPEC §9).
 SHOWN_ONCE = {
     "/v1/api-keys": {"key"},
     "/v1/sessions": {"episode_opened"},
     "/v1/users": {"invite_token", "invite_expires_at"},
+    "/v1/webhook-endpoints": {"secret"},
 }
 
 

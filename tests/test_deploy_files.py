@@ -23,8 +23,8 @@ def services() -> dict[str, Any]:
     return found
 
 
-def test_compose_runs_db_migrate_api_and_sequencer(services: dict[str, Any]) -> None:
-    assert set(services) == {"db", "migrate", "api", "sequencer"}
+def test_compose_runs_db_migrate_api_sequencer_and_deliverer(services: dict[str, Any]) -> None:
+    assert set(services) == {"db", "migrate", "api", "sequencer", "deliverer"}
     assert services["migrate"]["command"] == ["notes-api", "migrate"]
     assert services["migrate"]["restart"] == "no"  # one-shot
     api = services["api"]["command"]
@@ -33,9 +33,11 @@ def test_compose_runs_db_migrate_api_and_sequencer(services: dict[str, Any]) -> 
     assert "--no-migrate" in api  # the migrate service did it, once
     assert services["sequencer"]["command"] == ["notes-api", "audit", "sequencer"]
     assert services["api"]["environment"]["NOTES_SEQUENCER"] == "external"
+    assert services["deliverer"]["command"] == ["notes-api", "webhooks", "deliver"]
+    assert services["api"]["environment"]["NOTES_DELIVERER"] == "external"
 
 
-@pytest.mark.parametrize("name", ["db", "api", "sequencer"])
+@pytest.mark.parametrize("name", ["db", "api", "sequencer", "deliverer"])
 def test_long_running_services_restart_and_have_health_checks(
     services: dict[str, Any], name: str
 ) -> None:
@@ -47,11 +49,12 @@ def test_long_running_services_restart_and_have_health_checks(
 def test_health_checks_ask_the_right_questions(services: dict[str, Any]) -> None:
     assert "/health/ready" in " ".join(services["api"]["healthcheck"]["test"])
     assert services["sequencer"]["healthcheck"]["test"][1:4] == ["notes-api", "audit", "backlog"]
+    assert services["deliverer"]["healthcheck"]["test"][1:4] == ["notes-api", "webhooks", "backlog"]
 
 
 def test_start_order_waits_for_health_and_migrations(services: dict[str, Any]) -> None:
     assert services["migrate"]["depends_on"] == {"db": {"condition": "service_healthy"}}
-    for name in ("api", "sequencer"):
+    for name in ("api", "sequencer", "deliverer"):
         assert services[name]["depends_on"] == {
             "migrate": {"condition": "service_completed_successfully"}
         }
@@ -67,7 +70,7 @@ def test_every_notes_variable_compose_sets_is_a_setting(services: dict[str, Any]
     }
     assert {"NOTES_ENV", "NOTES_DATABASE_URL", "NOTES_SEQUENCER"} <= used
     assert used <= known, used - known
-    for name in ("migrate", "api", "sequencer"):
+    for name in ("migrate", "api", "sequencer", "deliverer"):
         assert services[name]["environment"]["NOTES_ENV"] == "production"
 
 

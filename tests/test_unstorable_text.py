@@ -203,6 +203,27 @@ async def _review(http: httpx.AsyncClient, world: World, state: AppState) -> Req
     return Request(f"/v1/audit/events/{uuid.uuid4()}/review", body, world["auditor"].headers)
 
 
+async def _new_endpoint(http: httpx.AsyncClient, world: World, state: AppState) -> Request:
+    body = {
+        "url": "http://127.0.0.1:9/hooks",
+        "event_types": ["client.created"],
+        "description": "Scheduler",
+    }
+    return Request("/v1/webhook-endpoints", body, world["admin"].headers)
+
+
+async def _endpoint(http: httpx.AsyncClient, world: World, state: AppState) -> Request:
+    made = await _new_endpoint(http, world, state)
+    created = await http.post(made.url, json=made.body, headers=made.headers)
+    assert created.status_code == 201, created.text
+    body = {
+        "url": "http://127.0.0.1:9/other",
+        "event_types": ["client.updated"],
+        "description": "Billing",
+    }
+    return Request(f"/v1/webhook-endpoints/{created.json()['id']}", body, made.headers)
+
+
 def _of(world: World) -> dict[str, str]:
     return world["therapist"].headers
 
@@ -234,6 +255,8 @@ ROWS: list[tuple[str, str, Build]] = [
     ("post", "/v1/sessions/{id}/observations", _observation),
     ("post", "/v1/sessions/{id}/relationship-episodes", _told),
     ("post", "/v1/audit/events/{id}/review", _review),
+    ("post", "/v1/webhook-endpoints", _new_endpoint),
+    ("patch", "/v1/webhook-endpoints/{id}", _endpoint),
 ]
 
 

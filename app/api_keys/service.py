@@ -12,6 +12,7 @@ from sqlmodel import col
 
 from app.db import utcnow
 from app.errors import Conflict, NotFound, Unprocessable
+from app.feed import outbox as feed
 from app.models import ApiKey
 from app.pagination import PageParams, oldest_first
 from app.security.api_keys import key_kind, new_api_key
@@ -68,6 +69,7 @@ async def add_key(
     )
     session.add(row)
     await session.flush()
+    feed.record(session, type="api_key.created", practice_id=practice_id, resource_id=row.id)
     return row, key
 
 
@@ -100,6 +102,8 @@ def revoke_key(*, session: AsyncSession, row: ApiKey) -> None:
     """Revoke a live key at once, both secrets; it stays listed with `revoked_at`."""
     row.revoked_at = utcnow()
     session.add(row)
+    # Revoking is the key's deletion (docs/architecture.md, "Created resources").
+    feed.record(session, type="api_key.deleted", practice_id=row.practice_id, resource_id=row.id)
 
 
 def approve_key(*, session: AsyncSession, row: ApiKey, approved_by: uuid.UUID) -> None:
@@ -110,6 +114,7 @@ def approve_key(*, session: AsyncSession, row: ApiKey, approved_by: uuid.UUID) -
     row.approved_by = approved_by
     row.approved_at = utcnow()
     session.add(row)
+    feed.record(session, type="api_key.updated", practice_id=row.practice_id, resource_id=row.id)
 
 
 async def rotate_key(*, session: AsyncSession, row: ApiKey, grace: timedelta, pepper: bytes) -> str:
@@ -125,4 +130,5 @@ async def rotate_key(*, session: AsyncSession, row: ApiKey, grace: timedelta, pe
     row.secret_hash, row.prefix, row.rotated_at = digest, prefix, now
     session.add(row)
     await session.flush()
+    feed.record(session, type="api_key.updated", practice_id=row.practice_id, resource_id=row.id)
     return key

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from pydantic import Field
@@ -28,7 +28,7 @@ from app.idempotency import idempotency
 from app.models import Client
 from app.openapi import created_resource
 from app.pagination import Page, PageParams
-from app.schema_types import NO_NUL_PATTERN
+from app.schema_types import NO_NUL_PATTERN, SaneDatetime
 from app.security import access
 from app.security.access import Area
 from app.security.caller import Caller, CallerDep
@@ -64,6 +64,14 @@ async def list_clients(
         str | None,
         Query(min_length=1, max_length=100, pattern=NO_NUL_PATTERN, description="Part of a name."),
     ] = None,
+    updated_since: Annotated[
+        SaneDatetime | None,
+        Query(description="Only clients changed at or after this instant (RFC 3339, offset)."),
+    ] = None,
+    order: Annotated[
+        Literal["created_at", "updated_at"],
+        Query(description="Sort key; `updated_at` walks changes for a sync (cursor per order)."),
+    ] = "created_at",
 ) -> Page[ClientView]:
     """Clients in the caller's caseload (whole practice for admins and API keys), oldest first."""
     access.check_role(caller, Area.DEMOGRAPHICS, write=False)
@@ -74,14 +82,15 @@ async def list_clients(
         external_id=external_id,
         q=q,
     )
+    sort = col(getattr(Client, order))
+    if updated_since is not None:
+        query = query.where(col(Client.updated_at) >= updated_since)
     after = page.after_values(datetime, uuid.UUID)
     if after:
-        query = query.where(tuple_(col(Client.created_at), col(Client.id)) > after)
+        query = query.where(tuple_(sort, col(Client.id)) > after)
     rows = list(
         (
-            await session.execute(
-                query.order_by(col(Client.created_at), col(Client.id)).limit(page.limit + 1)
-            )
+            await session.execute(query.order_by(sort, col(Client.id)).limit(page.limit + 1))
         ).scalars()
     )
     shown = rows[: page.limit]
@@ -91,7 +100,7 @@ async def list_clients(
     clinical = access.sees_clinical(caller)
     return Page(
         items=[service.client_view(c, teams[c.id], ring=ring, clinical=clinical) for c in shown],
-        next_cursor=page.next_cursor(rows, lambda c: [c.created_at.isoformat(), str(c.id)]),
+        next_cursor=page.next_cursor(rows, lambda c: [getattr(c, order).isoformat(), str(c.id)]),
     )
 
 

@@ -16,6 +16,7 @@ from app.clients.schemas import ClientClinicalOut, ClientCreate, ClientOut
 from app.db import utcnow, uuid7
 from app.errors import Conflict, Unprocessable
 from app.etag import bump_version
+from app.feed import outbox as feed
 from app.models import CareTeamMember, Client, Episode, User
 from app.security.caller import CLINICAL_ROLES, Caller
 from app.security.encryption import KeyRing
@@ -143,7 +144,18 @@ async def create_client(
             CareTeamMember(client_id=client.id, user_id=user_id, practice_id=caller.practice_id)
         )
     await session.flush()
+    _changed(session, client, "client.created")
     return client, team
+
+
+def _changed(session: AsyncSession, client: Client, type: str) -> None:
+    feed.record(
+        session,
+        type=type,
+        practice_id=client.practice_id,
+        resource_id=client.id,
+        client_id=client.id,
+    )
 
 
 async def has_open_episode(session: AsyncSession, client_id: uuid.UUID) -> bool:
@@ -195,6 +207,7 @@ async def update_client(
     client.updated_at = utcnow()
     session.add(client)
     await _flush_unique(session)
+    _changed(session, client, "client.updated")
     return client
 
 
@@ -214,6 +227,7 @@ async def replace_care_team(
     client.updated_at = utcnow()
     session.add(client)
     await session.flush()
+    _changed(session, client, "client.updated")
     return sorted(team)
 
 

@@ -20,6 +20,8 @@ TAGS = {
     "measures": "Scored outcome questionnaires (PHQ-9, GAD-7, WAI-SR).",
     "progress": "A client's progress phase by phase, and the caseload report.",
     "audit": "The tamper-evident access log: search, reports, export, checkpoints, proofs.",
+    "events": "The change feed: what changed, in order per practice (ids and types only).",
+    "webhooks": "Endpoints that receive the feed as signed Standard Webhooks requests.",
 }
 SERVERS = [
     {"url": "http://127.0.0.1:8000", "description": "`make run` on your machine (demo data)."},

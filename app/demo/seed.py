@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -11,11 +13,14 @@ from app.config import Settings
 from app.demo.clinical import seed_clinical
 from app.demo.notes import seed_notes
 from app.demo.progress import seed_progress
+from app.feed.types import EVENT_TYPES
 from app.models import Practice, User
+from app.security.encryption import KeyRing
 from app.security.passwords import Passwords
 from app.security.secrets import load_secrets
 from app.users import service as users
 from app.users.schemas import UserCreate
+from app.webhooks import service as webhooks
 
 DEMO_PRACTICE = "Demo Practice"
 # A colleague invited by the admin, who sets their own password with the invite token
@@ -85,4 +90,24 @@ async def seed(*, session: AsyncSession, settings: Settings) -> list[tuple[str, 
     )
     await seed_notes(session=session, visits=visits, users=created, ring=ring)
     await seed_progress(session=session, visits=visits, ring=ring)
+    await seed_webhook(session=session, practice_id=practice.id, ring=ring)
     return logins
+
+
+DEMO_WEBHOOK_URL = "https://hooks.invalid/session-notes"  # RFC 2606: never resolves
+
+
+async def seed_webhook(*, session: AsyncSession, practice_id: uuid.UUID, ring: KeyRing) -> None:
+    """One webhook endpoint pointing nowhere, disabled until someone points it at a receiver."""
+    endpoint, _ = await webhooks.create_endpoint(
+        session=session,
+        ring=ring,
+        practice_id=practice_id,
+        url=DEMO_WEBHOOK_URL,
+        types=sorted(t for t in EVENT_TYPES if t.startswith(("client.", "session."))),
+        description="Demo: set your receiver's URL, then PATCH enabled=true",
+    )
+    endpoint.enabled = False
+    endpoint.disabled_at = endpoint.created_at
+    endpoint.disabled_reason = "Demo endpoint: it points nowhere"
+    await session.flush()

@@ -24,6 +24,7 @@ from app.episodes.schemas import (
 )
 from app.errors import Conflict, Unprocessable
 from app.etag import bump_version
+from app.feed import outbox as feed
 from app.models import Client, Episode, PhaseTransition, TherapySession
 from app.schema_types import latest_today
 from app.security.encryption import KeyRing
@@ -145,7 +146,15 @@ async def open_episode(
         )
         set_committed_value(client, "status", "active")
         set_committed_value(client, "version", client.version + 1)
+        feed.record(
+            session,
+            type="client.updated",
+            practice_id=client.practice_id,
+            resource_id=client.id,
+            client_id=client.id,
+        )
     await session.flush()
+    _changed(session, episode, "episode.opened")
     return episode
 
 
@@ -176,7 +185,18 @@ async def update_episode(
     episode.updated_at = utcnow()
     session.add(episode)
     await session.flush()
+    _changed(session, episode, "episode.updated")
     return episode
+
+
+def _changed(session: AsyncSession, episode: Episode, type: str) -> None:
+    feed.record(
+        session,
+        type=type,
+        practice_id=episode.practice_id,
+        resource_id=episode.id,
+        client_id=episode.client_id,
+    )
 
 
 async def last_transition(session: AsyncSession, episode_id: uuid.UUID) -> PhaseTransition:
@@ -237,6 +257,7 @@ async def record_transition(
         await session.flush()
     except IntegrityError:
         raise Conflict("The episode changed meanwhile; read it again and retry") from None
+    _changed(session, episode, "episode.phase_changed")
     return transition
 
 
@@ -288,4 +309,5 @@ async def close_episode(
     episode.updated_at = utcnow()
     session.add(episode)
     await session.flush()
+    _changed(session, episode, "episode.closed")
     return episode

@@ -11,6 +11,7 @@ from sqlmodel import col
 
 from app.db import utcnow
 from app.errors import Conflict, Unprocessable
+from app.feed import outbox as feed
 from app.measures.schemas import MeasureCreate, MeasureOut
 from app.measures.scoring import INSTRUMENTS, score
 from app.models import Client, Episode, Measure, TherapySession
@@ -77,6 +78,13 @@ async def create_measure(
     )
     session.add(row)
     await session.flush()
+    feed.record(
+        session,
+        type="measure.created",
+        practice_id=row.practice_id,
+        resource_id=row.id,
+        client_id=row.client_id,
+    )
     return row
 
 

@@ -11,6 +11,7 @@ from app.models.audit import (
     AuditReview,
 )
 from app.models.clinical import PHASES, CareTeamMember, Client, Episode, PhaseTransition
+from app.models.feed import FeedCounter, FeedEvent
 from app.models.findings import Observation, RelationshipEpisode
 from app.models.idempotency import IdempotencyRecord
 from app.models.measures import Measure
@@ -26,6 +27,7 @@ from app.models.user import (
     RevokedAccessToken,
     User,
 )
+from app.models.webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "PHASES",
@@ -54,6 +56,11 @@ __all__ = [
     "Observation",
     "RelationshipEpisode",
     "Theme",
+    "FeedCounter",
+    "FeedEvent",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]
 
 # Mapped now rather than at the first ORM query: detached rows built from Core results

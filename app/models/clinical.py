@@ -19,6 +19,7 @@ class Client(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("practice_id", "external_id"),
         sa.Index("ix_client_practice_id_created_at", "practice_id", "created_at", "id"),
+        sa.Index("ix_client_practice_id_updated_at", "practice_id", "updated_at", "id"),
     )
 
     id: uuid.UUID = id_field()

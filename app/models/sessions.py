@@ -20,6 +20,7 @@ class TherapySession(SQLModel, table=True):
         sa.UniqueConstraint("practice_id", "external_id"),
         sa.Index("ix_session_practice_id_starts_at", "practice_id", "starts_at", "id"),
         sa.Index("ix_session_episode_id_starts_on", "episode_id", "starts_on"),
+        sa.Index("ix_session_practice_id_updated_at", "practice_id", "updated_at", "id"),
     )
 
     id: uuid.UUID = id_field()

@@ -20,6 +20,7 @@ from sqlmodel import col
 from app.db import utcnow
 from app.errors import Conflict, PreconditionFailed, Unprocessable
 from app.etag import bump_version
+from app.feed import outbox as feed
 from app.models import Addendum, Client, Episode, Note, TherapySession
 from app.notes.schemas import (
     AddendumCreate,
@@ -233,6 +234,7 @@ async def sign_note(*, session: AsyncSession, caller: Caller, note: Note, expect
     note.return_comment = None
     note.updated_at = now
     await bump_version(session, note, expected)
+    _changed(session, note, "note.signed")
     return note
 
 
@@ -245,6 +247,7 @@ async def cosign_note(*, session: AsyncSession, caller: Caller, note: Note, expe
     note.cosigned_at, note.cosigned_by = now, caller.id
     note.updated_at = now
     await bump_version(session, note, expected)
+    _changed(session, note, "note.cosigned")
     return note
 
 
@@ -259,7 +262,21 @@ async def return_note(
     note.return_comment = seal(ring, note, "return_comment", comment)
     note.updated_at = utcnow()
     await bump_version(session, note, expected)
+    _changed(session, note, "note.returned")
     return note
+
+
+def _changed(session: AsyncSession, note: Note, type: str) -> None:
+    # Psychotherapy notes stay out of the feed: even their ids would tell an integration
+    # that they exist, and no scope ever reads them (SPEC §2).
+    if note.kind == PROGRESS:
+        feed.record(
+            session,
+            type=type,
+            practice_id=note.practice_id,
+            resource_id=note.id,
+            client_id=note.client_id,
+        )
 
 
 async def add_addendum(

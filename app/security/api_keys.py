@@ -20,6 +20,8 @@ Scope = Literal[
     "events:read",
     "webhooks:manage",
     "audit:read",
+    "events:read",
+    "webhooks:manage",
 ]
 SCOPES: Final[tuple[Scope, ...]] = get_args(Scope)
 # Separation of duties (SPEC §2.1): who creates, approves and manages each kind of key.

@@ -15,6 +15,7 @@ from app.audit.context import audit_context
 from app.db import UTCDateTime, utcnow
 from app.driver import DriverStatement
 from app.errors import Forbidden, Unauthorized, Unprocessable
+from app.feed import outbox
 from app.models import ApiKey, RefreshToken, RevokedAccessToken, User
 from app.query_params import reject_unknown_query
 from app.security import attempts, reach
@@ -301,6 +302,7 @@ async def get_caller(request: Request, session: SessionDep) -> Caller:
     ctx.purpose_of_use = caller.purpose
     if caller.pending_approval:
         raise Forbidden("This API key has clinical scopes and awaits a supervisor's approval")
+    outbox.act_as(session, caller.kind, caller.id)
     # Header checks come after identity so that a refused request is still attributed.
     purpose = _purpose(request, caller.purpose)
     ctx.purpose_of_use = purpose

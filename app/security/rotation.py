@@ -56,6 +56,8 @@ ENCRYPTED_COLUMNS: list[EncryptedColumn] = [
     EncryptedColumn("relationship_episode", "response_of_other_text"),
     EncryptedColumn("relationship_episode", "response_of_self_text"),
     EncryptedColumn("idempotency_record", "response_body"),
+    EncryptedColumn("webhook_endpoint", "secret"),
+    EncryptedColumn("webhook_endpoint", "previous_secret"),
 ]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from pydantic import Field
@@ -19,7 +19,7 @@ from app.idempotency import idempotency
 from app.models import Client, TherapySession
 from app.openapi import created_resource
 from app.pagination import Page, PageParams
-from app.schema_types import NO_NUL_PATTERN
+from app.schema_types import NO_NUL_PATTERN, SaneDatetime
 from app.security import access
 from app.security.access import Area
 from app.security.caller import CallerDep
@@ -65,6 +65,14 @@ async def list_sessions(
     start: Annotated[str | None, Query(alias="from", max_length=40, description=_BOUND)] = None,
     end: Annotated[str | None, Query(alias="to", max_length=40, description=_BOUND)] = None,
     external_id: Annotated[str | None, Query(max_length=100, pattern=NO_NUL_PATTERN)] = None,
+    updated_since: Annotated[
+        SaneDatetime | None,
+        Query(description="Only sessions changed at or after this instant (RFC 3339, offset)."),
+    ] = None,
+    order: Annotated[
+        Literal["starts_at", "updated_at"],
+        Query(description="Sort key; `updated_at` walks changes for a sync (cursor per order)."),
+    ] = "starts_at",
 ) -> Page[SessionView]:
     """Sessions of clients in reach, earliest first, each with its phase for clinical readers."""
     ctx = audit_context(request)
@@ -98,15 +106,16 @@ async def list_sessions(
         start=service.parse_bound(start, "from"),
         end=service.parse_bound(end, "to"),
     )
+    sort = col(getattr(TherapySession, order))
+    if updated_since is not None:
+        query = query.where(col(TherapySession.updated_at) >= updated_since)
     after = page.after_values(datetime, uuid.UUID)
     if after:
-        query = query.where(tuple_(col(TherapySession.starts_at), col(TherapySession.id)) > after)
+        query = query.where(tuple_(sort, col(TherapySession.id)) > after)
     rows = list(
         (
             await session.execute(
-                query.order_by(col(TherapySession.starts_at), col(TherapySession.id)).limit(
-                    page.limit + 1
-                )
+                query.order_by(sort, col(TherapySession.id)).limit(page.limit + 1)
             )
         ).all()
     )
@@ -114,7 +123,9 @@ async def list_sessions(
     ctx.add_clients(*(row.client_id for row, _ in shown))
     return Page(
         items=[service.session_view(row, clinical=clinical, phase=p) for row, p in shown],
-        next_cursor=page.next_cursor(rows, lambda r: [r[0].starts_at.isoformat(), str(r[0].id)]),
+        next_cursor=page.next_cursor(
+            rows, lambda r: [getattr(r[0], order).isoformat(), str(r[0].id)]
+        ),
     )
 
 

@@ -18,6 +18,7 @@ from app.episodes import service as episodes
 from app.episodes.phases import phase_at
 from app.errors import Conflict, Unprocessable
 from app.etag import bump_version
+from app.feed import outbox as feed
 from app.models import Client, Episode, TherapySession
 from app.security.encryption import KeyRing
 from app.sessions.schemas import SessionClinicalOut, SessionCreate, SessionOut
@@ -159,7 +160,14 @@ async def create_session(
     )
     session.add(row)
     await _flush_unique(session)
+    _changed(session, row, "session.created")
     return row, opened
+
+
+def _changed(session: AsyncSession, row: TherapySession, type: str) -> None:
+    feed.record(
+        session, type=type, practice_id=row.practice_id, resource_id=row.id, client_id=row.client_id
+    )
 
 
 async def update_session(
@@ -196,6 +204,7 @@ async def update_session(
     row.updated_at = utcnow()
     session.add(row)
     await _flush_unique(session)
+    _changed(session, row, "session.updated")
     return row
 
 

@@ -11,6 +11,7 @@ from sqlmodel import col
 
 from app.db import utcnow
 from app.errors import Conflict, NotFound, Unprocessable
+from app.feed import outbox as feed
 from app.models import User
 from app.security.passwords import NO_PASSWORD, Passwords
 from app.users.schemas import UserCreate, UserUpdate
@@ -77,6 +78,7 @@ async def create_user(
     )
     session.add(user)
     await session.flush()
+    feed.record(session, type="user.created", practice_id=practice_id, resource_id=user.id)
     return user
 
 
@@ -96,4 +98,5 @@ async def update_user(*, session: AsyncSession, user: User, user_in: UserUpdate)
     user.updated_at = utcnow()
     session.add(user)
     await session.flush()
+    feed.record(session, type="user.updated", practice_id=user.practice_id, resource_id=user.id)
     return user

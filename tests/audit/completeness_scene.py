@@ -14,7 +14,14 @@ from tests.audit.conftest import Spec, seed
 from tests.conftest import TEST_PASSWORD, World
 from tests.factories import create_client, create_session, days_ago, open_episode
 
-KEY_SCOPES = ("clients:read", "notes:read", "audit:read", "progress:read", "sessions:read")
+KEY_SCOPES = (
+    "clients:read",
+    "notes:read",
+    "audit:read",
+    "progress:read",
+    "sessions:read",
+    "events:read",
+)
 PROGRESS_NOTE = {
     "kind": "progress",
     "body": "Spoke of her father's illness; anger turned on herself.",

@@ -12,13 +12,14 @@ from fastapi import FastAPI
 
 from app.state import AppState
 from tests.audit.completeness import CASES, Case, Scene
+from tests.audit.completeness_integrations import INTEGRATION_CASES
 from tests.audit.completeness_notes import FINDING_CASES, NOTE_CASES
 from tests.audit.completeness_phi import PHI_CASES
 from tests.audit.completeness_scene import build_scene
 from tests.audit.conftest import events_of_request
 from tests.conftest import World
 
-ALL_CASES = [*CASES, *PHI_CASES, *NOTE_CASES, *FINDING_CASES]
+ALL_CASES = [*CASES, *PHI_CASES, *NOTE_CASES, *FINDING_CASES, *INTEGRATION_CASES]
 # Routes holding client data (SPEC §2): each needs an allowed, a refused and a not-found row.
 PHI_ROUTE = re.compile(
     r"^/v1/(clients|episodes|sessions|notes|observations|relationship-|measures|reports|addenda)"

@@ -73,8 +73,9 @@ async def run_forever(settings: Settings, *, parent: int | None) -> None:
 class Supervisor:
     """Keeps one sequencer child process running beside the API server."""
 
-    def __init__(self, command: list[str] | None = None) -> None:
+    def __init__(self, command: list[str] | None = None, name: str = "audit sequencer") -> None:
         """The command to run (default: this module, told the server's pid)."""
+        self.name = name
         # This module rather than `notes-api audit sequencer`: the CLI imports the whole
         # API (FastAPI, every router), memory that a sequencer never uses.
         self.command = command or [
@@ -118,7 +119,7 @@ class Supervisor:
             # A child that dies at once (bad configuration, say) is retried ever more slowly.
             ran_long = time.monotonic() - started >= STEADY_AFTER
             delay = RESTART_DELAY if ran_long else min(delay * 2, MAX_RESTART_DELAY)
-            log.warning("audit sequencer exited with %s; restarting in %.0f s", code, delay)
+            log.warning("%s exited with %s; restarting in %.0f s", self.name, code, delay)
             if self._stopping.wait(delay):
                 return
             self.restarts += 1

@@ -3,6 +3,7 @@
 from .access_report_out import AccessReportOut
 from .actor import Actor
 from .actor_access import ActorAccess
+from .actor_ref import ActorRef
 from .addendum_create import AddendumCreate
 from .addendum_out import AddendumOut
 from .addendum_page import AddendumPage
@@ -49,12 +50,16 @@ from .episode_page import EpisodePage
 from .episode_status import EpisodeStatus
 from .episode_update import EpisodeUpdate
 from .export_format import ExportFormat
+from .feed_event_out import FeedEventOut
+from .feed_page import FeedPage
 from .get_liveness_response_200 import GetLivenessResponse200
 from .inclusion_proof_out import InclusionProofOut
 from .instrument import Instrument
 from .intervention import Intervention
 from .latest_measure import LatestMeasure
 from .level_count import LevelCount
+from .list_clients_order import ListClientsOrder
+from .list_sessions_order import ListSessionsOrder
 from .me_out import MeOut
 from .measure_create import MeasureCreate
 from .measure_out import MeasureOut
@@ -89,6 +94,7 @@ from .relationship_episode_create import RelationshipEpisodeCreate
 from .relationship_episode_out import RelationshipEpisodeOut
 from .relationship_episode_page import RelationshipEpisodePage
 from .resource import Resource
+from .resource_ref import ResourceRef
 from .response_count import ResponseCount
 from .response_in import ResponseIn
 from .response_out import ResponseOut
@@ -100,6 +106,7 @@ from .risk import Risk
 from .risk_flag import RiskFlag
 from .risk_level import RiskLevel
 from .role import Role
+from .secret_rotated import SecretRotated
 from .segment import Segment
 from .session_clinical_created import SessionClinicalCreated
 from .session_clinical_out import SessionClinicalOut
@@ -129,6 +136,16 @@ from .user_update import UserUpdate
 from .valence import Valence
 from .verify_out import VerifyOut
 from .verify_problem import VerifyProblem
+from .webhook_attempt_out import WebhookAttemptOut
+from .webhook_delivery_out import WebhookDeliveryOut
+from .webhook_delivery_page import WebhookDeliveryPage
+from .webhook_endpoint_create import WebhookEndpointCreate
+from .webhook_endpoint_create_event_types_item import WebhookEndpointCreateEventTypesItem
+from .webhook_endpoint_created import WebhookEndpointCreated
+from .webhook_endpoint_out import WebhookEndpointOut
+from .webhook_endpoint_page import WebhookEndpointPage
+from .webhook_endpoint_update import WebhookEndpointUpdate
+from .webhook_endpoint_update_event_types_type_0_item import WebhookEndpointUpdateEventTypesType0Item
 from .wish_in import WishIn
 from .wish_out import WishOut
 
@@ -136,6 +153,7 @@ __all__ = (
     "AccessReportOut",
     "Actor",
     "ActorAccess",
+    "ActorRef",
     "AddendumCreate",
     "AddendumOut",
     "AddendumPage",
@@ -182,12 +200,16 @@ __all__ = (
     "EpisodeStatus",
     "EpisodeUpdate",
     "ExportFormat",
+    "FeedEventOut",
+    "FeedPage",
     "GetLivenessResponse200",
     "InclusionProofOut",
     "Instrument",
     "Intervention",
     "LatestMeasure",
     "LevelCount",
+    "ListClientsOrder",
+    "ListSessionsOrder",
     "MeasureCreate",
     "MeasureOut",
     "MeasurePage",
@@ -222,6 +244,7 @@ __all__ = (
     "RelationshipEpisodeOut",
     "RelationshipEpisodePage",
     "Resource",
+    "ResourceRef",
     "ResponseCount",
     "ResponseIn",
     "ResponseOut",
@@ -233,6 +256,7 @@ __all__ = (
     "RiskFlag",
     "RiskLevel",
     "Role",
+    "SecretRotated",
     "Segment",
     "SessionClinicalCreated",
     "SessionClinicalOut",
@@ -262,6 +286,16 @@ __all__ = (
     "Valence",
     "VerifyOut",
     "VerifyProblem",
+    "WebhookAttemptOut",
+    "WebhookDeliveryOut",
+    "WebhookDeliveryPage",
+    "WebhookEndpointCreate",
+    "WebhookEndpointCreated",
+    "WebhookEndpointCreateEventTypesItem",
+    "WebhookEndpointOut",
+    "WebhookEndpointPage",
+    "WebhookEndpointUpdate",
+    "WebhookEndpointUpdateEventTypesType0Item",
     "WishIn",
     "WishOut",
 )

@@ -1,3 +1,4 @@
+import datetime
 from http import HTTPStatus
 from typing import Any
 from uuid import UUID
@@ -8,6 +9,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.client_page import ClientPage
 from ...models.client_status import ClientStatus
+from ...models.list_clients_order import ListClientsOrder
 from ...models.problem import Problem
 from ...models.purpose_of_use import PurposeOfUse
 from ...types import UNSET, Response, Unset
@@ -19,6 +21,8 @@ def _get_kwargs(
     therapist_id: None | Unset | UUID = UNSET,
     external_id: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
+    updated_since: datetime.datetime | None | Unset = UNSET,
+    order: ListClientsOrder | Unset = ListClientsOrder.CREATED_AT,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -68,6 +72,21 @@ def _get_kwargs(
     else:
         json_q = q
     params["q"] = json_q
+
+    json_updated_since: None | str | Unset
+    if isinstance(updated_since, Unset):
+        json_updated_since = UNSET
+    elif isinstance(updated_since, datetime.datetime):
+        json_updated_since = updated_since.isoformat()
+    else:
+        json_updated_since = updated_since
+    params["updated_since"] = json_updated_since
+
+    json_order: str | Unset = UNSET
+    if not isinstance(order, Unset):
+        json_order = order.value
+
+    params["order"] = json_order
 
     params["limit"] = limit
 
@@ -150,6 +169,8 @@ def sync_detailed(
     therapist_id: None | Unset | UUID = UNSET,
     external_id: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
+    updated_since: datetime.datetime | None | Unset = UNSET,
+    order: ListClientsOrder | Unset = ListClientsOrder.CREATED_AT,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -165,6 +186,10 @@ def sync_detailed(
         therapist_id (None | Unset | UUID): Primary therapist or care-team member.
         external_id (None | str | Unset): The integration's own id.
         q (None | str | Unset): Part of a name.
+        updated_since (datetime.datetime | None | Unset): Only clients changed at or after this
+            instant (RFC 3339, offset).
+        order (ListClientsOrder | Unset): Sort key; `updated_at` walks changes for a sync (cursor
+            per order). Default: ListClientsOrder.CREATED_AT.
         limit (int | Unset): Page size (max 200). Default: 50.
         cursor (None | str | Unset): Opaque cursor from `next_cursor`.
         x_request_id (str | Unset):
@@ -184,6 +209,8 @@ def sync_detailed(
         therapist_id=therapist_id,
         external_id=external_id,
         q=q,
+        updated_since=updated_since,
+        order=order,
         limit=limit,
         cursor=cursor,
         x_request_id=x_request_id,
@@ -205,6 +232,8 @@ def sync(
     therapist_id: None | Unset | UUID = UNSET,
     external_id: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
+    updated_since: datetime.datetime | None | Unset = UNSET,
+    order: ListClientsOrder | Unset = ListClientsOrder.CREATED_AT,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -220,6 +249,10 @@ def sync(
         therapist_id (None | Unset | UUID): Primary therapist or care-team member.
         external_id (None | str | Unset): The integration's own id.
         q (None | str | Unset): Part of a name.
+        updated_since (datetime.datetime | None | Unset): Only clients changed at or after this
+            instant (RFC 3339, offset).
+        order (ListClientsOrder | Unset): Sort key; `updated_at` walks changes for a sync (cursor
+            per order). Default: ListClientsOrder.CREATED_AT.
         limit (int | Unset): Page size (max 200). Default: 50.
         cursor (None | str | Unset): Opaque cursor from `next_cursor`.
         x_request_id (str | Unset):
@@ -240,6 +273,8 @@ def sync(
         therapist_id=therapist_id,
         external_id=external_id,
         q=q,
+        updated_since=updated_since,
+        order=order,
         limit=limit,
         cursor=cursor,
         x_request_id=x_request_id,
@@ -255,6 +290,8 @@ async def asyncio_detailed(
     therapist_id: None | Unset | UUID = UNSET,
     external_id: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
+    updated_since: datetime.datetime | None | Unset = UNSET,
+    order: ListClientsOrder | Unset = ListClientsOrder.CREATED_AT,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -270,6 +307,10 @@ async def asyncio_detailed(
         therapist_id (None | Unset | UUID): Primary therapist or care-team member.
         external_id (None | str | Unset): The integration's own id.
         q (None | str | Unset): Part of a name.
+        updated_since (datetime.datetime | None | Unset): Only clients changed at or after this
+            instant (RFC 3339, offset).
+        order (ListClientsOrder | Unset): Sort key; `updated_at` walks changes for a sync (cursor
+            per order). Default: ListClientsOrder.CREATED_AT.
         limit (int | Unset): Page size (max 200). Default: 50.
         cursor (None | str | Unset): Opaque cursor from `next_cursor`.
         x_request_id (str | Unset):
@@ -289,6 +330,8 @@ async def asyncio_detailed(
         therapist_id=therapist_id,
         external_id=external_id,
         q=q,
+        updated_since=updated_since,
+        order=order,
         limit=limit,
         cursor=cursor,
         x_request_id=x_request_id,
@@ -308,6 +351,8 @@ async def asyncio(
     therapist_id: None | Unset | UUID = UNSET,
     external_id: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
+    updated_since: datetime.datetime | None | Unset = UNSET,
+    order: ListClientsOrder | Unset = ListClientsOrder.CREATED_AT,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -323,6 +368,10 @@ async def asyncio(
         therapist_id (None | Unset | UUID): Primary therapist or care-team member.
         external_id (None | str | Unset): The integration's own id.
         q (None | str | Unset): Part of a name.
+        updated_since (datetime.datetime | None | Unset): Only clients changed at or after this
+            instant (RFC 3339, offset).
+        order (ListClientsOrder | Unset): Sort key; `updated_at` walks changes for a sync (cursor
+            per order). Default: ListClientsOrder.CREATED_AT.
         limit (int | Unset): Page size (max 200). Default: 50.
         cursor (None | str | Unset): Opaque cursor from `next_cursor`.
         x_request_id (str | Unset):
@@ -344,6 +393,8 @@ async def asyncio(
             therapist_id=therapist_id,
             external_id=external_id,
             q=q,
+            updated_since=updated_since,
+            order=order,
             limit=limit,
             cursor=cursor,
             x_request_id=x_request_id,

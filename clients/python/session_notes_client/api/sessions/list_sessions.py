@@ -1,3 +1,4 @@
+import datetime
 from http import HTTPStatus
 from typing import Any
 from uuid import UUID
@@ -6,6 +7,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.list_sessions_order import ListSessionsOrder
 from ...models.phase import Phase
 from ...models.problem import Problem
 from ...models.purpose_of_use import PurposeOfUse
@@ -24,6 +26,8 @@ def _get_kwargs(
     from_: None | str | Unset = UNSET,
     to: None | str | Unset = UNSET,
     external_id: None | str | Unset = UNSET,
+    updated_since: datetime.datetime | None | Unset = UNSET,
+    order: ListSessionsOrder | Unset = ListSessionsOrder.STARTS_AT,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -107,6 +111,21 @@ def _get_kwargs(
     else:
         json_external_id = external_id
     params["external_id"] = json_external_id
+
+    json_updated_since: None | str | Unset
+    if isinstance(updated_since, Unset):
+        json_updated_since = UNSET
+    elif isinstance(updated_since, datetime.datetime):
+        json_updated_since = updated_since.isoformat()
+    else:
+        json_updated_since = updated_since
+    params["updated_since"] = json_updated_since
+
+    json_order: str | Unset = UNSET
+    if not isinstance(order, Unset):
+        json_order = order.value
+
+    params["order"] = json_order
 
     params["limit"] = limit
 
@@ -198,6 +217,8 @@ def sync_detailed(
     from_: None | str | Unset = UNSET,
     to: None | str | Unset = UNSET,
     external_id: None | str | Unset = UNSET,
+    updated_since: datetime.datetime | None | Unset = UNSET,
+    order: ListSessionsOrder | Unset = ListSessionsOrder.STARTS_AT,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -219,6 +240,10 @@ def sync_detailed(
         to (None | str | Unset): A date (the session's local date, inclusive) or an RFC 3339
             datetime with offset.
         external_id (None | str | Unset):
+        updated_since (datetime.datetime | None | Unset): Only sessions changed at or after this
+            instant (RFC 3339, offset).
+        order (ListSessionsOrder | Unset): Sort key; `updated_at` walks changes for a sync (cursor
+            per order). Default: ListSessionsOrder.STARTS_AT.
         limit (int | Unset): Page size (max 200). Default: 50.
         cursor (None | str | Unset): Opaque cursor from `next_cursor`.
         x_request_id (str | Unset):
@@ -242,6 +267,8 @@ def sync_detailed(
         from_=from_,
         to=to,
         external_id=external_id,
+        updated_since=updated_since,
+        order=order,
         limit=limit,
         cursor=cursor,
         x_request_id=x_request_id,
@@ -267,6 +294,8 @@ def sync(
     from_: None | str | Unset = UNSET,
     to: None | str | Unset = UNSET,
     external_id: None | str | Unset = UNSET,
+    updated_since: datetime.datetime | None | Unset = UNSET,
+    order: ListSessionsOrder | Unset = ListSessionsOrder.STARTS_AT,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -288,6 +317,10 @@ def sync(
         to (None | str | Unset): A date (the session's local date, inclusive) or an RFC 3339
             datetime with offset.
         external_id (None | str | Unset):
+        updated_since (datetime.datetime | None | Unset): Only sessions changed at or after this
+            instant (RFC 3339, offset).
+        order (ListSessionsOrder | Unset): Sort key; `updated_at` walks changes for a sync (cursor
+            per order). Default: ListSessionsOrder.STARTS_AT.
         limit (int | Unset): Page size (max 200). Default: 50.
         cursor (None | str | Unset): Opaque cursor from `next_cursor`.
         x_request_id (str | Unset):
@@ -312,6 +345,8 @@ def sync(
         from_=from_,
         to=to,
         external_id=external_id,
+        updated_since=updated_since,
+        order=order,
         limit=limit,
         cursor=cursor,
         x_request_id=x_request_id,
@@ -331,6 +366,8 @@ async def asyncio_detailed(
     from_: None | str | Unset = UNSET,
     to: None | str | Unset = UNSET,
     external_id: None | str | Unset = UNSET,
+    updated_since: datetime.datetime | None | Unset = UNSET,
+    order: ListSessionsOrder | Unset = ListSessionsOrder.STARTS_AT,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -352,6 +389,10 @@ async def asyncio_detailed(
         to (None | str | Unset): A date (the session's local date, inclusive) or an RFC 3339
             datetime with offset.
         external_id (None | str | Unset):
+        updated_since (datetime.datetime | None | Unset): Only sessions changed at or after this
+            instant (RFC 3339, offset).
+        order (ListSessionsOrder | Unset): Sort key; `updated_at` walks changes for a sync (cursor
+            per order). Default: ListSessionsOrder.STARTS_AT.
         limit (int | Unset): Page size (max 200). Default: 50.
         cursor (None | str | Unset): Opaque cursor from `next_cursor`.
         x_request_id (str | Unset):
@@ -375,6 +416,8 @@ async def asyncio_detailed(
         from_=from_,
         to=to,
         external_id=external_id,
+        updated_since=updated_since,
+        order=order,
         limit=limit,
         cursor=cursor,
         x_request_id=x_request_id,
@@ -398,6 +441,8 @@ async def asyncio(
     from_: None | str | Unset = UNSET,
     to: None | str | Unset = UNSET,
     external_id: None | str | Unset = UNSET,
+    updated_since: datetime.datetime | None | Unset = UNSET,
+    order: ListSessionsOrder | Unset = ListSessionsOrder.STARTS_AT,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -419,6 +464,10 @@ async def asyncio(
         to (None | str | Unset): A date (the session's local date, inclusive) or an RFC 3339
             datetime with offset.
         external_id (None | str | Unset):
+        updated_since (datetime.datetime | None | Unset): Only sessions changed at or after this
+            instant (RFC 3339, offset).
+        order (ListSessionsOrder | Unset): Sort key; `updated_at` walks changes for a sync (cursor
+            per order). Default: ListSessionsOrder.STARTS_AT.
         limit (int | Unset): Page size (max 200). Default: 50.
         cursor (None | str | Unset): Opaque cursor from `next_cursor`.
         x_request_id (str | Unset):
@@ -444,6 +493,8 @@ async def asyncio(
             from_=from_,
             to=to,
             external_id=external_id,
+            updated_since=updated_since,
+            order=order,
             limit=limit,
             cursor=cursor,
             x_request_id=x_request_id,

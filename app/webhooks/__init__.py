@@ -1,0 +1,1 @@
+"""Webhooks: endpoints and their secrets, the SSRF guard, signing, and the deliverer."""

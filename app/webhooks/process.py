@@ -1,0 +1,79 @@
+"""The webhook deliverer as a process: `notes-api webhooks deliver`, or beside `notes-api serve`.
+
+`serve` supervises it as a child (`python -m app.webhooks.process --parent-pid PID`) the way
+it runs the audit sequencer; docker-compose runs it as a service of its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+from typing import Final
+
+from app.audit.ledger.sequencer_process import Supervisor, orphaned
+from app.config import Settings, get_settings
+from app.db import create_engine
+from app.logging import configure_logging
+from app.security.secrets import load_secrets
+from app.webhooks.deliverer import Deliverer
+
+log = logging.getLogger("notes.webhooks")
+
+DELIVERER_POOL: Final = 4  # fan-out, claims, and a few endpoints recording at once
+# Background work: where it shares cores with the API, requests come first.
+NICENESS: Final = 5
+
+
+async def run_forever(settings: Settings, *, parent: int | None) -> None:
+    """Deliver until SIGTERM or SIGINT, or until process `parent` is gone."""
+    if orphaned(parent):
+        return
+    os.nice(NICENESS)
+    secrets = load_secrets(settings)
+    engine = create_engine(
+        settings, pool_size=DELIVERER_POOL, application_name=f"{settings.service_name} deliverer"
+    )
+    deliverer = Deliverer(engine=engine, settings=settings, key_ring=secrets.key_ring)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+
+    async def watch_parent() -> None:
+        while not stop.is_set():
+            if orphaned(parent):
+                log.warning("webhook deliverer: parent %s gone, stopping", parent)
+                stop.set()
+            await asyncio.sleep(1.0)
+
+    watcher = asyncio.create_task(watch_parent())
+    log.info("webhook deliverer running", extra={"pid": os.getpid()})
+    try:
+        await deliverer.run(stop)
+    finally:
+        watcher.cancel()
+        await engine.dispose()
+
+
+def supervisor() -> Supervisor:
+    """A supervisor that keeps one deliverer child beside this server process."""
+    command = [sys.executable, "-m", "app.webhooks.process", "--parent-pid", str(os.getpid())]
+    return Supervisor(command, name="webhook deliverer")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m app.webhooks.process [--parent-pid PID]`."""
+    parser = argparse.ArgumentParser(description="Deliver webhooks until SIGTERM.")
+    parser.add_argument("--parent-pid", type=int, help="stop when this process is gone")
+    args = parser.parse_args(argv)
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    asyncio.run(run_forever(settings, parent=args.parent_pid))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,223 @@
+"""Webhook endpoints and their delivery log: admins and `webhooks:manage` keys."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+
+from app.audit.context import audit_context, audited
+from app.errors import problem_responses
+from app.feed.types import readable_types
+from app.idempotency import idempotency
+from app.openapi import created_resource
+from app.pagination import Page, PageParams, created_key
+from app.security.caller import Caller, CallerDep, require_roles
+from app.state import SessionDep, app_state
+from app.webhooks import service
+from app.webhooks.schemas import (
+    SecretRotated,
+    WebhookDeliveryOut,
+    WebhookEndpointCreate,
+    WebhookEndpointCreated,
+    WebhookEndpointOut,
+    WebhookEndpointUpdate,
+)
+
+router = APIRouter(tags=["webhooks"])
+PageDep = Annotated[PageParams, Depends()]
+
+
+def _manager(caller: Caller) -> Caller:
+    require_roles(caller, "admin", scope="webhooks:manage")
+    return caller
+
+
+@router.get(
+    "/v1/webhook-endpoints",
+    summary="List webhook endpoints",
+    response_model=Page[WebhookEndpointOut],
+    responses=problem_responses(400, 401, 403, 422),
+    dependencies=[audited("webhook_endpoint.list", "webhook_endpoint")],
+)
+async def list_webhook_endpoints(
+    session: SessionDep, caller: CallerDep, page: PageDep
+) -> Page[WebhookEndpointOut]:
+    """The practice's webhook endpoints, oldest first."""
+    rows = await service.list_endpoints(session, _manager(caller), page)
+    return Page(
+        items=[WebhookEndpointOut.model_validate(r) for r in rows[: page.limit]],
+        next_cursor=page.next_cursor(rows, created_key),
+    )
+
+
+@router.post(
+    "/v1/webhook-endpoints",
+    summary="Create a webhook endpoint",
+    status_code=201,
+    response_model=WebhookEndpointCreated,
+    responses=problem_responses(401, 403, 409, 413, 422)
+    | created_resource("/v1/webhook-endpoints/{id}"),
+    dependencies=[audited("webhook_endpoint.create", "webhook_endpoint"), Depends(idempotency)],
+)
+async def create_webhook_endpoint(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    caller: CallerDep,
+    body: WebhookEndpointCreate,
+) -> WebhookEndpointCreated:
+    """Subscribe a URL to event types it may read; the `secret` is shown only here.
+
+    Events from now on are delivered, signed per Standard Webhooks. In production the URL
+    must be https and may not resolve to a loopback, private, link-local or metadata address.
+    """
+    _manager(caller)
+    state = app_state(request)
+    types = service.event_types(body.event_types, readable_types(caller))
+    url = await service.check_url(body.url, state.settings)
+    endpoint, secret = await service.create_endpoint(
+        session=session,
+        ring=state.secrets.key_ring,
+        practice_id=caller.practice_id,
+        url=url,
+        types=types,
+        description=body.description,
+    )
+    audit_context(request).target("webhook_endpoint", endpoint.id)
+    response.headers["Location"] = f"/v1/webhook-endpoints/{endpoint.id}"
+    return WebhookEndpointCreated(
+        **WebhookEndpointOut.model_validate(endpoint).model_dump(), secret=secret
+    )
+
+
+@router.get(
+    "/v1/webhook-endpoints/{id}",
+    summary="Get a webhook endpoint",
+    response_model=WebhookEndpointOut,
+    responses=problem_responses(401, 403, 404, 422),
+    dependencies=[audited("webhook_endpoint.read", "webhook_endpoint")],
+)
+async def get_webhook_endpoint(
+    id: uuid.UUID, session: SessionDep, caller: CallerDep
+) -> WebhookEndpointOut:
+    """One endpoint, without its secret."""
+    endpoint = await service.get_endpoint(session, _manager(caller), id)
+    return WebhookEndpointOut.model_validate(endpoint)
+
+
+@router.patch(
+    "/v1/webhook-endpoints/{id}",
+    summary="Change a webhook endpoint",
+    response_model=WebhookEndpointOut,
+    responses=problem_responses(401, 403, 404, 413, 422),
+    dependencies=[audited("webhook_endpoint.update", "webhook_endpoint")],
+)
+async def update_webhook_endpoint(
+    request: Request,
+    id: uuid.UUID,
+    session: SessionDep,
+    caller: CallerDep,
+    body: WebhookEndpointUpdate,
+) -> WebhookEndpointOut:
+    """Change the URL, event types or description; `enabled: true` re-enables it."""
+    endpoint = await service.get_endpoint(session, _manager(caller), id)
+    changes = body.model_dump(exclude_unset=True)
+    if changes.get("event_types") is not None:
+        changes["event_types"] = service.event_types(changes["event_types"], readable_types(caller))
+    if changes.get("url") is not None:
+        changes["url"] = await service.check_url(changes["url"], app_state(request).settings)
+    endpoint = await service.update_endpoint(session, endpoint, changes)
+    return WebhookEndpointOut.model_validate(endpoint)
+
+
+@router.delete(
+    "/v1/webhook-endpoints/{id}",
+    summary="Delete a webhook endpoint",
+    status_code=204,
+    responses=problem_responses(401, 403, 404, 422),
+    dependencies=[audited("webhook_endpoint.delete", "webhook_endpoint")],
+)
+async def delete_webhook_endpoint(id: uuid.UUID, session: SessionDep, caller: CallerDep) -> None:
+    """Stop delivering to an endpoint and drop its delivery log."""
+    endpoint = await service.get_endpoint(session, _manager(caller), id)
+    await service.delete_endpoint(session, endpoint)
+
+
+@router.post(
+    "/v1/webhook-endpoints/{id}/rotate-secret",
+    summary="Rotate a webhook endpoint's secret",
+    response_model=SecretRotated,
+    responses=problem_responses(401, 403, 404, 409, 422),
+    dependencies=[
+        audited("webhook_endpoint.rotate_secret", "webhook_endpoint"),
+        Depends(idempotency),
+    ],
+)
+async def rotate_webhook_secret(
+    request: Request, id: uuid.UUID, session: SessionDep, caller: CallerDep
+) -> SecretRotated:
+    """A new secret, shown once; the old one also signs during the grace period (24 h)."""
+    endpoint = await service.get_endpoint(session, _manager(caller), id)
+    state = app_state(request)
+    grace = timedelta(hours=state.settings.webhook_secret_grace_hours)
+    secret = await service.rotate_secret(session, state.secrets.key_ring, endpoint, grace)
+    assert endpoint.previous_secret_expires_at is not None  # noqa: S101 - set just now
+    return SecretRotated(
+        secret=secret, previous_secret_expires_at=endpoint.previous_secret_expires_at
+    )
+
+
+@router.post(
+    "/v1/webhook-endpoints/{id}/test",
+    summary="Send a test ping",
+    status_code=202,
+    response_model=WebhookDeliveryOut,
+    responses=problem_responses(401, 403, 404, 409, 422),
+    dependencies=[audited("webhook_endpoint.test", "webhook_endpoint"), Depends(idempotency)],
+)
+async def test_webhook_endpoint(
+    id: uuid.UUID, session: SessionDep, caller: CallerDep
+) -> WebhookDeliveryOut:
+    """Queue a signed `webhook.test` message; its attempts show in the delivery log."""
+    endpoint = await service.get_endpoint(session, _manager(caller), id)
+    delivery = await service.queue_test(session, caller, endpoint)
+    return (await service.delivery_views(session, [delivery]))[0]
+
+
+@router.get(
+    "/v1/webhook-endpoints/{id}/deliveries",
+    summary="List an endpoint's deliveries",
+    response_model=Page[WebhookDeliveryOut],
+    responses=problem_responses(400, 401, 403, 404, 422),
+    dependencies=[audited("webhook_delivery.list", "webhook_endpoint")],
+)
+async def list_webhook_deliveries(
+    id: uuid.UUID, session: SessionDep, caller: CallerDep, page: PageDep
+) -> Page[WebhookDeliveryOut]:
+    """Every message owed to the endpoint in feed order, each with every attempt made."""
+    endpoint = await service.get_endpoint(session, _manager(caller), id)
+    rows = await service.list_deliveries(session, endpoint, page)
+    return Page(
+        items=await service.delivery_views(session, rows[: page.limit]),
+        next_cursor=page.next_cursor(rows, service.delivery_key),
+    )
+
+
+@router.post(
+    "/v1/webhook-deliveries/{id}/retry",
+    summary="Retry a delivery",
+    status_code=202,
+    response_model=WebhookDeliveryOut,
+    responses=problem_responses(401, 403, 404, 409, 422),
+    dependencies=[audited("webhook_delivery.retry", "webhook_delivery"), Depends(idempotency)],
+)
+async def retry_webhook_delivery(
+    id: uuid.UUID, session: SessionDep, caller: CallerDep
+) -> WebhookDeliveryOut:
+    """Send a delivery again as soon as its endpoint's earlier messages are through."""
+    delivery = await service.get_delivery(session, _manager(caller), id)
+    delivery = await service.retry(session, delivery)
+    return (await service.delivery_views(session, [delivery]))[0]
