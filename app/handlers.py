@@ -16,8 +16,8 @@ from starlette.routing import Route
 from app.audit.context import audit_context
 from app.errors import PROBLEM_JSON, AppError, problem_body
 from app.idempotency import IdempotentReplay, replay_response
-from app.security.attempts import attribute_refused_body
 from app.security.encryption import DecryptionError
+from app.security.refused_bodies import attribute_refused_body
 from app.state import app_state
 
 log = logging.getLogger("notes.errors")

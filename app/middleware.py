@@ -17,9 +17,9 @@ from app.audit.context import AuditContext
 from app.audit.recorder import add_event, build_event, write_event
 from app.conditional import not_modified
 from app.errors import PROBLEM_JSON, problem_body
-from app.security.attempts import attribute_refused_body
 from app.security.encryption import KeyRing
 from app.security.fields import seal
+from app.security.refused_bodies import attribute_refused_body
 
 log = logging.getLogger("notes.request")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")

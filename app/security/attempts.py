@@ -1,9 +1,7 @@
-"""Attributing refused requests (SPEC §2.1): every attempt is found by the practice's auditor.
+"""Attributing attempts without valid credentials (SPEC §2.1): the auditor finds them by client.
 
-Two kinds of request end before the route's own dependencies run, so their event would name
-nobody: a body FastAPI cannot decode or one over the size limit (the caller was never
-authenticated), and a request without valid credentials (the caller statement found no one,
-so it found no resource either). Both are rare; these extra statements run only for them.
+The caller statement found no one, so it found no resource either; this extra statement runs
+only for such refused requests. Bodies refused before routing: `app/security/refused_bodies.py`.
 """
 
 from __future__ import annotations
@@ -12,12 +10,9 @@ import uuid
 from typing import Any, Final
 
 import sqlalchemy as sa
-from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.routing import Match
 
-from app.audit.context import AuditContext, audit_context, route_action, storable
-from app.errors import AppError
+from app.audit.context import AuditContext
 from app.models import Addendum, ApiKey, Note, User
 from app.security import reach
 
@@ -82,56 +77,3 @@ async def owner_of(
             sa.select(table.c.practice_id).where(table.c.id == target_id)
         )
     return practice, client
-
-
-def _match_route(request: Request) -> None:
-    """Route an unrouted request (refused before routing) far enough to name its action."""
-    scope = request.scope
-    if scope.get("route") is not None:
-        return
-    for route in request.app.router.routes:
-        match, child = route.matches(scope)
-        if match == Match.FULL:
-            scope.update(child)
-            scope["route"] = route
-            break
-
-
-async def attribute_refused_body(request: Request) -> None:
-    """Name route, action, caller and resource of a request whose body was refused.
-
-    Malformed or oversized bodies are refused before the route's dependencies run; the
-    event must still say who sent it and what it aimed at (§2.1).
-    """
-    from app.security.caller import get_caller  # the caller module imports this one
-    from app.state import get_session
-
-    ctx = audit_context(request)
-    _match_route(request)
-    route = request.scope.get("route")
-    if route is None:
-        return
-    ctx.route = getattr(route, "path", None)
-    if ctx.action is None:
-        named = route_action(route)
-        if named is None:
-            return
-        ctx.action = named[0]
-        if ctx.resource_type is None:
-            ctx.resource_type = named[1]
-        raw = request.path_params.get("id")
-        if raw is not None and ctx.resource_id is None:
-            ctx.resource_id = storable(str(raw)[:80])
-    if ctx.actor_type != "anonymous" or "authorization" not in request.headers:
-        if ctx.actor_type == "anonymous":
-            await name_target(get_session(request), ctx)
-        return
-    session = get_session(request)
-    try:
-        caller = await get_caller(request, session)
-    except AppError:
-        return  # refused credentials: get_caller has named the target already
-    found = reach.kept(session)
-    if found is not None and found.client is not None:
-        if found.client.practice_id == caller.practice_id:
-            ctx.add_clients(found.client.id)

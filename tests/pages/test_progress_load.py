@@ -45,8 +45,8 @@ async def _seed(site: Site) -> str:
                     email=BENCH_LOGIN[0],
                     display_name="Bench Therapist",
                     role="therapist",
-                    password=BENCH_LOGIN[1],
                 ),
+                password=BENCH_LOGIN[1],
             )
             data = await build(
                 session=session,

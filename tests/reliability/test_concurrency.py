@@ -66,8 +66,14 @@ async def test_twenty_patches_with_one_etag_make_one_change(
 async def test_parallel_twins_of_one_idempotency_key_create_once(
     seeded: Seeded, server: Service
 ) -> None:
-    headers = {**seeded.world["therapist"].headers, "Idempotency-Key": uuid.uuid4().hex}
-    body = {"given_name": "Twin", "family_name": "Test", "external_id": f"twin-{uuid.uuid4()}"}
+    # An admin: external_id is set by admins and API keys only (SPEC §2.1).
+    headers = {**seeded.world["admin"].headers, "Idempotency-Key": uuid.uuid4().hex}
+    body = {
+        "given_name": "Twin",
+        "family_name": "Test",
+        "external_id": f"twin-{uuid.uuid4()}",
+        "primary_therapist_id": str(seeded.world["therapist"].id),
+    }
     limits = httpx.Limits(max_connections=RACERS, max_keepalive_connections=RACERS)
     async with server.client(limits=limits) as http:
         await _connected(http, RACERS)

@@ -27,9 +27,10 @@ KILLS = 3
 class Load:
     """Creates with Idempotency-Key from a few workers, pausing while the server is down."""
 
-    def __init__(self, service: Service, headers: dict[str, str]) -> None:
+    def __init__(self, service: Service, headers: dict[str, str], primary: str) -> None:
         self.service = service
         self.headers = headers
+        self.primary = primary
         self.keys = [uuid.uuid4().hex for _ in range(CREATES)]
         self.pending = list(self.keys)
         self.acknowledged: dict[str, str] = {}
@@ -39,10 +40,15 @@ class Load:
         self.up = asyncio.Event()
         self.up.set()
 
-    @staticmethod
-    def body(key: str) -> dict[str, str]:
-        """The request for one key (its external_id makes duplicates countable)."""
-        return {"given_name": "Crash", "family_name": "Test", "external_id": f"crash-{key}"}
+    def body(self, key: str) -> dict[str, str]:
+        """The request for one key (its external_id makes duplicates countable; an admin sets
+        it, and so names the primary therapist)."""
+        return {
+            "given_name": "Crash",
+            "family_name": "Test",
+            "external_id": f"crash-{key}",
+            "primary_therapist_id": self.primary,
+        }
 
     async def create(self, http: httpx.AsyncClient, key: str) -> httpx.Response | None:
         """One attempt; None when the connection failed."""
@@ -103,7 +109,7 @@ async def test_kill_9_mid_load_loses_and_duplicates_nothing(
 ) -> None:
     service = services()
     service.start()
-    load = Load(service, seeded.world["therapist"].headers)
+    load = Load(service, seeded.world["admin"].headers, str(seeded.world["therapist"].id))
     limits = httpx.Limits(max_connections=WORKERS)
     async with service.client(limits=limits) as http:
         await asyncio.gather(load.killer(), *(load.worker(http) for _ in range(WORKERS)))

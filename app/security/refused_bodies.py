@@ -1,0 +1,67 @@
+"""Bodies refused before the route's dependencies ran (SPEC §2.1): still attributed.
+
+A body FastAPI cannot decode, or one over the size limit, is refused before authentication;
+the event must still name the caller, the route's action and the resource. The route is
+matched and the caller authenticated here, on the refusal path only.
+"""
+
+from __future__ import annotations
+
+from fastapi import Request
+from starlette.routing import Match
+
+from app.audit.context import audit_context, route_action, storable
+from app.errors import AppError
+from app.security import attempts, reach
+from app.security.caller import get_caller
+from app.state import get_session
+
+
+def _match_route(request: Request) -> None:
+    """Route an unrouted request (refused before routing) far enough to name its action."""
+    scope = request.scope
+    if scope.get("route") is not None:
+        return
+    for route in request.app.router.routes:
+        match, child = route.matches(scope)
+        if match == Match.FULL:
+            scope.update(child)
+            scope["route"] = route
+            break
+
+
+async def attribute_refused_body(request: Request) -> None:
+    """Name route, action, caller and resource of a request whose body was refused.
+
+    Malformed or oversized bodies are refused before the route's dependencies run; the
+    event must still say who sent it and what it aimed at (§2.1).
+    """
+    ctx = audit_context(request)
+    _match_route(request)
+    route = request.scope.get("route")
+    if route is None:
+        return
+    ctx.route = getattr(route, "path", None)
+    if ctx.action is None:
+        named = route_action(route)
+        if named is None:
+            return
+        ctx.action = named[0]
+        if ctx.resource_type is None:
+            ctx.resource_type = named[1]
+        raw = request.path_params.get("id")
+        if raw is not None and ctx.resource_id is None:
+            ctx.resource_id = storable(str(raw)[:80])
+    if ctx.actor_type != "anonymous" or "authorization" not in request.headers:
+        if ctx.actor_type == "anonymous":
+            await attempts.name_target(get_session(request), ctx)
+        return
+    session = get_session(request)
+    try:
+        caller = await get_caller(request, session)
+    except AppError:
+        return  # refused credentials: get_caller has named the target already
+    found = reach.kept(session)
+    if found is not None and found.client is not None:
+        if found.client.practice_id == caller.practice_id:
+            ctx.add_clients(found.client.id)
