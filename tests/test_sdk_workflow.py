@@ -7,29 +7,34 @@ integrator would, against `notes-api serve` on PostgreSQL.
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import UUID
 
 import httpx
 import pytest
 from session_notes_client import AuthenticatedClient, Client
+from session_notes_client.api.api_keys import create_api_key
 from session_notes_client.api.audit import export_events, list_events
 from session_notes_client.api.auth import create_token
 from session_notes_client.api.clients import create_client
-from session_notes_client.api.episodes import create_episode
+from session_notes_client.api.episodes import get_episode
 from session_notes_client.api.measures import create_measure
 from session_notes_client.api.notes import create_note, sign_note
 from session_notes_client.api.observations import create_observation
 from session_notes_client.api.progress import get_client_progress
-from session_notes_client.api.sessions import create_session
+from session_notes_client.api.sessions import create_session, get_session
 from session_notes_client.api.themes import list_themes
+from session_notes_client.api.users import list_users
 from session_notes_client.models import (
+    ApiKeyCreate,
+    ApiKeyCreated,
+    ApiKeyScope,
+    ApiKeyStatus,
     AuditEventPage,
-    ClientClinicalOut,
     ClientCreate,
+    ClientOut,
     CreateTokenForm,
-    EpisodeCreate,
     EpisodeOut,
     ExportFormat,
     Instrument,
@@ -44,11 +49,13 @@ from session_notes_client.models import (
     Phase,
     Progress,
     PurposeOfUse,
-    SessionClinicalCreated,
+    SessionClinicalOut,
     SessionCreate,
+    SessionCreated,
     SessionStatus,
     ThemePage,
     TokenOut,
+    UserPage,
 )
 
 from tests.scratch_database import scratch_database
@@ -80,41 +87,69 @@ def test_practice_workflow_through_the_sdk(tmp_path: Path) -> None:
 
 
 def run_workflow(base_url: str) -> None:
-    """The therapist's part, then the auditor's."""
+    """The scheduler's part (an API key an admin made), the therapist's, then the auditor's."""
+    with login(base_url, "admin@demo.example", "demo-admin-pass") as admin:
+        made = create_api_key.sync(
+            client=admin,
+            body=ApiKeyCreate(
+                name="Scheduling system",
+                scopes=[
+                    ApiKeyScope.CLIENTSREAD,
+                    ApiKeyScope.CLIENTSWRITE,
+                    ApiKeyScope.SESSIONSWRITE,
+                    ApiKeyScope.USERSREAD,
+                ],
+            ),
+        )
+    assert isinstance(made, ApiKeyCreated), made
+    assert made.status == ApiKeyStatus.ACTIVE  # operational scopes work at once
+    with AuthenticatedClient(base_url=base_url, token=made.key) as scheduler:
+        client_id, session_id = book_intake(scheduler)
     with login(base_url, "therapist@demo.example", "demo-therapist-pass") as therapist:
-        client_id = therapists_day(therapist)
+        therapists_day(therapist, client_id, session_id)
     with login(base_url, "auditor@demo.example", "demo-auditor-pass") as auditor:
         audit(auditor, client_id)
 
 
-def therapists_day(therapist: AuthenticatedClient) -> UUID:
-    """A new client, an episode, a session with its findings and signed note; progress."""
-    treat = PurposeOfUse.TREAT
+def book_intake(scheduler: AuthenticatedClient) -> tuple[UUID, UUID]:
+    """A scheduling system picks a therapist, adds a new client, books the first session;
+    the booking opens the client's episode (SPEC §9)."""
+    staff = list_users.sync(client=scheduler)
+    assert isinstance(staff, UserPage), staff
+    [thea] = [u for u in staff.items if u.display_name == "Thea Therapist"]
     created = create_client.sync(
-        client=therapist,
+        client=scheduler,
         body=ClientCreate(
-            given_name="Iris", family_name="Intake", presenting_concerns="Sleepless since May."
+            given_name="Iris",
+            family_name="Intake",
+            external_id="crm-20931",
+            primary_therapist_id=thea.id,
         ),
     )
-    assert isinstance(created, ClientClinicalOut), created
-    assert created.view == "clinical"
-    started = date.today() - timedelta(days=14)
-    # The lead adds here: a scheduler key (sessions:write, users:read) books the intake,
-    # which opens the episode (SPEC §9); until then the therapist opens it.
-    episode = create_episode.sync(
-        created.id, client=therapist, body=EpisodeCreate(started_on=started, goals="Sleep.")
-    )
-    assert isinstance(episode, EpisodeOut), episode
-    visit = create_session.sync(
-        client=therapist,
+    assert isinstance(created, ClientOut), created  # demographics only: no clinical scope
+    booked = create_session.sync(
+        client=scheduler,
         body=SessionCreate(
             client_id=created.id,
             starts_at=datetime.now(UTC) - timedelta(days=7),
             status=SessionStatus.ATTENDED,
         ),
     )
-    assert isinstance(visit, SessionClinicalCreated), visit
+    assert isinstance(booked, SessionCreated), booked
+    assert booked.episode_opened is True
+    assert booked.therapist_id == thea.id
+    return created.id, booked.id
+
+
+def therapists_day(therapist: AuthenticatedClient, client_id: UUID, session_id: UUID) -> None:
+    """The intake session's findings and signed note, a PHQ-9, and progress by phase."""
+    treat = PurposeOfUse.TREAT
+    visit = get_session.sync(session_id, client=therapist, x_purpose_of_use=treat)
+    assert isinstance(visit, SessionClinicalOut), visit
     assert visit.phase == Phase.INITIAL
+    episode = get_episode.sync(visit.episode_id, client=therapist)
+    assert isinstance(episode, EpisodeOut), episode
+    assert episode.current_phase == Phase.INITIAL
 
     drafted = create_note.sync_detailed(
         visit.id,
@@ -132,7 +167,7 @@ def therapists_day(therapist: AuthenticatedClient) -> UUID:
     )
     assert isinstance(observed, ObservationOut), observed
     phq9 = create_measure.sync(
-        created.id,
+        client_id,
         client=therapist,
         body=MeasureCreate(
             instrument=Instrument.PHQ9, items=[1, 2, 1, 2, 1, 0, 1, 0, 0], session_id=visit.id
@@ -150,11 +185,10 @@ def therapists_day(therapist: AuthenticatedClient) -> UUID:
     assert isinstance(signed, NoteOut), signed
     assert signed.status == NoteStatus.SIGNED
 
-    progress = get_client_progress.sync(created.id, client=therapist, x_purpose_of_use=treat)
+    progress = get_client_progress.sync(client_id, client=therapist, x_purpose_of_use=treat)
     assert isinstance(progress, Progress), progress
     [initial] = [p for p in progress.phases if p.phase == Phase.INITIAL]
     assert initial.sessions.attended == 1
-    return created.id
 
 
 def audit(auditor: AuthenticatedClient, client_id: UUID) -> None:
@@ -162,7 +196,7 @@ def audit(auditor: AuthenticatedClient, client_id: UUID) -> None:
     found = list_events.sync(client=auditor, client_id=client_id, limit=200)
     assert isinstance(found, AuditEventPage), found
     actions = {event.action for event in found.items}
-    assert {"client.create", "note.sign", "measure.create"} <= actions
+    assert {"client.create", "session.create", "note.sign", "measure.create"} <= actions
     exported = export_events.sync_detailed(client=auditor, format_=ExportFormat.NDJSON)
     assert exported.status_code == 200
     lines = [json.loads(line) for line in exported.content.splitlines() if line]

@@ -148,6 +148,7 @@ async def revoke(id: uuid.UUID, session: SessionDep, caller: CallerDep) -> None:
 @router.post(
     "/v1/api-keys/{id}/approve",
     summary="Approve a clinical API key",
+    name="approve_api_key",
     response_model=ApiKeyOut,
     responses=problem_responses(401, 403, 404, 409, 422),
     dependencies=[audited("api_key.approve", "api_key"), Depends(idempotency)],
@@ -165,6 +166,7 @@ async def approve(id: uuid.UUID, session: SessionDep, caller: CallerDep) -> ApiK
 @router.post(
     "/v1/api-keys/{id}/rotate",
     summary="Rotate an API key's secret",
+    name="rotate_api_key",
     response_model=ApiKeyCreated,
     responses=problem_responses(401, 403, 404, 409, 413, 422),
     dependencies=[
