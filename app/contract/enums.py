@@ -34,6 +34,9 @@ NAMES = {
     "PurposeOfUse": {"TREAT", "HOPERAT", "HCOMPL"},
     "ApiKeyStatus": {"pending_approval", "active", "expired", "revoked"},
     "ApiKeyKind": {"audit", "clinical", "operational"},
+    "ClientOrder": {"created_at", "updated_at"},
+    "SessionOrder": {"starts_at", "updated_at"},
+    "SubscribableEventType": {"api_key.*", "session.created", "note.signed"},
 }
 
 

@@ -33,6 +33,7 @@ from .checkpoint_out import CheckpointOut
 from .checkpoint_page import CheckpointPage
 from .client_clinical_out import ClientClinicalOut
 from .client_create import ClientCreate
+from .client_order import ClientOrder
 from .client_out import ClientOut
 from .client_page import ClientPage
 from .client_status import ClientStatus
@@ -58,8 +59,6 @@ from .instrument import Instrument
 from .intervention import Intervention
 from .latest_measure import LatestMeasure
 from .level_count import LevelCount
-from .list_clients_order import ListClientsOrder
-from .list_sessions_order import ListSessionsOrder
 from .me_out import MeOut
 from .measure_create import MeasureCreate
 from .measure_out import MeasureOut
@@ -113,12 +112,14 @@ from .session_clinical_out import SessionClinicalOut
 from .session_counts import SessionCounts
 from .session_create import SessionCreate
 from .session_created import SessionCreated
+from .session_order import SessionOrder
 from .session_out import SessionOut
 from .session_page import SessionPage
 from .session_status import SessionStatus
 from .session_update import SessionUpdate
 from .severity import Severity
 from .subscales import Subscales
+from .subscribable_event_type import SubscribableEventType
 from .theme_category import ThemeCategory
 from .theme_create import ThemeCreate
 from .theme_out import ThemeOut
@@ -140,12 +141,10 @@ from .webhook_attempt_out import WebhookAttemptOut
 from .webhook_delivery_out import WebhookDeliveryOut
 from .webhook_delivery_page import WebhookDeliveryPage
 from .webhook_endpoint_create import WebhookEndpointCreate
-from .webhook_endpoint_create_event_types_item import WebhookEndpointCreateEventTypesItem
 from .webhook_endpoint_created import WebhookEndpointCreated
 from .webhook_endpoint_out import WebhookEndpointOut
 from .webhook_endpoint_page import WebhookEndpointPage
 from .webhook_endpoint_update import WebhookEndpointUpdate
-from .webhook_endpoint_update_event_types_type_0_item import WebhookEndpointUpdateEventTypesType0Item
 from .wish_in import WishIn
 from .wish_out import WishOut
 
@@ -183,6 +182,7 @@ __all__ = (
     "CheckpointPage",
     "ClientClinicalOut",
     "ClientCreate",
+    "ClientOrder",
     "ClientOut",
     "ClientPage",
     "ClientStatus",
@@ -208,8 +208,6 @@ __all__ = (
     "Intervention",
     "LatestMeasure",
     "LevelCount",
-    "ListClientsOrder",
-    "ListSessionsOrder",
     "MeasureCreate",
     "MeasureOut",
     "MeasurePage",
@@ -263,12 +261,14 @@ __all__ = (
     "SessionCounts",
     "SessionCreate",
     "SessionCreated",
+    "SessionOrder",
     "SessionOut",
     "SessionPage",
     "SessionStatus",
     "SessionUpdate",
     "Severity",
     "Subscales",
+    "SubscribableEventType",
     "ThemeCategory",
     "ThemeCreate",
     "ThemeOut",
@@ -291,11 +291,9 @@ __all__ = (
     "WebhookDeliveryPage",
     "WebhookEndpointCreate",
     "WebhookEndpointCreated",
-    "WebhookEndpointCreateEventTypesItem",
     "WebhookEndpointOut",
     "WebhookEndpointPage",
     "WebhookEndpointUpdate",
-    "WebhookEndpointUpdateEventTypesType0Item",
     "WishIn",
     "WishOut",
 )

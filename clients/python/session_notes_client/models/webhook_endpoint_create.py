@@ -5,7 +5,7 @@ from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
-from ..models.webhook_endpoint_create_event_types_item import WebhookEndpointCreateEventTypesItem
+from ..models.subscribable_event_type import SubscribableEventType
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="WebhookEndpointCreate")
@@ -21,12 +21,12 @@ class WebhookEndpointCreate:
 
     Attributes:
         url (str):
-        event_types (list[WebhookEndpointCreateEventTypesItem]):
+        event_types (list[SubscribableEventType]):
         description (None | str | Unset):
     """
 
     url: str
-    event_types: list[WebhookEndpointCreateEventTypesItem]
+    event_types: list[SubscribableEventType]
     description: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -64,7 +64,7 @@ class WebhookEndpointCreate:
         event_types = []
         _event_types = d.pop("event_types")
         for event_types_item_data in _event_types:
-            event_types_item = WebhookEndpointCreateEventTypesItem(event_types_item_data)
+            event_types_item = SubscribableEventType(event_types_item_data)
 
             event_types.append(event_types_item)
 

@@ -5,7 +5,7 @@ from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
-from ..models.webhook_endpoint_update_event_types_type_0_item import WebhookEndpointUpdateEventTypesType0Item
+from ..models.subscribable_event_type import SubscribableEventType
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="WebhookEndpointUpdate")
@@ -20,13 +20,13 @@ class WebhookEndpointUpdate:
 
     Attributes:
         url (None | str | Unset):
-        event_types (list[WebhookEndpointUpdateEventTypesType0Item] | None | Unset):
+        event_types (list[SubscribableEventType] | None | Unset):
         description (None | str | Unset):
         enabled (bool | None | Unset):
     """
 
     url: None | str | Unset = UNSET
-    event_types: list[WebhookEndpointUpdateEventTypesType0Item] | None | Unset = UNSET
+    event_types: list[SubscribableEventType] | None | Unset = UNSET
     description: None | str | Unset = UNSET
     enabled: bool | None | Unset = UNSET
 
@@ -88,7 +88,7 @@ class WebhookEndpointUpdate:
 
         url = _parse_url(d.pop("url", UNSET))
 
-        def _parse_event_types(data: object) -> list[WebhookEndpointUpdateEventTypesType0Item] | None | Unset:
+        def _parse_event_types(data: object) -> list[SubscribableEventType] | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
@@ -99,14 +99,14 @@ class WebhookEndpointUpdate:
                 event_types_type_0 = []
                 _event_types_type_0 = data
                 for event_types_type_0_item_data in _event_types_type_0:
-                    event_types_type_0_item = WebhookEndpointUpdateEventTypesType0Item(event_types_type_0_item_data)
+                    event_types_type_0_item = SubscribableEventType(event_types_type_0_item_data)
 
                     event_types_type_0.append(event_types_type_0_item)
 
                 return event_types_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[WebhookEndpointUpdateEventTypesType0Item] | None | Unset, data)
+            return cast(list[SubscribableEventType] | None | Unset, data)
 
         event_types = _parse_event_types(d.pop("event_types", UNSET))
 

@@ -7,9 +7,9 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.client_order import ClientOrder
 from ...models.client_page import ClientPage
 from ...models.client_status import ClientStatus
-from ...models.list_clients_order import ListClientsOrder
 from ...models.problem import Problem
 from ...models.purpose_of_use import PurposeOfUse
 from ...types import UNSET, Response, Unset
@@ -22,7 +22,7 @@ def _get_kwargs(
     external_id: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
     updated_since: datetime.datetime | None | Unset = UNSET,
-    order: ListClientsOrder | Unset = ListClientsOrder.CREATED_AT,
+    order: ClientOrder | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -170,7 +170,7 @@ def sync_detailed(
     external_id: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
     updated_since: datetime.datetime | None | Unset = UNSET,
-    order: ListClientsOrder | Unset = ListClientsOrder.CREATED_AT,
+    order: ClientOrder | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -188,8 +188,7 @@ def sync_detailed(
         q (None | str | Unset): Part of a name.
         updated_since (datetime.datetime | None | Unset): Only clients changed at or after this
             instant (RFC 3339, offset).
-        order (ListClientsOrder | Unset): Sort key; `updated_at` walks changes for a sync (cursor
-            per order). Default: ListClientsOrder.CREATED_AT.
+        order (ClientOrder | Unset):
         limit (int | Unset): Page size (max 200). Default: 50.
         cursor (None | str | Unset): Opaque cursor from `next_cursor`.
         x_request_id (str | Unset):
@@ -233,7 +232,7 @@ def sync(
     external_id: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
     updated_since: datetime.datetime | None | Unset = UNSET,
-    order: ListClientsOrder | Unset = ListClientsOrder.CREATED_AT,
+    order: ClientOrder | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -251,8 +250,7 @@ def sync(
         q (None | str | Unset): Part of a name.
         updated_since (datetime.datetime | None | Unset): Only clients changed at or after this
             instant (RFC 3339, offset).
-        order (ListClientsOrder | Unset): Sort key; `updated_at` walks changes for a sync (cursor
-            per order). Default: ListClientsOrder.CREATED_AT.
+        order (ClientOrder | Unset):
         limit (int | Unset): Page size (max 200). Default: 50.
         cursor (None | str | Unset): Opaque cursor from `next_cursor`.
         x_request_id (str | Unset):
@@ -291,7 +289,7 @@ async def asyncio_detailed(
     external_id: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
     updated_since: datetime.datetime | None | Unset = UNSET,
-    order: ListClientsOrder | Unset = ListClientsOrder.CREATED_AT,
+    order: ClientOrder | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -309,8 +307,7 @@ async def asyncio_detailed(
         q (None | str | Unset): Part of a name.
         updated_since (datetime.datetime | None | Unset): Only clients changed at or after this
             instant (RFC 3339, offset).
-        order (ListClientsOrder | Unset): Sort key; `updated_at` walks changes for a sync (cursor
-            per order). Default: ListClientsOrder.CREATED_AT.
+        order (ClientOrder | Unset):
         limit (int | Unset): Page size (max 200). Default: 50.
         cursor (None | str | Unset): Opaque cursor from `next_cursor`.
         x_request_id (str | Unset):
@@ -352,7 +349,7 @@ async def asyncio(
     external_id: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
     updated_since: datetime.datetime | None | Unset = UNSET,
-    order: ListClientsOrder | Unset = ListClientsOrder.CREATED_AT,
+    order: ClientOrder | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -370,8 +367,7 @@ async def asyncio(
         q (None | str | Unset): Part of a name.
         updated_since (datetime.datetime | None | Unset): Only clients changed at or after this
             instant (RFC 3339, offset).
-        order (ListClientsOrder | Unset): Sort key; `updated_at` walks changes for a sync (cursor
-            per order). Default: ListClientsOrder.CREATED_AT.
+        order (ClientOrder | Unset):
         limit (int | Unset): Page size (max 200). Default: 50.
         cursor (None | str | Unset): Opaque cursor from `next_cursor`.
         x_request_id (str | Unset):

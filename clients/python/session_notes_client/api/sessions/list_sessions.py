@@ -7,10 +7,10 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.list_sessions_order import ListSessionsOrder
 from ...models.phase import Phase
 from ...models.problem import Problem
 from ...models.purpose_of_use import PurposeOfUse
+from ...models.session_order import SessionOrder
 from ...models.session_page import SessionPage
 from ...models.session_status import SessionStatus
 from ...types import UNSET, Response, Unset
@@ -27,7 +27,7 @@ def _get_kwargs(
     to: None | str | Unset = UNSET,
     external_id: None | str | Unset = UNSET,
     updated_since: datetime.datetime | None | Unset = UNSET,
-    order: ListSessionsOrder | Unset = ListSessionsOrder.STARTS_AT,
+    order: SessionOrder | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -218,7 +218,7 @@ def sync_detailed(
     to: None | str | Unset = UNSET,
     external_id: None | str | Unset = UNSET,
     updated_since: datetime.datetime | None | Unset = UNSET,
-    order: ListSessionsOrder | Unset = ListSessionsOrder.STARTS_AT,
+    order: SessionOrder | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -242,8 +242,7 @@ def sync_detailed(
         external_id (None | str | Unset):
         updated_since (datetime.datetime | None | Unset): Only sessions changed at or after this
             instant (RFC 3339, offset).
-        order (ListSessionsOrder | Unset): Sort key; `updated_at` walks changes for a sync (cursor
-            per order). Default: ListSessionsOrder.STARTS_AT.
+        order (SessionOrder | Unset):
         limit (int | Unset): Page size (max 200). Default: 50.
         cursor (None | str | Unset): Opaque cursor from `next_cursor`.
         x_request_id (str | Unset):
@@ -295,7 +294,7 @@ def sync(
     to: None | str | Unset = UNSET,
     external_id: None | str | Unset = UNSET,
     updated_since: datetime.datetime | None | Unset = UNSET,
-    order: ListSessionsOrder | Unset = ListSessionsOrder.STARTS_AT,
+    order: SessionOrder | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -319,8 +318,7 @@ def sync(
         external_id (None | str | Unset):
         updated_since (datetime.datetime | None | Unset): Only sessions changed at or after this
             instant (RFC 3339, offset).
-        order (ListSessionsOrder | Unset): Sort key; `updated_at` walks changes for a sync (cursor
-            per order). Default: ListSessionsOrder.STARTS_AT.
+        order (SessionOrder | Unset):
         limit (int | Unset): Page size (max 200). Default: 50.
         cursor (None | str | Unset): Opaque cursor from `next_cursor`.
         x_request_id (str | Unset):
@@ -367,7 +365,7 @@ async def asyncio_detailed(
     to: None | str | Unset = UNSET,
     external_id: None | str | Unset = UNSET,
     updated_since: datetime.datetime | None | Unset = UNSET,
-    order: ListSessionsOrder | Unset = ListSessionsOrder.STARTS_AT,
+    order: SessionOrder | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -391,8 +389,7 @@ async def asyncio_detailed(
         external_id (None | str | Unset):
         updated_since (datetime.datetime | None | Unset): Only sessions changed at or after this
             instant (RFC 3339, offset).
-        order (ListSessionsOrder | Unset): Sort key; `updated_at` walks changes for a sync (cursor
-            per order). Default: ListSessionsOrder.STARTS_AT.
+        order (SessionOrder | Unset):
         limit (int | Unset): Page size (max 200). Default: 50.
         cursor (None | str | Unset): Opaque cursor from `next_cursor`.
         x_request_id (str | Unset):
@@ -442,7 +439,7 @@ async def asyncio(
     to: None | str | Unset = UNSET,
     external_id: None | str | Unset = UNSET,
     updated_since: datetime.datetime | None | Unset = UNSET,
-    order: ListSessionsOrder | Unset = ListSessionsOrder.STARTS_AT,
+    order: SessionOrder | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -466,8 +463,7 @@ async def asyncio(
         external_id (None | str | Unset):
         updated_since (datetime.datetime | None | Unset): Only sessions changed at or after this
             instant (RFC 3339, offset).
-        order (ListSessionsOrder | Unset): Sort key; `updated_at` walks changes for a sync (cursor
-            per order). Default: ListSessionsOrder.STARTS_AT.
+        order (SessionOrder | Unset):
         limit (int | Unset): Page size (max 200). Default: 50.
         cursor (None | str | Unset): Opaque cursor from `next_cursor`.
         x_request_id (str | Unset):

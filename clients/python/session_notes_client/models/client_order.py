@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class ListClientsOrder(StrEnum):
+class ClientOrder(StrEnum):
     CREATED_AT = "created_at"
     UPDATED_AT = "updated_at"
 

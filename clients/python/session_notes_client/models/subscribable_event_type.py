@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class WebhookEndpointUpdateEventTypesType0Item(StrEnum):
+class SubscribableEventType(StrEnum):
     API_KEY = "api_key.*"
     API_KEY_CREATED = "api_key.created"
     API_KEY_DELETED = "api_key.deleted"

@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class ListSessionsOrder(StrEnum):
+class SessionOrder(StrEnum):
     STARTS_AT = "starts_at"
     UPDATED_AT = "updated_at"
 
