@@ -104,6 +104,15 @@ RESPONSE_HEADERS: dict[str, dict[str, Any]] = {
         "required": False,
         "schema": {"type": "string"},
     },
+    "CacheControl": {
+        "description": "`no-store` on every /v1 answer: clinical data is never cached.",
+        "required": True,
+        "schema": {"type": "string", "enum": ["no-store"]},
+    },
+}
+
+NOT_MODIFIED: dict[str, Any] = {
+    "description": "Not Modified: the ETag sent in If-None-Match is current; no body.",
 }
 
 
@@ -163,6 +172,7 @@ def _declare_request(operation: dict[str, Any], route: APIRoute) -> None:
         operation["responses"].setdefault("422", dict(INVALID_HEADER))
     if "GET" in (route.methods or ()) and _sets_etag(route):
         wanted.append("IfNoneMatch")
+        operation["responses"].setdefault("304", dict(NOT_MODIFIED))
     parameters.extend(_ref("parameter", name) for name in wanted)
 
 
@@ -171,8 +181,12 @@ def _declare_responses(operation: dict[str, Any], route: APIRoute, schemas: dict
     for code, response in operation.get("responses", {}).items():
         headers: dict[str, Any] = response.setdefault("headers", {})
         headers["X-Request-ID"] = _ref("header", "RequestId")
+        if route.path.startswith("/v1/"):
+            headers["Cache-Control"] = _ref("header", "CacheControl")
         if code in {"429", "503"}:
             headers["Retry-After"] = _ref("header", "RetryAfter")
+        if code == "304":
+            headers["ETag"] = _ref("header", "ETag")
         if not code.startswith("2"):
             continue
         if _sets_etag(route):

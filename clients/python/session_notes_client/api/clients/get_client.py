@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 from uuid import UUID
 
@@ -48,7 +48,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ClientClinicalOut | ClientOut | Problem | None:
+) -> Any | ClientClinicalOut | ClientOut | Problem | None:
     if response.status_code == 200:
 
         def _parse_response_200(data: object) -> ClientClinicalOut | ClientOut:
@@ -69,6 +69,10 @@ def _parse_response(
         response_200 = _parse_response_200(response.json())
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 401:
         response_401 = Problem.from_dict(response.json())
@@ -108,7 +112,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ClientClinicalOut | ClientOut | Problem]:
+) -> Response[Any | ClientClinicalOut | ClientOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -125,7 +129,7 @@ def sync_detailed(
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
-) -> Response[ClientClinicalOut | ClientOut | Problem]:
+) -> Response[Any | ClientClinicalOut | ClientOut | Problem]:
     """Get a client
 
      One client within the caller's reach (break-the-glass reaches outside the caseload).
@@ -142,7 +146,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ClientClinicalOut | ClientOut | Problem]
+        Response[Any | ClientClinicalOut | ClientOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -168,7 +172,7 @@ def sync(
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
-) -> ClientClinicalOut | ClientOut | Problem | None:
+) -> Any | ClientClinicalOut | ClientOut | Problem | None:
     """Get a client
 
      One client within the caller's reach (break-the-glass reaches outside the caseload).
@@ -185,7 +189,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ClientClinicalOut | ClientOut | Problem
+        Any | ClientClinicalOut | ClientOut | Problem
     """
 
     return sync_detailed(
@@ -206,7 +210,7 @@ async def asyncio_detailed(
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
-) -> Response[ClientClinicalOut | ClientOut | Problem]:
+) -> Response[Any | ClientClinicalOut | ClientOut | Problem]:
     """Get a client
 
      One client within the caller's reach (break-the-glass reaches outside the caseload).
@@ -223,7 +227,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ClientClinicalOut | ClientOut | Problem]
+        Response[Any | ClientClinicalOut | ClientOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -247,7 +251,7 @@ async def asyncio(
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
-) -> ClientClinicalOut | ClientOut | Problem | None:
+) -> Any | ClientClinicalOut | ClientOut | Problem | None:
     """Get a client
 
      One client within the caller's reach (break-the-glass reaches outside the caseload).
@@ -264,7 +268,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ClientClinicalOut | ClientOut | Problem
+        Any | ClientClinicalOut | ClientOut | Problem
     """
 
     return (

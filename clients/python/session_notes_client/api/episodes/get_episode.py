@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 from uuid import UUID
 
@@ -45,11 +45,17 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> EpisodeOut | Problem | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any | EpisodeOut | Problem | None:
     if response.status_code == 200:
         response_200 = EpisodeOut.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 401:
         response_401 = Problem.from_dict(response.json())
@@ -89,7 +95,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[EpisodeOut | Problem]:
+) -> Response[Any | EpisodeOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -106,7 +112,7 @@ def sync_detailed(
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
-) -> Response[EpisodeOut | Problem]:
+) -> Response[Any | EpisodeOut | Problem]:
     """Get an episode
 
      One episode with its goals and current phase.
@@ -123,7 +129,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[EpisodeOut | Problem]
+        Response[Any | EpisodeOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -149,7 +155,7 @@ def sync(
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
-) -> EpisodeOut | Problem | None:
+) -> Any | EpisodeOut | Problem | None:
     """Get an episode
 
      One episode with its goals and current phase.
@@ -166,7 +172,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        EpisodeOut | Problem
+        Any | EpisodeOut | Problem
     """
 
     return sync_detailed(
@@ -187,7 +193,7 @@ async def asyncio_detailed(
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
-) -> Response[EpisodeOut | Problem]:
+) -> Response[Any | EpisodeOut | Problem]:
     """Get an episode
 
      One episode with its goals and current phase.
@@ -204,7 +210,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[EpisodeOut | Problem]
+        Response[Any | EpisodeOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -228,7 +234,7 @@ async def asyncio(
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
-) -> EpisodeOut | Problem | None:
+) -> Any | EpisodeOut | Problem | None:
     """Get an episode
 
      One episode with its goals and current phase.
@@ -245,7 +251,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        EpisodeOut | Problem
+        Any | EpisodeOut | Problem
     """
 
     return (

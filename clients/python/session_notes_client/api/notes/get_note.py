@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 from uuid import UUID
 
@@ -45,11 +45,17 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> NoteOut | Problem | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any | NoteOut | Problem | None:
     if response.status_code == 200:
         response_200 = NoteOut.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 401:
         response_401 = Problem.from_dict(response.json())
@@ -87,7 +93,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[NoteOut | Problem]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any | NoteOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -104,7 +112,7 @@ def sync_detailed(
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
-) -> Response[NoteOut | Problem]:
+) -> Response[Any | NoteOut | Problem]:
     """Get a note
 
      One note, with its ETag for later changes.
@@ -121,7 +129,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[NoteOut | Problem]
+        Response[Any | NoteOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -147,7 +155,7 @@ def sync(
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
-) -> NoteOut | Problem | None:
+) -> Any | NoteOut | Problem | None:
     """Get a note
 
      One note, with its ETag for later changes.
@@ -164,7 +172,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        NoteOut | Problem
+        Any | NoteOut | Problem
     """
 
     return sync_detailed(
@@ -185,7 +193,7 @@ async def asyncio_detailed(
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
-) -> Response[NoteOut | Problem]:
+) -> Response[Any | NoteOut | Problem]:
     """Get a note
 
      One note, with its ETag for later changes.
@@ -202,7 +210,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[NoteOut | Problem]
+        Response[Any | NoteOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -226,7 +234,7 @@ async def asyncio(
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
-) -> NoteOut | Problem | None:
+) -> Any | NoteOut | Problem | None:
     """Get a note
 
      One note, with its ETag for later changes.
@@ -243,7 +251,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        NoteOut | Problem
+        Any | NoteOut | Problem
     """
 
     return (
