@@ -237,8 +237,9 @@ async def _attribute(scope: Scope) -> None:
     """Name the caller and route of a body refused before routing (SPEC §2.1)."""
     try:
         await attribute_refused_body(Request(scope))
-    except Exception:  # the 413 stands; the event keeps what it has
-        log.warning("could not attribute an oversized body", exc_info=True)
+    except Exception as exc:  # the 413 stands; the event keeps what it has
+        # The type only: a database error's message may quote the values it refused.
+        log.warning("could not attribute an oversized body: %s", type(exc).__name__)
 
 
 def _store_response(
