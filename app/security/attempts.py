@@ -64,13 +64,14 @@ async def owner_of(
     elif kind == "addendum":
         row = (
             await session.execute(
-                sa.select(_NOTE.c.practice_id, _NOTE.c.client_id)
+                sa.select(_NOTE.c.practice_id, _NOTE.c.client_id, _NOTE.c.kind)
                 .join(_ADDENDUM, _ADDENDUM.c.note_id == _NOTE.c.id)
                 .where(_ADDENDUM.c.id == target_id)
             )
         ).first()
         if row is not None:
-            practice, client = row.practice_id, row.client_id
+            practice = row.practice_id
+            client = None if row.kind == "psychotherapy" else row.client_id
     elif kind in _PRACTICE_OWNED:
         table = _PRACTICE_OWNED[kind]
         practice = await session.scalar(

@@ -185,3 +185,29 @@ async def test_unstorable_path_id_is_422_with_its_event(
     assert event["http_status"] == response.status_code
     assert event["actor_id"] == world[who].id
     assert "\x00" not in (event["resource_id"] or "")
+
+
+async def test_attempts_on_psychotherapy_records_name_no_client(
+    client: httpx.AsyncClient, world: World, state: AppState
+) -> None:
+    """A psychotherapy note and its addenda: the practice is named, the client never is."""
+    ids = await _case_with_note(client, world)
+    own = world["therapist"].headers
+    note = await client.post(
+        f"/v1/sessions/{ids['session']}/notes",
+        headers=own,
+        json={"kind": "psychotherapy", "body": "Countertransference."},
+    )
+    signed = await client.post(
+        f"/v1/notes/{note.json()['id']}/sign", headers=own | {"If-Match": note.headers["ETag"]}
+    )
+    assert signed.status_code == 200, signed.text
+    addendum = await client.post(
+        f"/v1/notes/{note.json()['id']}/addenda", headers=own, json={"body": "A", "reason": "r"}
+    )
+    assert addendum.status_code == 201, addendum.text
+    for path in (f"/v1/notes/{note.json()['id']}", f"/v1/addenda/{addendum.json()['id']}"):
+        sent = request_id()
+        problem(await client.get(path, headers=sent), 401)
+        event = await only_event(state, sent["X-Request-ID"])
+        assert (event["practice_id"], event["client_ids"]) == (world.practice_id, []), path
