@@ -58,6 +58,13 @@ class Person:
     role: str
     supervisor: str | None = None
     active: bool = True
+    # A reset ended their token and password and they could not redeem it (inactive then).
+    signed_out: bool = False
+
+    @property
+    def usable(self) -> bool:
+        """Whether their token still works."""
+        return self.active and not self.signed_out
 
 
 @dataclass
@@ -142,7 +149,7 @@ class ReachMachine(RuleBasedStateMachine):
 
     def _expected_write(self, name: str, record: Record, *, reach_change: bool) -> int:
         person = self.people[name]
-        if not person.active:
+        if not person.usable:
             return 401
         if person.role == "auditor":
             return 403
@@ -179,7 +186,7 @@ class ReachMachine(RuleBasedStateMachine):
         """A clinician creating a client becomes primary; else the admin names one."""
         body: dict[str, Any] = {"given_name": "Model", "family_name": "Client"}
         person = self.people[creator]
-        if not (person.active and person.role in CLINICAL):
+        if not (person.usable and person.role in CLINICAL):
             creator = "admin"  # the one user no rule changes
             body["primary_therapist_id"] = str(self.people[primary].id)
         else:
@@ -217,7 +224,7 @@ class ReachMachine(RuleBasedStateMachine):
             json={"primary_therapist_id": str(target.id)},
         )
         expected = self._expected_write(actor, record, reach_change=new_primary != record.primary)
-        if glass and self.people[actor].active:
+        if glass and self.people[actor].usable:
             expected = 403  # break-the-glass opens reads only (and is for clinicians only)
         if expected == 200 and (target.role not in CLINICAL or not target.active):
             expected = 422  # a primary therapist must be an active clinician
@@ -240,7 +247,7 @@ class ReachMachine(RuleBasedStateMachine):
         ids = [str(self.people[m].id) for m in sorted(members)]
         sent = self._send("PUT", f"/v1/clients/{client}/care-team", headers, json={"user_ids": ids})
         expected = self._expected_write(actor, record, reach_change=True)
-        if glass and self.people[actor].active:
+        if glass and self.people[actor].usable:
             expected = 403
         if expected == 200 and any(
             self.people[m].role not in CLINICAL or not self.people[m].active for m in members
@@ -265,7 +272,7 @@ class ReachMachine(RuleBasedStateMachine):
             self.people[actor].headers,
             json={"supervisor_id": value},
         )
-        if not self.people[actor].active:
+        if not self.people[actor].usable:
             assert sent.status_code == 401, sent.text
             return
         if self.people[actor].role != "admin":
@@ -313,7 +320,7 @@ class ReachMachine(RuleBasedStateMachine):
             "POST", f"/v1/users/{person.id}/password-reset", self.people[actor].headers
         )
         caller = self.people[actor]
-        if not caller.active:
+        if not caller.usable:
             assert started.status_code == 401, started.text
             return
         if caller.role != "admin":
@@ -331,6 +338,7 @@ class ReachMachine(RuleBasedStateMachine):
         )
         if not person.active:
             assert redeemed.status_code == 401, redeemed.text
+            person.signed_out = True
             return
         assert redeemed.status_code == 204, redeemed.text
         # From an address of its own: other tests lock 127.0.0.1 on purpose (spraying).
@@ -341,6 +349,7 @@ class ReachMachine(RuleBasedStateMachine):
         )
         assert login.status_code == 200, login.text
         person.headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+        person.signed_out = False
 
     @precondition(lambda self: len(self.all_keys) < 3)
     @rule(target=keys, scopes=st.sets(st.sampled_from(READ_SCOPES), min_size=1))
@@ -366,7 +375,7 @@ class ReachMachine(RuleBasedStateMachine):
         body = dict(record.created_with)
         key = {"Idempotency-Key": body.pop("Idempotency-Key")}
         again = self._send("POST", "/v1/clients", creator.headers | key, json=body)
-        if not creator.active:
+        if not creator.usable:
             expected = 401
         elif creator.role == "auditor":
             expected = 403
@@ -386,7 +395,7 @@ class ReachMachine(RuleBasedStateMachine):
         if glass:
             headers["X-Break-Glass-Reason"] = REASON
         got = self._send("GET", f"/v1/clients/{client}", headers)
-        if not person.active:
+        if not person.usable:
             expected = 401
         elif glass and person.role not in CLINICAL:
             expected = 403
@@ -406,7 +415,7 @@ class ReachMachine(RuleBasedStateMachine):
             return
         for name, person in self.people.items():
             listed = self._send("GET", "/v1/clients", person.headers, params={"limit": 200})
-            if not person.active:
+            if not person.usable:
                 assert listed.status_code == 401, (name, listed.text)
                 continue
             if person.role == "auditor":
