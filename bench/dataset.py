@@ -203,7 +203,6 @@ def _at(day: date) -> str:
 def _client_body(i: int, care_team: list[str]) -> dict[str, Any]:
     return {
         "care_team": care_team,
-        "external_id": f"bench-{i:04d}",
         "given_name": f"Client{i}",
         "family_name": "Bench",
         "date_of_birth": (date(1960, 1, 1) + timedelta(days=137 * i)).isoformat(),
