@@ -153,15 +153,15 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
 
 
-def create_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+def create_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession] | None:
     """Sessions for GET requests: autocommit statements on PostgreSQL, no BEGIN/COMMIT.
 
     At READ COMMITTED every statement of a transaction takes its own snapshot anyway, so a
     read-only transaction buys no consistency; it costs two round trips. The request's one
     write, its audit event, is a single atomic statement (app/audit/recorder.py). SQLite
-    keeps transactions: its event takes two statements.
+    keeps transactions (None: reads use the ordinary sessions): its event takes two statements.
     """
     if engine.dialect.name != "postgresql":
-        return create_sessionmaker(engine)
+        return None
     autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
     return async_sessionmaker(autocommit, class_=AsyncSession, expire_on_commit=False)

@@ -145,12 +145,26 @@ class DriverStatement:
         """The driver connection when a statement sent to it runs where SQLAlchemy's would.
 
         That is in autocommit (each statement its own transaction) or inside the transaction
-        SQLAlchemy already opened; otherwise None (SQLAlchemy must send BEGIN first).
+        SQLAlchemy began; None when SQLAlchemy has begun none (it must send BEGIN itself).
         """
-        driver = await self._driver(conn)
+        raw = await conn.get_raw_connection()
+        driver: asyncpg.Connection = raw.driver_connection
         if conn.sync_engine.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
             return driver
-        return driver if driver.is_in_transaction() else None
+        if driver.is_in_transaction():
+            return driver
+        if not conn.in_transaction():
+            return None
+        # SQLAlchemy began a transaction and its driver adapter sends BEGIN with the first
+        # statement; sent here instead, the first statement skips SQLAlchemy's execution
+        # path (a write's costliest statement). Private API: sqlalchemy is pinned < 2.2 and
+        # tests/test_driver.py holds it to what it does.
+        try:
+            await raw.dbapi_connection._start_transaction()
+        except Exception as exc:
+            await conn.invalidate()
+            raise OperationalError("BEGIN", None, exc, connection_invalidated=True) from exc
+        return driver
 
     async def _driver(self, conn: AsyncConnection) -> asyncpg.Connection:
         raw = await conn.get_raw_connection()

@@ -226,7 +226,9 @@ class RequestPipeline:
             if ctx.idempotency is not None:
                 _store_response(ctx, status, messages, self.key_ring)
             await add_event(session, event)
-            await session.commit()
+            # An autocommitted read has nothing left to commit unless the ORM holds changes.
+            if not ctx.autocommit or session.new or session.dirty or session.deleted:
+                await session.commit()
             return
         if session is not None:
             await session.rollback()

@@ -23,7 +23,7 @@ class AppState:
     engine: AsyncEngine
     sessionmaker: async_sessionmaker[AsyncSession]
     passwords: Passwords
-    # GET and HEAD requests: autocommit on PostgreSQL (see app.db.create_read_sessionmaker).
+    # GET and HEAD requests: autocommit on PostgreSQL, None elsewhere (app.db.create_read_sessionmaker).
     read_sessionmaker: async_sessionmaker[AsyncSession] | None = None
 
 
@@ -40,6 +40,7 @@ def get_session(request: Request) -> AsyncSession:
         state = app_state(request)
         reads = state.read_sessionmaker if ctx.method in ("GET", "HEAD") else None
         ctx.session = (reads or state.sessionmaker)()
+        ctx.autocommit = reads is not None
     return ctx.session
 
 

@@ -39,6 +39,8 @@ class AuditContext:
     # Ids only (never names or clinical text): e.g. the users a care-team change added.
     details: dict[str, Any] | None = None
     session: AsyncSession | None = None
+    # The session autocommits (a read on PostgreSQL): each statement is its own transaction.
+    autocommit: bool = False
     # Preset by handlers that must name their own event (e.g. a review); else generated.
     event_id: uuid.UUID | None = None
     idempotency: IdempotencyRecord | None = None
