@@ -11,7 +11,7 @@ from typing import Any, Final
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 from sqlmodel import SQLModel
 
 from app.config import Settings
@@ -146,6 +146,20 @@ def create_engine(
             "server_settings": {"application_name": name or settings.service_name},
         },
     )
+
+
+_CONNECTION = "notes.connection"
+
+
+async def connection_of(session: AsyncSession) -> AsyncConnection:
+    """The session's connection, remembered: asking the session again costs a greenlet hop.
+
+    A commit or rollback closes the session's connection; the next call then asks anew.
+    """
+    known: AsyncConnection | None = session.info.get(_CONNECTION)
+    if known is None or known.closed or known.invalidated:
+        known = session.info[_CONNECTION] = await session.connection()
+    return known
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -159,8 +159,9 @@ class DriverStatement:
         # statement; sent here instead, the first statement skips SQLAlchemy's execution
         # path (a write's costliest statement). Private API: sqlalchemy is pinned < 2.2 and
         # tests/test_driver.py holds it to what it does.
+        adapter: Any = raw.dbapi_connection
         try:
-            await raw.dbapi_connection._start_transaction()
+            await adapter._start_transaction()
         except Exception as exc:
             await conn.invalidate()
             raise OperationalError("BEGIN", None, exc, connection_invalidated=True) from exc

@@ -23,7 +23,7 @@ class AppState:
     engine: AsyncEngine
     sessionmaker: async_sessionmaker[AsyncSession]
     passwords: Passwords
-    # GET and HEAD requests: autocommit on PostgreSQL, None elsewhere (app.db.create_read_sessionmaker).
+    # GET and HEAD requests: autocommit on PostgreSQL, else None (create_read_sessionmaker).
     read_sessionmaker: async_sessionmaker[AsyncSession] | None = None
 
 

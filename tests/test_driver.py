@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import inspect
 import uuid
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection
 
+from app.db import connection_of
 from app.driver import DriverStatement
 from app.state import AppState
 
@@ -45,7 +47,7 @@ async def test_a_first_statement_opens_the_session_transaction_and_rollback_undo
     rolled, kept = uuid.uuid4(), uuid.uuid4()
     session = state.sessionmaker()
     conn = await session.connection()
-    driver = (await conn.get_raw_connection()).driver_connection
+    driver: Any = (await conn.get_raw_connection()).driver_connection
     assert not driver.is_in_transaction()  # SQLAlchemy began lazily: no BEGIN sent yet
     assert await _INSERT.first(conn, {"id": rolled}) == {"id": rolled}
     assert driver.is_in_transaction()
@@ -73,3 +75,16 @@ async def test_a_connection_that_began_nothing_goes_through_sqlalchemy(state: Ap
         assert conn.in_transaction()
         await conn.rollback()
     assert await _count(state, id) == 0
+
+
+async def test_the_remembered_connection_is_asked_anew_after_a_commit(state: AppState) -> None:
+    session = state.sessionmaker()
+    first = await connection_of(session)
+    assert await connection_of(session) is first
+    await session.commit()  # the session's connection goes back to the pool
+    assert first.closed
+    again = await connection_of(session)
+    assert again is not first and not again.closed
+    assert (await again.execute(sa.text("SELECT 1"))).scalar_one() == 1
+    assert again is await session.connection()
+    await session.close()

@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from app.audit.context import AuditContext
-from app.db import utcnow, uuid7
+from app.db import connection_of, utcnow, uuid7
 from app.driver import DriverStatement
 from app.models import AuditEvent, AuditEventClient
 
@@ -119,7 +119,7 @@ async def add_event(session: AsyncSession, event: dict[str, Any]) -> None:
 
     A GET's session autocommits on PostgreSQL: there its event is a statement of its own.
     """
-    await _insert(await session.connection(), event)
+    await _insert(await connection_of(session), event)
 
 
 async def add_event_on(conn: AsyncConnection, event: dict[str, Any]) -> None:

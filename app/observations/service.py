@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from app.db import utcnow, uuid7
+from app.db import connection_of, utcnow, uuid7
 from app.driver import DriverStatement
 from app.episodes.phases import phase_at
 from app.errors import Conflict
@@ -95,7 +95,7 @@ async def ensure_changeable(
         "practice_id": visit.practice_id,
         "theme_code": theme_code,
     }
-    found = await _FINDINGS_STATE.first(await session.connection(), params)
+    found = await _FINDINGS_STATE.first(await connection_of(session), params)
     if found is None or found["episode_status"] != "open":
         raise FindingsLocked("The episode is closed; its record is read-only")
     # Kept for the response (session_phase): a write does not ask for it again.
@@ -190,7 +190,7 @@ async def create_observation(
     fields["evidence"] = seal(
         ring, Observation.model_construct(**fields), "evidence", observation_in.evidence
     )
-    await _INSERT_OBSERVATION.run(await session.connection(), fields)
+    await _INSERT_OBSERVATION.run(await connection_of(session), fields)
     row = Observation.model_construct(**fields)
     return row, theme
 

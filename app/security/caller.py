@@ -12,7 +12,7 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.context import audit_context
-from app.db import UTCDateTime, utcnow
+from app.db import UTCDateTime, connection_of, utcnow
 from app.driver import DriverStatement
 from app.errors import Forbidden, Unauthorized, Unprocessable
 from app.feed import outbox
@@ -211,7 +211,7 @@ async def _resolve(
     """Run the caller's statement; keep what it found of the path's resource for the route."""
     params = {**params, "reach_target_id": target[1] if target else None}
     statement = _statement(kind, target[0] if target else None)
-    row = await statement.first(await session.connection(), params)
+    row = await statement.first(await connection_of(session), params)
     if row is not None and target is not None:
         reach.keep(session, reach.found_from(target[0], target[1], row))
     return row
@@ -234,7 +234,8 @@ async def _api_key_caller(request: Request, session: AsyncSession, token: str) -
     # A key awaiting approval is not used: it is refused (and attributed) in get_caller.
     stale = key["k_last_used_at"] is None or now - key["k_last_used_at"] >= LAST_USED_RESOLUTION
     if stale and not key["k_pending"]:
-        await (await session.connection()).execute(_TOUCH_KEY, {"key_id": key["k_id"], "now": now})
+        touch = {"key_id": key["k_id"], "now": now}
+        await (await connection_of(session)).execute(_TOUCH_KEY, touch)
     return Caller(
         kind="api_key",
         id=key["k_id"],

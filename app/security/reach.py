@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel
 
+from app.db import connection_of
 from app.driver import DriverStatement
 from app.models import (
     CareTeamMember,
@@ -197,7 +198,7 @@ async def find(
         return kept
     statement = _standalone(kind, caller_id is not None)
     params = {"reach_target_id": target_id, "reach_caller_id": caller_id}
-    row = await statement.first(await session.connection(), params)
+    row = await statement.first(await connection_of(session), params)
     if row is None:
         return Found(kind, target_id, None, None)
     return found_from(kind, target_id, row)
