@@ -11,14 +11,14 @@ run the same statement through SQLAlchemy.
 from __future__ import annotations
 
 import weakref
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from typing import Any
 
 import asyncpg
 import sqlalchemy as sa
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.sql.compiler import SQLCompiler
 
 _Convert = Callable[[Any], Any]
@@ -40,26 +40,48 @@ def _result_processor(type_: sa.types.TypeEngine[Any], dialect: sa.Dialect) -> _
     return processor
 
 
-@asynccontextmanager
-async def _as_sqlalchemy_errors(conn: AsyncConnection, sql: str) -> AsyncIterator[None]:
+class _as_sqlalchemy_errors:  # noqa: N801 - used as a context manager, like a function
     """Errors of a statement sent to the driver, raised as SQLAlchemy raises them.
 
     The handlers (503 for an unreachable database, 422 for a refused value) and the pool
-    (which must drop a broken connection) expect SQLAlchemy's exceptions.
+    (which must drop a broken connection) expect SQLAlchemy's exceptions. A class rather than
+    an `asynccontextmanager`: it wraps every statement, and a generator costs more.
     """
-    try:
-        yield
-    except asyncpg.PostgresError as exc:
-        code = exc.sqlstate or ""
-        kind: type[DBAPIError] = DBAPIError
-        if code.startswith("22"):
-            kind = DataError
-        elif code.startswith("23"):
-            kind = IntegrityError
-        raise kind(sql, None, exc) from exc
-    except (OSError, TimeoutError, asyncpg.InterfaceError) as exc:
-        await conn.invalidate()
-        raise OperationalError(sql, None, exc, connection_invalidated=True) from exc
+
+    __slots__ = ("conn", "sql")
+
+    def __init__(self, conn: AsyncConnection, sql: str) -> None:
+        self.conn, self.sql = conn, sql
+
+    async def __aenter__(self) -> None:
+        return None
+
+    async def __aexit__(self, kind: Any, exc: BaseException | None, tb: Any) -> bool:
+        if isinstance(exc, asyncpg.PostgresError):
+            code = exc.sqlstate or ""
+            error: type[DBAPIError] = DBAPIError
+            if code.startswith("22"):
+                error = DataError
+            elif code.startswith("23"):
+                error = IntegrityError
+            raise error(self.sql, None, exc) from exc
+        if isinstance(exc, OSError | TimeoutError | asyncpg.InterfaceError):
+            await self.conn.invalidate()
+            raise OperationalError(self.sql, None, exc, connection_invalidated=True) from exc
+        return False
+
+
+async def _pooled(conn: AsyncConnection) -> PoolProxiedConnection:
+    """The connection's pooled DBAPI connection.
+
+    Read off the connection while it holds a live one; `get_raw_connection` would take a
+    greenlet hop for that on every statement. Otherwise (invalidated, closed) SQLAlchemy's
+    own way, which reconnects where it must.
+    """
+    sync = conn.sync_connection
+    if sync is not None and not sync.closed and not sync.invalidated:
+        return sync.connection
+    return await conn.get_raw_connection()
 
 
 class DriverStatement:
@@ -147,7 +169,7 @@ class DriverStatement:
         That is in autocommit (each statement its own transaction) or inside the transaction
         SQLAlchemy began; None when SQLAlchemy has begun none (it must send BEGIN itself).
         """
-        raw = await conn.get_raw_connection()
+        raw = await _pooled(conn)
         driver: asyncpg.Connection = raw.driver_connection
         if conn.sync_engine.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
             return driver
@@ -168,8 +190,7 @@ class DriverStatement:
         return driver
 
     async def _driver(self, conn: AsyncConnection) -> asyncpg.Connection:
-        raw = await conn.get_raw_connection()
-        driver: asyncpg.Connection = raw.driver_connection
+        driver: asyncpg.Connection = (await _pooled(conn)).driver_connection
         return driver
 
     async def execute(self, conn: AsyncConnection, values: dict[str, Any]) -> None:
