@@ -107,6 +107,10 @@ def configure_logging(level: str = "INFO") -> None:
     root.addHandler(handler)
     root.setLevel(level)
     logging.getLogger("uvicorn.access").disabled = True
+    # httpx and httpcore log every request at INFO with its full URL: for the deliverer, one
+    # line per webhook message (a webhook URL may carry a token) and a share of its CPU.
+    for chatty in ("httpx", "httpcore"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     # Our lines carry no caller, thread or process fields: skip collecting them on every
     # record (the logging HOWTO's "Optimization"), which the one-per-request line paid.
     logging._srcfile = None

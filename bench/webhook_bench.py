@@ -3,17 +3,21 @@
 - feed read: GET /v1/events p95 over a feed of ``--feed-events`` (1,000,000) events made by SQL;
 - commit → first delivery attempt: p95 from each POST /v1/clients to its message's arrival;
 - deliveries/s: a backlog made by SQL, delivered to one local receiver;
-- GET-note under delivery: GET /v1/notes/{id} (one connection) with the deliverer idle, then
-  while it delivers a backlog.
+- GET-note under delivery: GET /v1/notes/{id} (one connection) while the deliverer works
+  through a backlog, against the same with it paused, in alternating one-second slices.
 """
 
 from __future__ import annotations
 
+import itertools
+import os
 import random
+import signal
 import subprocess
 import sys
 import time
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -22,6 +26,7 @@ from bench.dataset import _last_line
 from bench.loadgen import percentile
 from bench.measure import Row, sample_latency
 from bench.scenarios import Context
+from bench.server import descendant_pids
 from bench.stack import notes_api, query
 
 TYPES = ("session.updated", "client.updated", "note.signed", "episode.phase_changed")
@@ -118,7 +123,7 @@ def run(ctx: Context, env: Mapping[str, str]) -> list[Row]:
         for _ in range(3):  # a practice with several integrations: endpoints run side by side
             _endpoint(ctx, headers, receiver.url, ["client.*"])
         rows += throughput(ctx, receiver, practice_id, endpoints=4)
-        rows += note_read_while_delivering(ctx, receiver, practice_id)
+        rows += note_read_while_delivering(ctx, receiver, practice_id, endpoints=4)
     finally:
         receiver.stop()
     return rows
@@ -185,32 +190,73 @@ def throughput(
     return [Row("webhook delivery", figure, value, ">= 300", done and rate >= 300)]
 
 
+def deliverer_pid(ctx: Context) -> int | None:
+    """The deliverer process `notes-api serve` started beside the API (None: not found)."""
+    for pid in descendant_pids(ctx.service.proc.pid):
+        try:
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"app.webhooks.process" in argv:
+            return pid
+    return None
+
+
 def note_read_while_delivering(
-    ctx: Context, receiver: ReceiverProcess, practice_id: str
+    ctx: Context, receiver: ReceiverProcess, practice_id: str, *, endpoints: int
 ) -> list[Row]:
-    """GET-note requests/s on one connection: deliverer idle, then delivering a backlog."""
+    """GET-note requests/s on one connection, deliverer paused vs working, slice by slice.
+
+    The deliverer is paused (SIGSTOP) and resumed (SIGCONT) in turns of one second while
+    a backlog waits, and the note reads of all paused slices are set against those of all
+    working ones: a colleague's load on the shared machine falls on both alike, where one
+    idle run followed by one busy run compared two moments of it.
+    """
     notes = [f"{ctx.service.base}/v1/notes/{n}" for n in ctx.data.note_ids[:200]]
-    if not notes:
-        return [Row("GET note while delivering", "-", "not available (no notes loaded)")]
-    samples = max(ctx.opts.samples * 5, 300)
-
-    def rate() -> float:
-        t0 = time.monotonic()
-        result = sample_latency(notes, ctx.therapist(), count=samples, max_seconds=120)
-        return float(result["n"]) / (time.monotonic() - t0)
-
+    pid = deliverer_pid(ctx)
+    if not notes or pid is None:
+        why = "no notes loaded" if not notes else "no deliverer process found"
+        return [Row("GET note while delivering", "-", f"not available ({why})")]
+    slices, seconds = (10, 1.0) if ctx.opts.quick else (30, 1.0)
     ctx.settle()
-    idle = rate()
+    # Enough for every working slice even flat out, and little left over for what follows.
+    events = 2_000 if ctx.opts.quick else 5_000
     before = receiver.count()
-    generate_feed(ctx.url, practice_id, 30_000, ("client.updated",))
-    _wait(lambda: receiver.count() - before > 200, 60)  # delivery under way
-    busy = rate()
+    generate_feed(ctx.url, practice_id, events, ("client.updated",))
+    _wait(lambda: receiver.count() - before > 200, 60)  # fanned out, delivery under way
+    totals = {"paused": [0, 0.0, 0], "working": [0, 0.0, 0]}
+    with httpx.Client(headers=ctx.therapist(), timeout=30) as http:
+        for url in notes[:3]:
+            http.get(url)
+        reads = itertools.cycle(notes)
+        try:
+            for _ in range(slices):
+                for phase, signum in (("paused", signal.SIGSTOP), ("working", signal.SIGCONT)):
+                    os.kill(pid, signum)
+                    time.sleep(0.05)
+                    delivered = receiver.count()
+                    n, t0 = 0, time.perf_counter()
+                    while time.perf_counter() - t0 < seconds:
+                        http.get(next(reads))
+                        n += 1
+                    totals[phase][0] += n
+                    totals[phase][1] += time.perf_counter() - t0
+                    totals[phase][2] += receiver.count() - delivered
+        finally:
+            os.kill(pid, signal.SIGCONT)
+    idle = totals["paused"][0] / totals["paused"][1]
+    busy = totals["working"][0] / totals["working"][1]
+    sent = totals["working"][2] / totals["working"][1]
     ratio = busy / idle
+    drained = _wait(lambda: receiver.count() - before >= events * endpoints, 120, interval=0.2)
     ctx.raw["note_read_while_delivering"] = {
         "idle_rps": round(idle, 1),
         "busy_rps": round(busy, 1),
-        "delivered_meanwhile": receiver.count() - before,
+        "slices": slices,
+        "deliveries_per_s_while_reading": round(sent, 1),
+        "backlog": events * endpoints,
+        "drained_after": drained,
     }
-    value = f"{busy:.0f} / {idle:.0f} = {ratio:.0%}"
-    figure = "requests/s delivering / idle, one connection"
+    value = f"{busy:.0f} / {idle:.0f} = {ratio:.0%} (sending {sent:.0f}/s)"
+    figure = "requests/s delivering / paused, one connection"
     return [Row("GET note while delivering", figure, value, ">= 95%", ratio >= 0.95)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import subprocess
 import sys
 
 import structlog
@@ -53,3 +54,23 @@ def test_other_lines_take_the_chain() -> None:
         record.exc_info = sys.exc_info()
     line = json.loads(formatter.format(record))
     assert line["exception"][0]["exc_value"] == "<redacted>"
+
+
+def test_http_clients_log_no_line_per_request() -> None:
+    """httpx logs each request's URL at INFO: one line per webhook message, token and all."""
+    code = (
+        "import httpx\n"
+        "from app.logging import configure_logging\n"
+        "configure_logging('INFO')\n"
+        "reply = httpx.MockTransport(lambda request: httpx.Response(204))\n"
+        "with httpx.Client(transport=reply) as http:\n"
+        "    http.post('https://hooks.example/in?token=abc123', content=b'{}')\n"
+        "import logging\n"
+        "logging.getLogger('notes.check').info('done')\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert '"done"' in run.stderr  # INFO lines of our own still go out
+    assert "abc123" not in run.stderr
+    assert "HTTP Request" not in run.stderr

@@ -6,7 +6,9 @@ endpoint in a task of its own, in position order, stopping at the first failure 
 endpoint receives its messages in order once retries settle. Several deliverers share the
 work: endpoints are picked with `FOR UPDATE SKIP LOCKED` and held by a lease that runs out if
 its deliverer dies (on SQLite the database lock serialises the picks; run one deliverer).
-A slow or dead endpoint only ever occupies its own task.
+A slow or dead endpoint only ever occupies its own task. While the machine has no core to
+spare, the sends of all endpoints are spaced out (app/webhooks/pace.py): background work
+yields to the API.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import asyncio
 import logging
 import os
 import socket
+import time
 import uuid
 from datetime import datetime, timedelta
 from functools import partial
@@ -32,6 +35,7 @@ from app.feed.schemas import payload
 from app.models import FeedCounter, FeedEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from app.security.encryption import KeyRing
 from app.webhooks import schedule, ssrf
+from app.webhooks.pace import Pace
 from app.webhooks.sender import Attempt, Sender
 from app.webhooks.service import live_secrets
 
@@ -56,6 +60,7 @@ class Deliverer:
         settings: Settings,
         key_ring: KeyRing,
         transport: httpx.AsyncBaseTransport | None = None,
+        pace: Pace | None = None,
     ) -> None:
         self.engine = engine
         self.settings = settings
@@ -70,6 +75,7 @@ class Deliverer:
             transport=transport,
         )
         self.failing_days = round(settings.webhook_disable_after_seconds / 86400, 2)
+        self.pace = pace or Pace(settings.webhook_busy_per_second)
         self.draining: dict[uuid.UUID, asyncio.Task[None]] = {}
         self.wake = asyncio.Event()
         self.stopping = False
@@ -273,11 +279,17 @@ class Deliverer:
         secrets_ = live_secrets(self.key_ring, endpoint)
         attempts: list[Attempt] = []
         target: ssrf.Target | ssrf.BlockedURL | None = None
+        # Recorded (and the lease renewed) well before the lease runs out, however slow the
+        # endpoint or the pace: another deliverer never takes an endpoint this one still sends to.
+        record_by = time.monotonic() + self.lease.total_seconds() / 3
         for delivery in pending:
             if self.stopping or delivery.next_attempt_at > utcnow():
                 break  # the oldest waits for its retry; the later ones wait behind it
+            if attempts and time.monotonic() > record_by:
+                break
             if target is None:  # resolved and checked once per batch, at delivery time
                 target = await self.sender.target(endpoint.url)
+            await self.pace.wait()
             attempt = await self.sender.send(target, secrets_, delivery)
             attempts.append(attempt)
             if not attempt.succeeded:

@@ -1,0 +1,101 @@
+"""How fast the deliverer sends: flat out while the machine has a core to spare, slowly when not.
+
+The deliverer is background work beside the API (docs/adr/00XX-deliverer-yields.md). A low
+scheduling priority lets the API's requests run first, but a deliverer busy on the next core
+still slows them: the two share caches, memory and the database's WAL flushes, and a
+flat-out deliverer cost the API a third of its single-connection rate on the 2-core bench
+machine even at SCHED_IDLE. So the deliverer also watches the machine (Linux /proc/stat):
+while the other processes leave less than a core and a half idle, it sends at most
+`NOTES_WEBHOOK_BUSY_PER_SECOND` messages a second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import Callable
+from typing import Final
+
+SPARE_CORES: Final = 1.5  # idle beside the deliverer before it sends flat out
+SAMPLE_SECONDS: Final = 0.1  # how often the machine is looked at (while sending)
+PROC_STAT: Final = "/proc/stat"
+
+
+def read_idle_seconds(path: str = PROC_STAT) -> float | None:
+    """CPU seconds every core of the machine has spent idle since boot (None: unknown)."""
+    try:
+        with open(path, "rb") as stat:
+            fields = stat.readline().split()
+    except OSError:
+        return None
+    if len(fields) < 6 or fields[0] != b"cpu":
+        return None
+    return (int(fields[4]) + int(fields[5])) / os.sysconf("SC_CLK_TCK")  # idle + iowait
+
+
+class MachineLoad:
+    """Whether the machine has a core to spare beside this process, from /proc/stat.
+
+    What this process itself uses counts as spare: a deliverer sending flat out does not
+    slow itself down.
+    """
+
+    def __init__(
+        self,
+        *,
+        cores: int | None = None,
+        idle_seconds: Callable[[], float | None] = read_idle_seconds,
+        clock: Callable[[], float] = time.monotonic,
+        own_seconds: Callable[[], float] = time.process_time,
+    ) -> None:
+        self.idle_seconds = idle_seconds
+        self.clock = clock
+        self.own_seconds = own_seconds
+        # On one core "a core to spare" cannot be: there, three quarters of it will do.
+        self.needed = min(SPARE_CORES, 0.75 * (cores or os.cpu_count() or 1))
+        self.spare = True
+        self.last = self._sample()
+
+    def _sample(self) -> tuple[float, float, float] | None:
+        idle = self.idle_seconds()
+        return None if idle is None else (self.clock(), idle, self.own_seconds())
+
+    def has_spare_core(self) -> bool:
+        """Whether, over the last sample, the rest of the machine left enough idle."""
+        if self.last is None:  # not Linux, or /proc not mounted: nothing to go by
+            return True
+        if self.clock() - self.last[0] < SAMPLE_SECONDS:
+            return self.spare
+        now = self._sample()
+        if now is None:
+            return self.spare
+        wall = now[0] - self.last[0]
+        idle_beside_us = (now[1] - self.last[1]) + (now[2] - self.last[2])
+        self.spare = idle_beside_us / wall >= self.needed
+        self.last = now
+        return self.spare
+
+
+class Pace:
+    """Spaces the sends of all of a process's endpoint tasks while the machine is busy.
+
+    Each send reserves the next free slot and sleeps until it comes: endpoints take turns,
+    and a slow one holds no slot while it waits for its answer. `busy_per_second` 0 never
+    slows down.
+    """
+
+    def __init__(self, busy_per_second: float, machine: MachineLoad | None = None) -> None:
+        self.interval = 1.0 / busy_per_second if busy_per_second > 0 else 0.0
+        self.machine = machine if machine is not None or not self.interval else MachineLoad()
+        self.next_slot = 0.0
+
+    async def wait(self) -> None:
+        """Return when this send may go."""
+        if not self.interval or self.machine is None or self.machine.has_spare_core():
+            return
+        now = asyncio.get_running_loop().time()
+        slot = max(self.next_slot, now)  # a quiet spell leaves no credit for a burst
+        self.next_slot = slot + self.interval
+        if slot > now:
+            await asyncio.sleep(slot - now)

@@ -1,0 +1,227 @@
+"""The deliverer yields to the API: a low CPU priority, a slow pace while the machine is busy."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from app.state import AppState
+from app.webhooks.pace import MachineLoad, Pace, read_idle_seconds
+from app.webhooks.sender import Attempt
+from bench.webhook_receiver import Receiver
+from tests.conftest import World
+from tests.factories import create_client
+from tests.webhooks.support import deliverer, make_endpoint
+
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux scheduler")
+
+_REPORT = (
+    "import json, os\n"
+    "from app.webhooks.process import yield_cpu\n"
+    "got = yield_cpu({priority!r})\n"
+    "group = open('/proc/self/autogroup').read() if os.path.exists('/proc/self/autogroup') "
+    "else ''\n"
+    "print(json.dumps({{'got': got, 'policy': os.sched_getscheduler(0), "
+    "'nice': os.nice(0), 'group': group}}))\n"
+)
+
+
+def _yield_in_child(priority: str, *, own_session: bool) -> dict[str, object]:
+    """yield_cpu(priority) in a child process (it cannot be undone); what it reports."""
+    run = subprocess.run(
+        [sys.executable, "-c", _REPORT.format(priority=priority)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+        start_new_session=own_session,
+    )
+    report: dict[str, object] = json.loads(run.stdout)
+    return report
+
+
+@linux_only
+def test_the_deliverer_runs_at_idle_priority_in_a_lowered_group() -> None:
+    # As `serve` starts it: a session (and so a scheduling group) of its own, where a nice
+    # value or SCHED_IDLE alone would order it against nothing else.
+    report = _yield_in_child("idle", own_session=True)
+    assert report["policy"] == os.SCHED_IDLE
+    if report["group"]:  # a kernel with autogroups
+        assert str(report["group"]).strip().endswith("nice 19")
+        assert "group nice 19" in str(report["got"])
+
+
+@linux_only
+def test_a_deliverer_sharing_a_session_leaves_the_group_alone() -> None:
+    # `notes-api webhooks deliver` typed in a shell: lowering the group would slow the shell.
+    before = Path("/proc/self/autogroup")
+    if not before.exists():
+        pytest.skip("no autogroups")
+    own_group = before.read_text()
+    report = _yield_in_child("idle", own_session=False)
+    assert report["policy"] == os.SCHED_IDLE
+    assert report["group"] == own_group
+    assert "group" not in str(report["got"])
+
+
+def test_low_priority_is_nice_19_and_normal_changes_nothing() -> None:
+    low = _yield_in_child("low", own_session=False)
+    assert low["nice"] == 19
+    assert low["policy"] != getattr(os, "SCHED_IDLE", -1)
+    normal = _yield_in_child("normal", own_session=True)
+    assert normal["got"] == "normal"
+    assert normal["nice"] == os.nice(0)
+
+
+class Machine:
+    """A /proc/stat stand-in: idle CPU seconds a fake clock's second leaves beside us."""
+
+    def __init__(self, idle_cores: float) -> None:
+        self.now = 0.0
+        self.idle = 0.0
+        self.idle_cores = idle_cores
+
+    def tick(self, seconds: float) -> None:
+        self.now += seconds
+        self.idle += self.idle_cores * seconds
+
+    def load(self, cores: int = 2) -> MachineLoad:
+        return MachineLoad(
+            cores=cores,
+            idle_seconds=lambda: self.idle,
+            clock=lambda: self.now,
+            own_seconds=lambda: 0,
+        )
+
+
+def test_the_machine_is_busy_when_less_than_a_core_and_a_half_stands_idle() -> None:
+    machine = Machine(idle_cores=1.9)  # the deliverer alone, flat out, on two cores
+    load = machine.load()
+    machine.tick(0.2)
+    assert load.has_spare_core()
+    machine.idle_cores = 0.8  # the API takes a core and more
+    machine.tick(0.2)
+    assert not load.has_spare_core()
+    machine.idle_cores = 1.9
+    machine.tick(0.05)  # within a sample: the last answer holds
+    assert not load.has_spare_core()
+    machine.tick(0.2)
+    assert load.has_spare_core()
+
+
+def test_on_one_core_three_quarters_idle_is_enough() -> None:
+    machine = Machine(idle_cores=0.8)
+    load = machine.load(cores=1)
+    machine.tick(0.2)
+    assert load.has_spare_core()
+    machine.idle_cores = 0.5
+    machine.tick(0.2)
+    assert not load.has_spare_core()
+
+
+def test_what_this_process_uses_counts_as_spare() -> None:
+    used = {"cpu": 0.0}
+    machine = Machine(idle_cores=0.9)  # the deliverer itself keeps one core of two busy
+    load = MachineLoad(
+        cores=2,
+        idle_seconds=lambda: machine.idle,
+        clock=lambda: machine.now,
+        own_seconds=lambda: used["cpu"],
+    )
+    machine.tick(0.2)
+    used["cpu"] += 0.2
+    assert load.has_spare_core()
+
+
+@pytest.mark.skipif(read_idle_seconds() is None, reason="no /proc/stat")
+def test_proc_stat_is_read() -> None:
+    first = read_idle_seconds()
+    time.sleep(0.05)
+    second = read_idle_seconds()
+    assert first is not None
+    assert second is not None
+    assert second >= first
+
+
+class Busy(MachineLoad):
+    """A machine that never has a core to spare, or always has one."""
+
+    def __init__(self, busy: bool) -> None:
+        self.busy = busy
+
+    def has_spare_core(self) -> bool:
+        return not self.busy
+
+
+async def _sends_in(pace: Pace, count: int) -> float:
+    started = time.monotonic()
+    for _ in range(count):
+        await pace.wait()
+    return time.monotonic() - started
+
+
+async def test_a_busy_machine_spaces_the_sends() -> None:
+    assert await _sends_in(Pace(50, Busy(True)), 11) >= 0.19  # ten gaps of 20 ms
+    assert await _sends_in(Pace(50, Busy(False)), 200) < 0.1
+    assert await _sends_in(Pace(0), 200) < 0.1  # 0: never slows down
+
+
+async def test_endpoints_take_turns_and_a_quiet_spell_leaves_no_burst() -> None:
+    pace = Pace(20, Busy(True))
+    sent: list[tuple[str, float]] = []
+
+    async def endpoint(name: str) -> None:
+        for _ in range(3):
+            await pace.wait()
+            sent.append((name, time.monotonic()))
+
+    await asyncio.gather(endpoint("a"), endpoint("b"))
+    assert {name for name, _ in sent[:3]} == {"a", "b"}  # neither waits for the other's all
+    times = [at for _, at in sent]
+    assert all(b - a >= 0.045 for a, b in itertools.pairwise(times))  # 50 ms apart, together
+    await asyncio.sleep(0.3)
+    assert await _sends_in(pace, 1) < 0.02  # the slot a quiet spell passed is not owed
+    assert await _sends_in(pace, 1) >= 0.04
+
+
+async def test_paced_deliveries_arrive_in_order_and_record_before_the_lease_runs_out(
+    client: httpx.AsyncClient, state: AppState, world: World
+) -> None:
+    receiver = await Receiver().start()
+    try:
+        mine = await make_endpoint(client, world["admin"].headers, receiver.url)
+        made = [await create_client(client, world["therapist"].headers) for _ in range(6)]
+        # A lease of 0.3 s: a batch is recorded, renewing it, within 0.1 s of its start.
+        d = deliverer(state, webhook_lease_seconds=0.3)
+        d.pace = Pace(20, Busy(True))
+        recorded: list[int] = []
+        record = d.record
+
+        async def counting(endpoint: Any, attempts: list[Attempt]) -> bool:
+            if str(endpoint.id) == mine["id"]:  # not other tests' endpoints, left failing
+                recorded.append(len(attempts))
+            return await record(endpoint, attempts)
+
+        d.record = counting  # type: ignore[method-assign]
+        started = time.monotonic()
+        await d.pass_once()
+        await d.settle()
+        took = time.monotonic() - started
+        await d.close()
+    finally:
+        await receiver.stop()
+    ids = [json.loads(r.body)["resource"]["id"] for r in receiver.requests]
+    assert ids == [c["id"] for c in made]  # each once, in order, by the one lease holder
+    assert took >= 0.24  # six sends 50 ms apart
+    assert sum(recorded) == 6
+    assert max(recorded) < 6  # several batches, each recorded in time
