@@ -55,19 +55,27 @@ class Documented:
 # Whitespace as `strip_whitespace` trims it (Unicode White_Space), and what str.strip() adds.
 _TRIMMED = r"\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 _TRIMMED_PRINTABLE = r" \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-_PY_WHITESPACE = _TRIMMED + r"\x1c-\x1f"
+PY_WHITESPACE = _TRIMMED + r"\x1c-\x1f"
 # Text without NUL (PostgreSQL text cannot hold it).
 STORABLE_PATTERN = r"^[^\x00]*$"
 # ... holding something besides whitespace: what is left after trimming is not empty.
 TRIMMED_TEXT_PATTERN = rf"^[^\x00]*[^\x00{_TRIMMED}][^\x00]*$"
 # ... and besides what str.strip() removes (the "must not be blank" checks).
-NOT_BLANK_TEXT_PATTERN = rf"^[^\x00]*[^\x00{_PY_WHITESPACE}][^\x00]*$"
+NOT_BLANK_TEXT_PATTERN = rf"^[^\x00]*[^\x00{PY_WHITESPACE}][^\x00]*$"
 # One line: no control characters (C0, DEL); trimmed of surrounding whitespace, not empty.
 # Control characters that are whitespace (tab, line breaks) may only surround it.
 ONE_LINE_PATTERN = (
     rf"^[{_TRIMMED}]*[^\x00-\x1f\x7f]*[^\x00-\x1f\x7f{_TRIMMED_PRINTABLE}]"
     rf"[^\x00-\x1f\x7f]*[{_TRIMMED}]*$"
 )
+
+
+def stripped_length_pattern(minimum: int, maximum: int) -> str:
+    """Text whose length once str.strip() has trimmed it lies in [minimum, maximum] (>= 2)."""
+    inner = rf"[^{PY_WHITESPACE}][\s\S]{{{minimum - 2},{maximum - 2}}}[^{PY_WHITESPACE}]"
+    return rf"^[{PY_WHITESPACE}]*{inner}[{PY_WHITESPACE}]*$"
+
+
 # One line as sent, nothing trimmed.
 UNTRIMMED_ONE_LINE_PATTERN = r"^[^\x00-\x1f\x7f]*$"
 # Dates from 1900 to 2099; date-times with an offset, their year (as written) 1970 to 2099,

@@ -16,7 +16,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
+from starlette.requests import Request
 
+from app.contract.headers import REQUEST_HEADERS
 from app.errors import Unprocessable
 from app.feed.types import TYPES_PATTERN, expand_types
 from app.measures.schemas import MeasureCreate
@@ -35,6 +37,7 @@ from app.schema_types import (
     SaneDatetime,
     ShortText,
 )
+from app.security import caller
 from app.themes.schemas import Description, ThemeCreate
 from app.users.schemas import DisplayName, UserCreate
 from app.webhooks.schemas import Url
@@ -254,3 +257,24 @@ def test_cosign_needs_a_supervisor_is_stated() -> None:
     assert not documented(schema, {**user, "requires_cosign": True, "supervisor_id": None})
     supervised = {**user, "requires_cosign": True, "supervisor_id": str(uuid.uuid4())}
     assert documented(schema, supervised)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    value=st.builds(
+        lambda pad, core, tail: pad + core + tail,
+        st.text(st.sampled_from(" \t\x0b\x0c\x1c\x85\xa0"), max_size=3),
+        st.text(st.characters(min_codepoint=0x20, max_codepoint=0xFF), min_size=7, max_size=12),
+        st.text(st.sampled_from(" \t\x85"), max_size=3),
+    )
+)
+def test_break_glass_reason_length_is_stated_exactly(value: str) -> None:
+    """The header's length counts once trimmed: its pattern says so."""
+    header = REQUEST_HEADERS["BreakGlassReason"]["schema"]
+    raw = [(b"x-break-glass-reason", value.encode("latin-1"))]
+    try:
+        caller._break_glass(Request({"type": "http", "headers": raw}), "therapist")
+        taken = True
+    except Unprocessable:
+        taken = False
+    assert documented(header, value) == taken, repr(value)
