@@ -68,16 +68,6 @@ ONE_LINE_PATTERN = (
     rf"^[{_TRIMMED}]*[^\x00-\x1f\x7f]*[^\x00-\x1f\x7f{_TRIMMED_PRINTABLE}]"
     rf"[^\x00-\x1f\x7f]*[{_TRIMMED}]*$"
 )
-
-
-def stripped_length_pattern(minimum: int, maximum: int) -> str:
-    """Text whose length once str.strip() has trimmed it lies in [minimum, maximum] (>= 2)."""
-    inner = rf"[^{PY_WHITESPACE}][\s\S]{{{minimum - 2},{maximum - 2}}}[^{PY_WHITESPACE}]"
-    return rf"^[{PY_WHITESPACE}]*{inner}[{PY_WHITESPACE}]*$"
-
-
-# One line as sent, nothing trimmed.
-UNTRIMMED_ONE_LINE_PATTERN = r"^[^\x00-\x1f\x7f]*$"
 # Dates from 1900 to 2099; date-times with an offset, their year (as written) 1970 to 2099,
 # seconds 00-59 (no leap second) and at most nine fractional digits.
 _DAY = r"(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
@@ -89,6 +79,11 @@ DATETIME_PATTERN = rf"^(19[7-9][0-9]|20[0-9]{{2}})-{_DAY}[Tt]{_CLOCK}{_OFFSET}$"
 DATE_OR_DATETIME_PATTERN = (
     rf"^((19|20)[0-9]{{2}}-{_DAY}|(19[7-9][0-9]|20[0-9]{{2}})-{_DAY}[Tt]{_CLOCK}{_OFFSET})$"
 )
+
+
+# Text without surrounding whitespace, as a header value is (HTTP clients refuse to send it),
+# so that its length is the same before and after str.strip().
+UNPADDED_PATTERN = rf"^[^{PY_WHITESPACE}]([\s\S]*[^{PY_WHITESPACE}])?$"
 
 
 def _storable(value: str) -> str:
@@ -123,17 +118,10 @@ def _iso_date_text(value: object) -> object:
     return value
 
 
-def in_time_range(value: datetime) -> bool:
-    """Whether a date-time's year, as written (in its own offset), is 1970 to 2099.
-
-    The written year rather than the UTC instant, so that the document's pattern states the
-    rule exactly: 1970-01-01T00:30:00+01:00 is in range, 2100-01-01T01:00:00+02:00 is not.
-    """
-    return EARLIEST_TIME.year <= value.year < LATEST_TIME.year
-
-
 def _in_time_range(value: datetime) -> datetime:
-    if not in_time_range(value):
+    # The year as written (in the value's own offset), not the UTC instant's, so that the
+    # document's pattern states the rule exactly: 1970-01-01T00:30:00+01:00 is in range.
+    if not EARLIEST_TIME.year <= value.year < LATEST_TIME.year:
         raise ValueError("datetime must lie between 1970 and 2100")
     return value
 
@@ -154,11 +142,11 @@ def latest_today() -> date:
 Storable = AfterValidator(_storable)
 SingleLine = AfterValidator(_single_line)
 # What they enforce, for the document: after strip_whitespace and min_length=1 (Trimmed...),
-# or on the value as sent. `NotBlank` states an AfterValidator refusing `not value.strip()`.
+# or on the value as sent (StorableText). `NotBlank` states an AfterValidator refusing
+# `not value.strip()`.
 TrimmedStorable = Documented(pattern=TRIMMED_TEXT_PATTERN)
 TrimmedSingleLine = Documented(pattern=ONE_LINE_PATTERN)
 StorableText = Documented(pattern=STORABLE_PATTERN)
-SingleLineText = Documented(pattern=UNTRIMMED_ONE_LINE_PATTERN)
 NotBlank = Documented(pattern=NOT_BLANK_TEXT_PATTERN)
 
 Name = Annotated[
@@ -191,11 +179,13 @@ LongText = Annotated[
     Storable,
     StorableText,
 ]
+_PHONE = r"^\+?[0-9 ().\-/]{3,40}$"
+# The same once trimmed: no space first or last, 3 to 40 characters.
+_PHONE_TRIMMED = r"(?:\+[0-9 ().\-/]{2,38}|[0-9().\-/][0-9 ().\-/]{1,38})[0-9().\-/]"
 Phone = Annotated[
     str,
-    StringConstraints(
-        strip_whitespace=True, min_length=3, max_length=40, pattern=r"^\+?[0-9 ().\-/]{3,40}$"
-    ),
+    StringConstraints(strip_whitespace=True, min_length=3, max_length=40, pattern=_PHONE),
+    Documented(pattern=rf"^[{_TRIMMED}]*{_PHONE_TRIMMED}[{_TRIMMED}]*$"),
 ]
 SaneDate = Annotated[
     date,
