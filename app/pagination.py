@@ -18,11 +18,17 @@ from sqlalchemy import tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import BadRequest
+from app.schema_types import Documented
 from app.state import app_state
 
 T = TypeVar("T")
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
+# What `next_cursor` always looks like: unpadded URL-safe base64 of a 16-byte MAC and the
+# sort key (JSON, at least `[]`); empty is the first page. Stated in the document only: a
+# cursor of another shape, or one this service did not sign for this list, is the same 400
+# "Invalid pagination cursor".
+CURSOR_PATTERN = r"^(?:[A-Za-z0-9_-]{24,512})?$"
 
 
 class Page(BaseModel, Generic[T]):
@@ -59,7 +65,12 @@ class PageParams:
             int, Query(ge=1, le=MAX_LIMIT, description="Page size (max 200).")
         ] = DEFAULT_LIMIT,
         cursor: Annotated[
-            str | None, Query(max_length=512, description="Opaque cursor from `next_cursor`.")
+            Annotated[str, Documented(pattern=CURSOR_PATTERN)] | None,
+            Query(
+                max_length=512,
+                description="Opaque cursor from `next_cursor` (400 when this service did not "
+                "issue it for this list).",
+            ),
         ] = None,
     ):
         self.limit = limit

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 
-from app.schema_types import Storable
+from app.schema_types import Storable, StorableText
 from app.security.password_policy import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
@@ -20,13 +20,16 @@ NewPassword = Annotated[
     str,
     StringConstraints(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH),
     Storable,
+    StorableText,
     AfterValidator(check_new_password),
 ]
 # A password being checked: whatever was set before, within the hashing bounds.
 GivenPassword = Annotated[
-    str, StringConstraints(min_length=1, max_length=MAX_PASSWORD_LENGTH), Storable
+    str, StringConstraints(min_length=1, max_length=MAX_PASSWORD_LENGTH), Storable, StorableText
 ]
-OneTimeToken = Annotated[str, StringConstraints(min_length=1, max_length=200), Storable]
+OneTimeToken = Annotated[
+    str, StringConstraints(min_length=1, max_length=200), Storable, StorableText
+]
 
 
 class TokenOut(BaseModel):
@@ -57,7 +60,7 @@ class RefreshIn(BaseModel):
         json_schema_extra={"example": {"refresh_token": "nsr_Q2hhbmdlIG1lIGJlZm9yZSB1c2luZw"}},
     )
 
-    refresh_token: Annotated[str, StringConstraints(min_length=1, max_length=200), Storable]
+    refresh_token: OneTimeToken
 
 
 class MeOut(BaseModel):

@@ -6,9 +6,18 @@ import uuid
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from app.schema_types import ExternalId, LongText, Name, Phone, SaneDate, latest_today
+from app.schema_types import (
+    Absent,
+    Email,
+    ExternalId,
+    LongText,
+    Name,
+    Phone,
+    SaneDate,
+    latest_today,
+)
 
 ClientStatus = Literal["active", "discharged", "archived"]
 
@@ -53,7 +62,7 @@ class ClientCreate(BaseModel):
     family_name: Name
     preferred_name: Name | None = None
     date_of_birth: SaneDate | None = None
-    email: EmailStr | None = Field(default=None, max_length=254)
+    email: Email | None = Field(default=None, max_length=254)
     phone: Phone | None = None
     presenting_concerns: LongText | None = Field(
         default=None, description="Clinical: written by clinicians only; stored encrypted."
@@ -73,17 +82,17 @@ class ClientUpdate(BaseModel):
     )
 
     external_id: ExternalId | None = None
-    given_name: Name | None = None
-    family_name: Name | None = None
+    given_name: Name | Absent = None
+    family_name: Name | Absent = None
     preferred_name: Name | None = None
     date_of_birth: SaneDate | None = None
-    email: EmailStr | None = Field(default=None, max_length=254)
+    email: Email | None = Field(default=None, max_length=254)
     phone: Phone | None = None
     presenting_concerns: LongText | None = Field(
         default=None, description="Clinical: written by clinicians only; stored encrypted."
     )
-    status: ClientStatus | None = None
-    primary_therapist_id: uuid.UUID | None = None
+    status: ClientStatus | Absent = None
+    primary_therapist_id: uuid.UUID | Absent = None
 
     _dob = field_validator("date_of_birth")(_not_in_future)
 

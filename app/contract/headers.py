@@ -15,6 +15,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from starlette.routing import BaseRoute
 
 from app.errors import PROBLEM_JSON
+from app.schema_types import UNPADDED_PATTERN
 from app.security.caller import MAX_BREAK_GLASS_REASON, MIN_BREAK_GLASS_REASON, PURPOSES, get_caller
 
 _PARAMETERS = "#/components/parameters/"
@@ -62,6 +63,8 @@ REQUEST_HEADERS: dict[str, dict[str, Any]] = {
             "type": "string",
             "minLength": MIN_BREAK_GLASS_REASON,
             "maxLength": MAX_BREAK_GLASS_REASON,
+            # Counted once trimmed, so no whitespace around it (HTTP sends none anyway).
+            "pattern": UNPADDED_PATTERN,
         },
         "example": "Client in crisis; on-call therapist needs the risk plan.",
     },

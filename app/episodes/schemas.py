@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.schema_types import LongText, Rationale, SaneDate
+from app.schema_types import Absent, LongText, Rationale, SaneDate
 
 Phase = Literal["initial", "exploration", "working_through", "termination"]
 CloseReason = Literal["completed", "client_withdrew", "referred", "other"]
@@ -47,7 +47,7 @@ class EpisodeUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"example": {"goals": _GOALS}})
 
     goals: LongText | None = None
-    therapist_id: uuid.UUID | None = None
+    therapist_id: uuid.UUID | Absent = None
 
 
 class PhaseTransitionCreate(BaseModel):

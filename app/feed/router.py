@@ -10,7 +10,7 @@ from app.audit.context import audit_context, audited
 from app.errors import Forbidden, problem_responses
 from app.feed import service
 from app.feed.schemas import FeedPage, event_out
-from app.feed.types import expand_types, readable_types
+from app.feed.types import TYPES_PATTERN, expand_types, readable_types
 from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from app.security.caller import Caller, CallerDep
 from app.state import SessionDep
@@ -45,7 +45,7 @@ async def list_events(
         str | None,
         Query(
             max_length=2000,
-            pattern=r"^[a-z_.*,]+$",
+            pattern=TYPES_PATTERN,
             description="Comma-separated event types; `session.*` names a whole kind.",
         ),
     ] = None,

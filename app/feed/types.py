@@ -30,6 +30,13 @@ EVENT_TYPES: Final[dict[str, str | None]] = {
     "api_key.deleted": None,
     "webhook_endpoint.disabled": "webhooks:manage",
 }
+# Every name a subscription or `?types=` takes: each type, and each kind as `kind.*`.
+TYPE_NAMES: Final = tuple(
+    sorted({*EVENT_TYPES, *(t.rsplit(".", 1)[0] + ".*" for t in EVENT_TYPES)})
+)
+_NAME = "|".join(name.replace(".", r"\.").replace("*", r"\*") for name in TYPE_NAMES)
+# `?types=`: names separated by commas (what expand_types takes), for the document and FastAPI.
+TYPES_PATTERN: Final = rf"^(?:{_NAME})(?:,(?:{_NAME}))*$"
 # What an admin may read of the practice (SPEC §2: never clinical data, not even its ids).
 _ADMIN_PREFIXES: Final = ("client.", "session.", "user.", "api_key.", "webhook_endpoint.")
 

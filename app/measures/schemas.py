@@ -6,14 +6,53 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    JsonValue,
+    StrictInt,
+    ValidationInfo,
+    field_validator,
+)
 
-from app.measures.scoring import ScoringError, score
+from app.measures.scoring import INSTRUMENTS, ScoringError, score
 from app.schema_types import SaneDate
 
 Instrument = Literal["phq9", "gad7", "wai_sr"]
 # The severity bands of app/measures/scoring.py (WAI-SR has none).
 Severity = Literal["minimal", "mild", "moderate", "moderately_severe", "severe"]
+
+
+def _integral(value: object) -> object:
+    """2.0 is the integer 2 to JSON Schema (and to the document); 2.5, true and "2" are not."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# An item response: strict (no booleans, no strings), as JSON Schema reads `integer`.
+ItemResponse = Annotated[StrictInt, BeforeValidator(_integral)]
+
+
+def _items_of_each_instrument() -> list[JsonValue]:
+    """How many responses, in which range, each instrument takes (the scoring tables)."""
+    return [
+        {
+            "if": {"properties": {"instrument": {"const": code}}, "required": ["instrument"]},
+            "then": {
+                "properties": {
+                    "items": {
+                        "minItems": spec.item_count,
+                        "maxItems": spec.item_count,
+                        "items": {"minimum": spec.item_min, "maximum": spec.item_max},
+                    }
+                }
+            },
+        }
+        for code, spec in INSTRUMENTS.items()
+    ]
 
 
 class MeasureCreate(BaseModel):
@@ -27,13 +66,14 @@ class MeasureCreate(BaseModel):
                 "items": [2, 2, 1, 2, 1, 1, 2, 1, 0],
                 "administered_on": "2026-03-02",
                 "session_id": None,
-            }
+            },
+            "allOf": _items_of_each_instrument(),
         },
     )
 
     instrument: Instrument
     items: Annotated[
-        list[StrictInt],
+        list[ItemResponse],
         Field(
             max_length=50,
             description="Item responses in questionnaire order: PHQ-9 9 items 0-3, GAD-7 7 "

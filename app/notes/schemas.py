@@ -14,7 +14,14 @@ from pydantic import (
     model_validator,
 )
 
-from app.schema_types import Rationale, ShortText, Storable
+from app.schema_types import (
+    Absent,
+    Documented,
+    Rationale,
+    ShortText,
+    Storable,
+    StorableText,
+)
 
 NoteKind = Literal["progress", "psychotherapy"]
 NoteStatus = Literal["draft", "pending_cosign", "signed"]
@@ -31,10 +38,16 @@ Intervention = Literal[
     "other",
 ]
 
+# Each intervention at most once ("interventions must not repeat", stated as uniqueItems).
+Interventions = Annotated[list[Intervention], Field(max_length=9), Documented(uniqueItems=True)]
 MAX_BODY = 20_000
 MAX_DETAILS = 4_000
-NoteText = Annotated[str, StringConstraints(min_length=1, max_length=MAX_BODY), Storable]
-DetailText = Annotated[str, StringConstraints(min_length=1, max_length=MAX_DETAILS), Storable]
+NoteText = Annotated[
+    str, StringConstraints(min_length=1, max_length=MAX_BODY), Storable, StorableText
+]
+DetailText = Annotated[
+    str, StringConstraints(min_length=1, max_length=MAX_DETAILS), Storable, StorableText
+]
 
 _ID = "0193a5c4-7f7e-7b61-9a57-3c4f1b0a9d21"
 _NOTE_EXAMPLE: dict[str, Any] = {
@@ -55,14 +68,32 @@ class Risk(BaseModel):
     details: DetailText | None = None
 
 
+# check_fields_of_kind, stated in the document: a psychotherapy note has no interventions,
+# risk or plan; only a psychotherapy note is shared with the supervisor.
+_FIELDS_OF_KIND: dict[str, Any] = {
+    "if": {"properties": {"kind": {"const": "psychotherapy"}}, "required": ["kind"]},
+    "then": {
+        "properties": {
+            "interventions": {"anyOf": [{"type": "null"}, {"maxItems": 0}]},
+            "risk": {"type": "null"},
+            "plan": {"type": "null"},
+        }
+    },
+    "else": {"properties": {"share_with_supervisor": {"not": {"const": True}}}},
+}
+
+
 class NoteCreate(BaseModel):
     """A new note; psychotherapy notes are free text only."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"example": _NOTE_EXAMPLE})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"example": _NOTE_EXAMPLE, "allOf": [_FIELDS_OF_KIND]},
+    )
 
     kind: NoteKind
     body: NoteText
-    interventions: list[Intervention] | None = Field(default=None, max_length=9)
+    interventions: Interventions | None = None
     risk: Risk | None = None
     plan: DetailText | None = None
     share_with_supervisor: bool | None = Field(
@@ -84,8 +115,8 @@ class NoteUpdate(BaseModel):
         extra="forbid", json_schema_extra={"example": {"plan": "Fortnightly from March."}}
     )
 
-    body: NoteText | None = None
-    interventions: list[Intervention] | None = Field(default=None, max_length=9)
+    body: NoteText | Absent = None
+    interventions: Interventions | None = None
     risk: Risk | None = None
     plan: DetailText | None = None
     share_with_supervisor: bool | None = None

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from app.schema_types import LongText, Name
+from app.schema_types import LongText, Name, NotBlank
 from app.themes.catalog import CODE_MAX_LENGTH, CODE_PATTERN
 
 Valence = Literal["positive", "negative"]
@@ -28,7 +28,7 @@ def _not_blank(value: str) -> str:
 
 
 # Free text, stored encrypted: at most 2,000 characters, never blank, no NUL.
-ComponentText = Annotated[LongText, Field(max_length=2000), AfterValidator(_not_blank)]
+ComponentText = Annotated[LongText, Field(max_length=2000), AfterValidator(_not_blank), NotBlank]
 # Who the episode is with ("mother", "new manager"): one line, stored encrypted.
 OtherPerson = Name
 

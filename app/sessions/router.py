@@ -19,7 +19,7 @@ from app.idempotency import idempotency
 from app.models import Client, TherapySession
 from app.openapi import created_resource
 from app.pagination import Page, PageParams
-from app.schema_types import NO_NUL_PATTERN, SaneDatetime
+from app.schema_types import NO_NUL_PATTERN, DateOrDatetime, SaneDatetime
 from app.security import access
 from app.security.access import Area
 from app.security.caller import CallerDep
@@ -40,7 +40,10 @@ router = APIRouter(tags=["sessions"])
 
 SessionView = Annotated[SessionClinicalOut | SessionOut, Field(discriminator="view")]
 SessionCreatedView = Annotated[SessionClinicalCreated | SessionCreated, Field(discriminator="view")]
-_BOUND = "A date (the session's local date, inclusive) or an RFC 3339 datetime with offset."
+_BOUND = (
+    "A date (the session's local date, inclusive; 1900-2099) or an RFC 3339 datetime with "
+    "offset (year 1970-2099)."
+)
 
 
 @router.get(
@@ -62,8 +65,8 @@ async def list_sessions(
     therapist_id: uuid.UUID | None = None,
     status: SessionStatus | None = None,
     phase: Annotated[Phase | None, Query(description="Phase on the session's date.")] = None,
-    start: Annotated[str | None, Query(alias="from", max_length=40, description=_BOUND)] = None,
-    end: Annotated[str | None, Query(alias="to", max_length=40, description=_BOUND)] = None,
+    start: Annotated[DateOrDatetime | None, Query(alias="from", description=_BOUND)] = None,
+    end: Annotated[DateOrDatetime | None, Query(alias="to", description=_BOUND)] = None,
     external_id: Annotated[str | None, Query(max_length=100, pattern=NO_NUL_PATTERN)] = None,
     updated_since: Annotated[
         SaneDatetime | None,

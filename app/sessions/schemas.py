@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.episodes.schemas import Phase
-from app.schema_types import ExternalId, SaneDatetime
+from app.schema_types import Absent, ExternalId, SaneDatetime
 
 Modality = Literal["in_person", "video", "phone"]
 SessionStatus = Literal["scheduled", "attended", "cancelled", "late_cancelled", "no_show"]
@@ -67,11 +67,12 @@ class SessionUpdate(BaseModel):
         },
     )
 
-    therapist_id: uuid.UUID | None = None
-    starts_at: SaneDatetime | None = None
-    duration_minutes: int | None = Field(default=None, ge=1, le=MAX_DURATION)
-    modality: Modality | None = None
-    status: SessionStatus | None = None
+    therapist_id: uuid.UUID | Absent = None
+    starts_at: SaneDatetime | Absent = None
+    # Constraints inside the type: on `X | Absent` pydantic would not render them as JSON Schema.
+    duration_minutes: Annotated[int, Field(ge=1, le=MAX_DURATION)] | Absent = None
+    modality: Modality | Absent = None
+    status: SessionStatus | Absent = None
     external_id: ExternalId | None = None
 
 

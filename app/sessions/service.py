@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +21,7 @@ from app.errors import Conflict, Unprocessable
 from app.etag import bump_version
 from app.feed import outbox as feed
 from app.models import Client, Episode, TherapySession
+from app.schema_types import SaneDate, SaneDatetime
 from app.security.encryption import KeyRing
 from app.sessions.schemas import SessionClinicalOut, SessionCreate, SessionOut
 
@@ -250,18 +252,20 @@ def list_query(
     return query
 
 
+_DATE = TypeAdapter(SaneDate)
+_DATETIME = TypeAdapter(SaneDatetime)
+
+
 def parse_bound(value: str | None, name: str) -> date | datetime | None:
-    """A `from`/`to` filter: a date (local session date) or an RFC 3339 datetime with offset."""
+    """A `from`/`to` filter: a date (local session date) or an RFC 3339 datetime with offset.
+
+    The same rules as every other date and date-time field (app/schema_types.py); the query
+    parameter states them as a pattern, this refuses what the pattern admits but the calendar
+    does not (2026-02-30).
+    """
     if value is None:
         return None
     try:
-        if len(value) == 10:
-            return date.fromisoformat(value)
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
+        return (_DATE if len(value) == 10 else _DATETIME).validate_python(value)
+    except ValidationError:
         raise Unprocessable(f"{name} must be a date or an RFC 3339 datetime with offset") from None
-    if parsed.tzinfo is None:
-        raise Unprocessable(f"{name} needs a UTC offset (naive datetimes are ambiguous)")
-    if not datetime(1970, 1, 1, tzinfo=UTC) <= parsed < datetime(2100, 1, 1, tzinfo=UTC):
-        raise Unprocessable(f"{name} must lie between 1970 and 2100")
-    return parsed

@@ -9,12 +9,13 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    JsonValue,
     StringConstraints,
     model_validator,
 )
 
-from app.schema_types import Name, ShortText
-from app.themes.catalog import CODE_MAX_LENGTH, CODE_PATTERN, ThemeCategory
+from app.schema_types import Absent, Name, NotBlank, ShortText
+from app.themes.catalog import CATEGORIES, CODE_MAX_LENGTH, CODE_PATTERN, ThemeCategory
 
 ThemeCode = Annotated[
     str, StringConstraints(pattern=CODE_PATTERN, min_length=3, max_length=CODE_MAX_LENGTH)
@@ -27,7 +28,30 @@ def _not_blank(value: str) -> str:
     return value
 
 
-Description = Annotated[ShortText, AfterValidator(_not_blank)]
+Description = Annotated[ShortText, AfterValidator(_not_blank), NotBlank]
+
+
+# ThemeCreate._consistent, stated in the document: the code's first segment is the category;
+# a defense has a DMRS level, nothing else has one.
+_CODE_SEGMENTS = CODE_PATTERN.split("*", 1)[1]
+_CONSISTENT: list[JsonValue] = [
+    {
+        "anyOf": [
+            {
+                "properties": {
+                    "category": {"const": category},
+                    "code": {"pattern": f"^{category}{_CODE_SEGMENTS}"},
+                }
+            }
+            for category in CATEGORIES
+        ]
+    },
+    {
+        "if": {"properties": {"category": {"const": "defense"}}, "required": ["category"]},
+        "then": {"required": ["dmrs_level"], "properties": {"dmrs_level": {"type": "integer"}}},
+        "else": {"properties": {"dmrs_level": {"type": "null"}}},
+    },
+]
 
 
 class ThemeCreate(BaseModel):
@@ -41,7 +65,8 @@ class ThemeCreate(BaseModel):
                 "label": "People-pleasing",
                 "category": "relational_pattern",
                 "description": "Anticipates and meets others' wishes to avoid their displeasure.",
-            }
+            },
+            "allOf": _CONSISTENT,
         },
     )
 
@@ -67,9 +92,9 @@ class ThemeUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"example": {"active": False}})
 
-    label: Name | None = None
+    label: Name | Absent = None
     description: Description | None = None
-    active: bool | None = None
+    active: bool | Absent = None
 
     @model_validator(mode="after")
     def _no_nulls(self) -> Self:

@@ -9,7 +9,6 @@ from typing import Annotated
 from pydantic import (
     BaseModel,
     ConfigDict,
-    EmailStr,
     Field,
     JsonValue,
     StringConstraints,
@@ -17,11 +16,14 @@ from pydantic import (
 )
 from pydantic.json_schema import SkipJsonSchema
 
-from app.schema_types import SingleLine
+from app.schema_types import Absent, Email, SingleLine, TrimmedSingleLine
 from app.security.caller import Role
 
 DisplayName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), SingleLine
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    SingleLine,
+    TrimmedSingleLine,
 ]
 NOT_YOURS_TO_SET = (
     "nobody sets another person's password: start a reset with "
@@ -42,12 +44,22 @@ _USER_EXAMPLE: dict[str, JsonValue] = {
 }
 
 
+# "requires_cosign needs a supervisor_id", stated in the document.
+_COSIGN_NEEDS_SUPERVISOR: dict[str, JsonValue] = {
+    "if": {"properties": {"requires_cosign": {"const": True}}, "required": ["requires_cosign"]},
+    "then": {"required": ["supervisor_id"], "properties": {"supervisor_id": {"type": "string"}}},
+}
+
+
 class UserCreate(BaseModel):
     """A new staff member; they choose their password with the invite token."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"example": _USER_EXAMPLE})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"example": _USER_EXAMPLE, "allOf": [_COSIGN_NEEDS_SUPERVISOR]},
+    )
 
-    email: EmailStr = Field(max_length=254)
+    email: Email = Field(max_length=254)
     display_name: DisplayName
     role: Role
     supervisor_id: uuid.UUID | None = None
@@ -65,11 +77,11 @@ class UserUpdate(BaseModel):
         extra="forbid", json_schema_extra={"example": {"role": "supervisor", "active": True}}
     )
 
-    display_name: DisplayName | None = None
-    role: Role | None = None
+    display_name: DisplayName | Absent = None
+    role: Role | Absent = None
     supervisor_id: uuid.UUID | None = None
-    requires_cosign: bool | None = None
-    active: bool | None = None
+    requires_cosign: bool | Absent = None
+    active: bool | Absent = None
     password: SkipJsonSchema[object] = None
 
     _no_password = field_validator("password")(_refuse_password)

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
-from app.feed.types import EVENT_TYPES
-from app.schema_types import ShortText, SingleLine
+from app.feed.types import TYPE_NAMES
+from app.schema_types import Absent, ShortText, SingleLine
 
 _IDS = {
     "endpoint": "0193a5c4-7f7e-7b61-9a57-3c4f1b0a9f01",
@@ -17,15 +17,25 @@ _IDS = {
     "attempt": "0193a5c4-7f7e-7b61-9a57-3c4f1b0a9f21",
 }
 # The catalogue, and each kind as `kind.*` (docs/integrations.md).
-_NAMES = sorted({*EVENT_TYPES, *(t.rsplit(".", 1)[0] + ".*" for t in EVENT_TYPES)})
 EventType = Annotated[
     str,
     StringConstraints(min_length=1, max_length=60),
     SingleLine,
-    WithJsonSchema({"type": "string", "enum": _NAMES}),
+    WithJsonSchema({"type": "string", "enum": list(TYPE_NAMES)}),
 ]
 EventTypes = list[EventType]
-Url = Annotated[str, StringConstraints(min_length=1, max_length=2000), SingleLine]
+# An http(s) URL with a host name or IPv4 address (ASCII; an IDN host in its xn-- form), no
+# credentials, printable ASCII after it. In production only https is taken (docs/integrations.md).
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+URL_PATTERN = (
+    rf"^[Hh][Tt][Tt][Pp][Ss]?://{_LABEL}(?:\.{_LABEL})*\.?(?::[0-9]{{1,5}})?"
+    r"(?:[/?#][\x21-\x7e]*)?$"
+)
+Url = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=2000, pattern=URL_PATTERN),
+    SingleLine,
+]
 _ENDPOINT_EXAMPLE: dict[str, Any] = {
     "id": _IDS["endpoint"],
     "url": "https://scheduler.example.com/hooks/notes",
@@ -69,10 +79,11 @@ class WebhookEndpointUpdate(BaseModel):
         json_schema_extra={"example": {"enabled": True, "event_types": ["session.*"]}},
     )
 
-    url: Url | None = None
-    event_types: EventTypes | None = Field(default=None, min_length=1, max_length=50)
+    url: Url | Absent = None
+    # Constraints inside the type: on `X | Absent` pydantic would not render them as JSON Schema.
+    event_types: Annotated[EventTypes, Field(min_length=1, max_length=50)] | Absent = None
     description: ShortText | None = None
-    enabled: bool | None = None
+    enabled: bool | Absent = None
 
 
 class WebhookEndpointOut(BaseModel):

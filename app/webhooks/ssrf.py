@@ -76,12 +76,13 @@ def check_url(url: str, *, production: bool) -> httpx.URL:
     """The URL parsed, or BlockedURL: https in production, http(s) elsewhere, no credentials."""
     try:
         parsed = httpx.URL(url)
+        host = parsed.host  # decoded on access: an invalid IDNA A-label is a ValueError
     except (httpx.InvalidURL, ValueError):
         raise BlockedURL("url is not a valid URL") from None
     allowed = ("https",) if production else ("https", "http")
     if parsed.scheme not in allowed:
         raise BlockedURL("url must use https" if production else "url must use http or https")
-    if not parsed.host:
+    if not host:
         raise BlockedURL("url needs a host")
     if parsed.userinfo:
         raise BlockedURL("url may not carry credentials")

@@ -27,6 +27,7 @@ from tests.fuzz.contract import (
     identity_auth,
     seeded_path_parameters,
 )
+from tests.fuzz.refusals import Refusal, refusals
 from tests.fuzz.seed import FuzzPractice, seed_practice
 from tests.scratch_database import scratch_database
 
@@ -79,6 +80,12 @@ def fuzz_app(fuzz_settings: Settings, fuzz_seeder: FastAPI) -> Iterator[FastAPI]
     asgi.shutdown_lifespans()
 
 
+@pytest.fixture(scope="session")
+def fuzz_refusals(fuzz_app: FastAPI) -> dict[str, tuple[Refusal, ...]]:
+    """Each operation's state-dependent refusals of schema-valid input (tests/fuzz/refusals.py)."""
+    return refusals(fuzz_app.openapi())
+
+
 @pytest.fixture
 async def fuzz_practice(fuzz_seeder: FastAPI) -> FuzzPractice:
     """A fresh practice per test: what one identity does cannot disturb another."""
@@ -97,7 +104,8 @@ def fuzz_schema(
     fuzz_app: FastAPI, fuzz_practice: FuzzPractice, identity: str
 ) -> schemathesis.BaseSchema:
     """The app's own OpenAPI document, loaded in process, acting as `identity`."""
-    schema = schemathesis.openapi.from_asgi("/openapi.json", fuzz_app, config=fuzz_config(identity))
+    config = fuzz_config(identity, fuzz_app.openapi())
+    schema = schemathesis.openapi.from_asgi("/openapi.json", fuzz_app, config=config)
     schema.auth(refresh_interval=None)(identity_auth(lambda: fuzz_practice.token(identity)))
     schema.hook(seeded_path_parameters(fuzz_practice.records))
     schema.hook(fresh_idempotency_keys())

@@ -18,6 +18,7 @@ from tests.fuzz.contract import (
     assert_sound_response,
     stateful_operations,
 )
+from tests.fuzz.refusals import Refusal, assert_refusal_documented
 from tests.fuzz.seed import FuzzPractice
 
 pytestmark = pytest.mark.slow
@@ -26,12 +27,18 @@ schema = schemathesis.pytest.from_fixture("fuzz_schema")
 
 @schema.parametrize()
 def test_operation_conforms(
-    case: AnyCase, backend: str, identity: str, fuzz_practice: FuzzPractice, fuzz_stats: FuzzStats
+    case: AnyCase,
+    backend: str,
+    identity: str,
+    fuzz_practice: FuzzPractice,
+    fuzz_stats: FuzzStats,
+    fuzz_refusals: dict[str, tuple[Refusal, ...]],
 ) -> None:
     """Generated requests, valid and invalid, get documented, well-formed answers."""
     response = case.call()
     fuzz_stats.record(backend, identity, case, response)
     assert_sound_response(response, case, fuzz_practice.protected)
+    assert_refusal_documented(response, case, fuzz_refusals)
     case.validate_response(response)
 
 
@@ -41,6 +48,7 @@ def test_sequences_conform(
     identity: str,
     fuzz_practice: FuzzPractice,
     fuzz_stats: FuzzStats,
+    fuzz_refusals: dict[str, tuple[Refusal, ...]],
 ) -> None:
     """Sequences that follow the OpenAPI links (create, read, change, delete) conform too."""
     scenarios: list[int] = []
@@ -57,6 +65,7 @@ def test_sequences_conform(
             fuzz_stats.record(backend, identity, case, response)
             try:
                 assert_sound_response(response, case, fuzz_practice.protected)
+                assert_refusal_documented(response, case, fuzz_refusals)
             except AssertionError as exc:
                 failures.append(exc)
                 raise

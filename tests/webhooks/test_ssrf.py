@@ -59,6 +59,9 @@ def test_url_shapes() -> None:
     with pytest.raises(ssrf.BlockedURL, match="http or https"):
         ssrf.check_url("ftp://hooks.example.com/x", production=False)
     assert ssrf.check_url("http://127.0.0.1:9/x", production=False).port == 9
+    # A host that is no valid IDNA A-label is a bad URL (422), not an error of the service.
+    with pytest.raises(ssrf.BlockedURL, match="not a valid URL"):
+        ssrf.check_url("http://xn--zz.example/x", production=False)
 
 
 class FakeDNS:

@@ -8,14 +8,17 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from app.schema_types import Storable
+from app.schema_types import Storable, TrimmedStorable
 
 _ID = "0193a5c4-7f7e-7b61-9a57-3c4f1b0a9d21"
 _HASH = "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"
 Outcome = Literal["success", "denied", "not_found", "error"]
 Decision = Literal["justified", "unjustified", "needs_follow_up"]
 ReviewComment = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000), Storable
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=1000),
+    Storable,
+    TrimmedStorable,
 ]
 
 EVENT_EXAMPLE: dict[str, Any] = {

@@ -22,27 +22,27 @@ class ClientUpdate:
 
     Attributes:
         external_id (None | str | Unset):
-        given_name (None | str | Unset):
-        family_name (None | str | Unset):
+        given_name (str | Unset):
+        family_name (str | Unset):
         preferred_name (None | str | Unset):
         date_of_birth (datetime.date | None | Unset):
         email (None | str | Unset):
         phone (None | str | Unset):
         presenting_concerns (None | str | Unset): Clinical: written by clinicians only; stored encrypted.
-        status (ClientStatus | None | Unset):
-        primary_therapist_id (None | Unset | UUID):
+        status (ClientStatus | Unset):
+        primary_therapist_id (UUID | Unset):
     """
 
     external_id: None | str | Unset = UNSET
-    given_name: None | str | Unset = UNSET
-    family_name: None | str | Unset = UNSET
+    given_name: str | Unset = UNSET
+    family_name: str | Unset = UNSET
     preferred_name: None | str | Unset = UNSET
     date_of_birth: datetime.date | None | Unset = UNSET
     email: None | str | Unset = UNSET
     phone: None | str | Unset = UNSET
     presenting_concerns: None | str | Unset = UNSET
-    status: ClientStatus | None | Unset = UNSET
-    primary_therapist_id: None | Unset | UUID = UNSET
+    status: ClientStatus | Unset = UNSET
+    primary_therapist_id: UUID | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         external_id: None | str | Unset
@@ -51,17 +51,9 @@ class ClientUpdate:
         else:
             external_id = self.external_id
 
-        given_name: None | str | Unset
-        if isinstance(self.given_name, Unset):
-            given_name = UNSET
-        else:
-            given_name = self.given_name
+        given_name = self.given_name
 
-        family_name: None | str | Unset
-        if isinstance(self.family_name, Unset):
-            family_name = UNSET
-        else:
-            family_name = self.family_name
+        family_name = self.family_name
 
         preferred_name: None | str | Unset
         if isinstance(self.preferred_name, Unset):
@@ -95,21 +87,13 @@ class ClientUpdate:
         else:
             presenting_concerns = self.presenting_concerns
 
-        status: None | str | Unset
-        if isinstance(self.status, Unset):
-            status = UNSET
-        elif isinstance(self.status, ClientStatus):
+        status: str | Unset = UNSET
+        if not isinstance(self.status, Unset):
             status = self.status.value
-        else:
-            status = self.status
 
-        primary_therapist_id: None | str | Unset
-        if isinstance(self.primary_therapist_id, Unset):
-            primary_therapist_id = UNSET
-        elif isinstance(self.primary_therapist_id, UUID):
+        primary_therapist_id: str | Unset = UNSET
+        if not isinstance(self.primary_therapist_id, Unset):
             primary_therapist_id = str(self.primary_therapist_id)
-        else:
-            primary_therapist_id = self.primary_therapist_id
 
         field_dict: dict[str, Any] = {}
 
@@ -150,23 +134,9 @@ class ClientUpdate:
 
         external_id = _parse_external_id(d.pop("external_id", UNSET))
 
-        def _parse_given_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        given_name = d.pop("given_name", UNSET)
 
-        given_name = _parse_given_name(d.pop("given_name", UNSET))
-
-        def _parse_family_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        family_name = _parse_family_name(d.pop("family_name", UNSET))
+        family_name = d.pop("family_name", UNSET)
 
         def _parse_preferred_name(data: object) -> None | str | Unset:
             if data is None:
@@ -221,39 +191,19 @@ class ClientUpdate:
 
         presenting_concerns = _parse_presenting_concerns(d.pop("presenting_concerns", UNSET))
 
-        def _parse_status(data: object) -> ClientStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                status_type_0 = ClientStatus(data)
+        _status = d.pop("status", UNSET)
+        status: ClientStatus | Unset
+        if isinstance(_status, Unset):
+            status = UNSET
+        else:
+            status = ClientStatus(_status)
 
-                return status_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ClientStatus | None | Unset, data)
-
-        status = _parse_status(d.pop("status", UNSET))
-
-        def _parse_primary_therapist_id(data: object) -> None | Unset | UUID:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                primary_therapist_id_type_0 = UUID(data)
-
-                return primary_therapist_id_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | Unset | UUID, data)
-
-        primary_therapist_id = _parse_primary_therapist_id(d.pop("primary_therapist_id", UNSET))
+        _primary_therapist_id = d.pop("primary_therapist_id", UNSET)
+        primary_therapist_id: UUID | Unset
+        if isinstance(_primary_therapist_id, Unset):
+            primary_therapist_id = UNSET
+        else:
+            primary_therapist_id = UUID(_primary_therapist_id)
 
         client_update = cls(
             external_id=external_id,

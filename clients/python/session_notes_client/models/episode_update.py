@@ -20,11 +20,11 @@ class EpisodeUpdate:
 
     Attributes:
         goals (None | str | Unset):
-        therapist_id (None | Unset | UUID):
+        therapist_id (UUID | Unset):
     """
 
     goals: None | str | Unset = UNSET
-    therapist_id: None | Unset | UUID = UNSET
+    therapist_id: UUID | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         goals: None | str | Unset
@@ -33,13 +33,9 @@ class EpisodeUpdate:
         else:
             goals = self.goals
 
-        therapist_id: None | str | Unset
-        if isinstance(self.therapist_id, Unset):
-            therapist_id = UNSET
-        elif isinstance(self.therapist_id, UUID):
+        therapist_id: str | Unset = UNSET
+        if not isinstance(self.therapist_id, Unset):
             therapist_id = str(self.therapist_id)
-        else:
-            therapist_id = self.therapist_id
 
         field_dict: dict[str, Any] = {}
 
@@ -64,22 +60,12 @@ class EpisodeUpdate:
 
         goals = _parse_goals(d.pop("goals", UNSET))
 
-        def _parse_therapist_id(data: object) -> None | Unset | UUID:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                therapist_id_type_0 = UUID(data)
-
-                return therapist_id_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | Unset | UUID, data)
-
-        therapist_id = _parse_therapist_id(d.pop("therapist_id", UNSET))
+        _therapist_id = d.pop("therapist_id", UNSET)
+        therapist_id: UUID | Unset
+        if isinstance(_therapist_id, Unset):
+            therapist_id = UNSET
+        else:
+            therapist_id = UUID(_therapist_id)
 
         episode_update = cls(
             goals=goals,

@@ -23,14 +23,14 @@ class NoteUpdate:
         {'plan': 'Fortnightly from March.'}
 
     Attributes:
-        body (None | str | Unset):
+        body (str | Unset):
         interventions (list[Intervention] | None | Unset):
         risk (None | Risk | Unset):
         plan (None | str | Unset):
         share_with_supervisor (bool | None | Unset):
     """
 
-    body: None | str | Unset = UNSET
+    body: str | Unset = UNSET
     interventions: list[Intervention] | None | Unset = UNSET
     risk: None | Risk | Unset = UNSET
     plan: None | str | Unset = UNSET
@@ -39,11 +39,7 @@ class NoteUpdate:
     def to_dict(self) -> dict[str, Any]:
         from ..models.risk import Risk  # noqa: PLC0415
 
-        body: None | str | Unset
-        if isinstance(self.body, Unset):
-            body = UNSET
-        else:
-            body = self.body
+        body = self.body
 
         interventions: list[str] | None | Unset
         if isinstance(self.interventions, Unset):
@@ -98,15 +94,7 @@ class NoteUpdate:
         from ..models.risk import Risk  # noqa: PLC0415
 
         d = dict(src_dict)
-
-        def _parse_body(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        body = _parse_body(d.pop("body", UNSET))
+        body = d.pop("body", UNSET)
 
         def _parse_interventions(data: object) -> list[Intervention] | None | Unset:
             if data is None:

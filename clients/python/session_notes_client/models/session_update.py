@@ -22,59 +22,39 @@ class SessionUpdate:
         {'status': 'attended'}
 
     Attributes:
-        therapist_id (None | Unset | UUID):
-        starts_at (datetime.datetime | None | Unset):
-        duration_minutes (int | None | Unset):
-        modality (Modality | None | Unset):
-        status (None | SessionStatus | Unset):
+        therapist_id (UUID | Unset):
+        starts_at (datetime.datetime | Unset):
+        duration_minutes (int | Unset):
+        modality (Modality | Unset):
+        status (SessionStatus | Unset):
         external_id (None | str | Unset):
     """
 
-    therapist_id: None | Unset | UUID = UNSET
-    starts_at: datetime.datetime | None | Unset = UNSET
-    duration_minutes: int | None | Unset = UNSET
-    modality: Modality | None | Unset = UNSET
-    status: None | SessionStatus | Unset = UNSET
+    therapist_id: UUID | Unset = UNSET
+    starts_at: datetime.datetime | Unset = UNSET
+    duration_minutes: int | Unset = UNSET
+    modality: Modality | Unset = UNSET
+    status: SessionStatus | Unset = UNSET
     external_id: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        therapist_id: None | str | Unset
-        if isinstance(self.therapist_id, Unset):
-            therapist_id = UNSET
-        elif isinstance(self.therapist_id, UUID):
+        therapist_id: str | Unset = UNSET
+        if not isinstance(self.therapist_id, Unset):
             therapist_id = str(self.therapist_id)
-        else:
-            therapist_id = self.therapist_id
 
-        starts_at: None | str | Unset
-        if isinstance(self.starts_at, Unset):
-            starts_at = UNSET
-        elif isinstance(self.starts_at, datetime.datetime):
+        starts_at: str | Unset = UNSET
+        if not isinstance(self.starts_at, Unset):
             starts_at = self.starts_at.isoformat()
-        else:
-            starts_at = self.starts_at
 
-        duration_minutes: int | None | Unset
-        if isinstance(self.duration_minutes, Unset):
-            duration_minutes = UNSET
-        else:
-            duration_minutes = self.duration_minutes
+        duration_minutes = self.duration_minutes
 
-        modality: None | str | Unset
-        if isinstance(self.modality, Unset):
-            modality = UNSET
-        elif isinstance(self.modality, Modality):
+        modality: str | Unset = UNSET
+        if not isinstance(self.modality, Unset):
             modality = self.modality.value
-        else:
-            modality = self.modality
 
-        status: None | str | Unset
-        if isinstance(self.status, Unset):
-            status = UNSET
-        elif isinstance(self.status, SessionStatus):
+        status: str | Unset = UNSET
+        if not isinstance(self.status, Unset):
             status = self.status.value
-        else:
-            status = self.status
 
         external_id: None | str | Unset
         if isinstance(self.external_id, Unset):
@@ -103,83 +83,35 @@ class SessionUpdate:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        _therapist_id = d.pop("therapist_id", UNSET)
+        therapist_id: UUID | Unset
+        if isinstance(_therapist_id, Unset):
+            therapist_id = UNSET
+        else:
+            therapist_id = UUID(_therapist_id)
 
-        def _parse_therapist_id(data: object) -> None | Unset | UUID:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                therapist_id_type_0 = UUID(data)
+        _starts_at = d.pop("starts_at", UNSET)
+        starts_at: datetime.datetime | Unset
+        if isinstance(_starts_at, Unset):
+            starts_at = UNSET
+        else:
+            starts_at = datetime.datetime.fromisoformat(_starts_at)
 
-                return therapist_id_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | Unset | UUID, data)
+        duration_minutes = d.pop("duration_minutes", UNSET)
 
-        therapist_id = _parse_therapist_id(d.pop("therapist_id", UNSET))
+        _modality = d.pop("modality", UNSET)
+        modality: Modality | Unset
+        if isinstance(_modality, Unset):
+            modality = UNSET
+        else:
+            modality = Modality(_modality)
 
-        def _parse_starts_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                starts_at_type_0 = datetime.datetime.fromisoformat(data)
-
-                return starts_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        starts_at = _parse_starts_at(d.pop("starts_at", UNSET))
-
-        def _parse_duration_minutes(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        duration_minutes = _parse_duration_minutes(d.pop("duration_minutes", UNSET))
-
-        def _parse_modality(data: object) -> Modality | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                modality_type_0 = Modality(data)
-
-                return modality_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(Modality | None | Unset, data)
-
-        modality = _parse_modality(d.pop("modality", UNSET))
-
-        def _parse_status(data: object) -> None | SessionStatus | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                status_type_0 = SessionStatus(data)
-
-                return status_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | SessionStatus | Unset, data)
-
-        status = _parse_status(d.pop("status", UNSET))
+        _status = d.pop("status", UNSET)
+        status: SessionStatus | Unset
+        if isinstance(_status, Unset):
+            status = UNSET
+        else:
+            status = SessionStatus(_status)
 
         def _parse_external_id(data: object) -> None | str | Unset:
             if data is None:

@@ -18,21 +18,17 @@ class ThemeUpdate:
         {'active': False}
 
     Attributes:
-        label (None | str | Unset):
+        label (str | Unset):
         description (None | str | Unset):
-        active (bool | None | Unset):
+        active (bool | Unset):
     """
 
-    label: None | str | Unset = UNSET
+    label: str | Unset = UNSET
     description: None | str | Unset = UNSET
-    active: bool | None | Unset = UNSET
+    active: bool | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        label: None | str | Unset
-        if isinstance(self.label, Unset):
-            label = UNSET
-        else:
-            label = self.label
+        label = self.label
 
         description: None | str | Unset
         if isinstance(self.description, Unset):
@@ -40,11 +36,7 @@ class ThemeUpdate:
         else:
             description = self.description
 
-        active: bool | None | Unset
-        if isinstance(self.active, Unset):
-            active = UNSET
-        else:
-            active = self.active
+        active = self.active
 
         field_dict: dict[str, Any] = {}
 
@@ -61,15 +53,7 @@ class ThemeUpdate:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_label(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        label = _parse_label(d.pop("label", UNSET))
+        label = d.pop("label", UNSET)
 
         def _parse_description(data: object) -> None | str | Unset:
             if data is None:
@@ -80,14 +64,7 @@ class ThemeUpdate:
 
         description = _parse_description(d.pop("description", UNSET))
 
-        def _parse_active(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        active = _parse_active(d.pop("active", UNSET))
+        active = d.pop("active", UNSET)
 
         theme_update = cls(
             label=label,

@@ -20,33 +20,25 @@ class UserUpdate:
         {'role': 'supervisor', 'active': True}
 
     Attributes:
-        display_name (None | str | Unset):
-        role (None | Role | Unset):
+        display_name (str | Unset):
+        role (Role | Unset):
         supervisor_id (None | Unset | UUID):
-        requires_cosign (bool | None | Unset):
-        active (bool | None | Unset):
+        requires_cosign (bool | Unset):
+        active (bool | Unset):
     """
 
-    display_name: None | str | Unset = UNSET
-    role: None | Role | Unset = UNSET
+    display_name: str | Unset = UNSET
+    role: Role | Unset = UNSET
     supervisor_id: None | Unset | UUID = UNSET
-    requires_cosign: bool | None | Unset = UNSET
-    active: bool | None | Unset = UNSET
+    requires_cosign: bool | Unset = UNSET
+    active: bool | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        display_name: None | str | Unset
-        if isinstance(self.display_name, Unset):
-            display_name = UNSET
-        else:
-            display_name = self.display_name
+        display_name = self.display_name
 
-        role: None | str | Unset
-        if isinstance(self.role, Unset):
-            role = UNSET
-        elif isinstance(self.role, Role):
+        role: str | Unset = UNSET
+        if not isinstance(self.role, Unset):
             role = self.role.value
-        else:
-            role = self.role
 
         supervisor_id: None | str | Unset
         if isinstance(self.supervisor_id, Unset):
@@ -56,17 +48,9 @@ class UserUpdate:
         else:
             supervisor_id = self.supervisor_id
 
-        requires_cosign: bool | None | Unset
-        if isinstance(self.requires_cosign, Unset):
-            requires_cosign = UNSET
-        else:
-            requires_cosign = self.requires_cosign
+        requires_cosign = self.requires_cosign
 
-        active: bool | None | Unset
-        if isinstance(self.active, Unset):
-            active = UNSET
-        else:
-            active = self.active
+        active = self.active
 
         field_dict: dict[str, Any] = {}
 
@@ -87,32 +71,14 @@ class UserUpdate:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        display_name = d.pop("display_name", UNSET)
 
-        def _parse_display_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        display_name = _parse_display_name(d.pop("display_name", UNSET))
-
-        def _parse_role(data: object) -> None | Role | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                role_type_0 = Role(data)
-
-                return role_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | Role | Unset, data)
-
-        role = _parse_role(d.pop("role", UNSET))
+        _role = d.pop("role", UNSET)
+        role: Role | Unset
+        if isinstance(_role, Unset):
+            role = UNSET
+        else:
+            role = Role(_role)
 
         def _parse_supervisor_id(data: object) -> None | Unset | UUID:
             if data is None:
@@ -131,23 +97,9 @@ class UserUpdate:
 
         supervisor_id = _parse_supervisor_id(d.pop("supervisor_id", UNSET))
 
-        def _parse_requires_cosign(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        requires_cosign = d.pop("requires_cosign", UNSET)
 
-        requires_cosign = _parse_requires_cosign(d.pop("requires_cosign", UNSET))
-
-        def _parse_active(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        active = _parse_active(d.pop("active", UNSET))
+        active = d.pop("active", UNSET)
 
         user_update = cls(
             display_name=display_name,

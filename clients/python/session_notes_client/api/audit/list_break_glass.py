@@ -157,7 +157,8 @@ def sync_detailed(
         from_ (datetime.datetime | None | Unset): Inclusive lower bound.
         to (datetime.datetime | None | Unset): Exclusive upper bound.
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor`.
+        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
+            not issue it for this list).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -209,7 +210,8 @@ def sync(
         from_ (datetime.datetime | None | Unset): Inclusive lower bound.
         to (datetime.datetime | None | Unset): Exclusive upper bound.
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor`.
+        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
+            not issue it for this list).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -256,7 +258,8 @@ async def asyncio_detailed(
         from_ (datetime.datetime | None | Unset): Inclusive lower bound.
         to (datetime.datetime | None | Unset): Exclusive upper bound.
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor`.
+        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
+            not issue it for this list).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -306,7 +309,8 @@ async def asyncio(
         from_ (datetime.datetime | None | Unset): Inclusive lower bound.
         to (datetime.datetime | None | Unset): Exclusive upper bound.
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor`.
+        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
+            not issue it for this list).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):

@@ -122,7 +122,8 @@ def sync_detailed(
 
     Args:
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor`.
+        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
+            not issue it for this list).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -165,7 +166,8 @@ def sync(
 
     Args:
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor`.
+        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
+            not issue it for this list).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -203,7 +205,8 @@ async def asyncio_detailed(
 
     Args:
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor`.
+        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
+            not issue it for this list).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -244,7 +247,8 @@ async def asyncio(
 
     Args:
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor`.
+        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
+            not issue it for this list).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):

@@ -225,7 +225,8 @@ def sync_detailed(
         from_ (datetime.datetime | None | Unset): Inclusive lower bound.
         to (datetime.datetime | None | Unset): Exclusive upper bound.
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor`.
+        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
+            not issue it for this list).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -295,7 +296,8 @@ def sync(
         from_ (datetime.datetime | None | Unset): Inclusive lower bound.
         to (datetime.datetime | None | Unset): Exclusive upper bound.
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor`.
+        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
+            not issue it for this list).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -360,7 +362,8 @@ async def asyncio_detailed(
         from_ (datetime.datetime | None | Unset): Inclusive lower bound.
         to (datetime.datetime | None | Unset): Exclusive upper bound.
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor`.
+        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
+            not issue it for this list).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -428,7 +431,8 @@ async def asyncio(
         from_ (datetime.datetime | None | Unset): Inclusive lower bound.
         to (datetime.datetime | None | Unset): Exclusive upper bound.
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor`.
+        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
+            not issue it for this list).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):

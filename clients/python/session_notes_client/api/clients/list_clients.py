@@ -190,7 +190,8 @@ def sync_detailed(
             instant (RFC 3339, offset).
         order (ClientOrder | Unset):
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor`.
+        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
+            not issue it for this list).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -252,7 +253,8 @@ def sync(
             instant (RFC 3339, offset).
         order (ClientOrder | Unset):
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor`.
+        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
+            not issue it for this list).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -309,7 +311,8 @@ async def asyncio_detailed(
             instant (RFC 3339, offset).
         order (ClientOrder | Unset):
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor`.
+        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
+            not issue it for this list).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -369,7 +372,8 @@ async def asyncio(
             instant (RFC 3339, offset).
         order (ClientOrder | Unset):
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor`.
+        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
+            not issue it for this list).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):

@@ -165,7 +165,8 @@ def sync_detailed(
         status (None | NoteStatus | Unset): `pending_cosign`: notes awaiting cosignature.
         kind (None | NoteKind | Unset):
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor`.
+        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
+            not issue it for this list).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -220,7 +221,8 @@ def sync(
         status (None | NoteStatus | Unset): `pending_cosign`: notes awaiting cosignature.
         kind (None | NoteKind | Unset):
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor`.
+        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
+            not issue it for this list).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -270,7 +272,8 @@ async def asyncio_detailed(
         status (None | NoteStatus | Unset): `pending_cosign`: notes awaiting cosignature.
         kind (None | NoteKind | Unset):
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor`.
+        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
+            not issue it for this list).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -323,7 +326,8 @@ async def asyncio(
         status (None | NoteStatus | Unset): `pending_cosign`: notes awaiting cosignature.
         kind (None | NoteKind | Unset):
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor`.
+        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
+            not issue it for this list).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):

@@ -120,8 +120,8 @@ def sync_detailed(
 
     Args:
         id (UUID):
-        themes (None | str | Unset): Comma-separated theme codes: only their trajectories (all by
-            default).
+        themes (None | str | Unset): Up to 50 comma-separated theme codes: only their trajectories
+            (all by default; none when empty).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -164,8 +164,8 @@ def sync(
 
     Args:
         id (UUID):
-        themes (None | str | Unset): Comma-separated theme codes: only their trajectories (all by
-            default).
+        themes (None | str | Unset): Up to 50 comma-separated theme codes: only their trajectories
+            (all by default; none when empty).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -203,8 +203,8 @@ async def asyncio_detailed(
 
     Args:
         id (UUID):
-        themes (None | str | Unset): Comma-separated theme codes: only their trajectories (all by
-            default).
+        themes (None | str | Unset): Up to 50 comma-separated theme codes: only their trajectories
+            (all by default; none when empty).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -245,8 +245,8 @@ async def asyncio(
 
     Args:
         id (UUID):
-        themes (None | str | Unset): Comma-separated theme codes: only their trajectories (all by
-            default).
+        themes (None | str | Unset): Up to 50 comma-separated theme codes: only their trajectories
+            (all by default; none when empty).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):

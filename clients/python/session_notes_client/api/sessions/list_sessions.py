@@ -23,8 +23,8 @@ def _get_kwargs(
     therapist_id: None | Unset | UUID = UNSET,
     status: None | SessionStatus | Unset = UNSET,
     phase: None | Phase | Unset = UNSET,
-    from_: None | str | Unset = UNSET,
-    to: None | str | Unset = UNSET,
+    from_: datetime.date | datetime.datetime | None | Unset = UNSET,
+    to: datetime.date | datetime.datetime | None | Unset = UNSET,
     external_id: None | str | Unset = UNSET,
     updated_since: datetime.datetime | None | Unset = UNSET,
     order: SessionOrder | Unset = UNSET,
@@ -94,6 +94,10 @@ def _get_kwargs(
     json_from_: None | str | Unset
     if isinstance(from_, Unset):
         json_from_ = UNSET
+    elif isinstance(from_, datetime.date):
+        json_from_ = from_.isoformat()
+    elif isinstance(from_, datetime.datetime):
+        json_from_ = from_.isoformat()
     else:
         json_from_ = from_
     params["from"] = json_from_
@@ -101,6 +105,10 @@ def _get_kwargs(
     json_to: None | str | Unset
     if isinstance(to, Unset):
         json_to = UNSET
+    elif isinstance(to, datetime.date):
+        json_to = to.isoformat()
+    elif isinstance(to, datetime.datetime):
+        json_to = to.isoformat()
     else:
         json_to = to
     params["to"] = json_to
@@ -214,8 +222,8 @@ def sync_detailed(
     therapist_id: None | Unset | UUID = UNSET,
     status: None | SessionStatus | Unset = UNSET,
     phase: None | Phase | Unset = UNSET,
-    from_: None | str | Unset = UNSET,
-    to: None | str | Unset = UNSET,
+    from_: datetime.date | datetime.datetime | None | Unset = UNSET,
+    to: datetime.date | datetime.datetime | None | Unset = UNSET,
     external_id: None | str | Unset = UNSET,
     updated_since: datetime.datetime | None | Unset = UNSET,
     order: SessionOrder | Unset = UNSET,
@@ -235,16 +243,17 @@ def sync_detailed(
         therapist_id (None | Unset | UUID):
         status (None | SessionStatus | Unset):
         phase (None | Phase | Unset): Phase on the session's date.
-        from_ (None | str | Unset): A date (the session's local date, inclusive) or an RFC 3339
-            datetime with offset.
-        to (None | str | Unset): A date (the session's local date, inclusive) or an RFC 3339
-            datetime with offset.
+        from_ (datetime.date | datetime.datetime | None | Unset): A date (the session's local
+            date, inclusive; 1900-2099) or an RFC 3339 datetime with offset (year 1970-2099).
+        to (datetime.date | datetime.datetime | None | Unset): A date (the session's local date,
+            inclusive; 1900-2099) or an RFC 3339 datetime with offset (year 1970-2099).
         external_id (None | str | Unset):
         updated_since (datetime.datetime | None | Unset): Only sessions changed at or after this
             instant (RFC 3339, offset).
         order (SessionOrder | Unset):
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor`.
+        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
+            not issue it for this list).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -290,8 +299,8 @@ def sync(
     therapist_id: None | Unset | UUID = UNSET,
     status: None | SessionStatus | Unset = UNSET,
     phase: None | Phase | Unset = UNSET,
-    from_: None | str | Unset = UNSET,
-    to: None | str | Unset = UNSET,
+    from_: datetime.date | datetime.datetime | None | Unset = UNSET,
+    to: datetime.date | datetime.datetime | None | Unset = UNSET,
     external_id: None | str | Unset = UNSET,
     updated_since: datetime.datetime | None | Unset = UNSET,
     order: SessionOrder | Unset = UNSET,
@@ -311,16 +320,17 @@ def sync(
         therapist_id (None | Unset | UUID):
         status (None | SessionStatus | Unset):
         phase (None | Phase | Unset): Phase on the session's date.
-        from_ (None | str | Unset): A date (the session's local date, inclusive) or an RFC 3339
-            datetime with offset.
-        to (None | str | Unset): A date (the session's local date, inclusive) or an RFC 3339
-            datetime with offset.
+        from_ (datetime.date | datetime.datetime | None | Unset): A date (the session's local
+            date, inclusive; 1900-2099) or an RFC 3339 datetime with offset (year 1970-2099).
+        to (datetime.date | datetime.datetime | None | Unset): A date (the session's local date,
+            inclusive; 1900-2099) or an RFC 3339 datetime with offset (year 1970-2099).
         external_id (None | str | Unset):
         updated_since (datetime.datetime | None | Unset): Only sessions changed at or after this
             instant (RFC 3339, offset).
         order (SessionOrder | Unset):
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor`.
+        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
+            not issue it for this list).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -361,8 +371,8 @@ async def asyncio_detailed(
     therapist_id: None | Unset | UUID = UNSET,
     status: None | SessionStatus | Unset = UNSET,
     phase: None | Phase | Unset = UNSET,
-    from_: None | str | Unset = UNSET,
-    to: None | str | Unset = UNSET,
+    from_: datetime.date | datetime.datetime | None | Unset = UNSET,
+    to: datetime.date | datetime.datetime | None | Unset = UNSET,
     external_id: None | str | Unset = UNSET,
     updated_since: datetime.datetime | None | Unset = UNSET,
     order: SessionOrder | Unset = UNSET,
@@ -382,16 +392,17 @@ async def asyncio_detailed(
         therapist_id (None | Unset | UUID):
         status (None | SessionStatus | Unset):
         phase (None | Phase | Unset): Phase on the session's date.
-        from_ (None | str | Unset): A date (the session's local date, inclusive) or an RFC 3339
-            datetime with offset.
-        to (None | str | Unset): A date (the session's local date, inclusive) or an RFC 3339
-            datetime with offset.
+        from_ (datetime.date | datetime.datetime | None | Unset): A date (the session's local
+            date, inclusive; 1900-2099) or an RFC 3339 datetime with offset (year 1970-2099).
+        to (datetime.date | datetime.datetime | None | Unset): A date (the session's local date,
+            inclusive; 1900-2099) or an RFC 3339 datetime with offset (year 1970-2099).
         external_id (None | str | Unset):
         updated_since (datetime.datetime | None | Unset): Only sessions changed at or after this
             instant (RFC 3339, offset).
         order (SessionOrder | Unset):
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor`.
+        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
+            not issue it for this list).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -435,8 +446,8 @@ async def asyncio(
     therapist_id: None | Unset | UUID = UNSET,
     status: None | SessionStatus | Unset = UNSET,
     phase: None | Phase | Unset = UNSET,
-    from_: None | str | Unset = UNSET,
-    to: None | str | Unset = UNSET,
+    from_: datetime.date | datetime.datetime | None | Unset = UNSET,
+    to: datetime.date | datetime.datetime | None | Unset = UNSET,
     external_id: None | str | Unset = UNSET,
     updated_since: datetime.datetime | None | Unset = UNSET,
     order: SessionOrder | Unset = UNSET,
@@ -456,16 +467,17 @@ async def asyncio(
         therapist_id (None | Unset | UUID):
         status (None | SessionStatus | Unset):
         phase (None | Phase | Unset): Phase on the session's date.
-        from_ (None | str | Unset): A date (the session's local date, inclusive) or an RFC 3339
-            datetime with offset.
-        to (None | str | Unset): A date (the session's local date, inclusive) or an RFC 3339
-            datetime with offset.
+        from_ (datetime.date | datetime.datetime | None | Unset): A date (the session's local
+            date, inclusive; 1900-2099) or an RFC 3339 datetime with offset (year 1970-2099).
+        to (datetime.date | datetime.datetime | None | Unset): A date (the session's local date,
+            inclusive; 1900-2099) or an RFC 3339 datetime with offset (year 1970-2099).
         external_id (None | str | Unset):
         updated_since (datetime.datetime | None | Unset): Only sessions changed at or after this
             instant (RFC 3339, offset).
         order (SessionOrder | Unset):
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor`.
+        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
+            not issue it for this list).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):

@@ -141,7 +141,8 @@ def sync_detailed(
         category (None | ThemeCategory | Unset): Only this category.
         active (bool | None | Unset): Only active (or inactive) themes.
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor`.
+        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
+            not issue it for this list).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -190,7 +191,8 @@ def sync(
         category (None | ThemeCategory | Unset): Only this category.
         active (bool | None | Unset): Only active (or inactive) themes.
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor`.
+        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
+            not issue it for this list).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -234,7 +236,8 @@ async def asyncio_detailed(
         category (None | ThemeCategory | Unset): Only this category.
         active (bool | None | Unset): Only active (or inactive) themes.
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor`.
+        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
+            not issue it for this list).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -281,7 +284,8 @@ async def asyncio(
         category (None | ThemeCategory | Unset): Only this category.
         active (bool | None | Unset): Only active (or inactive) themes.
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor`.
+        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
+            not issue it for this list).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
