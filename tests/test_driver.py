@@ -84,7 +84,8 @@ async def test_the_remembered_connection_is_asked_anew_after_a_commit(state: App
     await session.commit()  # the session's connection goes back to the pool
     assert first.closed
     again = await connection_of(session)
-    assert again is not first and not again.closed
+    assert again is not first
+    assert not again.closed
     assert (await again.execute(sa.text("SELECT 1"))).scalar_one() == 1
     assert again is await session.connection()
     await session.close()
