@@ -65,7 +65,7 @@ class Settings(BaseSettings):
     webhook_secret_grace_hours: float = Field(default=24.0, gt=0, le=7 * 24)
     webhook_endpoints_in_flight: int = Field(default=64, ge=1, le=1000)
     webhook_batch_size: int = Field(default=100, ge=1, le=1000)
-    # The deliverer yields the CPU to the API (docs/adr/00XX-deliverer-yields.md): "idle" is
+    # The deliverer yields the CPU to the API (docs/adr/0019-deliverer-yields.md): "idle" is
     # Linux's SCHED_IDLE (it runs only on a core nothing else wants; nice 19 elsewhere),
     # "low" nice 19, "normal" the API's own priority.
     webhook_cpu_priority: Literal["idle", "low", "normal"] = "idle"

@@ -217,7 +217,7 @@ def note_read_while_delivering(
     if not notes or pid is None:
         why = "no notes loaded" if not notes else "no deliverer process found"
         return [Row("GET note while delivering", "-", f"not available ({why})")]
-    slices, seconds = (10, 1.0) if ctx.opts.quick else (30, 1.0)
+    slices, seconds = (20, 1.0) if ctx.opts.quick else (40, 1.0)
     ctx.settle()
     # Enough for every working slice even flat out, and little left over for what follows.
     events = 2_000 if ctx.opts.quick else 5_000

@@ -52,6 +52,11 @@ def test_health_checks_ask_the_right_questions(services: dict[str, Any]) -> None
     assert services["deliverer"]["healthcheck"]["test"][1:4] == ["notes-api", "webhooks", "backlog"]
 
 
+def test_the_deliverer_container_yields_the_cpu_to_the_api(services: dict[str, Any]) -> None:
+    # Each container is a scheduling group of its own: the weight is set on the group.
+    assert services["deliverer"]["cpu_shares"] < services["api"].get("cpu_shares", 1024) / 100
+
+
 def test_start_order_waits_for_health_and_migrations(services: dict[str, Any]) -> None:
     assert services["migrate"]["depends_on"] == {"db": {"condition": "service_healthy"}}
     for name in ("api", "sequencer", "deliverer"):

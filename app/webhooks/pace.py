@@ -1,11 +1,11 @@
 """How fast the deliverer sends: flat out while the machine has a core to spare, slowly when not.
 
-The deliverer is background work beside the API (docs/adr/00XX-deliverer-yields.md). A low
+The deliverer is background work beside the API (docs/adr/0019-deliverer-yields.md). A low
 scheduling priority lets the API's requests run first, but a deliverer busy on the next core
 still slows them: the two share caches, memory and the database's WAL flushes, and a
 flat-out deliverer cost the API a third of its single-connection rate on the 2-core bench
 machine even at SCHED_IDLE. So the deliverer also watches the machine (Linux /proc/stat):
-while the other processes leave less than a core and a half idle, it sends at most
+while the other processes leave less than a core and a quarter idle, it sends at most
 `NOTES_WEBHOOK_BUSY_PER_SECOND` messages a second.
 """
 
@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from typing import Final
 
-SPARE_CORES: Final = 1.5  # idle beside the deliverer before it sends flat out
+SPARE_CORES: Final = 1.25  # idle beside the deliverer before it sends flat out
 SAMPLE_SECONDS: Final = 0.1  # how often the machine is looked at (while sending)
 PROC_STAT: Final = "/proc/stat"
 

@@ -104,7 +104,7 @@ class Machine:
         )
 
 
-def test_the_machine_is_busy_when_less_than_a_core_and_a_half_stands_idle() -> None:
+def test_the_machine_is_busy_when_less_than_a_core_and_a_quarter_stands_idle() -> None:
     machine = Machine(idle_cores=1.9)  # the deliverer alone, flat out, on two cores
     load = machine.load()
     machine.tick(0.2)
