@@ -81,11 +81,6 @@ DATE_OR_DATETIME_PATTERN = (
 )
 
 
-# Text without surrounding whitespace, as a header value is (HTTP clients refuse to send it),
-# so that its length is the same before and after str.strip().
-UNPADDED_PATTERN = rf"^[^{PY_WHITESPACE}]([\s\S]*[^{PY_WHITESPACE}])?$"
-
-
 def _storable(value: str) -> str:
     if _UNSTORABLE.search(value):
         raise ValueError("text holds characters that cannot be stored (NUL or lone surrogates)")
@@ -132,6 +127,17 @@ def _in_date_range(value: date) -> date:
     return value
 
 
+def as_sent_at_most(limit: int) -> BeforeValidator:
+    """A maximum length on text as sent, before strip_whitespace trims it (as maxLength reads)."""
+
+    def check(value: object) -> object:
+        if isinstance(value, str) and len(value) > limit:
+            raise ValueError(f"text must have at most {limit} characters")
+        return value
+
+    return BeforeValidator(check)
+
+
 def latest_today() -> date:
     """The latest calendar date anywhere on Earth now (UTC+14): 'not in the future' everywhere."""
     return (datetime.now(UTC) + timedelta(hours=14)).date()
@@ -152,24 +158,28 @@ NotBlank = Documented(pattern=NOT_BLANK_TEXT_PATTERN)
 Name = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    as_sent_at_most(100),
     SingleLine,
     TrimmedSingleLine,
 ]
 ExternalId = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    as_sent_at_most(100),
     SingleLine,
     TrimmedSingleLine,
 ]
 ShortText = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
+    as_sent_at_most(500),
     Storable,
     TrimmedStorable,
 ]
 Rationale = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=2000),
+    as_sent_at_most(2000),
     Storable,
     TrimmedStorable,
 ]
@@ -185,6 +195,7 @@ _PHONE_TRIMMED = r"(?:\+[0-9 ().\-/]{2,38}|[0-9().\-/][0-9 ().\-/]{1,38})[0-9().
 Phone = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=3, max_length=40, pattern=_PHONE),
+    as_sent_at_most(40),
     Documented(pattern=rf"^[{_TRIMMED}]*{_PHONE_TRIMMED}[{_TRIMMED}]*$"),
 ]
 SaneDate = Annotated[

@@ -15,7 +15,6 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from starlette.routing import BaseRoute
 
 from app.errors import PROBLEM_JSON
-from app.schema_types import UNPADDED_PATTERN
 from app.security.caller import MAX_BREAK_GLASS_REASON, MIN_BREAK_GLASS_REASON, PURPOSES, get_caller
 
 _PARAMETERS = "#/components/parameters/"
@@ -32,6 +31,11 @@ CANONICAL = {
         "X-Request-ID",
     )
 }
+
+# Header text as HTTP carries it (RFC 9110 field-value: visible ASCII, obs-text, inner SP and
+# HTAB) without whitespace around it, which clients do not send and str.strip() would remove.
+_VISIBLE = r"!-~\x80-\x84\x86-\x9f\xa1-\xff"  # not U+0085 or U+00A0, str.strip() spaces
+HEADER_TEXT_PATTERN = rf"^[{_VISIBLE}](?:[\t !-~\x80-\xff]*[{_VISIBLE}])?$"
 
 REQUEST_HEADERS: dict[str, dict[str, Any]] = {
     "RequestId": {
@@ -64,7 +68,7 @@ REQUEST_HEADERS: dict[str, dict[str, Any]] = {
             "minLength": MIN_BREAK_GLASS_REASON,
             "maxLength": MAX_BREAK_GLASS_REASON,
             # Counted once trimmed, so no whitespace around it (HTTP sends none anyway).
-            "pattern": UNPADDED_PATTERN,
+            "pattern": HEADER_TEXT_PATTERN,
         },
         "example": "Client in crisis; on-call therapist needs the risk plan.",
     },

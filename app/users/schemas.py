@@ -16,12 +16,13 @@ from pydantic import (
 )
 from pydantic.json_schema import SkipJsonSchema
 
-from app.schema_types import Absent, Email, SingleLine, TrimmedSingleLine
+from app.schema_types import Absent, Email, SingleLine, TrimmedSingleLine, as_sent_at_most
 from app.security.caller import Role
 
 DisplayName = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    as_sent_at_most(200),
     SingleLine,
     TrimmedSingleLine,
 ]

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from app.schema_types import Storable, TrimmedStorable
+from app.schema_types import Storable, TrimmedStorable, as_sent_at_most
 
 _ID = "0193a5c4-7f7e-7b61-9a57-3c4f1b0a9d21"
 _HASH = "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"
@@ -17,6 +17,7 @@ Decision = Literal["justified", "unjustified", "needs_follow_up"]
 ReviewComment = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=1000),
+    as_sent_at_most(1000),
     Storable,
     TrimmedStorable,
 ]
