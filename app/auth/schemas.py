@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 
-from app.schema_types import Storable, StorableText
+from app.schema_types import Documented, Storable, StorableText
 from app.security.password_policy import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
@@ -22,6 +22,13 @@ NewPassword = Annotated[
     Storable,
     StorableText,
     AfterValidator(check_new_password),
+    # The policy's other rules are no pattern; the document states them in words.
+    Documented(
+        description="The password policy (422 names the rule broken): 12 to 256 characters, "
+        "not only whitespace, not a commonly used password (also with digits or symbols "
+        "appended), not one unit repeated or a run along the digits, the alphabet or a "
+        "keyboard row, at least 4 different characters."
+    ),
 ]
 # A password being checked: whatever was set before, within the hashing bounds.
 GivenPassword = Annotated[

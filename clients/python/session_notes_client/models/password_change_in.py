@@ -17,7 +17,9 @@ class PasswordChangeIn:
 
     Attributes:
         current_password (str):
-        new_password (str):
+        new_password (str): The password policy (422 names the rule broken): 12 to 256 characters, not only whitespace,
+            not a commonly used password (also with digits or symbols appended), not one unit repeated or a run along the
+            digits, the alphabet or a keyboard row, at least 4 different characters.
     """
 
     current_password: str
