@@ -60,6 +60,14 @@ def test_sequences_conform(
         def setup(self) -> None:
             scenarios.append(1)
 
+        def before_call(self, case: AnyCase) -> None:
+            # A link followed from a nullable field (the caseload's `episode_id`) can fill a
+            # path with null: no request a client would send, yet schemathesis keeps the
+            # case's mode positive, so ST202 would count the 422 against the API.
+            if None in (case.path_parameters or {}).values():
+                hypothesis.reject()
+            super().before_call(case)
+
         def after_call(self, response: Response, case: AnyCase) -> None:
             super().after_call(response, case)
             fuzz_stats.record(backend, identity, case, response)
