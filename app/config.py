@@ -69,9 +69,9 @@ class Settings(BaseSettings):
     # Linux's SCHED_IDLE (it runs only on a core nothing else wants; nice 19 elsewhere),
     # "low" nice 19, "normal" the API's own priority.
     webhook_cpu_priority: Literal["idle", "low", "normal"] = "idle"
-    # While the machine has no core to spare, one deliverer process sends at most this many
-    # messages a second, over all its endpoints (0: always flat out); app/webhooks/pace.py.
-    webhook_busy_per_second: float = Field(default=25.0, ge=0)
+    # While the API works, one deliverer process sends at most this many messages a second,
+    # over all its endpoints (0: always flat out); app/webhooks/pace.py.
+    webhook_busy_per_second: float = Field(default=10.0, ge=0)
 
     @field_validator("database_url")
     @classmethod

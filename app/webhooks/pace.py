@@ -1,12 +1,13 @@
-"""How fast the deliverer sends: flat out while the machine has a core to spare, slowly when not.
+"""How fast the deliverer sends: flat out while the API is quiet, slowly while it works.
 
 The deliverer is background work beside the API (docs/adr/0019-deliverer-yields.md). A low
 scheduling priority lets the API's requests run first, but a deliverer busy on the next core
 still slows them: the two share caches, memory and the database's WAL flushes, and a
 flat-out deliverer cost the API a third of its single-connection rate on the 2-core bench
-machine even at SCHED_IDLE. So the deliverer also watches the machine (Linux /proc/stat):
-while the other processes leave less than a core and a quarter idle, it sends at most
-`NOTES_WEBHOOK_BUSY_PER_SECOND` messages a second.
+machine even at SCHED_IDLE. So while the API works, the deliverer sends at most
+`NOTES_WEBHOOK_BUSY_PER_SECOND` messages a second. Beside `serve` it watches the server's
+own processes (ServerLoad); on its own, where the API is out of sight, the machine
+(MachineLoad): less than a core and a quarter idle beside it counts as the API working.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ import asyncio
 import os
 import time
 from collections.abc import Callable
-from typing import Final
+from pathlib import Path
+from typing import Final, Protocol
 
+SERVER_BUSY_CORES: Final = 0.25  # the server's CPU, in cores, above which the API is working
 SPARE_CORES: Final = 1.25  # idle beside the deliverer before it sends flat out
 SAMPLE_SECONDS: Final = 0.1  # how often the machine is looked at (while sending)
 PROC_STAT: Final = "/proc/stat"
@@ -32,6 +35,77 @@ def read_idle_seconds(path: str = PROC_STAT) -> float | None:
     if len(fields) < 6 or fields[0] != b"cpu":
         return None
     return (int(fields[4]) + int(fields[5])) / os.sysconf("SC_CLK_TCK")  # idle + iowait
+
+
+class Load(Protocol):
+    """What the pace goes by."""
+
+    def quiet(self) -> bool:
+        """Whether the deliverer may send flat out now."""
+        ...
+
+
+def read_tree_cpu_seconds(root: int, leave_out: int, proc: Path = Path("/proc")) -> float | None:
+    """CPU seconds process `root` and its descendants have used, but for `leave_out`'s.
+
+    None when `root` is gone or /proc cannot tell (not Linux). A child that exits takes its
+    seconds with it: the caller counts a drop as no work.
+    """
+    total, pending, seen = 0, [root], set()
+    while pending:
+        pid = pending.pop()
+        if pid == leave_out or pid in seen:
+            continue
+        seen.add(pid)
+        try:
+            stat = (proc / str(pid) / "stat").read_bytes()
+            # Fields after the command's closing parenthesis; utime and stime are 14 and 15.
+            fields = stat[stat.rindex(b")") + 2 :].split()
+            total += int(fields[11]) + int(fields[12])
+            for task in (proc / str(pid) / "task").iterdir():
+                pending += [int(c) for c in (task / "children").read_bytes().split()]
+        except (OSError, ValueError, IndexError):
+            if pid == root:
+                return None
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+class ServerLoad:
+    """Whether the server beside the deliverer is answering requests, from its CPU use.
+
+    The server is `notes-api serve`'s process and its children (uvicorn's workers, the
+    audit sequencer), this deliverer left out: what the bench's receiver or a colleague's
+    test run use is not the API working, and SCHED_IDLE already yields to them.
+    """
+
+    def __init__(
+        self,
+        server: int,
+        *,
+        cpu_seconds: Callable[[], float | None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.cpu_seconds = cpu_seconds or (lambda: read_tree_cpu_seconds(server, os.getpid()))
+        self.clock = clock
+        self.calm = True
+        self.last = self._sample()
+
+    def _sample(self) -> tuple[float, float] | None:
+        used = self.cpu_seconds()
+        return None if used is None else (self.clock(), used)
+
+    def quiet(self) -> bool:
+        """Whether, over the last sample, the server used less than a quarter of a core."""
+        if self.last is not None and self.clock() - self.last[0] < SAMPLE_SECONDS:
+            return self.calm
+        now = self._sample()
+        if now is None or self.last is None:  # the server gone (we stop soon) or unknown
+            self.last = now
+            return self.calm
+        used = max(0.0, now[1] - self.last[1])
+        self.calm = used / (now[0] - self.last[0]) < SERVER_BUSY_CORES
+        self.last = now
+        return self.calm
 
 
 class MachineLoad:
@@ -76,23 +150,25 @@ class MachineLoad:
         self.last = now
         return self.spare
 
+    quiet = has_spare_core
+
 
 class Pace:
-    """Spaces the sends of all of a process's endpoint tasks while the machine is busy.
+    """Spaces the sends of all of a process's endpoint tasks while the API works.
 
     Each send reserves the next free slot and sleeps until it comes: endpoints take turns,
     and a slow one holds no slot while it waits for its answer. `busy_per_second` 0 never
     slows down.
     """
 
-    def __init__(self, busy_per_second: float, machine: MachineLoad | None = None) -> None:
+    def __init__(self, busy_per_second: float, load: Load | None = None) -> None:
         self.interval = 1.0 / busy_per_second if busy_per_second > 0 else 0.0
-        self.machine = machine if machine is not None or not self.interval else MachineLoad()
+        self.load = load if load is not None or not self.interval else MachineLoad()
         self.next_slot = 0.0
 
     async def wait(self) -> None:
         """Return when this send may go."""
-        if not self.interval or self.machine is None or self.machine.has_spare_core():
+        if not self.interval or self.load is None or self.load.quiet():
             return
         now = asyncio.get_running_loop().time()
         slot = max(self.next_slot, now)  # a quiet spell leaves no credit for a burst

@@ -20,6 +20,7 @@ from app.db import create_engine
 from app.logging import configure_logging
 from app.security.secrets import load_secrets
 from app.webhooks.deliverer import Deliverer
+from app.webhooks.pace import Pace, ServerLoad
 
 log = logging.getLogger("notes.webhooks")
 
@@ -68,7 +69,9 @@ async def run_forever(settings: Settings, *, parent: int | None) -> None:
     engine = create_engine(
         settings, pool_size=DELIVERER_POOL, application_name=f"{settings.service_name} deliverer"
     )
-    deliverer = Deliverer(engine=engine, settings=settings, key_ring=secrets.key_ring)
+    # Beside `serve`, the pace goes by the server's own work; alone, by the machine's.
+    pace = Pace(settings.webhook_busy_per_second, ServerLoad(parent) if parent else None)
+    deliverer = Deliverer(engine=engine, settings=settings, key_ring=secrets.key_ring, pace=pace)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -16,7 +16,13 @@ import httpx
 import pytest
 
 from app.state import AppState
-from app.webhooks.pace import MachineLoad, Pace, read_idle_seconds
+from app.webhooks.pace import (
+    MachineLoad,
+    Pace,
+    ServerLoad,
+    read_idle_seconds,
+    read_tree_cpu_seconds,
+)
 from app.webhooks.sender import Attempt
 from bench.webhook_receiver import Receiver
 from tests.conftest import World
@@ -153,13 +159,81 @@ def test_proc_stat_is_read() -> None:
     assert second >= first
 
 
-class Busy(MachineLoad):
-    """A machine that never has a core to spare, or always has one."""
+class Server:
+    """A clock and the CPU seconds a server has used by it."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.used: float | None = 0.0
+
+    def work(self, seconds: float, cores: float) -> None:
+        self.now += seconds
+        assert self.used is not None
+        self.used += cores * seconds
+
+    def load(self) -> ServerLoad:
+        return ServerLoad(1, cpu_seconds=lambda: self.used, clock=lambda: self.now)
+
+
+def test_the_api_works_while_the_server_uses_a_quarter_core_or_more() -> None:
+    server = Server()
+    load = server.load()
+    server.work(0.2, cores=0.1)  # an occasional request, the sequencer's polls
+    assert load.quiet()
+    server.work(0.2, cores=0.6)  # one client reading notes back to back
+    assert not load.quiet()
+    server.work(0.05, cores=0)  # within a sample: the last answer holds
+    assert not load.quiet()
+    server.work(0.2, cores=0)
+    assert load.quiet()
+    server.used = 0.1  # a worker exited and took its seconds along: no work, not negative
+    server.work(0.2, cores=0)
+    assert load.quiet()
+    server.used = None  # the server is gone (the deliverer stops with it): as it was
+    server.now += 0.2
+    assert load.quiet()
+
+
+_SERVER = (
+    "import subprocess, sys, time\n"
+    "worker = subprocess.Popen([sys.executable, '-c', 'while True: pass'])\n"
+    "print(worker.pid, flush=True)\n"
+    "time.sleep(120)\n"
+)
+
+
+@linux_only
+def test_the_servers_cpu_counts_its_children_but_not_the_deliverer() -> None:
+    server = subprocess.Popen([sys.executable, "-c", _SERVER], stdout=subprocess.PIPE, text=True)
+    assert server.stdout is not None
+    with server.stdout:
+        worker = int(server.stdout.readline())
+    try:
+        whole = read_tree_cpu_seconds(server.pid, leave_out=os.getpid())
+        without = read_tree_cpu_seconds(server.pid, leave_out=worker)
+        time.sleep(0.5)
+        whole_after = read_tree_cpu_seconds(server.pid, leave_out=os.getpid())
+        without_after = read_tree_cpu_seconds(server.pid, leave_out=worker)
+    finally:
+        os.kill(worker, 9)
+        server.kill()
+        server.wait()
+    assert whole is not None
+    assert whole_after is not None
+    assert without is not None
+    assert without_after is not None
+    assert whole_after - whole >= 0.1  # the child's busy loop
+    assert without_after - without < 0.1  # left out: the server itself sleeps
+    assert read_tree_cpu_seconds(server.pid, leave_out=0) is None  # gone
+
+
+class Busy:
+    """An API that always works, or never does."""
 
     def __init__(self, busy: bool) -> None:
         self.busy = busy
 
-    def has_spare_core(self) -> bool:
+    def quiet(self) -> bool:
         return not self.busy
 
 
