@@ -60,6 +60,11 @@ def yield_cpu(priority: str) -> str:
     return ", ".join(got)
 
 
+def pace_for(settings: Settings, parent: int | None) -> Pace:
+    """Beside `serve` the pace goes by the server's own work; on its own, by the machine's."""
+    return Pace(settings.webhook_busy_per_second, ServerLoad(parent) if parent else None)
+
+
 async def run_forever(settings: Settings, *, parent: int | None) -> None:
     """Deliver until SIGTERM or SIGINT, or until process `parent` is gone."""
     if orphaned(parent):
@@ -69,9 +74,9 @@ async def run_forever(settings: Settings, *, parent: int | None) -> None:
     engine = create_engine(
         settings, pool_size=DELIVERER_POOL, application_name=f"{settings.service_name} deliverer"
     )
-    # Beside `serve`, the pace goes by the server's own work; alone, by the machine's.
-    pace = Pace(settings.webhook_busy_per_second, ServerLoad(parent) if parent else None)
-    deliverer = Deliverer(engine=engine, settings=settings, key_ring=secrets.key_ring, pace=pace)
+    deliverer = Deliverer(
+        engine=engine, settings=settings, key_ring=secrets.key_ring, pace=pace_for(settings, parent)
+    )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
+from app.config import Settings
 from app.state import AppState
 from app.webhooks.pace import (
     MachineLoad,
@@ -23,6 +24,7 @@ from app.webhooks.pace import (
     read_idle_seconds,
     read_tree_cpu_seconds,
 )
+from app.webhooks.process import pace_for
 from app.webhooks.sender import Attempt
 from bench.webhook_receiver import Receiver
 from tests.conftest import World
@@ -225,6 +227,15 @@ def test_the_servers_cpu_counts_its_children_but_not_the_deliverer() -> None:
     assert whole_after - whole >= 0.1  # the child's busy loop
     assert without_after - without < 0.1  # left out: the server itself sleeps
     assert read_tree_cpu_seconds(server.pid, leave_out=0) is None  # gone
+
+
+def test_beside_serve_the_pace_goes_by_the_server_alone_by_the_machine() -> None:
+    settings = Settings(database_url="sqlite+aiosqlite:///:memory:")
+    assert settings.webhook_busy_per_second == 10
+    assert isinstance(pace_for(settings, os.getppid()).load, ServerLoad)
+    assert isinstance(pace_for(settings, None).load, MachineLoad)
+    never = Settings(database_url="sqlite+aiosqlite:///:memory:", webhook_busy_per_second=0)
+    assert pace_for(never, os.getppid()).interval == 0
 
 
 class Busy:
