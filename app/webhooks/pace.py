@@ -62,11 +62,15 @@ def read_tree_cpu_seconds(root: int, leave_out: int, proc: Path = Path("/proc"))
             # Fields after the command's closing parenthesis; utime and stime are 14 and 15.
             fields = stat[stat.rindex(b")") + 2 :].split()
             total += int(fields[11]) + int(fields[12])
-            for task in (proc / str(pid) / "task").iterdir():
-                pending += [int(c) for c in (task / "children").read_bytes().split()]
         except (OSError, ValueError, IndexError):
             if pid == root:
                 return None
+            continue  # exited meanwhile
+        try:  # a kernel without the children files: the server's own process still counts
+            for task in (proc / str(pid) / "task").iterdir():
+                pending += [int(c) for c in (task / "children").read_bytes().split()]
+        except (OSError, ValueError):
+            pass
     return total / os.sysconf("SC_CLK_TCK")
 
 

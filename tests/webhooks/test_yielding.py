@@ -229,6 +229,27 @@ def test_the_servers_cpu_counts_its_children_but_not_the_deliverer() -> None:
     assert read_tree_cpu_seconds(server.pid, leave_out=0) is None  # gone
 
 
+def _stat(pid: int, comm: str, utime: int, stime: int) -> str:
+    after = ["S", "1", "1", "1", "0", "-1", "0", "0", "0", "0", "0", str(utime), str(stime)]
+    return f"{pid} ({comm}) " + " ".join(after + ["0"] * 30) + "\n"
+
+
+def test_a_process_tree_is_read_from_stat_files(tmp_path: Path) -> None:
+    clock = os.sysconf("SC_CLK_TCK")
+    (tmp_path / "10" / "task" / "10").mkdir(parents=True)
+    (tmp_path / "10" / "stat").write_text(_stat(10, "python (serve) x", clock, clock))
+    # No children files (a kernel without them): the server's own process still counts.
+    assert read_tree_cpu_seconds(10, leave_out=0, proc=tmp_path) == 2.0
+    (tmp_path / "10" / "task" / "10" / "children").write_text("11 12 13 ")
+    (tmp_path / "11" / "task").mkdir(parents=True)
+    (tmp_path / "11" / "stat").write_text(_stat(11, "worker", clock, 0))
+    (tmp_path / "12" / "task").mkdir(parents=True)
+    (tmp_path / "12" / "stat").write_text(_stat(12, "deliverer", 50 * clock, 0))
+    # 13 exited between the listing and the read: skipped.
+    assert read_tree_cpu_seconds(10, leave_out=12, proc=tmp_path) == 3.0
+    assert read_tree_cpu_seconds(99, leave_out=12, proc=tmp_path) is None
+
+
 def test_beside_serve_the_pace_goes_by_the_server_alone_by_the_machine() -> None:
     settings = Settings(database_url="sqlite+aiosqlite:///:memory:")
     assert settings.webhook_busy_per_second == 10
