@@ -6,9 +6,8 @@ endpoint in a task of its own, in position order, stopping at the first failure 
 endpoint receives its messages in order once retries settle. Several deliverers share the
 work: endpoints are picked with `FOR UPDATE SKIP LOCKED` and held by a lease that runs out if
 its deliverer dies (on SQLite the database lock serialises the picks; run one deliverer).
-A slow or dead endpoint only ever occupies its own task. While the machine has no core to
-spare, the sends of all endpoints are spaced out (app/webhooks/pace.py): background work
-yields to the API.
+A slow or dead endpoint only ever occupies its own task. While the API works, the sends of
+all endpoints are spaced out (app/webhooks/pace.py): background work yields to the API.
 """
 
 from __future__ import annotations
@@ -290,6 +289,8 @@ class Deliverer:
             if target is None:  # resolved and checked once per batch, at delivery time
                 target = await self.sender.target(endpoint.url)
             await self.pace.wait()
+            if time.monotonic() > record_by:  # a turn that came late: the lease comes first
+                break
             attempt = await self.sender.send(target, secrets_, delivery)
             attempts.append(attempt)
             if not attempt.succeeded:

@@ -21,7 +21,8 @@ from typing import Final, Protocol
 
 SERVER_BUSY_CORES: Final = 0.25  # the server's CPU, in cores, above which the API is working
 SPARE_CORES: Final = 1.25  # idle beside the deliverer before it sends flat out
-SAMPLE_SECONDS: Final = 0.1  # how often the machine is looked at (while sending)
+SAMPLE_SECONDS: Final = 0.1  # how often the server or the machine is looked at (while sending)
+STALE_SECONDS: Final = 1.0  # a sample older than this is taken anew, not decided on
 PROC_STAT: Final = "/proc/stat"
 
 
@@ -45,13 +46,18 @@ class Load(Protocol):
         ...
 
 
-def read_tree_cpu_seconds(root: int, leave_out: int, proc: Path = Path("/proc")) -> float | None:
-    """CPU seconds process `root` and its descendants have used, but for `leave_out`'s.
+Tree = dict[tuple[int, int], float]  # (pid, start time in ticks) -> CPU seconds used
 
-    None when `root` is gone or /proc cannot tell (not Linux). A child that exits takes its
-    seconds with it: the caller counts a drop as no work.
+
+def read_tree(root: int, leave_out: int, proc: Path = Path("/proc")) -> Tree | None:
+    """CPU seconds used by process `root` and each of its descendants, `leave_out` not among them.
+
+    Keyed by pid and start time, so that a process that exits or a pid used anew is told
+    apart from one that works. None when `root` is gone or /proc cannot tell (not Linux).
     """
-    total, pending, seen = 0, [root], set()
+    tick = os.sysconf("SC_CLK_TCK")
+    tree: Tree = {}
+    pending, seen = [root], set()
     while pending:
         pid = pending.pop()
         if pid == leave_out or pid in seen:
@@ -59,56 +65,68 @@ def read_tree_cpu_seconds(root: int, leave_out: int, proc: Path = Path("/proc"))
         seen.add(pid)
         try:
             stat = (proc / str(pid) / "stat").read_bytes()
-            # Fields after the command's closing parenthesis; utime and stime are 14 and 15.
+            # Fields after the command's closing parenthesis: utime and stime are the 14th
+            # and 15th of the line, starttime the 22nd.
             fields = stat[stat.rindex(b")") + 2 :].split()
-            total += int(fields[11]) + int(fields[12])
+            tree[pid, int(fields[19])] = (int(fields[11]) + int(fields[12])) / tick
         except (OSError, ValueError, IndexError):
             if pid == root:
                 return None
             continue  # exited meanwhile
-        try:  # a kernel without the children files: the server's own process still counts
-            for task in (proc / str(pid) / "task").iterdir():
+        try:
+            tasks = list((proc / str(pid) / "task").iterdir())
+        except OSError:
+            continue
+        for task in tasks:
+            try:
                 pending += [int(c) for c in (task / "children").read_bytes().split()]
-        except (OSError, ValueError):
-            pass
-    return total / os.sysconf("SC_CLK_TCK")
+            except (OSError, ValueError):  # that thread ended meanwhile
+                continue
+    return tree
+
+
+def children_visible(pid: int, proc: Path = Path("/proc")) -> bool:
+    """Whether this kernel lists a process's children (/proc/PID/task/TID/children)."""
+    return (proc / str(pid) / "task" / str(pid) / "children").exists()
 
 
 class ServerLoad:
     """Whether the server beside the deliverer is answering requests, from its CPU use.
 
-    The server is `notes-api serve`'s process and its children (uvicorn's workers, the
-    audit sequencer), this deliverer left out: what the bench's receiver or a colleague's
-    test run use is not the API working, and SCHED_IDLE already yields to them.
+    The server is `notes-api serve`'s process and its children (uvicorn's workers and the
+    audit sequencer, whose work follows the API's writes), this deliverer left out: what the
+    bench's receiver or a colleague's test run use is not the API working, and SCHED_IDLE
+    already yields to them. Each process counts what it used since the last sample; one that
+    appeared counts from the next, one that exited no longer counts.
     """
 
     def __init__(
         self,
         server: int,
         *,
-        cpu_seconds: Callable[[], float | None] | None = None,
+        read: Callable[[], Tree | None] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.cpu_seconds = cpu_seconds or (lambda: read_tree_cpu_seconds(server, os.getpid()))
+        self.read = read or (lambda: read_tree(server, os.getpid()))
         self.clock = clock
         self.calm = True
-        self.last = self._sample()
-
-    def _sample(self) -> tuple[float, float] | None:
-        used = self.cpu_seconds()
-        return None if used is None else (self.clock(), used)
+        self.at = self.clock()
+        self.last = self.read()
 
     def quiet(self) -> bool:
         """Whether, over the last sample, the server used less than a quarter of a core."""
-        if self.last is not None and self.clock() - self.last[0] < SAMPLE_SECONDS:
+        now = self.clock()
+        if now - self.at < SAMPLE_SECONDS:
             return self.calm
-        now = self._sample()
-        if now is None or self.last is None:  # the server gone (we stop soon) or unknown
-            self.last = now
-            return self.calm
-        used = max(0.0, now[1] - self.last[1])
-        self.calm = used / (now[0] - self.last[0]) < SERVER_BUSY_CORES
-        self.last = now
+        tree = self.read()
+        if tree is None:  # the server is gone (the deliverer stops with it) or unknown
+            self.calm = True
+        elif self.last is not None and now - self.at <= STALE_SECONDS:
+            used = sum(tree[k] - self.last[k] for k in tree.keys() & self.last.keys())
+            self.calm = used / (now - self.at) < SERVER_BUSY_CORES
+        # A sample older than that (nothing was sent meanwhile) starts a new one instead of
+        # averaging a long quiet spell into the decision: the last decision holds until then.
+        self.at, self.last = now, tree
         return self.calm
 
 

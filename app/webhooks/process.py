@@ -20,7 +20,7 @@ from app.db import create_engine
 from app.logging import configure_logging
 from app.security.secrets import load_secrets
 from app.webhooks.deliverer import Deliverer
-from app.webhooks.pace import Pace, ServerLoad
+from app.webhooks.pace import Pace, ServerLoad, children_visible
 
 log = logging.getLogger("notes.webhooks")
 
@@ -61,8 +61,14 @@ def yield_cpu(priority: str) -> str:
 
 
 def pace_for(settings: Settings, parent: int | None) -> Pace:
-    """Beside `serve` the pace goes by the server's own work; on its own, by the machine's."""
-    return Pace(settings.webhook_busy_per_second, ServerLoad(parent) if parent else None)
+    """Beside `serve` the pace goes by the server's own work; on its own, by the machine's.
+
+    Where the kernel does not list a process's children, `serve`'s workers are out of sight
+    and the machine is what the deliverer can go by.
+    """
+    if parent is not None and children_visible(parent):
+        return Pace(settings.webhook_busy_per_second, ServerLoad(parent))
+    return Pace(settings.webhook_busy_per_second)
 
 
 async def run_forever(settings: Settings, *, parent: int | None) -> None:
