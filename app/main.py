@@ -31,6 +31,7 @@ from app.notes.router import router as notes_router
 from app.observations.router import router as observations_router
 from app.pages.router import router as pages_router
 from app.progress.router import router as progress_router
+from app.routing import index_routes
 from app.security.passwords import Passwords
 from app.security.secrets import load_secrets
 from app.sessions.router import router as sessions_router
@@ -124,6 +125,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in ROUTERS:
         name_operations(router.routes)
         app.router.routes.extend(router.routes)
+    index_routes(app.router)
     app.add_middleware(
         RequestPipeline,
         engine=engine,

@@ -1,0 +1,86 @@
+"""Route dispatch by path prefix: a request is matched against its prefix's routes only.
+
+Starlette matches a request against every route in order, a regular expression each; with
+ninety-odd routes that was a visible share of every request's CPU. Routes are grouped by
+their first two path segments where both are literal (`/v1/notes/{id}` under `v1/notes`);
+a route with a parameter there belongs to every group. A group keeps the routes' order and
+is served by an `APIRouter` of its own, so the first route that matches is the one the full
+list would have found: a route outside the group cannot match the path. When the group has
+no route for the path, the full router answers (its redirect, 404 or 405), as before.
+FastAPI's router is replaced at `middleware_stack`, Starlette's entry point: fastapi is
+pinned below its next minor version and tests/test_routing.py holds dispatch to the full
+router's (docs/adr/0020-route-index.md).
+"""
+
+from __future__ import annotations
+
+from fastapi.routing import APIRouter
+from starlette.routing import BaseRoute, Route
+from starlette.types import Receive, Scope, Send
+
+_ANY = object()  # the group key of a route with a parameter in its first two segments
+
+
+def path_key(path: str) -> tuple[str, ...]:
+    """The first two segments of a path: `/v1/notes/x` → ('v1', 'notes')."""
+    return tuple(path.split("/", 3)[1:3])
+
+
+def route_key(route: BaseRoute) -> object:
+    """The group of a route, or `_ANY` when its first two segments are not both literal."""
+    if not isinstance(route, Route):
+        return _ANY  # a mount, a host: let every group try it
+    key = path_key(route.path)
+    return _ANY if any("{" in part for part in key) else key
+
+
+class RouteIndex:
+    """The router's routes by path prefix, rebuilt whenever its route list changes."""
+
+    def __init__(self, router: APIRouter) -> None:
+        self.router = router
+        self._built_from: tuple[int, int] | None = None
+        self._groups: dict[object, APIRouter] = {}
+        self._rest: APIRouter | None = None
+
+    def _build(self) -> None:
+        routes = self.router.routes
+        keys = [route_key(route) for route in routes]
+        grouped: dict[object, list[BaseRoute]] = {key: [] for key in keys if key is not _ANY}
+        for route, key in zip(routes, keys, strict=True):
+            for group_key, members in grouped.items():
+                if key is _ANY or key == group_key:
+                    members.append(route)
+        self._groups = {key: self._group(members) for key, members in grouped.items()}
+        self._rest = self._group([r for r, k in zip(routes, keys, strict=True) if k is _ANY])
+        self._built_from = (id(routes), len(routes))
+
+    def _group(self, routes: list[BaseRoute]) -> APIRouter:
+        # No match in the group: the full router decides (redirect, 404 or 405) as before.
+        return APIRouter(routes=routes, redirect_slashes=False, default=self.router.app)
+
+    def group_for(self, path: str) -> APIRouter:
+        """The router of the routes that can match this path, in the full list's order."""
+        routes = self.router.routes
+        if self._built_from != (id(routes), len(routes)):
+            self._build()
+        group = self._groups.get(path_key(path), self._rest)
+        assert group is not None  # noqa: S101 - built above
+        return group
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("root_path"):
+            await self.router.app(scope, receive, send)
+            return
+        # url_for and FastAPI's helpers read the router from the scope: the full one.
+        scope.setdefault("router", self.router)
+        await self.group_for(scope["path"]).app(scope, receive, send)
+
+
+def index_routes(router: APIRouter) -> RouteIndex:
+    """Serve the router's requests through a `RouteIndex` (Starlette's `middleware_stack`)."""
+    if router.middleware_stack != router.app:
+        raise RuntimeError("the router has middleware of its own; index its routes inside it")
+    index = RouteIndex(router)
+    router.middleware_stack = index
+    return index
