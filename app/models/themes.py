@@ -42,5 +42,6 @@ class Theme(SQLModel, table=True):
     dmrs_level_name: str | None = Field(default=None, max_length=40)
     active: bool = True
     created_by: uuid.UUID | None = Field(default=None, foreign_key="user.id")
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     created_at: datetime = created_at_field()
     updated_at: datetime = created_at_field()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 
 from app.audit.context import audit_context, audited
 from app.errors import problem_responses
+from app.etag import require_match, set_etag
 from app.idempotency import idempotency
 from app.openapi import created_resource
 from app.pagination import Page, PageParams
@@ -80,6 +81,7 @@ async def create_theme(
         session=session, practice_id=caller.practice_id, created_by=caller.id, theme_in=body
     )
     response.headers["Location"] = f"/v1/themes/{theme.code}"
+    set_etag(response, theme.id, theme.version)
     return service.theme_out(theme)
 
 
@@ -91,12 +93,13 @@ async def create_theme(
     dependencies=[audited("theme.read", "theme")],
 )
 async def get_theme(
-    request: Request, code: CodePath, session: SessionDep, caller: CallerDep
+    request: Request, response: Response, code: CodePath, session: SessionDep, caller: CallerDep
 ) -> ThemeOut:
     """One theme of the catalog, system or the practice's own."""
     audit_context(request).target("theme", code)
     _may_read(caller)
     theme = await service.get_theme(session=session, practice_id=caller.practice_id, code=code)
+    set_etag(response, theme.id, theme.version)
     return service.theme_out(theme)
 
 
@@ -104,15 +107,32 @@ async def get_theme(
     "/v1/themes/{code}",
     summary="Change a practice theme",
     response_model=ThemeOut,
-    responses=problem_responses(401, 403, 404, 413, 422),
+    responses=problem_responses(401, 403, 404, 412, 413, 422),
     dependencies=[audited("theme.update", "theme")],
 )
 async def update_theme(
-    request: Request, code: CodePath, session: SessionDep, caller: CallerDep, body: ThemeUpdate
+    request: Request,
+    response: Response,
+    code: CodePath,
+    session: SessionDep,
+    caller: CallerDep,
+    body: ThemeUpdate,
+    if_match: Annotated[
+        str | None, Header(max_length=200, description="Optional: the theme's ETag.")
+    ] = None,
 ) -> ThemeOut:
-    """Relabel, describe, deactivate or reactivate a practice theme; system themes are 403."""
+    """Relabel, describe, deactivate or reactivate a practice theme; system themes are 403.
+
+    If-Match is honoured if sent (412 when stale).
+    """
     audit_context(request).target("theme", code)
     require_roles(caller, *EDITORS)
     theme = await service.get_theme(session=session, practice_id=caller.practice_id, code=code)
-    theme = await service.update_theme(session=session, theme=theme, theme_in=body)
+    expected = (
+        theme.version if if_match is None else require_match(if_match, theme.id, theme.version)
+    )
+    theme = await service.update_theme(
+        session=session, theme=theme, theme_in=body, expected_version=expected
+    )
+    set_etag(response, theme.id, theme.version)
     return service.theme_out(theme)

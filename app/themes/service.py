@@ -12,6 +12,7 @@ from sqlmodel import col
 
 from app.db import utcnow
 from app.errors import Conflict, Forbidden, NotFound, Unprocessable
+from app.etag import bump_version
 from app.models import Theme
 from app.themes.catalog import DMRS_LEVEL_NAMES
 from app.themes.schemas import ThemeCreate, ThemeOut, ThemeUpdate
@@ -132,14 +133,20 @@ async def create_theme(
     return theme
 
 
-async def update_theme(*, session: AsyncSession, theme: Theme, theme_in: ThemeUpdate) -> Theme:
-    """Relabel, describe, deactivate or reactivate a practice's own theme (403 for system)."""
+async def update_theme(
+    *, session: AsyncSession, theme: Theme, theme_in: ThemeUpdate, expected_version: int
+) -> Theme:
+    """Relabel, describe, deactivate or reactivate a practice's own theme (403 for system).
+
+    412 when it changed since `expected_version` was read.
+    """
     if theme.practice_id is None:
         raise SystemThemeReadOnly("System themes are read-only")
     changes = theme_in.model_dump(exclude_unset=True)
     for field, value in changes.items():
         setattr(theme, field, value)
     if changes:
+        await bump_version(session, theme, expected_version)
         theme.updated_at = utcnow()
         session.add(theme)
         await session.flush()

@@ -5,13 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Header, Request, Response
 from sqlalchemy import select
 from sqlmodel import col
 
 from app.audit.context import audit_context, audited
 from app.auth import credentials
 from app.errors import NotFound, problem_responses
+from app.etag import require_match, set_etag
 from app.idempotency import idempotency
 from app.models import User
 from app.openapi import created_resource
@@ -95,6 +96,7 @@ async def create_user(
     ctx = audit_context(request)
     ctx.target("user", user.id)
     response.headers["Location"] = f"/v1/users/{user.id}"
+    set_etag(response, user.id, user.version)
     out = UserOut.model_validate(user).model_dump()
     # The invite token is shown once: a replay of this create answers without it.
     ctx.replay_body = (
@@ -112,12 +114,15 @@ async def create_user(
     responses=problem_responses(401, 403, 404, 422),
     dependencies=[audited("user.read", "user")],
 )
-async def get_user(id: uuid.UUID, session: SessionDep, caller: CallerDep) -> UserView:
+async def get_user(
+    id: uuid.UUID, response: Response, session: SessionDep, caller: CallerDep
+) -> UserView:
     """One staff member of the caller's practice (a clinician, for a `users:read` key)."""
     require_roles(caller, "admin", scope="users:read")
     user = await service.get_user(session=session, practice_id=caller.practice_id, user_id=id)
     if not caller.is_user and user.role not in CLINICAL_ROLES:
         raise NotFound("Not found")
+    set_etag(response, user.id, user.version)
     return _view(caller, user)
 
 
@@ -125,19 +130,31 @@ async def get_user(id: uuid.UUID, session: SessionDep, caller: CallerDep) -> Use
     "/v1/users/{id}",
     summary="Change a user",
     response_model=UserOut,
-    responses=problem_responses(401, 403, 404, 413, 422),
+    responses=problem_responses(401, 403, 404, 412, 413, 422),
     dependencies=[audited("user.update", "user")],
 )
 async def update_user(
-    id: uuid.UUID, session: SessionDep, caller: CallerDep, body: UserUpdate
+    id: uuid.UUID,
+    response: Response,
+    session: SessionDep,
+    caller: CallerDep,
+    body: UserUpdate,
+    if_match: Annotated[
+        str | None, Header(max_length=200, description="Optional: the user's ETag.")
+    ] = None,
 ) -> UserOut:
     """Change role, supervisor, co-signing or deactivate (users are never deleted).
 
     A password is never set here (422): start a reset with `POST /v1/users/{id}/password-reset`.
+    If-Match is honoured if sent (412 when stale).
     """
     require_roles(caller, "admin")
     user = await service.get_user(session=session, practice_id=caller.practice_id, user_id=id)
-    user = await service.update_user(session=session, user=user, user_in=body)
+    expected = user.version if if_match is None else require_match(if_match, user.id, user.version)
+    user = await service.update_user(
+        session=session, user=user, user_in=body, expected_version=expected
+    )
+    set_etag(response, user.id, user.version)
     return UserOut.model_validate(user)
 
 

@@ -11,6 +11,7 @@ from sqlmodel import col
 
 from app.db import utcnow
 from app.errors import Conflict, NotFound, Unprocessable
+from app.etag import bump_version
 from app.feed import outbox as feed
 from app.models import User
 from app.security.passwords import NO_PASSWORD, Passwords
@@ -82,8 +83,10 @@ async def create_user(
     return user
 
 
-async def update_user(*, session: AsyncSession, user: User, user_in: UserUpdate) -> User:
-    """Apply the fields that were sent (never a password: SPEC §2.1)."""
+async def update_user(
+    *, session: AsyncSession, user: User, user_in: UserUpdate, expected_version: int
+) -> User:
+    """Apply the fields that were sent (never a password: SPEC §2.1); 412 if changed meanwhile."""
     changes: dict[str, Any] = user_in.model_dump(exclude_unset=True, exclude={"password"})
     if "supervisor_id" in changes:
         await _check_supervisor(session, user.practice_id, changes["supervisor_id"], user.id)
@@ -94,7 +97,7 @@ async def update_user(*, session: AsyncSession, user: User, user_in: UserUpdate)
         setattr(user, field, value)
     if user.requires_cosign and user.supervisor_id is None:
         raise Unprocessable("requires_cosign needs a supervisor_id")
-    user.version += 1
+    await bump_version(session, user, expected_version)
     user.updated_at = utcnow()
     session.add(user)
     await session.flush()

@@ -333,6 +333,9 @@ class Deliverer:
                 [self._outcome(a, now) for a in attempts],
             )
             values = self._endpoint_after(endpoint, attempts[-1], now)
+            if values and values != {"failing_since": endpoint.failing_since}:
+                # What the API shows of the endpoint changed: a new ETag (app/etag.py).
+                values["version"] = _E.c.version + 1
             leased = await session.execute(
                 _E.update()
                 .where(_E.c.id == endpoint.id, _E.c.lease_owner == self.owner)

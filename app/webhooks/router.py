@@ -6,10 +6,11 @@ import uuid
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Header, Request, Response
 
 from app.audit.context import audit_context, audited
 from app.errors import problem_responses
+from app.etag import require_match, set_etag
 from app.feed.types import readable_types
 from app.idempotency import idempotency
 from app.openapi import created_resource
@@ -88,6 +89,7 @@ async def create_webhook_endpoint(
     )
     audit_context(request).target("webhook_endpoint", endpoint.id)
     response.headers["Location"] = f"/v1/webhook-endpoints/{endpoint.id}"
+    set_etag(response, endpoint.id, endpoint.version)
     return WebhookEndpointCreated(
         **WebhookEndpointOut.model_validate(endpoint).model_dump(), secret=secret
     )
@@ -101,10 +103,11 @@ async def create_webhook_endpoint(
     dependencies=[audited("webhook_endpoint.read", "webhook_endpoint")],
 )
 async def get_webhook_endpoint(
-    id: uuid.UUID, session: SessionDep, caller: CallerDep
+    id: uuid.UUID, response: Response, session: SessionDep, caller: CallerDep
 ) -> WebhookEndpointOut:
     """One endpoint, without its secret."""
     endpoint = await service.get_endpoint(session, _manager(caller), id)
+    set_etag(response, endpoint.id, endpoint.version)
     return WebhookEndpointOut.model_validate(endpoint)
 
 
@@ -112,24 +115,37 @@ async def get_webhook_endpoint(
     "/v1/webhook-endpoints/{id}",
     summary="Change a webhook endpoint",
     response_model=WebhookEndpointOut,
-    responses=problem_responses(401, 403, 404, 413, 422),
+    responses=problem_responses(401, 403, 404, 412, 413, 422),
     dependencies=[audited("webhook_endpoint.update", "webhook_endpoint")],
 )
 async def update_webhook_endpoint(
     request: Request,
+    response: Response,
     id: uuid.UUID,
     session: SessionDep,
     caller: CallerDep,
     body: WebhookEndpointUpdate,
+    if_match: Annotated[
+        str | None, Header(max_length=200, description="Optional: the endpoint's ETag.")
+    ] = None,
 ) -> WebhookEndpointOut:
-    """Change the URL, event types or description; `enabled: true` re-enables it."""
+    """Change the URL, event types or description; `enabled: true` re-enables it.
+
+    If-Match is honoured if sent (412 when stale).
+    """
     endpoint = await service.get_endpoint(session, _manager(caller), id)
+    expected = (
+        endpoint.version
+        if if_match is None
+        else require_match(if_match, endpoint.id, endpoint.version)
+    )
     changes = body.model_dump(exclude_unset=True)
     if changes.get("event_types") is not None:
         changes["event_types"] = service.event_types(changes["event_types"], readable_types(caller))
     if changes.get("url") is not None:
         changes["url"] = await service.check_url(changes["url"], app_state(request).settings)
-    endpoint = await service.update_endpoint(session, endpoint, changes)
+    endpoint = await service.update_endpoint(session, endpoint, changes, expected)
+    set_etag(response, endpoint.id, endpoint.version)
     return WebhookEndpointOut.model_validate(endpoint)
 
 

@@ -15,6 +15,7 @@ from sqlmodel import col
 from app.config import Settings
 from app.db import utcnow, uuid7
 from app.errors import NotFound, Unprocessable
+from app.etag import bump_version
 from app.feed.types import expand_types
 from app.models import FeedCounter, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from app.pagination import PageParams, oldest_first
@@ -101,9 +102,9 @@ async def list_endpoints(
 
 
 async def update_endpoint(
-    session: AsyncSession, endpoint: WebhookEndpoint, changes: dict[str, Any]
+    session: AsyncSession, endpoint: WebhookEndpoint, changes: dict[str, Any], expected_version: int
 ) -> WebhookEndpoint:
-    """Apply changes; enabling a disabled endpoint clears its failure record."""
+    """Apply changes; enabling a disabled endpoint clears its failure record (412: changed)."""
     for field in ("url", "event_types", "enabled"):
         if field in changes and changes[field] is None:
             raise Unprocessable(f"{field} cannot be null")
@@ -111,7 +112,7 @@ async def update_endpoint(
         endpoint.disabled_at = endpoint.disabled_reason = endpoint.failing_since = None
     for field, value in changes.items():
         setattr(endpoint, field, value)
-    endpoint.version += 1
+    await bump_version(session, endpoint, expected_version)
     endpoint.updated_at = utcnow()
     session.add(endpoint)
     await session.flush()

@@ -20,7 +20,7 @@ from app.models import FeedEvent, WebhookDelivery, WebhookEndpoint
 from app.state import AppState
 from bench.webhook_receiver import Receiver
 from tests.conftest import World
-from tests.factories import create_client
+from tests.factories import create_client, problem
 from tests.waiting import eventually
 from tests.webhooks.support import deliverer, make_endpoint, run_passes
 
@@ -109,6 +109,8 @@ async def test_an_endpoint_failing_too_long_is_disabled_with_an_event(
     receiver = await Receiver(status=503).start()
     try:
         endpoint = await make_endpoint(client, world["admin"].headers, receiver.url)
+        path = f"/v1/webhook-endpoints/{endpoint['id']}"
+        before = (await client.get(path, headers=world["admin"].headers)).headers["etag"]
         await create_client(client, world["therapist"].headers)
         d = deliverer(state, webhook_disable_after_seconds=0.2, webhook_retry_window_seconds=60)
 
@@ -144,11 +146,12 @@ async def test_an_endpoint_failing_too_long_is_disabled_with_an_event(
             )
         )
         assert set(failed.scalars()) == {"pending"}, "kept for when it is enabled again"
-    enabled = await client.patch(
-        f"/v1/webhook-endpoints/{endpoint['id']}",
-        json={"enabled": True},
-        headers=world["admin"].headers,
-    )
+    # What the API shows changed: so did the ETag, and a change based on the old view is stale.
+    assert shown.headers["etag"] != before
+    stale = {**world["admin"].headers, "If-Match": before}
+    problem(await client.patch(path, json={"enabled": True}, headers=stale), 412)
+    current = {**world["admin"].headers, "If-Match": shown.headers["etag"]}
+    enabled = await client.patch(path, json={"enabled": True}, headers=current)
     assert (enabled.json()["enabled"], enabled.json()["failing_since"]) == (True, None)
 
 

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -18,6 +18,7 @@ def _get_kwargs(
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(x_request_id, Unset):
@@ -28,6 +29,9 @@ def _get_kwargs(
 
     if not isinstance(x_break_glass_reason, Unset):
         headers["X-Break-Glass-Reason"] = x_break_glass_reason
+
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -40,11 +44,17 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | ThemeOut | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any | Problem | ThemeOut | None:
     if response.status_code == 200:
         response_200 = ThemeOut.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 401:
         response_401 = Problem.from_dict(response.json())
@@ -82,7 +92,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem | ThemeOut]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any | Problem | ThemeOut]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -98,7 +110,8 @@ def sync_detailed(
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
-) -> Response[Problem | ThemeOut]:
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | Problem | ThemeOut]:
     """Get a theme
 
      One theme of the catalog, system or the practice's own.
@@ -108,13 +121,14 @@ def sync_detailed(
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | ThemeOut]
+        Response[Any | Problem | ThemeOut]
     """
 
     kwargs = _get_kwargs(
@@ -122,6 +136,7 @@ def sync_detailed(
         x_request_id=x_request_id,
         x_purpose_of_use=x_purpose_of_use,
         x_break_glass_reason=x_break_glass_reason,
+        if_none_match=if_none_match,
     )
 
     response = client.get_httpx_client().request(
@@ -138,7 +153,8 @@ def sync(
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
-) -> Problem | ThemeOut | None:
+    if_none_match: str | Unset = UNSET,
+) -> Any | Problem | ThemeOut | None:
     """Get a theme
 
      One theme of the catalog, system or the practice's own.
@@ -148,13 +164,14 @@ def sync(
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | ThemeOut
+        Any | Problem | ThemeOut
     """
 
     return sync_detailed(
@@ -163,6 +180,7 @@ def sync(
         x_request_id=x_request_id,
         x_purpose_of_use=x_purpose_of_use,
         x_break_glass_reason=x_break_glass_reason,
+        if_none_match=if_none_match,
     ).parsed
 
 
@@ -173,7 +191,8 @@ async def asyncio_detailed(
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
-) -> Response[Problem | ThemeOut]:
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | Problem | ThemeOut]:
     """Get a theme
 
      One theme of the catalog, system or the practice's own.
@@ -183,13 +202,14 @@ async def asyncio_detailed(
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | ThemeOut]
+        Response[Any | Problem | ThemeOut]
     """
 
     kwargs = _get_kwargs(
@@ -197,6 +217,7 @@ async def asyncio_detailed(
         x_request_id=x_request_id,
         x_purpose_of_use=x_purpose_of_use,
         x_break_glass_reason=x_break_glass_reason,
+        if_none_match=if_none_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -211,7 +232,8 @@ async def asyncio(
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
-) -> Problem | ThemeOut | None:
+    if_none_match: str | Unset = UNSET,
+) -> Any | Problem | ThemeOut | None:
     """Get a theme
 
      One theme of the catalog, system or the practice's own.
@@ -221,13 +243,14 @@ async def asyncio(
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | ThemeOut
+        Any | Problem | ThemeOut
     """
 
     return (
@@ -237,5 +260,6 @@ async def asyncio(
             x_request_id=x_request_id,
             x_purpose_of_use=x_purpose_of_use,
             x_break_glass_reason=x_break_glass_reason,
+            if_none_match=if_none_match,
         )
     ).parsed

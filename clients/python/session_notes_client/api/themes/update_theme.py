@@ -17,11 +17,15 @@ def _get_kwargs(
     code: str,
     *,
     body: ThemeUpdate,
+    if_match: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(if_match, Unset):
+        headers["If-Match"] = if_match
+
     if not isinstance(x_request_id, Unset):
         headers["X-Request-ID"] = x_request_id
 
@@ -67,6 +71,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
+    if response.status_code == 412:
+        response_412 = Problem.from_dict(response.json())
+
+        return response_412
+
     if response.status_code == 413:
         response_413 = Problem.from_dict(response.json())
 
@@ -107,6 +116,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ThemeUpdate,
+    if_match: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
@@ -115,8 +125,11 @@ def sync_detailed(
 
      Relabel, describe, deactivate or reactivate a practice theme; system themes are 403.
 
+    If-Match is honoured if sent (412 when stale).
+
     Args:
         code (str): A dotted theme code.
+        if_match (None | str | Unset): Optional: the theme's ETag.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -134,6 +147,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         code=code,
         body=body,
+        if_match=if_match,
         x_request_id=x_request_id,
         x_purpose_of_use=x_purpose_of_use,
         x_break_glass_reason=x_break_glass_reason,
@@ -151,6 +165,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ThemeUpdate,
+    if_match: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
@@ -159,8 +174,11 @@ def sync(
 
      Relabel, describe, deactivate or reactivate a practice theme; system themes are 403.
 
+    If-Match is honoured if sent (412 when stale).
+
     Args:
         code (str): A dotted theme code.
+        if_match (None | str | Unset): Optional: the theme's ETag.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -179,6 +197,7 @@ def sync(
         code=code,
         client=client,
         body=body,
+        if_match=if_match,
         x_request_id=x_request_id,
         x_purpose_of_use=x_purpose_of_use,
         x_break_glass_reason=x_break_glass_reason,
@@ -190,6 +209,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ThemeUpdate,
+    if_match: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
@@ -198,8 +218,11 @@ async def asyncio_detailed(
 
      Relabel, describe, deactivate or reactivate a practice theme; system themes are 403.
 
+    If-Match is honoured if sent (412 when stale).
+
     Args:
         code (str): A dotted theme code.
+        if_match (None | str | Unset): Optional: the theme's ETag.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -217,6 +240,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         code=code,
         body=body,
+        if_match=if_match,
         x_request_id=x_request_id,
         x_purpose_of_use=x_purpose_of_use,
         x_break_glass_reason=x_break_glass_reason,
@@ -232,6 +256,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ThemeUpdate,
+    if_match: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
@@ -240,8 +265,11 @@ async def asyncio(
 
      Relabel, describe, deactivate or reactivate a practice theme; system themes are 403.
 
+    If-Match is honoured if sent (412 when stale).
+
     Args:
         code (str): A dotted theme code.
+        if_match (None | str | Unset): Optional: the theme's ETag.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -261,6 +289,7 @@ async def asyncio(
             code=code,
             client=client,
             body=body,
+            if_match=if_match,
             x_request_id=x_request_id,
             x_purpose_of_use=x_purpose_of_use,
             x_break_glass_reason=x_break_glass_reason,

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 from uuid import UUID
 
@@ -20,6 +20,7 @@ def _get_kwargs(
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(x_request_id, Unset):
@@ -30,6 +31,9 @@ def _get_kwargs(
 
     if not isinstance(x_break_glass_reason, Unset):
         headers["X-Break-Glass-Reason"] = x_break_glass_reason
+
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -44,7 +48,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ClinicianOut | UserOut | Problem | None:
+) -> Any | ClinicianOut | UserOut | Problem | None:
     if response.status_code == 200:
 
         def _parse_response_200(data: object) -> ClinicianOut | UserOut:
@@ -65,6 +69,10 @@ def _parse_response(
         response_200 = _parse_response_200(response.json())
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 401:
         response_401 = Problem.from_dict(response.json())
@@ -104,7 +112,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ClinicianOut | UserOut | Problem]:
+) -> Response[Any | ClinicianOut | UserOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -120,7 +128,8 @@ def sync_detailed(
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
-) -> Response[ClinicianOut | UserOut | Problem]:
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | ClinicianOut | UserOut | Problem]:
     """Get a user
 
      One staff member of the caller's practice (a clinician, for a `users:read` key).
@@ -130,13 +139,14 @@ def sync_detailed(
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ClinicianOut | UserOut | Problem]
+        Response[Any | ClinicianOut | UserOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -144,6 +154,7 @@ def sync_detailed(
         x_request_id=x_request_id,
         x_purpose_of_use=x_purpose_of_use,
         x_break_glass_reason=x_break_glass_reason,
+        if_none_match=if_none_match,
     )
 
     response = client.get_httpx_client().request(
@@ -160,7 +171,8 @@ def sync(
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
-) -> ClinicianOut | UserOut | Problem | None:
+    if_none_match: str | Unset = UNSET,
+) -> Any | ClinicianOut | UserOut | Problem | None:
     """Get a user
 
      One staff member of the caller's practice (a clinician, for a `users:read` key).
@@ -170,13 +182,14 @@ def sync(
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ClinicianOut | UserOut | Problem
+        Any | ClinicianOut | UserOut | Problem
     """
 
     return sync_detailed(
@@ -185,6 +198,7 @@ def sync(
         x_request_id=x_request_id,
         x_purpose_of_use=x_purpose_of_use,
         x_break_glass_reason=x_break_glass_reason,
+        if_none_match=if_none_match,
     ).parsed
 
 
@@ -195,7 +209,8 @@ async def asyncio_detailed(
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
-) -> Response[ClinicianOut | UserOut | Problem]:
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | ClinicianOut | UserOut | Problem]:
     """Get a user
 
      One staff member of the caller's practice (a clinician, for a `users:read` key).
@@ -205,13 +220,14 @@ async def asyncio_detailed(
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ClinicianOut | UserOut | Problem]
+        Response[Any | ClinicianOut | UserOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -219,6 +235,7 @@ async def asyncio_detailed(
         x_request_id=x_request_id,
         x_purpose_of_use=x_purpose_of_use,
         x_break_glass_reason=x_break_glass_reason,
+        if_none_match=if_none_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -233,7 +250,8 @@ async def asyncio(
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
-) -> ClinicianOut | UserOut | Problem | None:
+    if_none_match: str | Unset = UNSET,
+) -> Any | ClinicianOut | UserOut | Problem | None:
     """Get a user
 
      One staff member of the caller's practice (a clinician, for a `users:read` key).
@@ -243,13 +261,14 @@ async def asyncio(
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ClinicianOut | UserOut | Problem
+        Any | ClinicianOut | UserOut | Problem
     """
 
     return (
@@ -259,5 +278,6 @@ async def asyncio(
             x_request_id=x_request_id,
             x_purpose_of_use=x_purpose_of_use,
             x_break_glass_reason=x_break_glass_reason,
+            if_none_match=if_none_match,
         )
     ).parsed

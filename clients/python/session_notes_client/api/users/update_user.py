@@ -18,11 +18,15 @@ def _get_kwargs(
     id: UUID,
     *,
     body: UserUpdate,
+    if_match: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(if_match, Unset):
+        headers["If-Match"] = if_match
+
     if not isinstance(x_request_id, Unset):
         headers["X-Request-ID"] = x_request_id
 
@@ -68,6 +72,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
+    if response.status_code == 412:
+        response_412 = Problem.from_dict(response.json())
+
+        return response_412
+
     if response.status_code == 413:
         response_413 = Problem.from_dict(response.json())
 
@@ -108,6 +117,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: UserUpdate,
+    if_match: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
@@ -117,9 +127,11 @@ def sync_detailed(
      Change role, supervisor, co-signing or deactivate (users are never deleted).
 
     A password is never set here (422): start a reset with `POST /v1/users/{id}/password-reset`.
+    If-Match is honoured if sent (412 when stale).
 
     Args:
         id (UUID):
+        if_match (None | str | Unset): Optional: the user's ETag.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -137,6 +149,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         id=id,
         body=body,
+        if_match=if_match,
         x_request_id=x_request_id,
         x_purpose_of_use=x_purpose_of_use,
         x_break_glass_reason=x_break_glass_reason,
@@ -154,6 +167,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: UserUpdate,
+    if_match: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
@@ -163,9 +177,11 @@ def sync(
      Change role, supervisor, co-signing or deactivate (users are never deleted).
 
     A password is never set here (422): start a reset with `POST /v1/users/{id}/password-reset`.
+    If-Match is honoured if sent (412 when stale).
 
     Args:
         id (UUID):
+        if_match (None | str | Unset): Optional: the user's ETag.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -184,6 +200,7 @@ def sync(
         id=id,
         client=client,
         body=body,
+        if_match=if_match,
         x_request_id=x_request_id,
         x_purpose_of_use=x_purpose_of_use,
         x_break_glass_reason=x_break_glass_reason,
@@ -195,6 +212,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: UserUpdate,
+    if_match: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
@@ -204,9 +222,11 @@ async def asyncio_detailed(
      Change role, supervisor, co-signing or deactivate (users are never deleted).
 
     A password is never set here (422): start a reset with `POST /v1/users/{id}/password-reset`.
+    If-Match is honoured if sent (412 when stale).
 
     Args:
         id (UUID):
+        if_match (None | str | Unset): Optional: the user's ETag.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -224,6 +244,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         id=id,
         body=body,
+        if_match=if_match,
         x_request_id=x_request_id,
         x_purpose_of_use=x_purpose_of_use,
         x_break_glass_reason=x_break_glass_reason,
@@ -239,6 +260,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: UserUpdate,
+    if_match: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
@@ -248,9 +270,11 @@ async def asyncio(
      Change role, supervisor, co-signing or deactivate (users are never deleted).
 
     A password is never set here (422): start a reset with `POST /v1/users/{id}/password-reset`.
+    If-Match is honoured if sent (412 when stale).
 
     Args:
         id (UUID):
+        if_match (None | str | Unset): Optional: the user's ETag.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -270,6 +294,7 @@ async def asyncio(
             id=id,
             client=client,
             body=body,
+            if_match=if_match,
             x_request_id=x_request_id,
             x_purpose_of_use=x_purpose_of_use,
             x_break_glass_reason=x_break_glass_reason,

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 from uuid import UUID
 
@@ -19,6 +19,7 @@ def _get_kwargs(
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(x_request_id, Unset):
@@ -29,6 +30,9 @@ def _get_kwargs(
 
     if not isinstance(x_break_glass_reason, Unset):
         headers["X-Break-Glass-Reason"] = x_break_glass_reason
+
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -43,11 +47,15 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Problem | WebhookEndpointOut | None:
+) -> Any | Problem | WebhookEndpointOut | None:
     if response.status_code == 200:
         response_200 = WebhookEndpointOut.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 401:
         response_401 = Problem.from_dict(response.json())
@@ -87,7 +95,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Problem | WebhookEndpointOut]:
+) -> Response[Any | Problem | WebhookEndpointOut]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -103,7 +111,8 @@ def sync_detailed(
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
-) -> Response[Problem | WebhookEndpointOut]:
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | Problem | WebhookEndpointOut]:
     """Get a webhook endpoint
 
      One endpoint, without its secret.
@@ -113,13 +122,14 @@ def sync_detailed(
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | WebhookEndpointOut]
+        Response[Any | Problem | WebhookEndpointOut]
     """
 
     kwargs = _get_kwargs(
@@ -127,6 +137,7 @@ def sync_detailed(
         x_request_id=x_request_id,
         x_purpose_of_use=x_purpose_of_use,
         x_break_glass_reason=x_break_glass_reason,
+        if_none_match=if_none_match,
     )
 
     response = client.get_httpx_client().request(
@@ -143,7 +154,8 @@ def sync(
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
-) -> Problem | WebhookEndpointOut | None:
+    if_none_match: str | Unset = UNSET,
+) -> Any | Problem | WebhookEndpointOut | None:
     """Get a webhook endpoint
 
      One endpoint, without its secret.
@@ -153,13 +165,14 @@ def sync(
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | WebhookEndpointOut
+        Any | Problem | WebhookEndpointOut
     """
 
     return sync_detailed(
@@ -168,6 +181,7 @@ def sync(
         x_request_id=x_request_id,
         x_purpose_of_use=x_purpose_of_use,
         x_break_glass_reason=x_break_glass_reason,
+        if_none_match=if_none_match,
     ).parsed
 
 
@@ -178,7 +192,8 @@ async def asyncio_detailed(
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
-) -> Response[Problem | WebhookEndpointOut]:
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | Problem | WebhookEndpointOut]:
     """Get a webhook endpoint
 
      One endpoint, without its secret.
@@ -188,13 +203,14 @@ async def asyncio_detailed(
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | WebhookEndpointOut]
+        Response[Any | Problem | WebhookEndpointOut]
     """
 
     kwargs = _get_kwargs(
@@ -202,6 +218,7 @@ async def asyncio_detailed(
         x_request_id=x_request_id,
         x_purpose_of_use=x_purpose_of_use,
         x_break_glass_reason=x_break_glass_reason,
+        if_none_match=if_none_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -216,7 +233,8 @@ async def asyncio(
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
-) -> Problem | WebhookEndpointOut | None:
+    if_none_match: str | Unset = UNSET,
+) -> Any | Problem | WebhookEndpointOut | None:
     """Get a webhook endpoint
 
      One endpoint, without its secret.
@@ -226,13 +244,14 @@ async def asyncio(
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | WebhookEndpointOut
+        Any | Problem | WebhookEndpointOut
     """
 
     return (
@@ -242,5 +261,6 @@ async def asyncio(
             x_request_id=x_request_id,
             x_purpose_of_use=x_purpose_of_use,
             x_break_glass_reason=x_break_glass_reason,
+            if_none_match=if_none_match,
         )
     ).parsed

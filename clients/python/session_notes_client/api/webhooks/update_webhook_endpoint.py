@@ -18,11 +18,15 @@ def _get_kwargs(
     id: UUID,
     *,
     body: WebhookEndpointUpdate,
+    if_match: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(if_match, Unset):
+        headers["If-Match"] = if_match
+
     if not isinstance(x_request_id, Unset):
         headers["X-Request-ID"] = x_request_id
 
@@ -70,6 +74,11 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 412:
+        response_412 = Problem.from_dict(response.json())
+
+        return response_412
+
     if response.status_code == 413:
         response_413 = Problem.from_dict(response.json())
 
@@ -112,6 +121,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: WebhookEndpointUpdate,
+    if_match: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
@@ -120,8 +130,11 @@ def sync_detailed(
 
      Change the URL, event types or description; `enabled: true` re-enables it.
 
+    If-Match is honoured if sent (412 when stale).
+
     Args:
         id (UUID):
+        if_match (None | str | Unset): Optional: the endpoint's ETag.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -139,6 +152,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         id=id,
         body=body,
+        if_match=if_match,
         x_request_id=x_request_id,
         x_purpose_of_use=x_purpose_of_use,
         x_break_glass_reason=x_break_glass_reason,
@@ -156,6 +170,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: WebhookEndpointUpdate,
+    if_match: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
@@ -164,8 +179,11 @@ def sync(
 
      Change the URL, event types or description; `enabled: true` re-enables it.
 
+    If-Match is honoured if sent (412 when stale).
+
     Args:
         id (UUID):
+        if_match (None | str | Unset): Optional: the endpoint's ETag.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -184,6 +202,7 @@ def sync(
         id=id,
         client=client,
         body=body,
+        if_match=if_match,
         x_request_id=x_request_id,
         x_purpose_of_use=x_purpose_of_use,
         x_break_glass_reason=x_break_glass_reason,
@@ -195,6 +214,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: WebhookEndpointUpdate,
+    if_match: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
@@ -203,8 +223,11 @@ async def asyncio_detailed(
 
      Change the URL, event types or description; `enabled: true` re-enables it.
 
+    If-Match is honoured if sent (412 when stale).
+
     Args:
         id (UUID):
+        if_match (None | str | Unset): Optional: the endpoint's ETag.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -222,6 +245,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         id=id,
         body=body,
+        if_match=if_match,
         x_request_id=x_request_id,
         x_purpose_of_use=x_purpose_of_use,
         x_break_glass_reason=x_break_glass_reason,
@@ -237,6 +261,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: WebhookEndpointUpdate,
+    if_match: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
@@ -245,8 +270,11 @@ async def asyncio(
 
      Change the URL, event types or description; `enabled: true` re-enables it.
 
+    If-Match is honoured if sent (412 when stale).
+
     Args:
         id (UUID):
+        if_match (None | str | Unset): Optional: the endpoint's ETag.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -266,6 +294,7 @@ async def asyncio(
             id=id,
             client=client,
             body=body,
+            if_match=if_match,
             x_request_id=x_request_id,
             x_purpose_of_use=x_purpose_of_use,
             x_break_glass_reason=x_break_glass_reason,
