@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 
 import httpx
@@ -50,6 +50,17 @@ async def _endpoint(client: httpx.AsyncClient, headers: dict[str, str]) -> str:
     return f"/v1/webhook-endpoints/{made['id']}"
 
 
+@pytest.fixture
+async def made(client: httpx.AsyncClient) -> AsyncIterator[list[tuple[str, dict[str, str]]]]:
+    """What a test created; webhook endpoints are deleted after it (the app's database is
+    shared, and a failing endpoint takes a deliverer's turn in later tests)."""
+    created: list[tuple[str, dict[str, str]]] = []
+    yield created
+    for path, headers in created:
+        if path.startswith("/v1/webhook-endpoints/"):
+            assert (await client.delete(path, headers=headers)).status_code == 204
+
+
 KINDS = {
     "user": Kind("admin", _user, "display_name"),
     "theme": Kind("therapist", _theme, "label"),
@@ -59,11 +70,16 @@ KINDS = {
 
 @pytest.mark.parametrize("kind", KINDS)
 async def test_etag_if_none_match_and_if_match(
-    client: httpx.AsyncClient, state: AppState, world: World, kind: str
+    client: httpx.AsyncClient,
+    state: AppState,
+    world: World,
+    kind: str,
+    made: list[tuple[str, dict[str, str]]],
 ) -> None:
     spec = KINDS[kind]
     me = world[spec.caller].headers
     path = await spec.create(client, me)
+    made.append((path, me))
     first = await client.get(path, headers=me)
     etag = first.headers["etag"]
     assert etag.endswith('-1"')
@@ -104,11 +120,12 @@ async def test_etag_if_none_match_and_if_match(
 
 @pytest.mark.parametrize("kind", KINDS)
 async def test_concurrent_changes_with_one_etag_have_one_winner(
-    client: httpx.AsyncClient, world: World, kind: str
+    client: httpx.AsyncClient, world: World, kind: str, made: list[tuple[str, dict[str, str]]]
 ) -> None:
     spec = KINDS[kind]
     me = world[spec.caller].headers
     path = await spec.create(client, me)
+    made.append((path, me))
     etag = (await client.get(path, headers=me)).headers["etag"]
     results = await asyncio.gather(
         *(

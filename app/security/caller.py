@@ -320,6 +320,8 @@ async def get_caller(request: Request, session: SessionDep) -> Caller:
                     ctx.add_clients(found.client.id)
             raise Forbidden("Break-the-glass opens reads only")
     reject_unknown_query(ctx)
+    if purpose == caller.purpose and reason is None:
+        return caller
     return replace(caller, purpose=purpose, break_glass_reason=reason)
 
 

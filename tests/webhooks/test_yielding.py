@@ -9,6 +9,8 @@ import os
 import subprocess
 import sys
 import time
+import uuid
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,8 @@ import httpx
 import pytest
 
 from app.config import Settings
+from app.db import utcnow
+from app.models import WebhookEndpoint
 from app.state import AppState
 from app.webhooks.pace import (
     MachineLoad,
@@ -340,6 +344,34 @@ async def test_endpoints_take_turns_and_a_quiet_spell_leaves_no_burst() -> None:
     assert await _sends_in(pace, 1) >= 0.04
 
 
+async def _hold_other_endpoints(state: AppState, mine: uuid.UUID) -> list[uuid.UUID]:
+    """Lease every other unleased endpoint to a deliverer of no one; their ids."""
+    table = WebhookEndpoint.__table__  # type: ignore[attr-defined]
+    async with state.sessionmaker() as db:
+        held = (
+            await db.execute(
+                table.update()
+                .where(table.c.id != mine, table.c.lease_owner.is_(None))
+                .values(lease_owner="held-by-test", lease_until=utcnow() + timedelta(hours=1))
+                .returning(table.c.id)
+            )
+        ).scalars()
+        ids = list(held)
+        await db.commit()
+    return ids
+
+
+async def _release(state: AppState, held: list[uuid.UUID]) -> None:
+    table = WebhookEndpoint.__table__  # type: ignore[attr-defined]
+    async with state.sessionmaker() as db:
+        await db.execute(
+            table.update()
+            .where(table.c.id.in_(held), table.c.lease_owner == "held-by-test")
+            .values(lease_owner=None, lease_until=None)
+        )
+        await db.commit()
+
+
 async def test_paced_deliveries_arrive_in_order_and_record_before_the_lease_runs_out(
     client: httpx.AsyncClient, state: AppState, world: World
 ) -> None:
@@ -359,10 +391,16 @@ async def test_paced_deliveries_arrive_in_order_and_record_before_the_lease_runs
             return await record(endpoint, attempts)
 
         d.record = counting  # type: ignore[method-assign]
-        started = time.monotonic()
-        await d.pass_once()
-        await d.settle()
-        took = time.monotonic() - started
+        # Other tests' endpoints (the database is shared), some failing and due again at
+        # once, would share the pace: as if another deliverer held them.
+        held = await _hold_other_endpoints(state, uuid.UUID(mine["id"]))
+        try:
+            started = time.monotonic()
+            await d.pass_once()
+            await d.settle()
+            took = time.monotonic() - started
+        finally:
+            await _release(state, held)
         await d.close()
     finally:
         await receiver.stop()
