@@ -61,7 +61,20 @@ def _case_id(case: Case) -> str:
     return f"{case.caller}-{case.method}-{case.path}-{case.status}{glass}"
 
 
-@pytest.mark.parametrize("case", ALL_CASES, ids=_case_id)
+def _params(cases: list[Case]) -> list[Any]:
+    """Every case; beyond the first of each route, marked slow (`make test-fast` keeps one a
+    route, `make test` runs them all)."""
+    seen: set[tuple[str, str]] = set()
+    params = []
+    for case in cases:
+        key = (case.method, case.route)
+        marks = [pytest.mark.slow] if key in seen else []
+        seen.add(key)
+        params.append(pytest.param(case, id=_case_id(case), marks=marks))
+    return params
+
+
+@pytest.mark.parametrize("case", _params(ALL_CASES))
 async def test_one_event_per_request(
     state: AppState, client: httpx.AsyncClient, scene: Scene, case: Case
 ) -> None:
