@@ -7,6 +7,7 @@ import uuid
 import sqlalchemy as sa
 from fastapi import Response
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import SQLModel
 
 from app.errors import PreconditionFailed, PreconditionRequired
@@ -34,20 +35,33 @@ def require_match(if_match: str | None, row_id: uuid.UUID, version: int) -> int:
     return version
 
 
-async def bump_version(session: AsyncSession, row: SQLModel, expected: int) -> None:
-    """Flush a change only if nobody else changed the row meanwhile (else 412).
+def optional_match(if_match: str | None, row_id: uuid.UUID, version: int) -> int | None:
+    """Where If-Match is optional: the version to update from if one was sent, else None."""
+    return None if if_match is None else require_match(if_match, row_id, version)
 
-    The compare-and-set runs in SQL (`WHERE version = expected`), so of concurrent writers
-    holding the same ETag exactly one wins.
+
+async def bump_version(session: AsyncSession, row: SQLModel, expected: int | None) -> None:
+    """Move the row to its next version in SQL; with `expected`, only from that one (else 412).
+
+    The compare-and-set (`WHERE version = expected`) lets exactly one of concurrent writers
+    holding the same ETag win. Without `expected` (no If-Match was sent) the increment is
+    unconditional, so a concurrent change never turns a request that set no condition into a
+    412, and two writers never end on the same version.
     """
     table = type(row)
+    condition = table.id == row.id  # type: ignore[attr-defined]
+    if expected is not None:
+        condition = sa.and_(condition, table.version == expected)  # type: ignore[attr-defined]
     result = await session.execute(
         sa.update(table)
-        .where(table.id == row.id, table.version == expected)  # type: ignore[attr-defined]
-        .values(version=expected + 1)
+        .where(condition)
+        .values(version=table.version + 1)  # type: ignore[attr-defined]
+        .returning(table.version)  # type: ignore[attr-defined]
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    version = result.scalar_one_or_none()
+    if version is None:
         raise PreconditionFailed("The resource changed since it was read (stale ETag)")
-    row.version = expected + 1
+    # Written already: the ORM's copy agrees without sending the column again.
+    set_committed_value(row, "version", version)
     session.add(row)
     await session.flush()

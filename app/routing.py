@@ -1,15 +1,12 @@
 """Route dispatch by path prefix: a request is matched against its prefix's routes only.
 
-Starlette matches a request against every route in order, a regular expression each; with
-ninety-odd routes that was a visible share of every request's CPU. Routes are grouped by
-their first two path segments where both are literal (`/v1/notes/{id}` under `v1/notes`);
-a route with a parameter there belongs to every group. A group keeps the routes' order and
-is served by an `APIRouter` of its own, so the first route that matches is the one the full
-list would have found: a route outside the group cannot match the path. When the group has
-no route for the path, the full router answers (its redirect, 404 or 405), as before.
-FastAPI's router is replaced at `middleware_stack`, Starlette's entry point: fastapi is
-pinned below its next minor version and tests/test_routing.py holds dispatch to the full
-router's (docs/adr/0020-route-index.md).
+Routes are grouped by their first two path segments where both are literal
+(`/v1/notes/{id}` under `v1/notes`); a route with a parameter there belongs to every group.
+A group keeps the routes' order and is served by an `APIRouter` of its own, so the first
+route that matches is the one the full list would have found; when the group has none, the
+full router answers (its redirect, 404 or 405). The index stands in Starlette's
+`Router.middleware_stack`: starlette is pinned below its next minor version and
+tests/test_routing.py holds dispatch to the full router's (docs/adr/0020-route-index.md).
 """
 
 from __future__ import annotations
@@ -39,7 +36,8 @@ class RouteIndex:
 
     def __init__(self, router: APIRouter) -> None:
         self.router = router
-        self._built_from: tuple[int, int] | None = None
+        self._built_from: list[BaseRoute] | None = None
+        self._built_count = 0
         self._groups: dict[object, APIRouter] = {}
         self._rest: APIRouter | None = None
 
@@ -53,16 +51,23 @@ class RouteIndex:
                     members.append(route)
         self._groups = {key: self._group(members) for key, members in grouped.items()}
         self._rest = self._group([r for r, k in zip(routes, keys, strict=True) if k is _ANY])
-        self._built_from = (id(routes), len(routes))
+        self._built_from, self._built_count = routes, len(routes)
 
     def _group(self, routes: list[BaseRoute]) -> APIRouter:
         # No match in the group: the full router decides (redirect, 404 or 405) as before.
-        return APIRouter(routes=routes, redirect_slashes=False, default=self.router.app)
+        return APIRouter(
+            routes=routes,
+            redirect_slashes=False,
+            default=self.router.app,
+            form_limits=self.router.form_limits or None,
+        )
 
     def group_for(self, path: str) -> APIRouter:
         """The router of the routes that can match this path, in the full list's order."""
         routes = self.router.routes
-        if self._built_from != (id(routes), len(routes)):
+        # A route list assigned anew or appended to (tests do both) is indexed again; one
+        # changed in place at the same length is not (nothing here does that).
+        if routes is not self._built_from or len(routes) != self._built_count:
             self._build()
         group = self._groups.get(path_key(path), self._rest)
         assert group is not None  # noqa: S101 - built above

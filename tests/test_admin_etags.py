@@ -12,7 +12,9 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import col
 
-from app.models import AuditEvent
+from app.errors import PreconditionFailed
+from app.etag import bump_version
+from app.models import AuditEvent, User
 from app.state import AppState
 from tests.conftest import World
 from tests.factories import problem
@@ -138,3 +140,32 @@ async def test_concurrent_changes_with_one_etag_have_one_winner(
     shown = await client.get(path, headers=me)
     assert shown.json()[spec.field] == winner.json()[spec.field]
     assert shown.headers["etag"] == winner.headers["etag"]
+
+
+async def test_compare_and_set_lets_one_of_two_readers_win(state: AppState, world: World) -> None:
+    # Both read version v; the second's change, conditional on v, finds v gone: 412, and
+    # nothing of it lands. Without a condition it moves on from whatever version is there.
+    user_id = world["therapist"].id
+    async with state.sessionmaker() as first, state.sessionmaker() as second:
+        mine, theirs = await first.get(User, user_id), await second.get(User, user_id)
+        assert mine is not None
+        assert theirs is not None
+        seen = mine.version
+        assert theirs.version == seen
+        mine.display_name = "First"
+        await bump_version(first, mine, seen)
+        await first.commit()
+        theirs.display_name = "Second"
+        with pytest.raises(PreconditionFailed):
+            await bump_version(second, theirs, seen)
+        await second.rollback()
+        theirs = await second.get(User, user_id, populate_existing=True)
+        assert theirs is not None
+        assert (theirs.display_name, theirs.version) == ("First", seen + 1)
+        theirs.display_name = "Third"
+        await bump_version(second, theirs, None)
+        await second.commit()
+    async with state.sessionmaker() as check:
+        row = await check.get(User, user_id)
+        assert row is not None
+        assert (row.display_name, row.version) == ("Third", seen + 2)

@@ -21,6 +21,7 @@ from app.auth import lockout
 from app.auth.service import revoke_every_token
 from app.db import utcnow
 from app.errors import Unauthorized, Unprocessable
+from app.etag import bump_version
 from app.models import PasswordToken, User
 from app.security.passwords import NO_PASSWORD
 from app.security.tokens import keyed_hash
@@ -71,7 +72,7 @@ async def start_reset(
     """Revoke every token and the password of the user; return a one-time reset token."""
     await revoke_every_token(session, user)
     user.password_hash = NO_PASSWORD
-    _touch(user)
+    await _touch(session, user)
     return await issue_token(
         session=session, pepper=pepper, user=user, purpose="reset", created_by=created_by
     )
@@ -137,11 +138,12 @@ async def set_password(
 ) -> None:
     """Store a new password (already checked against the policy) and end every token."""
     user.password_hash = state.passwords.hash(password)
-    _touch(user)
+    await _touch(session, user)
     await revoke_every_token(session, user)
     await session.flush()
 
 
-def _touch(user: User) -> None:
-    user.version += 1
+async def _touch(session: AsyncSession, user: User) -> None:
+    """The user's record changed: a new version (ETag) and `updated_at`."""
     user.updated_at = utcnow()
+    await bump_version(session, user, None)

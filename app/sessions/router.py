@@ -14,7 +14,7 @@ from sqlmodel import col
 from app.audit.context import audit_context, audited
 from app.episodes.schemas import Phase
 from app.errors import problem_responses
-from app.etag import require_match, set_etag
+from app.etag import optional_match, set_etag
 from app.idempotency import idempotency
 from app.models import Client, TherapySession
 from app.openapi import created_resource
@@ -225,7 +225,7 @@ async def update_session(
     row, _, relation = await load_session(
         session=session, caller=caller, session_id=id, write=True, ctx=audit_context(request)
     )
-    expected = row.version if if_match is None else require_match(if_match, row.id, row.version)
+    expected = optional_match(if_match, row.id, row.version)
     row = await service.update_session(
         session=session,
         row=row,

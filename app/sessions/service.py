@@ -177,7 +177,7 @@ async def update_session(
     session: AsyncSession,
     row: TherapySession,
     changes: dict[str, Any],
-    expected_version: int,
+    expected_version: int | None,
 ) -> TherapySession:
     """Reschedule or record attendance; in a closed episode only attendance may change."""
     for field in _REQUIRED:

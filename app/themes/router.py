@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 
 from app.audit.context import audit_context, audited
 from app.errors import problem_responses
-from app.etag import require_match, set_etag
+from app.etag import optional_match, set_etag
 from app.idempotency import idempotency
 from app.openapi import created_resource
 from app.pagination import Page, PageParams
@@ -128,9 +128,7 @@ async def update_theme(
     audit_context(request).target("theme", code)
     require_roles(caller, *EDITORS)
     theme = await service.get_theme(session=session, practice_id=caller.practice_id, code=code)
-    expected = (
-        theme.version if if_match is None else require_match(if_match, theme.id, theme.version)
-    )
+    expected = optional_match(if_match, theme.id, theme.version)
     theme = await service.update_theme(
         session=session, theme=theme, theme_in=body, expected_version=expected
     )

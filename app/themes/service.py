@@ -134,7 +134,7 @@ async def create_theme(
 
 
 async def update_theme(
-    *, session: AsyncSession, theme: Theme, theme_in: ThemeUpdate, expected_version: int
+    *, session: AsyncSession, theme: Theme, theme_in: ThemeUpdate, expected_version: int | None
 ) -> Theme:
     """Relabel, describe, deactivate or reactivate a practice's own theme (403 for system).
 

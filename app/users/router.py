@@ -12,7 +12,7 @@ from sqlmodel import col
 from app.audit.context import audit_context, audited
 from app.auth import credentials
 from app.errors import NotFound, problem_responses
-from app.etag import require_match, set_etag
+from app.etag import optional_match, set_etag
 from app.idempotency import idempotency
 from app.models import User
 from app.openapi import created_resource
@@ -150,7 +150,7 @@ async def update_user(
     """
     require_roles(caller, "admin")
     user = await service.get_user(session=session, practice_id=caller.practice_id, user_id=id)
-    expected = user.version if if_match is None else require_match(if_match, user.id, user.version)
+    expected = optional_match(if_match, user.id, user.version)
     user = await service.update_user(
         session=session, user=user, user_in=body, expected_version=expected
     )

@@ -84,7 +84,7 @@ async def create_user(
 
 
 async def update_user(
-    *, session: AsyncSession, user: User, user_in: UserUpdate, expected_version: int
+    *, session: AsyncSession, user: User, user_in: UserUpdate, expected_version: int | None
 ) -> User:
     """Apply the fields that were sent (never a password: SPEC §2.1); 412 if changed meanwhile."""
     changes: dict[str, Any] = user_in.model_dump(exclude_unset=True, exclude={"password"})

@@ -45,6 +45,8 @@ _D = WebhookDelivery.__table__  # type: ignore[attr-defined]
 _A = WebhookAttempt.__table__  # type: ignore[attr-defined]
 _F = FeedEvent.__table__  # type: ignore[attr-defined]
 _C = FeedCounter.__table__  # type: ignore[attr-defined]
+# The columns of an endpoint that its API representation shows (the rest is the lease).
+_SHOWN = frozenset({"enabled", "disabled_at", "disabled_reason", "failing_since"})
 FAN_OUT_ENDPOINTS: Final = 20
 _DATABASE_DOWN = (SQLAlchemyError, OSError, TimeoutError)
 
@@ -333,9 +335,11 @@ class Deliverer:
                 [self._outcome(a, now) for a in attempts],
             )
             values = self._endpoint_after(endpoint, attempts[-1], now)
-            if values and values != {"failing_since": endpoint.failing_since}:
-                # What the API shows of the endpoint changed: a new ETag (app/etag.py).
-                values["version"] = _E.c.version + 1
+            shown = [_E.c[k].is_distinct_from(v) for k, v in values.items() if k in _SHOWN]
+            if shown:
+                # What the API shows of the endpoint changes: a new ETag (app/etag.py). Decided
+                # on the row as it is now, not as the batch read it.
+                values["version"] = _E.c.version + sa.case((sa.or_(*shown), 1), else_=0)
             leased = await session.execute(
                 _E.update()
                 .where(_E.c.id == endpoint.id, _E.c.lease_owner == self.owner)

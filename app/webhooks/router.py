@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Header, Request, Response
 
 from app.audit.context import audit_context, audited
 from app.errors import problem_responses
-from app.etag import require_match, set_etag
+from app.etag import optional_match, set_etag
 from app.feed.types import readable_types
 from app.idempotency import idempotency
 from app.openapi import created_resource
@@ -134,17 +134,15 @@ async def update_webhook_endpoint(
     If-Match is honoured if sent (412 when stale).
     """
     endpoint = await service.get_endpoint(session, _manager(caller), id)
-    expected = (
-        endpoint.version
-        if if_match is None
-        else require_match(if_match, endpoint.id, endpoint.version)
-    )
+    expected = optional_match(if_match, endpoint.id, endpoint.version)
     changes = body.model_dump(exclude_unset=True)
     if changes.get("event_types") is not None:
         changes["event_types"] = service.event_types(changes["event_types"], readable_types(caller))
     if changes.get("url") is not None:
         changes["url"] = await service.check_url(changes["url"], app_state(request).settings)
-    endpoint = await service.update_endpoint(session, endpoint, changes, expected)
+    endpoint = await service.update_endpoint(
+        session=session, endpoint=endpoint, changes=changes, expected_version=expected
+    )
     set_etag(response, endpoint.id, endpoint.version)
     return WebhookEndpointOut.model_validate(endpoint)
 

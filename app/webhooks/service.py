@@ -102,7 +102,11 @@ async def list_endpoints(
 
 
 async def update_endpoint(
-    session: AsyncSession, endpoint: WebhookEndpoint, changes: dict[str, Any], expected_version: int
+    *,
+    session: AsyncSession,
+    endpoint: WebhookEndpoint,
+    changes: dict[str, Any],
+    expected_version: int | None,
 ) -> WebhookEndpoint:
     """Apply changes; enabling a disabled endpoint clears its failure record (412: changed)."""
     for field in ("url", "event_types", "enabled"):
@@ -155,10 +159,8 @@ async def rotate_secret(
     )
     endpoint.previous_secret_expires_at = utcnow() + grace
     endpoint.secret = seal(ring, endpoint, "secret", secret) or ""
-    endpoint.version += 1
     endpoint.updated_at = utcnow()
-    session.add(endpoint)
-    await session.flush()
+    await bump_version(session, endpoint, None)
     return secret
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
 from app.config import Settings
 from app.db import utcnow
@@ -351,7 +352,11 @@ async def _hold_other_endpoints(state: AppState, mine: uuid.UUID) -> list[uuid.U
         held = (
             await db.execute(
                 table.update()
-                .where(table.c.id != mine, table.c.lease_owner.is_(None))
+                .where(
+                    table.c.id != mine,
+                    # What a deliverer may claim (Deliverer.claim): unleased or lapsed.
+                    sa.or_(table.c.lease_until.is_(None), table.c.lease_until < utcnow()),
+                )
                 .values(lease_owner="held-by-test", lease_until=utcnow() + timedelta(hours=1))
                 .returning(table.c.id)
             )
