@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
 import sqlalchemy as sa
-from fastapi import Response
+from fastapi import Header, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import SQLModel
 
 from app.errors import PreconditionFailed, PreconditionRequired
+
+# If-Match where SPEC §4 does not require it (sessions, users, themes, webhook endpoints).
+OptionalIfMatch = Annotated[
+    str | None,
+    Header(max_length=200, description="Optional: the resource's ETag; a stale one is 412."),
+]
 
 
 def etag_for(row_id: uuid.UUID, version: int) -> str:

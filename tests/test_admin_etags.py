@@ -9,13 +9,12 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
-from sqlalchemy import select
-from sqlmodel import col
 
 from app.errors import PreconditionFailed
 from app.etag import bump_version
-from app.models import AuditEvent, User
+from app.models import User
 from app.state import AppState
+from tests.audit.conftest import events_of_request
 from tests.conftest import World
 from tests.factories import problem
 from tests.webhooks.support import make_endpoint
@@ -99,14 +98,7 @@ async def test_etag_if_none_match_and_if_match(
     after = await client.get(path, headers=me)
     assert after.json()[spec.field] == "A"
     assert after.headers["etag"] == current
-    async with state.sessionmaker() as session:
-        event = (
-            await session.execute(
-                select(AuditEvent).where(
-                    col(AuditEvent.request_id) == stale.headers["x-request-id"]
-                )
-            )
-        ).scalar_one()
+    (event,) = await events_of_request(state, stale.headers["x-request-id"])
     assert (event.http_status, event.outcome) == (412, "error")
     weak = await client.patch(
         path, json={spec.field: "B"}, headers={**me, "If-Match": f"W/{current}"}

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import Field
 from sqlalchemy import ColumnElement, tuple_
 from sqlmodel import col
@@ -14,7 +14,7 @@ from sqlmodel import col
 from app.audit.context import audit_context, audited
 from app.episodes.schemas import Phase
 from app.errors import problem_responses
-from app.etag import optional_match, set_etag
+from app.etag import OptionalIfMatch, optional_match, set_etag
 from app.idempotency import idempotency
 from app.models import Client, TherapySession
 from app.openapi import created_resource
@@ -217,9 +217,7 @@ async def update_session(
     session: SessionDep,
     caller: CallerDep,
     body: SessionUpdate,
-    if_match: Annotated[
-        str | None, Header(max_length=200, description="Optional: the session's ETag.")
-    ] = None,
+    if_match: OptionalIfMatch = None,
 ) -> SessionView:
     """Change time, duration, modality, therapist or attendance; If-Match is honoured if sent."""
     row, _, relation = await load_session(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from app.audit.context import audit_context, audited
 from app.errors import problem_responses
-from app.etag import optional_match, set_etag
+from app.etag import OptionalIfMatch, optional_match, set_etag
 from app.idempotency import idempotency
 from app.openapi import created_resource
 from app.pagination import Page, PageParams
@@ -117,9 +117,7 @@ async def update_theme(
     session: SessionDep,
     caller: CallerDep,
     body: ThemeUpdate,
-    if_match: Annotated[
-        str | None, Header(max_length=200, description="Optional: the theme's ETag.")
-    ] = None,
+    if_match: OptionalIfMatch = None,
 ) -> ThemeOut:
     """Relabel, describe, deactivate or reactivate a practice theme; system themes are 403.
 

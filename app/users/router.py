@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy import select
 from sqlmodel import col
 
 from app.audit.context import audit_context, audited
 from app.auth import credentials
 from app.errors import NotFound, problem_responses
-from app.etag import optional_match, set_etag
+from app.etag import OptionalIfMatch, optional_match, set_etag
 from app.idempotency import idempotency
 from app.models import User
 from app.openapi import created_resource
@@ -139,9 +139,7 @@ async def update_user(
     session: SessionDep,
     caller: CallerDep,
     body: UserUpdate,
-    if_match: Annotated[
-        str | None, Header(max_length=200, description="Optional: the user's ETag.")
-    ] = None,
+    if_match: OptionalIfMatch = None,
 ) -> UserOut:
     """Change role, supervisor, co-signing or deactivate (users are never deleted).
 

@@ -6,11 +6,11 @@ import uuid
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 
 from app.audit.context import audit_context, audited
 from app.errors import problem_responses
-from app.etag import optional_match, set_etag
+from app.etag import OptionalIfMatch, optional_match, set_etag
 from app.feed.types import readable_types
 from app.idempotency import idempotency
 from app.openapi import created_resource
@@ -125,9 +125,7 @@ async def update_webhook_endpoint(
     session: SessionDep,
     caller: CallerDep,
     body: WebhookEndpointUpdate,
-    if_match: Annotated[
-        str | None, Header(max_length=200, description="Optional: the endpoint's ETag.")
-    ] = None,
+    if_match: OptionalIfMatch = None,
 ) -> WebhookEndpointOut:
     """Change the URL, event types or description; `enabled: true` re-enables it.
 

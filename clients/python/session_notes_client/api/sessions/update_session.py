@@ -154,7 +154,7 @@ def sync_detailed(
 
     Args:
         id (UUID):
-        if_match (None | str | Unset): Optional: the session's ETag.
+        if_match (None | str | Unset): Optional: the resource's ETag; a stale one is 412.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -201,7 +201,7 @@ def sync(
 
     Args:
         id (UUID):
-        if_match (None | str | Unset): Optional: the session's ETag.
+        if_match (None | str | Unset): Optional: the resource's ETag; a stale one is 412.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -243,7 +243,7 @@ async def asyncio_detailed(
 
     Args:
         id (UUID):
-        if_match (None | str | Unset): Optional: the session's ETag.
+        if_match (None | str | Unset): Optional: the resource's ETag; a stale one is 412.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -288,7 +288,7 @@ async def asyncio(
 
     Args:
         id (UUID):
-        if_match (None | str | Unset): Optional: the session's ETag.
+        if_match (None | str | Unset): Optional: the resource's ETag; a stale one is 412.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):

@@ -129,7 +129,7 @@ def sync_detailed(
 
     Args:
         code (str): A dotted theme code.
-        if_match (None | str | Unset): Optional: the theme's ETag.
+        if_match (None | str | Unset): Optional: the resource's ETag; a stale one is 412.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -178,7 +178,7 @@ def sync(
 
     Args:
         code (str): A dotted theme code.
-        if_match (None | str | Unset): Optional: the theme's ETag.
+        if_match (None | str | Unset): Optional: the resource's ETag; a stale one is 412.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -222,7 +222,7 @@ async def asyncio_detailed(
 
     Args:
         code (str): A dotted theme code.
-        if_match (None | str | Unset): Optional: the theme's ETag.
+        if_match (None | str | Unset): Optional: the resource's ETag; a stale one is 412.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -269,7 +269,7 @@ async def asyncio(
 
     Args:
         code (str): A dotted theme code.
-        if_match (None | str | Unset): Optional: the theme's ETag.
+        if_match (None | str | Unset): Optional: the resource's ETag; a stale one is 412.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):

@@ -131,7 +131,7 @@ def sync_detailed(
 
     Args:
         id (UUID):
-        if_match (None | str | Unset): Optional: the user's ETag.
+        if_match (None | str | Unset): Optional: the resource's ETag; a stale one is 412.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -181,7 +181,7 @@ def sync(
 
     Args:
         id (UUID):
-        if_match (None | str | Unset): Optional: the user's ETag.
+        if_match (None | str | Unset): Optional: the resource's ETag; a stale one is 412.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -226,7 +226,7 @@ async def asyncio_detailed(
 
     Args:
         id (UUID):
-        if_match (None | str | Unset): Optional: the user's ETag.
+        if_match (None | str | Unset): Optional: the resource's ETag; a stale one is 412.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -274,7 +274,7 @@ async def asyncio(
 
     Args:
         id (UUID):
-        if_match (None | str | Unset): Optional: the user's ETag.
+        if_match (None | str | Unset): Optional: the resource's ETag; a stale one is 412.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):

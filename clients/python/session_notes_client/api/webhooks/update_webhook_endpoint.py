@@ -134,7 +134,7 @@ def sync_detailed(
 
     Args:
         id (UUID):
-        if_match (None | str | Unset): Optional: the endpoint's ETag.
+        if_match (None | str | Unset): Optional: the resource's ETag; a stale one is 412.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -183,7 +183,7 @@ def sync(
 
     Args:
         id (UUID):
-        if_match (None | str | Unset): Optional: the endpoint's ETag.
+        if_match (None | str | Unset): Optional: the resource's ETag; a stale one is 412.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -227,7 +227,7 @@ async def asyncio_detailed(
 
     Args:
         id (UUID):
-        if_match (None | str | Unset): Optional: the endpoint's ETag.
+        if_match (None | str | Unset): Optional: the resource's ETag; a stale one is 412.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -274,7 +274,7 @@ async def asyncio(
 
     Args:
         id (UUID):
-        if_match (None | str | Unset): Optional: the endpoint's ETag.
+        if_match (None | str | Unset): Optional: the resource's ETag; a stale one is 412.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
