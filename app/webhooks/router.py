@@ -129,9 +129,13 @@ async def update_webhook_endpoint(
 ) -> WebhookEndpointOut:
     """Change the URL, event types or description; `enabled: true` re-enables it.
 
-    If-Match is honoured if sent (412 when stale).
+    If-Match is honoured if sent (412 when stale). Only a caller that may read every event
+    type the endpoint delivers changes it (403 otherwise), as for the secret, the test ping,
+    the delivery log and retries: none of them hands an endpoint's deliveries to a manager
+    that could not subscribe to them itself.
     """
     endpoint = await service.get_endpoint(session, _manager(caller), id)
+    service.require_readable(caller, endpoint.event_types)
     expected = optional_match(if_match, endpoint.id, endpoint.version)
     changes = body.model_dump(exclude_unset=True)
     if changes.get("event_types") is not None:
@@ -171,8 +175,12 @@ async def delete_webhook_endpoint(id: uuid.UUID, session: SessionDep, caller: Ca
 async def rotate_webhook_secret(
     request: Request, id: uuid.UUID, session: SessionDep, caller: CallerDep
 ) -> SecretRotated:
-    """A new secret, shown once; the old one also signs during the grace period (24 h)."""
+    """A new secret, shown once; the old one also signs during the grace period (24 h).
+
+    403 unless the caller may read every event type the endpoint delivers.
+    """
     endpoint = await service.get_endpoint(session, _manager(caller), id)
+    service.require_readable(caller, endpoint.event_types)
     state = app_state(request)
     grace = timedelta(hours=state.settings.webhook_secret_grace_hours)
     secret = await service.rotate_secret(session, state.secrets.key_ring, endpoint, grace)
@@ -193,8 +201,12 @@ async def rotate_webhook_secret(
 async def test_webhook_endpoint(
     id: uuid.UUID, session: SessionDep, caller: CallerDep
 ) -> WebhookDeliveryOut:
-    """Queue a signed `webhook.test` message; its attempts show in the delivery log."""
+    """Queue a signed `webhook.test` message; its attempts show in the delivery log.
+
+    403 unless the caller may read every event type the endpoint delivers.
+    """
     endpoint = await service.get_endpoint(session, _manager(caller), id)
+    service.require_readable(caller, endpoint.event_types)
     delivery = await service.queue_test(session, caller, endpoint)
     return (await service.delivery_views(session, [delivery]))[0]
 
@@ -209,8 +221,12 @@ async def test_webhook_endpoint(
 async def list_webhook_deliveries(
     id: uuid.UUID, session: SessionDep, caller: CallerDep, page: PageDep
 ) -> Page[WebhookDeliveryOut]:
-    """Every message owed to the endpoint in feed order, each with every attempt made."""
+    """Every message owed to the endpoint in feed order, each with every attempt made.
+
+    403 unless the caller may read every event type the endpoint delivers.
+    """
     endpoint = await service.get_endpoint(session, _manager(caller), id)
+    service.require_readable(caller, endpoint.event_types)
     rows = await service.list_deliveries(session, endpoint, page)
     return Page(
         items=await service.delivery_views(session, rows[: page.limit]),
@@ -229,7 +245,11 @@ async def list_webhook_deliveries(
 async def retry_webhook_delivery(
     id: uuid.UUID, session: SessionDep, caller: CallerDep
 ) -> WebhookDeliveryOut:
-    """Send a delivery again as soon as its endpoint's earlier messages are through."""
+    """Send a delivery again as soon as its endpoint's earlier messages are through.
+
+    403 unless the caller may read the delivery's event type.
+    """
     delivery = await service.get_delivery(session, _manager(caller), id)
+    service.require_readable(caller, delivery.event_type)
     delivery = await service.retry(session, delivery)
     return (await service.delivery_views(session, [delivery]))[0]

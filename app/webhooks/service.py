@@ -14,9 +14,9 @@ from sqlmodel import col
 
 from app.config import Settings
 from app.db import utcnow, uuid7
-from app.errors import NotFound, Unprocessable
+from app.errors import Forbidden, NotFound, Unprocessable
 from app.etag import bump_version
-from app.feed.types import expand_types
+from app.feed.types import expand_types, readable_types
 from app.models import FeedCounter, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from app.pagination import PageParams, oldest_first
 from app.security.caller import Caller
@@ -91,6 +91,17 @@ async def get_endpoint(
     if endpoint is None or endpoint.practice_id != caller.practice_id:
         raise NotFound("No such webhook endpoint")
     return endpoint
+
+
+def require_readable(caller: Caller, types: list[str] | str) -> None:
+    """403 unless the caller may read every event type an endpoint or delivery carries.
+
+    Whoever could point an endpoint elsewhere, take its secret or read its delivery log
+    would receive what it delivers: a manager keeps to the types it may subscribe to itself.
+    """
+    named = {types} if isinstance(types, str) else set(types)
+    if not named <= readable_types(caller) | {TEST_EVENT}:
+        raise Forbidden("This endpoint delivers event types your role or scopes may not read")
 
 
 async def list_endpoints(

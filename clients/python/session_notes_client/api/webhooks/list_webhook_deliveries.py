@@ -131,6 +131,8 @@ def sync_detailed(
 
      Every message owed to the endpoint in feed order, each with every attempt made.
 
+    403 unless the caller may read every event type the endpoint delivers.
+
     Args:
         id (UUID):
         limit (int | Unset): Page size (max 200). Default: 50.
@@ -178,6 +180,8 @@ def sync(
 
      Every message owed to the endpoint in feed order, each with every attempt made.
 
+    403 unless the caller may read every event type the endpoint delivers.
+
     Args:
         id (UUID):
         limit (int | Unset): Page size (max 200). Default: 50.
@@ -219,6 +223,8 @@ async def asyncio_detailed(
     """List an endpoint's deliveries
 
      Every message owed to the endpoint in feed order, each with every attempt made.
+
+    403 unless the caller may read every event type the endpoint delivers.
 
     Args:
         id (UUID):
@@ -264,6 +270,8 @@ async def asyncio(
     """List an endpoint's deliveries
 
      Every message owed to the endpoint in feed order, each with every attempt made.
+
+    403 unless the caller may read every event type the endpoint delivers.
 
     Args:
         id (UUID):

@@ -118,6 +118,8 @@ def sync_detailed(
 
      Send a delivery again as soon as its endpoint's earlier messages are through.
 
+    403 unless the caller may read the delivery's event type.
+
     Args:
         id (UUID):
         idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
@@ -161,6 +163,8 @@ def sync(
 
      Send a delivery again as soon as its endpoint's earlier messages are through.
 
+    403 unless the caller may read the delivery's event type.
+
     Args:
         id (UUID):
         idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
@@ -198,6 +202,8 @@ async def asyncio_detailed(
     """Retry a delivery
 
      Send a delivery again as soon as its endpoint's earlier messages are through.
+
+    403 unless the caller may read the delivery's event type.
 
     Args:
         id (UUID):
@@ -239,6 +245,8 @@ async def asyncio(
     """Retry a delivery
 
      Send a delivery again as soon as its endpoint's earlier messages are through.
+
+    403 unless the caller may read the delivery's event type.
 
     Args:
         id (UUID):

@@ -118,6 +118,8 @@ def sync_detailed(
 
      A new secret, shown once; the old one also signs during the grace period (24 h).
 
+    403 unless the caller may read every event type the endpoint delivers.
+
     Args:
         id (UUID):
         idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
@@ -161,6 +163,8 @@ def sync(
 
      A new secret, shown once; the old one also signs during the grace period (24 h).
 
+    403 unless the caller may read every event type the endpoint delivers.
+
     Args:
         id (UUID):
         idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
@@ -198,6 +202,8 @@ async def asyncio_detailed(
     """Rotate a webhook endpoint's secret
 
      A new secret, shown once; the old one also signs during the grace period (24 h).
+
+    403 unless the caller may read every event type the endpoint delivers.
 
     Args:
         id (UUID):
@@ -239,6 +245,8 @@ async def asyncio(
     """Rotate a webhook endpoint's secret
 
      A new secret, shown once; the old one also signs during the grace period (24 h).
+
+    403 unless the caller may read every event type the endpoint delivers.
 
     Args:
         id (UUID):

@@ -118,6 +118,8 @@ def sync_detailed(
 
      Queue a signed `webhook.test` message; its attempts show in the delivery log.
 
+    403 unless the caller may read every event type the endpoint delivers.
+
     Args:
         id (UUID):
         idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
@@ -161,6 +163,8 @@ def sync(
 
      Queue a signed `webhook.test` message; its attempts show in the delivery log.
 
+    403 unless the caller may read every event type the endpoint delivers.
+
     Args:
         id (UUID):
         idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
@@ -198,6 +202,8 @@ async def asyncio_detailed(
     """Send a test ping
 
      Queue a signed `webhook.test` message; its attempts show in the delivery log.
+
+    403 unless the caller may read every event type the endpoint delivers.
 
     Args:
         id (UUID):
@@ -239,6 +245,8 @@ async def asyncio(
     """Send a test ping
 
      Queue a signed `webhook.test` message; its attempts show in the delivery log.
+
+    403 unless the caller may read every event type the endpoint delivers.
 
     Args:
         id (UUID):

@@ -130,7 +130,10 @@ def sync_detailed(
 
      Change the URL, event types or description; `enabled: true` re-enables it.
 
-    If-Match is honoured if sent (412 when stale).
+    If-Match is honoured if sent (412 when stale). Only a caller that may read every event
+    type the endpoint delivers changes it (403 otherwise), as for the secret, the test ping,
+    the delivery log and retries: none of them hands an endpoint's deliveries to a manager
+    that could not subscribe to them itself.
 
     Args:
         id (UUID):
@@ -179,7 +182,10 @@ def sync(
 
      Change the URL, event types or description; `enabled: true` re-enables it.
 
-    If-Match is honoured if sent (412 when stale).
+    If-Match is honoured if sent (412 when stale). Only a caller that may read every event
+    type the endpoint delivers changes it (403 otherwise), as for the secret, the test ping,
+    the delivery log and retries: none of them hands an endpoint's deliveries to a manager
+    that could not subscribe to them itself.
 
     Args:
         id (UUID):
@@ -223,7 +229,10 @@ async def asyncio_detailed(
 
      Change the URL, event types or description; `enabled: true` re-enables it.
 
-    If-Match is honoured if sent (412 when stale).
+    If-Match is honoured if sent (412 when stale). Only a caller that may read every event
+    type the endpoint delivers changes it (403 otherwise), as for the secret, the test ping,
+    the delivery log and retries: none of them hands an endpoint's deliveries to a manager
+    that could not subscribe to them itself.
 
     Args:
         id (UUID):
@@ -270,7 +279,10 @@ async def asyncio(
 
      Change the URL, event types or description; `enabled: true` re-enables it.
 
-    If-Match is honoured if sent (412 when stale).
+    If-Match is honoured if sent (412 when stale). Only a caller that may read every event
+    type the endpoint delivers changes it (403 otherwise), as for the secret, the test ping,
+    the delivery log and retries: none of them hands an endpoint's deliveries to a manager
+    that could not subscribe to them itself.
 
     Args:
         id (UUID):
