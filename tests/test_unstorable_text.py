@@ -136,12 +136,13 @@ async def _close(http: httpx.AsyncClient, world: World, state: AppState) -> Requ
 async def _new_session(http: httpx.AsyncClient, world: World, state: AppState) -> Request:
     case = await _case(http, world)
     body = {"client_id": case.client_id, "starts_at": at(days_ago(2)), "external_id": "cal-1"}
-    return Request("/v1/sessions", body, _of(world))
+    return Request("/v1/sessions", body, world["admin"].headers)  # external_id: admins, keys
 
 
 async def _session(http: httpx.AsyncClient, world: World, state: AppState) -> Request:
     case = await _case(http, world)
-    return Request(f"/v1/sessions/{case.session_id}", {"external_id": "cal-2"}, _of(world))
+    body = {"external_id": "cal-2"}  # set by admins and API keys only
+    return Request(f"/v1/sessions/{case.session_id}", body, world["admin"].headers)
 
 
 async def _new_note(http: httpx.AsyncClient, world: World, state: AppState) -> Request:

@@ -22,7 +22,7 @@ from app.clients.schemas import (
     ClientStatus,
     ClientUpdate,
 )
-from app.errors import Forbidden, problem_responses
+from app.errors import problem_responses
 from app.etag import require_match, set_etag
 from app.idempotency import idempotency
 from app.models import Client
@@ -31,7 +31,7 @@ from app.pagination import Page, PageParams
 from app.schema_types import NO_NUL_PATTERN, SaneDatetime
 from app.security import access
 from app.security.access import Area
-from app.security.caller import Caller, CallerDep
+from app.security.caller import CallerDep
 from app.state import SessionDep, app_state
 
 router = APIRouter(tags=["clients"])
@@ -124,7 +124,7 @@ async def create_client(
     if body.presenting_concerns is not None:
         access.check_role(caller, Area.CLINICAL, write=True)
     if body.external_id is not None:
-        _require_integrator(caller)
+        access.require_integrator(caller)
     ring = app_state(request).secrets.key_ring
     client, team = await service.create_client(
         session=session, ring=ring, caller=caller, client_in=body
@@ -205,7 +205,7 @@ async def update_client(
     if "presenting_concerns" in changes:
         access.authorize_client(caller=caller, client=facts, area=Area.CLINICAL, write=True)
     if "external_id" in changes:
-        _require_integrator(caller)
+        access.require_integrator(caller)
     old_primary = client.primary_therapist_id
     new_primary = changes.get("primary_therapist_id", old_primary)
     if new_primary != old_primary:
@@ -266,13 +266,6 @@ async def replace_care_team(
         ring=app_state(request).secrets.key_ring,
         clinical=access.sees_clinical(caller, relation),
     )
-
-
-def _require_integrator(caller: Caller) -> None:
-    """`external_id` is the integration's identifier: set by admins and API keys only, so a
-    uniqueness conflict never reveals a client to a clinician who cannot reach it (§2.1)."""
-    if caller.kind == "user" and caller.role != "admin":
-        raise Forbidden("external_id is set by admins and API keys only")
 
 
 def reach_details(

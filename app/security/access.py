@@ -243,6 +243,13 @@ async def authorize_reach_change(session: AsyncSession, caller: Caller, client: 
     )
 
 
+def require_integrator(caller: Caller) -> None:
+    """`external_id` is an integration's identifier: set by admins and API keys only, so a
+    uniqueness conflict never reveals a record to a clinician who cannot reach it (§2.1)."""
+    if caller.kind == "user" and caller.role != "admin":
+        raise Forbidden("external_id is set by admins and API keys only")
+
+
 def sees_clinical(caller: Caller, relation: Reach | None = None) -> bool:
     """Whether clinical fields may be shown; `relation` None stands for a caseload list."""
     if caller.kind == "api_key":

@@ -153,6 +153,7 @@ async def create_session(
     A client without an open episode gets one, opened by this booking (an intake): phase
     `initial` from the session's date, treated by the session's therapist; the response says
     `episode_opened: true` and the audit event's `details` name the episode it opened.
+    `external_id` is set by admins and API keys only (403).
     """
     ctx = audit_context(request)
     client, relation = await access.load_client(
@@ -163,6 +164,8 @@ async def create_session(
         write=True,
         ctx=ctx,
     )
+    if body.external_id is not None:
+        access.require_integrator(caller)
     row, opened = await service.create_session(
         session=session,
         ring=app_state(request).secrets.key_ring,
@@ -219,16 +222,19 @@ async def update_session(
     body: SessionUpdate,
     if_match: OptionalIfMatch = None,
 ) -> SessionView:
-    """Change time, duration, modality, therapist or attendance; If-Match is honoured if sent."""
+    """Change time, duration, modality, therapist or attendance; If-Match is honoured if sent.
+
+    `external_id` is set by admins and API keys only (403).
+    """
     row, _, relation = await load_session(
         session=session, caller=caller, session_id=id, write=True, ctx=audit_context(request)
     )
+    changes = body.model_dump(exclude_unset=True)
+    if "external_id" in changes:
+        access.require_integrator(caller)
     expected = optional_match(if_match, row.id, row.version)
     row = await service.update_session(
-        session=session,
-        row=row,
-        changes=body.model_dump(exclude_unset=True),
-        expected_version=expected,
+        session=session, row=row, changes=changes, expected_version=expected
     )
     set_etag(response, row.id, row.version)
     clinical = access.sees_clinical(caller, relation)

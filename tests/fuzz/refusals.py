@@ -141,8 +141,7 @@ REFUSALS: dict[str, tuple[Refusal, ...]] = {
     "POST /v1/sessions": (
         Refusal(
             422,
-            r"episode_id does not name an episode of this practice"
-            r"|episode_id names an episode of another client",
+            r"episode_id does not name an episode of this client",
             _PRACTICE,
         ),
         Refusal(422, r"The session's date lies before its episode started", _HISTORY),

@@ -18,6 +18,7 @@ from tests.factories import (
     create_client,
     create_session,
     days_ago,
+    make_api_key,
     open_episode,
     problem,
     with_if_match,
@@ -39,7 +40,6 @@ async def test_local_date_and_offset_are_kept(client: httpx.AsyncClient, world: 
         world["therapist"].headers,
         client_id,
         starts_at=evening,
-        external_id="cal-1",
         status="scheduled",
     )
     assert created["starts_on"] == days_ago(10).isoformat()
@@ -132,7 +132,9 @@ async def test_filters(client: httpx.AsyncClient, world: World) -> None:
     me = world["therapist"].headers
     client_id, episode_id = await _client_with_episode(client, world)
     second_id, _ = await _client_with_episode(client, world)
-    early = await create_session(client, me, client_id, on=days_ago(20), external_id="f-1")
+    # external_id is the integration's: set by admins and API keys only (SPEC §2.1).
+    admin = world["admin"].headers
+    early = await create_session(client, admin, client_id, on=days_ago(20), external_id="f-1")
     late = await create_session(
         client,
         me,
@@ -199,7 +201,8 @@ async def test_page_walk_idempotency_and_if_match(client: httpx.AsyncClient, wor
     problem(await client.get("/v1/sessions", params={"cursor": "x" * 40}, headers=me), 400)
 
     body = {"client_id": client_id, "starts_at": at(days_ago(1)), "external_id": "idem-s"}
-    keyed = {**me, "Idempotency-Key": "session-key-1"}
+    admin = world["admin"].headers  # external_id: admins and API keys only
+    keyed = {**admin, "Idempotency-Key": "session-key-1"}
     first = await client.post("/v1/sessions", json=body, headers=keyed)
     replay = await client.post("/v1/sessions", json=body, headers=keyed)
     assert first.status_code == replay.status_code == 201
@@ -208,7 +211,7 @@ async def test_page_walk_idempotency_and_if_match(client: httpx.AsyncClient, wor
     problem(
         await client.post("/v1/sessions", json={**body, "duration_minutes": 45}, headers=keyed), 422
     )
-    problem(await client.post("/v1/sessions", json=body, headers=me), 409)  # external_id taken
+    problem(await client.post("/v1/sessions", json=body, headers=admin), 409)  # external_id taken
 
     path = f"/v1/sessions/{first.json()['id']}"
     problem(
@@ -224,3 +227,70 @@ async def test_page_walk_idempotency_and_if_match(client: httpx.AsyncClient, wor
     assert done.json()["version"] == 2
     problem(await client.patch(path, json={"episode_id": None}, headers=me), 422)
     problem(await client.patch(path, json={"status": None}, headers=me), 422)
+
+
+async def _episode_of(client: httpx.AsyncClient, headers: dict[str, str]) -> tuple[str, str]:
+    """A client of this therapist, with an open episode: (client id, episode id)."""
+    created = await create_client(client, headers)
+    episode = await open_episode(client, headers, created["id"], started_on=days_ago(60))
+    return created["id"], episode["id"]
+
+
+def _answer(body: dict[str, Any]) -> tuple[Any, ...]:
+    """What a problem says, without what differs per request."""
+    return body["status"], body["title"], body["detail"], body.get("errors")
+
+
+async def test_external_id_is_set_by_admins_and_keys_only_and_reveals_nothing(
+    client: httpx.AsyncClient, world: World, state: AppState
+) -> None:
+    # SPEC §2.1: a uniqueness conflict never reveals a record the caller cannot reach.
+    hidden_client, _ = await _episode_of(client, world["therapist2"].headers)
+    admin = world["admin"].headers
+    await create_session(client, admin, hidden_client, external_id="cal-hidden")
+    mine, _ = await _client_with_episode(client, world)
+    me = world["therapist"].headers
+    base = {"client_id": mine, "starts_at": at(days_ago(2))}
+    taken = await client.post(
+        "/v1/sessions", json={**base, "external_id": "cal-hidden"}, headers=me
+    )
+    free = await client.post("/v1/sessions", json={**base, "external_id": "cal-free"}, headers=me)
+    assert _answer(problem(taken, 403)) == _answer(problem(free, 403))
+    own = await create_session(client, me, mine)
+    for value in ("cal-hidden", "cal-free"):
+        changed = await client.patch(
+            f"/v1/sessions/{own['id']}", json={"external_id": value}, headers=me
+        )
+        assert _answer(problem(changed, 403)) == _answer(problem(free, 403))
+    async with state.sessionmaker() as db:
+        count = await db.execute(
+            select(func.count()).where(col(TherapySession.client_id) == uuid.UUID(mine))
+        )
+        assert count.scalar_one() == 1  # only the one booked without external_id
+    # The integration's own identifier: an API key and an admin set it.
+    key = await make_api_key(state, world, ["sessions:write"])
+    booked = await create_session(client, key, mine, external_id="cal-key")
+    assert booked["external_id"] == "cal-key"
+    problem(
+        await client.post("/v1/sessions", json={**base, "external_id": "cal-key"}, headers=key), 409
+    )
+    moved = await client.patch(
+        f"/v1/sessions/{own['id']}", json={"external_id": "cal-admin"}, headers=admin
+    )
+    assert moved.status_code == 200, moved.text
+
+
+async def test_another_clients_episode_answers_like_a_missing_one(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    _, hidden_episode = await _episode_of(client, world["therapist2"].headers)
+    mine, _ = await _client_with_episode(client, world)
+    me = world["therapist"].headers
+    base = {"client_id": mine, "starts_at": at(days_ago(2))}
+    other = await client.post(
+        "/v1/sessions", json={**base, "episode_id": hidden_episode}, headers=me
+    )
+    missing = await client.post(
+        "/v1/sessions", json={**base, "episode_id": str(uuid.uuid4())}, headers=me
+    )
+    assert _answer(problem(other, 422)) == _answer(problem(missing, 422))

@@ -144,6 +144,7 @@ def sync_detailed(
     A client without an open episode gets one, opened by this booking (an intake): phase
     `initial` from the session's date, treated by the session's therapist; the response says
     `episode_opened: true` and the audit event's `details` name the episode it opened.
+    `external_id` is set by admins and API keys only (403).
 
     Args:
         idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
@@ -195,6 +196,7 @@ def sync(
     A client without an open episode gets one, opened by this booking (an intake): phase
     `initial` from the session's date, treated by the session's therapist; the response says
     `episode_opened: true` and the audit event's `details` name the episode it opened.
+    `external_id` is set by admins and API keys only (403).
 
     Args:
         idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
@@ -241,6 +243,7 @@ async def asyncio_detailed(
     A client without an open episode gets one, opened by this booking (an intake): phase
     `initial` from the session's date, treated by the session's therapist; the response says
     `episode_opened: true` and the audit event's `details` name the episode it opened.
+    `external_id` is set by admins and API keys only (403).
 
     Args:
         idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
@@ -290,6 +293,7 @@ async def asyncio(
     A client without an open episode gets one, opened by this booking (an intake): phase
     `initial` from the session's date, treated by the session's therapist; the response says
     `episode_opened: true` and the audit event's `details` name the episode it opened.
+    `external_id` is set by admins and API keys only (403).
 
     Args:
         idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.

@@ -152,6 +152,8 @@ def sync_detailed(
 
      Change time, duration, modality, therapist or attendance; If-Match is honoured if sent.
 
+    `external_id` is set by admins and API keys only (403).
+
     Args:
         id (UUID):
         if_match (None | str | Unset): Optional: the resource's ETag; a stale one is 412.
@@ -199,6 +201,8 @@ def sync(
 
      Change time, duration, modality, therapist or attendance; If-Match is honoured if sent.
 
+    `external_id` is set by admins and API keys only (403).
+
     Args:
         id (UUID):
         if_match (None | str | Unset): Optional: the resource's ETag; a stale one is 412.
@@ -240,6 +244,8 @@ async def asyncio_detailed(
     """Reschedule a session or record attendance
 
      Change time, duration, modality, therapist or attendance; If-Match is honoured if sent.
+
+    `external_id` is set by admins and API keys only (403).
 
     Args:
         id (UUID):
@@ -285,6 +291,8 @@ async def asyncio(
     """Reschedule a session or record attendance
 
      Change time, duration, modality, therapist or attendance; If-Match is honoured if sent.
+
+    `external_id` is set by admins and API keys only (403).
 
     Args:
         id (UUID):
