@@ -17,7 +17,7 @@ from app.audit.context import audit_context
 from app.errors import PROBLEM_JSON, AppError, problem_body
 from app.idempotency import IdempotentReplay, replay_response
 from app.security.encryption import DecryptionError
-from app.security.refused_bodies import attribute_refused_body
+from app.security.refused_bodies import attribute_refused_body, attribute_unrouted
 from app.state import app_state
 
 log = logging.getLogger("notes.errors")
@@ -91,6 +91,8 @@ async def http_error(request: Request, exc: Exception) -> Response:
             "The request did not validate",
             errors=[{"loc": ["body"], "msg": "The body could not be decoded", "type": "body"}],
         )
+    if exc.status_code in (404, 405) and request.url.path.startswith("/v1/"):
+        await _attribute_unrouted(request)
     title, slug = _HTTP_TITLES.get(exc.status_code, ("Error", "http"))
     headers = dict(exc.headers or {})
     if exc.status_code == 405:
@@ -108,6 +110,14 @@ async def _attribute(request: Request) -> None:
     except Exception as exc:  # the refusal stands; the event keeps what it has
         # The type only: a database error's message may quote the values it refused.
         log.warning("could not attribute a refused body: %s", type(exc).__name__)
+
+
+async def _attribute_unrouted(request: Request) -> None:
+    """Name the caller of a request no route answers; the 404 or 405 stands whatever happens."""
+    try:
+        await attribute_unrouted(request)
+    except Exception as exc:  # the answer stands; the event keeps what it has
+        log.warning("could not attribute an unrouted request: %s", type(exc).__name__)
 
 
 def _allowed_methods(request: Request) -> str:

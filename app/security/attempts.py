@@ -6,11 +6,14 @@ only for such refused requests. Bodies refused before routing: `app/security/ref
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any, Final
 
 import sqlalchemy as sa
+from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import ClientDisconnect
 
 from app.audit.context import AuditContext
 from app.models import Addendum, ApiKey, Note, User
@@ -33,16 +36,49 @@ def _path_id(ctx: AuditContext) -> uuid.UUID | None:
         return None
 
 
-async def name_target(session: AsyncSession, ctx: AuditContext) -> None:
+_BODY_METHODS: Final = frozenset({"POST", "PUT", "PATCH"})
+
+
+def _uuid(value: object) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+async def named_client(request: Request, *, read_body: bool = True) -> uuid.UUID | None:
+    """The client a request names outside its path: `?client_id=` or a JSON body's `client_id`.
+
+    The body is read only on the refusal paths that call this; it is within the body limit
+    and, where the route takes a body, already read. A body refused as too large or
+    undecodable is not read again (``read_body`` False).
+    """
+    named = _uuid(request.query_params.get("client_id"))
+    if named is not None or not read_body or request.method not in _BODY_METHODS:
+        return named
+    if "json" not in request.headers.get("content-type", ""):
+        return None
+    try:
+        body = json.loads(await request.body())
+    except (ValueError, RuntimeError, ClientDisconnect):
+        return None  # not JSON, or not readable (a body cut off at the size limit)
+    return _uuid(body.get("client_id")) if isinstance(body, dict) else None
+
+
+async def name_target(
+    session: AsyncSession, ctx: AuditContext, request: Request, *, read_body: bool = True
+) -> None:
     """Name the practice and client of the resource an unauthenticated request aimed at.
 
-    The response reveals nothing (it is the same 401 for any id); only the log says whose
-    record was tried.
+    The path's resource, else a client the query or body names. The response reveals
+    nothing (it is the same 401 for any id); only the log says whose record was tried.
     """
     target_id = _path_id(ctx)
     kind = ctx.resource_type
     if target_id is None or kind is None:
-        return
+        kind, target_id = "client", await named_client(request, read_body=read_body)
+        if target_id is None:
+            return
     practice, client = await owner_of(session, kind, target_id)
     if practice is not None:
         ctx.practice_id = practice

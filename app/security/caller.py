@@ -294,7 +294,7 @@ async def get_caller(request: Request, session: SessionDep) -> Caller:
             caller = await _user_caller(request, session, token)
     except Unauthorized:
         # Nobody to attribute it to: the log names whose record was tried instead (§2.1).
-        await attempts.name_target(session, ctx)
+        await attempts.name_target(session, ctx, request)
         raise
     ctx.actor_type = caller.kind
     ctx.actor_id = caller.id
@@ -314,15 +314,29 @@ async def get_caller(request: Request, session: SessionDep) -> Caller:
         # Decided from the method alone, before any row is read: the attempt is still
         # listed for review, and no write can ever change who reaches a client (§2.1).
         if request.method not in READ_METHODS:
-            found = reach.kept(session)
-            if found is not None and found.client is not None:
-                if found.client.practice_id == caller.practice_id:
-                    ctx.add_clients(found.client.id)
+            await _name_refused_client(request, session, caller)
             raise Forbidden("Break-the-glass opens reads only")
     reject_unknown_query(ctx)
     if purpose == caller.purpose and reason is None:
         return caller
     return replace(caller, purpose=purpose, break_glass_reason=reason)
+
+
+async def _name_refused_client(request: Request, session: AsyncSession, caller: Caller) -> None:
+    """The client of a refused break-the-glass write, of the caller's practice, for review.
+
+    The path's (found by the caller statement), else one the query or body names.
+    """
+    found = reach.kept(session)
+    if found is not None and found.client is not None:
+        if found.client.practice_id == caller.practice_id:
+            audit_context(request).add_clients(found.client.id)
+        return
+    named = await attempts.named_client(request)
+    if named is not None:
+        practice, client = await attempts.owner_of(session, "client", named)
+        if practice == caller.practice_id:
+            audit_context(request).add_clients(client)
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]

@@ -1,8 +1,9 @@
-"""Bodies refused before the route's dependencies ran (SPEC §2.1): still attributed.
+"""Requests refused before the route's dependencies ran (SPEC §2.1): still attributed.
 
 A body FastAPI cannot decode, or one over the size limit, is refused before authentication;
-the event must still name the caller, the route's action and the resource. The route is
-matched and the caller authenticated here, on the refusal path only.
+so is a request no route answers (404, 405). The event must still name the caller and, where
+the route is known, its action and resource. The route is matched and the caller
+authenticated here, on the refusal path only.
 """
 
 from __future__ import annotations
@@ -52,9 +53,32 @@ async def attribute_refused_body(request: Request) -> None:
         raw = request.path_params.get("id")
         if raw is not None and ctx.resource_id is None:
             ctx.resource_id = storable(str(raw)[:80])
+    await _attribute_caller(request, read_body=False)
+
+
+async def attribute_unrouted(request: Request) -> None:
+    """Name caller and resource of a request no route answers (404, or 405 for its method).
+
+    A 405's path belongs to a route: the resource it names is the event's (its client
+    named as for any attempt); the action stays unrouted, for no action ran.
+    """
+    ctx = audit_context(request)
+    route = request.scope.get("route")
+    named = route_action(route) if route is not None else None
+    if named is not None and named[1] is not None and ctx.resource_type is None:
+        ctx.resource_type = named[1]
+        raw = request.path_params.get("id")
+        if raw is not None:
+            ctx.resource_id = storable(str(raw)[:80])
+    await _attribute_caller(request, read_body=True)
+
+
+async def _attribute_caller(request: Request, *, read_body: bool) -> None:
+    """Authenticate a request its route did not, to name who sent it and the client it named."""
+    ctx = audit_context(request)
     if ctx.actor_type != "anonymous" or "authorization" not in request.headers:
         if ctx.actor_type == "anonymous":
-            await attempts.name_target(get_session(request), ctx)
+            await attempts.name_target(get_session(request), ctx, request, read_body=read_body)
         return
     session = get_session(request)
     try:

@@ -211,3 +211,81 @@ async def test_attempts_on_psychotherapy_records_name_no_client(
         problem(await client.get(path, headers=sent), 401)
         event = await only_event(state, sent["X-Request-ID"])
         assert (event["practice_id"], event["client_ids"]) == (world.practice_id, []), path
+
+
+@pytest.mark.parametrize(
+    "credentials",
+    [{}, {"Authorization": "Bearer not-a-token"}, {"Authorization": "Bearer nsk_unknownkey"}],
+    ids=["none", "bad-jwt", "bad-key"],
+)
+async def test_attempts_naming_the_client_in_query_or_body_name_it(
+    client: httpx.AsyncClient, world: World, state: AppState, credentials: dict[str, str]
+) -> None:
+    """The client named by `?client_id=` or a body's `client_id`, not only by the path."""
+    ids = await _case_with_note(client, world)
+    starts = "2026-11-05T10:00:00+00:00"
+    for method, path, kwargs in (
+        ("GET", "/v1/sessions", {"params": {"client_id": ids["client"]}}),
+        ("GET", "/v1/notes", {"params": {"client_id": ids["client"]}}),
+        ("POST", "/v1/sessions", {"json": {"client_id": ids["client"], "starts_at": starts}}),
+    ):
+        sent = credentials | request_id()
+        problem(await client.request(method, path, headers=sent, **kwargs), 401)
+        event = await only_event(state, sent["X-Request-ID"])
+        assert event["practice_id"] == world.practice_id, (method, path)
+        assert event["client_ids"] == [ids["client"]], (method, path)
+    # A random id, or none, names nothing (and answers the same).
+    for params in ({"client_id": str(uuid.uuid4())}, {"client_id": "not-a-uuid"}, {}):
+        sent = credentials | request_id()
+        problem(await client.get("/v1/sessions", params=params, headers=sent), 401)
+        event = await only_event(state, sent["X-Request-ID"])
+        assert (event["practice_id"], event["client_ids"]) == (None, [])
+
+
+async def test_a_refused_break_the_glass_write_names_the_client_of_its_body(
+    client: httpx.AsyncClient, world: World, state: AppState
+) -> None:
+    """Listed for the auditor's review with the client it aimed at, wherever it named it."""
+    ids = await _case_with_note(client, world)
+    glass = world["therapist2"].headers | {"X-Break-Glass-Reason": "urgent cover tonight"}
+    body = {"client_id": ids["client"], "starts_at": "2026-11-05T10:00:00+00:00"}
+    sent = glass | request_id()
+    problem(await client.post("/v1/sessions", json=body, headers=sent), 403)
+    event = await only_event(state, sent["X-Request-ID"])
+    assert event["break_glass_reason"] == "urgent cover tonight"
+    assert event["client_ids"] == [ids["client"]]
+
+
+async def test_requests_no_route_answers_are_attributed_to_their_caller(
+    client: httpx.AsyncClient, world: World, state: AppState
+) -> None:
+    """A 405 names caller, practice and the path's resource; a 404 names the caller."""
+    ids = await _case_with_note(client, world)
+    me = world["therapist"].headers
+    for method, path, resource in (
+        ("DELETE", f"/v1/clients/{ids['client']}", "client"),
+        ("PUT", f"/v1/notes/{ids['note']}", "note"),
+    ):
+        sent = me | request_id()
+        problem(await client.request(method, path, headers=sent), 405)
+        event = await only_event(state, sent["X-Request-ID"])
+        assert {k: event[k] for k in actor(world, "therapist")} == actor(world, "therapist")
+        assert event["action"] == "request.unrouted"
+        assert (event["resource_type"], event["resource_id"]) == (resource, path.split("/")[-1])
+        assert event["client_ids"] == [ids["client"]], path
+    # A colleague who cannot reach the client gets the same 405; the attempt names it.
+    sent = world["therapist2"].headers | request_id()
+    problem(await client.delete(f"/v1/clients/{ids['client']}", headers=sent), 405)
+    event = await only_event(state, sent["X-Request-ID"])
+    assert event["actor_id"] == world["therapist2"].id
+    assert event["client_ids"] == [ids["client"]]
+    sent = me | request_id()
+    problem(await client.get("/v1/no-such-thing", headers=sent), 404)
+    event = await only_event(state, sent["X-Request-ID"])
+    assert {k: event[k] for k in actor(world, "therapist")} == actor(world, "therapist")
+    # Without credentials a 405 still names whose record was tried.
+    sent = request_id()
+    problem(await client.delete(f"/v1/clients/{ids['client']}", headers=sent), 405)
+    event = await only_event(state, sent["X-Request-ID"])
+    assert event["actor_type"] == "anonymous"
+    assert (event["practice_id"], event["client_ids"]) == (world.practice_id, [ids["client"]])
