@@ -11,7 +11,7 @@ from sqlmodel import col
 
 from app.audit.context import audit_context, audited
 from app.auth import credentials
-from app.errors import NotFound, problem_responses
+from app.errors import Forbidden, NotFound, problem_responses
 from app.etag import OptionalIfMatch, optional_match, set_etag
 from app.idempotency import idempotency
 from app.models import User
@@ -143,11 +143,16 @@ async def update_user(
 ) -> UserOut:
     """Change role, supervisor, co-signing or deactivate (users are never deleted).
 
+    Nobody changes their own role (403): an admin would otherwise reach clinical content.
+
     A password is never set here (422): start a reset with `POST /v1/users/{id}/password-reset`.
     If-Match is honoured if sent (412 when stale).
     """
     require_roles(caller, "admin")
     user = await service.get_user(session=session, practice_id=caller.practice_id, user_id=id)
+    if user.id == caller.id and body.role is not None and body.role != user.role:
+        # An admin who made themselves a supervisor would reach clinical content (§2.1).
+        raise Forbidden("Nobody changes their own role; another admin may")
     expected = optional_match(if_match, user.id, user.version)
     user = await service.update_user(
         session=session, user=user, user_in=body, expected_version=expected

@@ -7,7 +7,11 @@ import uuid
 import httpx
 import pytest
 
+from app.models import User
+from app.state import AppState
 from tests.conftest import World
+from tests.factories import problem
+from tests.one_path import only_event
 
 NEW_USER = {"display_name": "New Person", "role": "therapist"}
 INVITE = ("invite_token", "invite_expires_at")
@@ -134,3 +138,31 @@ async def test_trainee_with_supervisor(client: httpx.AsyncClient, world: World) 
         headers=admin,
     )
     assert not_a_supervisor.status_code == 422
+
+
+async def test_nobody_changes_their_own_role(
+    client: httpx.AsyncClient, world: World, state: AppState
+) -> None:
+    """SPEC §2.1: an admin who made themselves a supervisor (and a trainee's supervisor)
+    would read clinical content and shared psychotherapy notes."""
+    admin = world["admin"]
+    path = f"/v1/users/{admin.id}"
+    for role in ("supervisor", "therapist", "auditor"):
+        sent = {**admin.headers, "X-Request-ID": uuid.uuid4().hex}
+        problem(await client.patch(path, json={"role": role}, headers=sent), 403)
+        event = await only_event(state, sent["X-Request-ID"])
+        assert (event["action"], event["http_status"]) == ("user.update", 403)
+    async with state.sessionmaker() as db:
+        me = await db.get(User, admin.id)
+        assert me is not None
+        assert me.role == "admin"
+    # The same role, and other fields of one's own record, are still one's own to send.
+    same = await client.patch(
+        path, json={"role": "admin", "display_name": "Ada"}, headers=admin.headers
+    )
+    assert same.status_code == 200, same.text
+    # Another user's role is the admin's to change.
+    other = await client.patch(
+        f"/v1/users/{world['therapist2'].id}", json={"role": "supervisor"}, headers=admin.headers
+    )
+    assert other.status_code == 200, other.text

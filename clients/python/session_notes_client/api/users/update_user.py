@@ -126,6 +126,8 @@ def sync_detailed(
 
      Change role, supervisor, co-signing or deactivate (users are never deleted).
 
+    Nobody changes their own role (403): an admin would otherwise reach clinical content.
+
     A password is never set here (422): start a reset with `POST /v1/users/{id}/password-reset`.
     If-Match is honoured if sent (412 when stale).
 
@@ -176,6 +178,8 @@ def sync(
 
      Change role, supervisor, co-signing or deactivate (users are never deleted).
 
+    Nobody changes their own role (403): an admin would otherwise reach clinical content.
+
     A password is never set here (422): start a reset with `POST /v1/users/{id}/password-reset`.
     If-Match is honoured if sent (412 when stale).
 
@@ -220,6 +224,8 @@ async def asyncio_detailed(
     """Change a user
 
      Change role, supervisor, co-signing or deactivate (users are never deleted).
+
+    Nobody changes their own role (403): an admin would otherwise reach clinical content.
 
     A password is never set here (422): start a reset with `POST /v1/users/{id}/password-reset`.
     If-Match is honoured if sent (412 when stale).
@@ -268,6 +274,8 @@ async def asyncio(
     """Change a user
 
      Change role, supervisor, co-signing or deactivate (users are never deleted).
+
+    Nobody changes their own role (403): an admin would otherwise reach clinical content.
 
     A password is never set here (422): start a reset with `POST /v1/users/{id}/password-reset`.
     If-Match is honoured if sent (412 when stale).
