@@ -6,10 +6,14 @@ import uuid
 from typing import Any
 
 import httpx
+import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
+from sqlalchemy import select
+from sqlmodel import col
 
 from app.idempotency import EXEMPT_PREFIXES, idempotency
+from app.models import AuditEvent, User
 from app.state import AppState
 from tests.audit.conftest import events_of_request
 from tests.conftest import World
@@ -142,3 +146,65 @@ async def test_a_refused_post_leaves_its_key_free(client: httpx.AsyncClient, wor
     created = await client.post(path, json=PROGRESS, headers=me)
     assert created.status_code == 201, created.text
     assert "Idempotent-Replayed" not in created.headers
+
+
+async def _set_role(state: AppState, user_id: uuid.UUID, role: str) -> None:
+    async with state.sessionmaker() as db:
+        user = await db.get(User, user_id)
+        assert user is not None
+        user.role = role
+        await db.commit()
+
+
+async def _any_event(client: httpx.AsyncClient, state: AppState, world: World) -> str:
+    assert (await client.get("/v1/clients", headers=world["admin"].headers)).status_code == 200
+    async with state.sessionmaker() as db:
+        found = await db.scalar(
+            select(col(AuditEvent.id)).where(col(AuditEvent.practice_id) == world.practice_id)
+        )
+        assert found is not None
+        return str(found)
+
+
+@pytest.mark.parametrize(
+    ("who", "path", "body", "demoted_to"),
+    [
+        ("admin", "/v1/webhook-endpoints", {"url": "http://127.0.0.1:9/h"}, "therapist"),
+        ("admin", "/v1/users", {"role": "therapist", "display_name": "N"}, "therapist"),
+        ("therapist", "/v1/themes", {"label": "People-pleasing"}, "auditor"),
+        ("auditor", "/v1/audit/events/{event}/review", {"decision": "justified"}, "therapist"),
+    ],
+    ids=["webhook-endpoint", "user", "theme", "review"],
+)
+async def test_a_replay_answers_only_while_the_role_still_may(
+    client: httpx.AsyncClient,
+    world: World,
+    state: AppState,
+    who: str,
+    path: str,
+    body: dict[str, Any],
+    demoted_to: str,
+) -> None:
+    """A replay never reaches the route: the role is checked before it, as for API keys."""
+    extra: dict[str, Any] = {
+        "/v1/webhook-endpoints": {"event_types": ["client.*"]},
+        "/v1/users": {"email": f"r-{uuid.uuid4().hex[:8]}@test.example"},
+        "/v1/themes": {
+            "code": f"relational_pattern.p{uuid.uuid4().hex[:6]}",
+            "category": "relational_pattern",
+        },
+    }.get(path, {})
+    path = (
+        path.replace("{event}", await _any_event(client, state, world))
+        if "{event}" in path
+        else path
+    )
+    keyed = {**world[who].headers, "Idempotency-Key": uuid.uuid4().hex}
+    first = await client.post(path, json={**body, **extra}, headers=keyed)
+    assert first.status_code == 201, first.text
+    again = await client.post(path, json={**body, **extra}, headers=keyed)
+    assert again.headers.get("Idempotent-Replayed") == "true"
+    await _set_role(state, world[who].id, demoted_to)
+    refused = await client.post(path, json={**body, **extra}, headers=keyed)
+    problem(refused, 403)
+    assert "Idempotent-Replayed" not in refused.headers

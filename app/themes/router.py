@@ -63,13 +63,18 @@ async def list_themes(
     )
 
 
+async def _editor_first(caller: CallerDep) -> None:
+    """The role before an idempotent replay, which never reaches the route's own check."""
+    require_roles(caller, *EDITORS)
+
+
 @router.post(
     "/v1/themes",
     summary="Add a practice theme",
     status_code=201,
     response_model=ThemeOut,
     responses=problem_responses(401, 403, 409, 413, 422) | created_resource("/v1/themes/{code}"),
-    dependencies=[audited("theme.create", "theme"), Depends(idempotency)],
+    dependencies=[audited("theme.create", "theme"), Depends(_editor_first), Depends(idempotency)],
 )
 async def create_theme(
     request: Request, response: Response, session: SessionDep, caller: CallerDep, body: ThemeCreate

@@ -60,13 +60,18 @@ async def list_users(
     )
 
 
+async def _admin_first(caller: CallerDep) -> None:
+    """The role before an idempotent replay, which never reaches the route's own check."""
+    require_roles(caller, "admin")
+
+
 @router.post(
     "/v1/users",
     summary="Create a user",
     status_code=201,
     response_model=UserCreated,
     responses=problem_responses(401, 403, 409, 413, 422) | created_resource("/v1/users/{id}"),
-    dependencies=[audited("user.create", "user"), Depends(idempotency)],
+    dependencies=[audited("user.create", "user"), Depends(_admin_first), Depends(idempotency)],
 )
 async def create_user(
     request: Request,

@@ -36,6 +36,14 @@ def _manager(caller: Caller) -> Caller:
     return caller
 
 
+async def _manager_first(caller: CallerDep) -> None:
+    """The role before an idempotent replay, which never reaches the route's own check."""
+    _manager(caller)
+
+
+ManagerFirst = Depends(_manager_first)
+
+
 @router.get(
     "/v1/webhook-endpoints",
     summary="List webhook endpoints",
@@ -61,7 +69,11 @@ async def list_webhook_endpoints(
     response_model=WebhookEndpointCreated,
     responses=problem_responses(401, 403, 409, 413, 422)
     | created_resource("/v1/webhook-endpoints/{id}"),
-    dependencies=[audited("webhook_endpoint.create", "webhook_endpoint"), Depends(idempotency)],
+    dependencies=[
+        audited("webhook_endpoint.create", "webhook_endpoint"),
+        ManagerFirst,
+        Depends(idempotency),
+    ],
 )
 async def create_webhook_endpoint(
     request: Request,
@@ -169,6 +181,7 @@ async def delete_webhook_endpoint(id: uuid.UUID, session: SessionDep, caller: Ca
     responses=problem_responses(401, 403, 404, 409, 422),
     dependencies=[
         audited("webhook_endpoint.rotate_secret", "webhook_endpoint"),
+        ManagerFirst,
         Depends(idempotency),
     ],
 )
@@ -196,7 +209,11 @@ async def rotate_webhook_secret(
     status_code=202,
     response_model=WebhookDeliveryOut,
     responses=problem_responses(401, 403, 404, 409, 422),
-    dependencies=[audited("webhook_endpoint.test", "webhook_endpoint"), Depends(idempotency)],
+    dependencies=[
+        audited("webhook_endpoint.test", "webhook_endpoint"),
+        ManagerFirst,
+        Depends(idempotency),
+    ],
 )
 async def test_webhook_endpoint(
     id: uuid.UUID, session: SessionDep, caller: CallerDep
@@ -240,7 +257,11 @@ async def list_webhook_deliveries(
     status_code=202,
     response_model=WebhookDeliveryOut,
     responses=problem_responses(401, 403, 404, 409, 422),
-    dependencies=[audited("webhook_delivery.retry", "webhook_delivery"), Depends(idempotency)],
+    dependencies=[
+        audited("webhook_delivery.retry", "webhook_delivery"),
+        ManagerFirst,
+        Depends(idempotency),
+    ],
 )
 async def retry_webhook_delivery(
     id: uuid.UUID, session: SessionDep, caller: CallerDep

@@ -184,6 +184,12 @@ async def break_glass(
     return Page(items=items, next_cursor=_page_of(rows, page))
 
 
+async def _reviewer(caller: CallerDep) -> None:
+    """Auditors only, decided before an idempotent replay (which never reaches the route)."""
+    if not caller.has_role("auditor"):
+        raise Forbidden("Only auditors review events")
+
+
 @router.post(
     "/v1/audit/events/{id}/review",
     summary="Review an event",
@@ -191,7 +197,7 @@ async def break_glass(
     response_model=ReviewOut,
     responses=problem_responses(401, 403, 404, 409, 413, 422)
     | created_resource("/v1/audit/reviews/{id}"),
-    dependencies=[audited("audit.review", "audit_event"), Depends(idempotency)],
+    dependencies=[audited("audit.review", "audit_event"), Depends(_reviewer), Depends(idempotency)],
 )
 async def review_event(
     request: Request,
@@ -202,8 +208,6 @@ async def review_event(
     body: ReviewIn,
 ) -> ReviewOut:
     """Record an auditor's finding; a new review and its own event, never an edit."""
-    if not caller.has_role("auditor"):
-        raise Forbidden("Only auditors review events")
     row = await service.get_event(session, caller.practice_id, id)
     if row is None:
         raise NotFound("Not found")
