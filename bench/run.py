@@ -87,6 +87,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--samples", type=int, help="requests per latency figure (200)")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--pool-size", type=int, default=10, help="DB pool, service and floor")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="uvicorn workers, service and floor alike (1)"
+    )
     parser.add_argument("--only", default="", help=f"comma-separated, among: {', '.join(NAMES)}")
     parser.add_argument("--no-wrk", action="store_true", help="use the httpx generator")
     parser.add_argument(
@@ -171,7 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows: list[Row] = []
     payload: dict[str, Any] = {}
     try:
-        service = start_service(env, DATA_DIR / "service.log")
+        service = start_service(env, DATA_DIR / "service.log", args.workers)
         servers.append(service)
         routes = openapi_paths(service.base)
         say(f"loading data {sizes}")
@@ -184,7 +187,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         floor_ids = work_dir / "floor_ids.txt"
         body_size = len(dataset.NOTE_BODY)
         floor.seed(max(1, len(data.note_ids)), floor_ids, floor_url, body_size=body_size)
-        servers.append(start_floor(floor_url, args.pool_size, DATA_DIR / "floor.log"))
+        floor_log = DATA_DIR / "floor.log"
+        servers.append(start_floor(floor_url, args.pool_size, floor_log, args.workers))
         opts = Options(
             quick=args.quick,
             connections=args.connections,

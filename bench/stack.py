@@ -146,12 +146,12 @@ class Server:
         stop_server(self.proc)
 
 
-def start_service(env: Mapping[str, str], log_path: Path) -> Server:
-    """``notes-api serve --no-migrate`` (one uvicorn worker) on a free port, ready to serve."""
+def start_service(env: Mapping[str, str], log_path: Path, workers: int = 1) -> Server:
+    """``notes-api serve --no-migrate`` (``workers`` uvicorn workers) on a free port, ready."""
     port = free_port()
     with open(log_path, "ab") as log:
         proc = subprocess.Popen(
-            [NOTES_API, "serve", "--no-migrate", "--port", str(port), "--workers", "1"],
+            [NOTES_API, "serve", "--no-migrate", "--port", str(port), "--workers", str(workers)],
             cwd=REPO_ROOT,
             env={**os.environ, **env},
             stdin=subprocess.DEVNULL,
@@ -168,15 +168,15 @@ def start_service(env: Mapping[str, str], log_path: Path) -> Server:
     return Server("service", proc, base)
 
 
-def start_floor(floor_url: str, pool_size: int, log_path: Path) -> Server:
-    """The floor app (``bench.floor``) under uvicorn, one worker, the same pool size."""
+def start_floor(floor_url: str, pool_size: int, log_path: Path, workers: int = 1) -> Server:
+    """The floor app (``bench.floor``) under uvicorn: the service's worker count and pool size."""
     port = free_port()
     env = {
         "FLOOR_DATABASE_URL": _plain(floor_url),
         "FLOOR_POOL_SIZE": str(pool_size),
         "FLOOR_TOKEN": FLOOR_TOKEN,
     }
-    proc = start_server("bench.floor:app", port, env, 1, log_path=log_path)
+    proc = start_server("bench.floor:app", port, env, workers, log_path=log_path)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_ready(f"{base}/notes/00000000-0000-0000-0000-000000000000", 60, proc=proc)
