@@ -208,3 +208,23 @@ async def test_a_replay_answers_only_while_the_role_still_may(
     refused = await client.post(path, json={**body, **extra}, headers=keyed)
     problem(refused, 403)
     assert "Idempotent-Replayed" not in refused.headers
+
+
+async def test_an_approval_replays_only_while_the_caller_may_approve(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    admin = world["admin"].headers
+    made = await client.post(
+        "/v1/api-keys", json={"name": "ehr", "scopes": ["notes:read"]}, headers=admin
+    )
+    assert made.status_code == 201, made.text
+    path = f"/v1/api-keys/{made.json()['id']}/approve"
+    keyed = world["supervisor"].headers | {"Idempotency-Key": uuid.uuid4().hex}
+    assert (await client.post(path, headers=keyed)).status_code == 200
+    demoted = await client.patch(
+        f"/v1/users/{world['supervisor'].id}", json={"role": "therapist"}, headers=admin
+    )
+    assert demoted.status_code == 200, demoted.text
+    refused = await client.post(path, headers=keyed)
+    problem(refused, 403)
+    assert "Idempotent-Replayed" not in refused.headers

@@ -36,6 +36,11 @@ async def _key_creator(caller: CallerDep) -> None:
         raise Forbidden("Your role or scopes do not allow this operation")
 
 
+async def _key_approver(caller: CallerDep) -> None:
+    """Role first, before a replay, as for creation."""
+    rules.check_approve(caller)
+
+
 async def _key_rotator(caller: CallerDep) -> None:
     """Role first, before a replay, as for creation."""
     rules.kinds_for(caller, "rotate")
@@ -151,11 +156,14 @@ async def revoke(id: uuid.UUID, session: SessionDep, caller: CallerDep) -> None:
     name="approve_api_key",
     response_model=ApiKeyOut,
     responses=problem_responses(401, 403, 404, 409, 422),
-    dependencies=[audited("api_key.approve", "api_key"), Depends(idempotency)],
+    dependencies=[
+        audited("api_key.approve", "api_key"),
+        Depends(_key_approver),
+        Depends(idempotency),
+    ],
 )
 async def approve(id: uuid.UUID, session: SessionDep, caller: CallerDep) -> ApiKeyOut:
     """A supervisor of the practice lets a key with clinical scopes work (409 if not pending)."""
-    rules.check_approve(caller)
     row = await service.get_live_key(
         session=session, practice_id=caller.practice_id, kinds={"clinical"}, key_id=id
     )
