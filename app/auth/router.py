@@ -86,7 +86,7 @@ async def logout(
     caller: CallerDep,
     body: Annotated[RefreshIn | None, Body()] = None,
 ) -> None:
-    """Revoke the current access token and, when given, the refresh token's family."""
+    """Revoke the current access token and its refresh-token family (or the given one's)."""
     audit_context(request).target("user", caller.id)
     require_roles(caller, *ROLES)
     await service.logout(
@@ -96,6 +96,7 @@ async def logout(
         practice_id=caller.practice_id,
         jti=caller.token_jti,
         token=body.refresh_token if body else None,
+        family_id=caller.token_family,
     )
 
 

@@ -136,8 +136,20 @@ async def logout(
     practice_id: uuid.UUID,
     jti: str | None,
     token: str | None,
+    family_id: uuid.UUID | None = None,
 ) -> None:
-    """Revoke the presented refresh token's family and the current access token."""
+    """Revoke the current access token, the family it was issued from, and the presented
+    refresh token's family: a logout without a body ends the refresh token too."""
+    if family_id is not None:
+        await session.execute(
+            update(RefreshToken)
+            .where(
+                col(RefreshToken.family_id) == family_id,
+                col(RefreshToken.user_id) == user_id,
+                col(RefreshToken.revoked_at).is_(None),
+            )
+            .values(revoked_at=utcnow())
+        )
     if token:
         digest = keyed_hash(state.secrets.api_key_pepper, token)
         stored = (

@@ -82,6 +82,8 @@ class Caller:
     break_glass_reason: str | None
     token_jti: str | None = None
     pending_approval: bool = False
+    # The refresh-token family the access token was issued from (its `sid`), if any.
+    token_family: uuid.UUID | None = None
 
     @property
     def is_user(self) -> bool:
@@ -280,6 +282,7 @@ async def _user_caller(request: Request, session: AsyncSession, token: str) -> C
         purpose="TREAT" if row["u_role"] in CLINICAL_ROLES else "HOPERAT",
         break_glass_reason=None,
         token_jti=claims.jti,
+        token_family=claims.family_id,
     )
 
 

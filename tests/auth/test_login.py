@@ -112,6 +112,23 @@ async def test_logout_revokes_access_and_refresh(client: httpx.AsyncClient, worl
     assert again.status_code == 401
 
 
+async def test_logout_without_a_body_ends_the_refresh_token_too(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    """The access token names its family: logging out with it alone ends that family."""
+    tokens = (await login(client, world["therapist"].email)).json()
+    other = (await login(client, world["therapist"].email)).json()  # another device
+    headers = bearer(tokens["access_token"])
+    assert (await client.post("/v1/auth/logout", headers=headers)).status_code == 204
+    assert (await client.get("/v1/me", headers=headers)).status_code == 401
+    again = await client.post("/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert again.status_code == 401
+    # The other device's session is its own family: it goes on.
+    assert (await client.get("/v1/me", headers=bearer(other["access_token"]))).status_code == 200
+    kept = await client.post("/v1/auth/refresh", json={"refresh_token": other["refresh_token"]})
+    assert kept.status_code == 200, kept.text
+
+
 async def test_logins_are_audited(client: httpx.AsyncClient, world: World, state: AppState) -> None:
     await login(client, world["admin"].email, "bad-password-123")
     await login(client, world["admin"].email)

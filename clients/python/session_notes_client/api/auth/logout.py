@@ -104,7 +104,7 @@ def sync_detailed(
 ) -> Response[Any | Problem]:
     """Log out
 
-     Revoke the current access token and, when given, the refresh token's family.
+     Revoke the current access token and its refresh-token family (or the given one's).
 
     Args:
         x_request_id (str | Unset):
@@ -144,7 +144,7 @@ def sync(
 ) -> Any | Problem | None:
     """Log out
 
-     Revoke the current access token and, when given, the refresh token's family.
+     Revoke the current access token and its refresh-token family (or the given one's).
 
     Args:
         x_request_id (str | Unset):
@@ -179,7 +179,7 @@ async def asyncio_detailed(
 ) -> Response[Any | Problem]:
     """Log out
 
-     Revoke the current access token and, when given, the refresh token's family.
+     Revoke the current access token and its refresh-token family (or the given one's).
 
     Args:
         x_request_id (str | Unset):
@@ -217,7 +217,7 @@ async def asyncio(
 ) -> Any | Problem | None:
     """Log out
 
-     Revoke the current access token and, when given, the refresh token's family.
+     Revoke the current access token and its refresh-token family (or the given one's).
 
     Args:
         x_request_id (str | Unset):
