@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from typing import NoReturn
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -113,19 +114,36 @@ async def refresh(
     ctx.actor_type, ctx.actor_id, ctx.actor_role = "user", user.id, user.role
     ctx.target("user", user.id)
     if stored.rotated_at is not None or stored.revoked_at is not None:
-        # Reuse means the token leaked: revoke the family, committed even though we answer 401.
-        # Our row lock is released first so the separate transaction does not wait on us.
-        family_id = stored.family_id
-        await session.rollback()
-        async with state.sessionmaker() as own:
-            await _revoke_family(own, family_id)
-            await own.commit()
-        raise Unauthorized("Refresh token already used or revoked")
+        await _reused(session, state, stored.family_id)
     if stored.expires_at <= utcnow() or not user.active:
         raise Unauthorized("Refresh token expired")
-    stored.rotated_at = utcnow()
-    session.add(stored)
+    # Rotated only if nobody rotated it since it was read: where the row lock above is no
+    # lock (SQLite), two requests with one token would otherwise both get a new one.
+    rotated = await session.execute(
+        update(RefreshToken)
+        .where(
+            col(RefreshToken.id) == stored.id,
+            col(RefreshToken.rotated_at).is_(None),
+            col(RefreshToken.revoked_at).is_(None),
+        )
+        .values(rotated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if rotated.rowcount != 1:  # type: ignore[attr-defined]
+        await _reused(session, state, stored.family_id)
     return await _issue(session=session, state=state, user=user, family_id=stored.family_id)
+
+
+async def _reused(session: AsyncSession, state: AppState, family_id: uuid.UUID) -> NoReturn:
+    """Reuse means the token leaked: revoke the family, committed even though we answer 401.
+
+    Our row lock is released first so the separate transaction does not wait on us.
+    """
+    await session.rollback()
+    async with state.sessionmaker() as own:
+        await _revoke_family(own, family_id)
+        await own.commit()
+    raise Unauthorized("Refresh token already used or revoked")
 
 
 async def logout(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 from sqlalchemy import func, select
@@ -127,6 +129,24 @@ async def test_logout_without_a_body_ends_the_refresh_token_too(
     assert (await client.get("/v1/me", headers=bearer(other["access_token"]))).status_code == 200
     kept = await client.post("/v1/auth/refresh", json={"refresh_token": other["refresh_token"]})
     assert kept.status_code == 200, kept.text
+
+
+@pytest.mark.parametrize("attempt", range(3))
+async def test_one_refresh_token_sent_twice_at_once_rotates_once(
+    client: httpx.AsyncClient, world: World, attempt: int
+) -> None:
+    """The second use is reuse, whichever comes second: 401, and the family ends."""
+    tokens = (await login(client, world["therapist"].email)).json()
+    body = {"refresh_token": tokens["refresh_token"]}
+    answers = await asyncio.gather(
+        client.post("/v1/auth/refresh", json=body), client.post("/v1/auth/refresh", json=body)
+    )
+    assert sorted(a.status_code for a in answers) == [200, 401]
+    [won] = [a for a in answers if a.status_code == 200]
+    after = await client.post(
+        "/v1/auth/refresh", json={"refresh_token": won.json()["refresh_token"]}
+    )
+    assert after.status_code == 401  # the family was revoked by the reuse
 
 
 async def test_logins_are_audited(client: httpx.AsyncClient, world: World, state: AppState) -> None:
