@@ -122,14 +122,10 @@ async def change_own(
 ) -> None:
     """Change one's own password after proving the current one (throttled like a login)."""
     user = (await session.execute(select(User).where(col(User.id) == user_id))).scalar_one()
-    await lockout.check(
-        session=session, settings=state.settings, email=user.email, source_ip=ctx.source_ip
-    )
+    attempt = await lockout.attempt(state=state, email=user.email, source_ip=ctx.source_ip)
     if not state.passwords.verify(user.password_hash, current_password):
-        await lockout.record_failure(
-            state=state, practice_id=user.practice_id, email=user.email, source_ip=ctx.source_ip
-        )
-        raise Unprocessable(WRONG_PASSWORD)
+        raise Unprocessable(WRONG_PASSWORD)  # counted as a failure already
+    await lockout.succeeded(session, attempt)
     await set_password(session=session, state=state, user=user, password=new_password)
 
 

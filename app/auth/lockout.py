@@ -19,7 +19,7 @@ from sqlmodel import col
 from app.config import Settings
 from app.db import utcnow
 from app.errors import TooManyRequests
-from app.models import LoginAttempt
+from app.models import LoginAttempt, User
 from app.state import AppState
 
 
@@ -28,14 +28,39 @@ def address(source_ip: str | None) -> str:
     return (source_ip or "")[:64]
 
 
-async def check(
-    *, session: AsyncSession, settings: Settings, email: str, source_ip: str | None
-) -> None:
-    """429 with Retry-After while the (account, address) pair or the address is locked."""
+async def attempt(*, state: AppState, email: str, source_ip: str | None) -> uuid.UUID:
+    """Count this attempt as a failure before its password is checked; 429 when over a limit.
+
+    Counted first, in a transaction of its own, so that attempts running at once see each
+    other: at most the limit of them get to a password check, however many are sent together.
+    One connection, released before the request's own work. A refused attempt is not counted
+    (its row goes again), so the lock ends when the window of the counted failures does.
+    """
+    ip = address(source_ip)
+    async with state.sessionmaker() as own:
+        practice_id = await own.scalar(
+            sa.select(col(User.practice_id)).where(col(User.email) == email)
+        )
+        row = LoginAttempt(practice_id=practice_id, email=email, source_ip=ip, succeeded=False)
+        own.add(row)
+        await own.commit()
+        try:
+            await _check(own, state.settings, email, ip)
+        except TooManyRequests:
+            await own.execute(sa.delete(LoginAttempt).where(col(LoginAttempt.id) == row.id))
+            await own.commit()
+            raise
+    return row.id
+
+
+async def _check(session: AsyncSession, settings: Settings, email: str, ip: str) -> None:
+    """429 with Retry-After while the pair or the address has more failures than allowed.
+
+    The count includes the attempt being made.
+    """
     window = timedelta(minutes=settings.login_window_minutes)
     now = utcnow()
     since = now - window
-    ip = address(source_ip)
     last_success = await session.scalar(
         sa.select(sa.func.max(col(LoginAttempt.attempted_at))).where(
             col(LoginAttempt.email) == email,
@@ -62,12 +87,12 @@ async def check(
         )
     ).one()
     from_address, address_oldest, for_pair, pair_oldest = row
-    if for_pair >= settings.login_max_failures:
+    if for_pair > settings.login_max_failures:
         raise TooManyRequests(
             "Too many failed logins for this account from your address",
             retry_after=_seconds_left(pair_oldest, window, now),
         )
-    if from_address >= settings.login_address_max_failures:
+    if from_address > settings.login_address_max_failures:
         raise TooManyRequests(
             "Too many failed logins from your address",
             retry_after=_seconds_left(address_oldest, window, now),
@@ -78,24 +103,8 @@ def _seconds_left(oldest: datetime, window: timedelta, now: datetime) -> int:
     return int((oldest + window - now).total_seconds()) + 1
 
 
-async def record_failure(
-    *, state: AppState, practice_id: uuid.UUID | None, email: str, source_ip: str | None
-) -> None:
-    """Count a failure in a transaction of its own: the request itself is rolled back."""
-    async with state.sessionmaker() as own:
-        own.add(
-            LoginAttempt(
-                practice_id=practice_id,
-                email=email,
-                source_ip=address(source_ip),
-                succeeded=False,
-            )
-        )
-        await own.commit()
-
-
-def success(*, practice_id: uuid.UUID, email: str, source_ip: str | None) -> LoginAttempt:
-    """A success row (added to the request's own transaction), which clears its pair's count."""
-    return LoginAttempt(
-        practice_id=practice_id, email=email, source_ip=address(source_ip), succeeded=True
+async def succeeded(session: AsyncSession, attempt_id: uuid.UUID) -> None:
+    """Mark the attempt a success, in the request's transaction: it clears its pair's count."""
+    await session.execute(
+        sa.update(LoginAttempt).where(col(LoginAttempt.id) == attempt_id).values(succeeded=True)
     )

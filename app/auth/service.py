@@ -24,9 +24,7 @@ async def login(
 ) -> tuple[str, int, str]:
     """Check a password and open a new refresh-token family."""
     email = email.strip().lower()
-    await lockout.check(
-        session=session, settings=state.settings, email=email, source_ip=ctx.source_ip
-    )
+    attempt = await lockout.attempt(state=state, email=email, source_ip=ctx.source_ip)
     user = (
         await session.execute(select(User).where(col(User.email) == email))
     ).scalar_one_or_none()
@@ -35,15 +33,9 @@ async def login(
         ctx.target("user", user.id)
     ok = state.passwords.verify(user.password_hash if user else None, password)
     if user is None or not ok or not user.active:
-        await lockout.record_failure(
-            state=state,
-            practice_id=user.practice_id if user else None,
-            email=email,
-            source_ip=ctx.source_ip,
-        )
-        raise Unauthorized("Wrong email or password")
+        raise Unauthorized("Wrong email or password")  # counted as a failure already
     ctx.actor_type, ctx.actor_id, ctx.actor_role = "user", user.id, user.role
-    session.add(lockout.success(practice_id=user.practice_id, email=email, source_ip=ctx.source_ip))
+    await lockout.succeeded(session, attempt)
     return await _issue(session=session, state=state, user=user, family_id=uuid7())
 
 

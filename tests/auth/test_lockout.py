@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import func, select
+from sqlmodel import col
 
+from app.models import LoginAttempt
 from app.state import AppState
 from tests.auth.support import client_at, fresh_address, login
 from tests.conftest import World
@@ -66,3 +70,31 @@ async def test_proxy_headers_do_not_change_the_address(
             )
             assert answer.status_code == 401
         assert (await login(attacker, email)).status_code == 429
+
+
+@pytest.mark.parametrize("burst", [7, 15])
+async def test_guesses_sent_at_once_get_no_more_password_checks(
+    app: FastAPI, world: World, state: AppState, burst: int
+) -> None:
+    """At most five of a burst reach a password check, and a burst larger than the pool is
+    refused, not answered 503 (a failure no longer holds a second connection)."""
+    email = world["therapist"].email
+    async with client_at(app, fresh_address()) as attacker:
+        answers = await asyncio.gather(
+            *(login(attacker, email, f"guess-number-{n}") for n in range(burst))
+        )
+        statuses = sorted(a.status_code for a in answers)
+        assert statuses.count(401) <= 5, statuses
+        assert set(statuses) <= {401, 429}, statuses
+        # Attempts that saw each other may all be refused; five counted failures lock.
+        locked = statuses.count(401) == 5
+        assert (await login(attacker, email)).status_code == (429 if locked else 200)
+    async with state.sessionmaker() as db:
+        counted = await db.scalar(
+            select(func.count()).where(
+                col(LoginAttempt.email) == email, col(LoginAttempt.succeeded).is_(False)
+            )
+        )
+    assert counted == statuses.count(401)  # refused attempts are not counted
+    async with client_at(app, fresh_address()) as owner:
+        assert (await login(owner, email)).status_code == 200
