@@ -179,3 +179,22 @@ def create_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSes
         return None
     autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
     return async_sessionmaker(autocommit, class_=AsyncSession, expire_on_commit=False)
+
+
+async def hold(session: AsyncSession, table: sa.Table, row_id: uuid.UUID, *still: Any) -> bool:
+    """Hold a row for the rest of the transaction, if it still meets ``still``; else False.
+
+    A write that depends on another row's state (a session on an open episode) holds that
+    row while it writes, and so do the writes that change its state (closing the episode):
+    whichever runs second sees the first's outcome. A no-op UPDATE rather than FOR UPDATE,
+    which SQLite ignores; on SQLite it takes the database's write lock.
+    """
+    status = table.c.status
+    result = await session.execute(
+        sa.update(table)
+        .where(table.c.id == row_id, *still)
+        .values(status=status)
+        .returning(table.c.id)
+        .execution_options(synchronize_session=False)
+    )
+    return result.first() is not None

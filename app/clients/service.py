@@ -182,6 +182,9 @@ async def update_client(
             raise Unprocessable(f"{field} cannot be null")
     if client.status == "archived" and set(changes) - {"status"}:
         raise Conflict("An archived client is read-only; set status to active first")
+    # The version moves first: it holds the row, so an intake booked at once (which holds
+    # the client too) either shows as an open episode below or is refused.
+    await bump_version(session, client, expected_version)
     if (
         changes.get("status") in ("discharged", "archived")
         and changes["status"] != client.status
@@ -197,7 +200,6 @@ async def update_client(
         )
     if "external_id" in changes:
         await _check_external_id(session, client.practice_id, changes["external_id"], client.id)
-    await bump_version(session, client, expected_version)
     if "presenting_concerns" in changes:
         changes["presenting_concerns"] = seal(
             ring, client, "presenting_concerns", changes["presenting_concerns"]

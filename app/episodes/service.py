@@ -278,6 +278,9 @@ async def close_episode(
     if ended_on < last.effective_on:
         raise Unprocessable("ended_on cannot lie before the last phase transition")
     _not_in_future(ended_on, "ended_on")
+    # The version moves first: it holds the row, so a session booked at once is either
+    # counted below or refused (app/sessions/service.py holds the episode too).
+    await bump_version(session, episode, expected_version)
     scheduled = (
         await session.execute(
             select(func.count()).where(
@@ -301,7 +304,6 @@ async def close_episode(
     ).scalar_one()
     if last_session is not None and ended_on < last_session:
         raise Unprocessable("ended_on cannot lie before the episode's last session")
-    await bump_version(session, episode, expected_version)
     episode.status = "closed"
     episode.ended_on = ended_on
     episode.close_reason = close_in.reason

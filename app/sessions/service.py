@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from app.clients import service as clients
-from app.db import utcnow, uuid7
+from app.db import hold, utcnow, uuid7
 from app.episodes import service as episodes
 from app.episodes.phases import phase_at
 from app.errors import Conflict, Unprocessable
@@ -51,6 +51,10 @@ def session_view(
     if not clinical:
         return SessionOut(**fields)
     return SessionClinicalOut(**fields, phase=phase)
+
+
+_CLIENT = Client.__table__  # type: ignore[attr-defined]
+_EPISODE = Episode.__table__  # type: ignore[attr-defined]
 
 
 def _local(starts_at: datetime) -> tuple[datetime, date, int]:
@@ -121,10 +125,17 @@ async def create_session(
     from the session's date, treated by the session's therapist. Its first phase is recorded
     by `booked_by`, or by that therapist when an API key books.
     """
-    if client.status == "archived":
+    # The client and the episode are held while the session is written: an archive, a
+    # close or another intake running at once waits for this booking, or it for them.
+    if client.status == "archived" or not await hold(
+        session, _CLIENT, client.id, _CLIENT.c.status != "archived"
+    ):
         raise Conflict("An archived client takes no new sessions; set status to active first")
     starts_at, starts_on, offset = _local(session_in.starts_at)
     episode = await _episode_for(session, client, session_in.episode_id)
+    if episode is not None and episode.status == "open":
+        if not await hold(session, _EPISODE, episode.id, _EPISODE.c.status == "open"):
+            raise Conflict("The episode is closed and takes no new sessions")
     opened = episode is None
     if episode is None:
         therapist = session_in.therapist_id or client.primary_therapist_id
