@@ -13,7 +13,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col
 
 from app.clients import service as clients
-from app.db import utcnow, uuid7
+from app.db import hold, utcnow, uuid7
 from app.episodes.phases import is_next
 from app.episodes.schemas import (
     EpisodeClose,
@@ -31,6 +31,7 @@ from app.security.encryption import KeyRing
 from app.security.fields import seal, unseal
 
 _COUNTED_SESSIONS = ("attended", "no_show", "late_cancelled")
+_CLIENT = Client.__table__  # type: ignore[attr-defined]
 
 
 def episode_view(episode: Episode, *, ring: KeyRing) -> EpisodeOut:
@@ -99,7 +100,10 @@ async def open_episode(
     recorded_by: uuid.UUID,
 ) -> Episode:
     """Open an episode in the `initial` phase on any date (a booked intake lies ahead)."""
-    if client.status == "archived":
+    # The client is held (app.db.hold): an archive at once waits for this, or this for it.
+    if client.status == "archived" or not await hold(
+        session, _CLIENT, client.id, _CLIENT.c.status != "archived"
+    ):
         raise Conflict("An archived client takes no new episodes; set status to active first")
     if await clients.has_open_episode(session, client.id):
         raise Conflict("The client already has an open episode")

@@ -92,3 +92,24 @@ async def test_two_intakes_at_once_open_one_episode(
     assert (first.status_code, second.status_code) == (201, 201), (first.text, second.text)
     assert [first.json()["episode_opened"], second.json()["episode_opened"]].count(True) == 1
     assert first.json()["episode_id"] == second.json()["episode_id"]
+
+
+@pytest.mark.parametrize("round_", ROUNDS)
+async def test_an_archive_and_a_new_episode_at_once_do_not_both_succeed(
+    client: httpx.AsyncClient, world: World, round_: int
+) -> None:
+    me = world["therapist"].headers
+    made = await create_client(client, me)
+    archive, opened = await asyncio.gather(
+        client.patch(
+            f"/v1/clients/{made['id']}",
+            json={"status": "archived"},
+            headers=me | {"If-Match": made["etag"]},
+        ),
+        client.post(
+            f"/v1/clients/{made['id']}/episodes",
+            json={"started_on": days_ago(3).isoformat()},
+            headers=me,
+        ),
+    )
+    assert sorted([archive.status_code, opened.status_code]) in ([200, 409], [201, 409])
