@@ -186,19 +186,17 @@ async def test_a_replay_answers_only_while_the_role_still_may(
     demoted_to: str,
 ) -> None:
     """A replay never reaches the route: the role is checked before it, as for API keys."""
-    extra: dict[str, Any] = {
+    extras: dict[str, dict[str, Any]] = {
         "/v1/webhook-endpoints": {"event_types": ["client.*"]},
         "/v1/users": {"email": f"r-{uuid.uuid4().hex[:8]}@test.example"},
         "/v1/themes": {
             "code": f"relational_pattern.p{uuid.uuid4().hex[:6]}",
             "category": "relational_pattern",
         },
-    }.get(path, {})
-    path = (
-        path.replace("{event}", await _any_event(client, state, world))
-        if "{event}" in path
-        else path
-    )
+    }
+    extra = extras.get(path, {})
+    if "{event}" in path:
+        path = path.replace("{event}", await _any_event(client, state, world))
     keyed = {**world[who].headers, "Idempotency-Key": uuid.uuid4().hex}
     first = await client.post(path, json={**body, **extra}, headers=keyed)
     assert first.status_code == 201, first.text

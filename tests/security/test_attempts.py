@@ -224,13 +224,15 @@ async def test_attempts_naming_the_client_in_query_or_body_name_it(
     """The client named by `?client_id=` or a body's `client_id`, not only by the path."""
     ids = await _case_with_note(client, world)
     starts = "2026-11-05T10:00:00+00:00"
-    for method, path, kwargs in (
-        ("GET", "/v1/sessions", {"params": {"client_id": ids["client"]}}),
-        ("GET", "/v1/notes", {"params": {"client_id": ids["client"]}}),
-        ("POST", "/v1/sessions", {"json": {"client_id": ids["client"], "starts_at": starts}}),
+    named = {"client_id": ids["client"]}
+    for method, path, params, body in (
+        ("GET", "/v1/sessions", named, None),
+        ("GET", "/v1/notes", named, None),
+        ("POST", "/v1/sessions", None, named | {"starts_at": starts}),
     ):
         sent = credentials | request_id()
-        problem(await client.request(method, path, headers=sent, **kwargs), 401)
+        answer = await client.request(method, path, params=params, json=body, headers=sent)
+        problem(answer, 401)
         event = await only_event(state, sent["X-Request-ID"])
         assert event["practice_id"] == world.practice_id, (method, path)
         assert event["client_ids"] == [ids["client"]], (method, path)
