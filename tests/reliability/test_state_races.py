@@ -9,6 +9,7 @@ no new sessions; an archived client takes none either, and archiving needs no op
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 
 import httpx
 import pytest
@@ -28,6 +29,17 @@ def _booking(client_id: str, **fields: str) -> dict[str, object]:
         "modality": "video",
         **fields,
     }
+
+
+def _archive(
+    client: httpx.AsyncClient, headers: dict[str, str], made: dict[str, str]
+) -> Awaitable[httpx.Response]:
+    """PATCH the client to archived, with its ETag."""
+    return client.patch(
+        f"/v1/clients/{made['id']}",
+        json={"status": "archived"},
+        headers=headers | {"If-Match": made["etag"]},
+    )
 
 
 @pytest.mark.parametrize("round_", ROUNDS)
@@ -64,11 +76,7 @@ async def test_an_archive_and_an_intake_at_once_do_not_both_succeed(
     me = world["therapist"].headers
     made = await create_client(client, me)
     archive, book = await asyncio.gather(
-        client.patch(
-            f"/v1/clients/{made['id']}",
-            json={"status": "archived"},
-            headers=me | {"If-Match": made["etag"]},
-        ),
+        _archive(client, me, made),
         client.post("/v1/sessions", json=_booking(made["id"]), headers=me),
     )
     assert sorted([archive.status_code, book.status_code]) in ([200, 409], [201, 409])
@@ -101,11 +109,7 @@ async def test_an_archive_and_a_new_episode_at_once_do_not_both_succeed(
     me = world["therapist"].headers
     made = await create_client(client, me)
     archive, opened = await asyncio.gather(
-        client.patch(
-            f"/v1/clients/{made['id']}",
-            json={"status": "archived"},
-            headers=me | {"If-Match": made["etag"]},
-        ),
+        _archive(client, me, made),
         client.post(
             f"/v1/clients/{made['id']}/episodes",
             json={"started_on": days_ago(3).isoformat()},
