@@ -22,7 +22,6 @@ from sqlmodel import col
 from app import migrations
 from app.api_keys.service import add_key
 from app.audit.cli import app as audit_app
-from app.audit.ledger.sequencer_process import Supervisor
 from app.audit.operator import record_operator_action
 from app.auth import credentials
 from app.auth.schemas import NewPassword
@@ -38,6 +37,7 @@ from app.security.api_keys import SCOPES
 from app.security.caller import ROLES
 from app.security.passwords import Passwords
 from app.security.secrets import ConfigurationError, load_secrets
+from app.supervisor import Supervisor
 from app.users import service as users
 from app.users.schemas import UserCreate
 from app.webhooks import process as deliverer_process

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 
 from bench.loadgen import LoadConfig, LoadResult, percentile
-from bench.server import rss_bytes, sequencer_rss_bytes
+from bench.server import helper_rss_bytes, rss_bytes
 from bench.stack import Server, query
 from bench.wrk_runner import run_preferred
 
@@ -42,7 +42,7 @@ class Tally:
     """Requests the service has answered so far (for the RSS-after-100k figure)."""
 
     served: int = 0
-    samples: list[dict[str, float]] = field(default_factory=list)
+    samples: list[dict[str, Any]] = field(default_factory=list)
 
     def add(self, result: LoadResult, warmup: float) -> None:
         """Count a run's measured requests plus the ones its warmup made (estimated)."""
@@ -172,6 +172,10 @@ def sequencer_lag(url: str, start: datetime, end: datetime) -> dict[str, Any]:
     }
 
 
+def _helpers_mb(pid: int) -> dict[str, float]:
+    return {name: round(b / MB, 1) for name, b in helper_rss_bytes(pid).items()}
+
+
 def soak(
     service: Server,
     configs: Sequence[LoadConfig],
@@ -188,11 +192,11 @@ def soak(
         "t_s": 0.0,
         "served": float(tally.served),
         "rss_mb": rss_bytes(pid) / MB,
-        "sequencer_rss_mb": sequencer_rss_bytes(pid) / MB,
+        "helpers_rss_mb": _helpers_mb(pid),
     }
     tally.samples.append(first)
     started = time.monotonic()
-    soaked: list[dict[str, float]] = [first]
+    soaked: list[dict[str, Any]] = [first]
     statuses: Counter[str] = Counter()
     i = 0
     while True:
@@ -209,7 +213,7 @@ def soak(
             "t_s": round(time.monotonic() - started, 1),
             "served": float(tally.served),
             "rss_mb": round(rss_bytes(pid) / MB, 1),
-            "sequencer_rss_mb": round(sequencer_rss_bytes(pid) / MB, 1),
+            "helpers_rss_mb": _helpers_mb(pid),
         }
         tally.samples.append(sample)
         if in_soak:
@@ -222,8 +226,11 @@ def soak(
         "rss_end_mb": soaked[-1]["rss_mb"],
         "growth": (soaked[-1]["rss_mb"] - soaked[0]["rss_mb"]) / soaked[0]["rss_mb"],
         "rss_after_served_mb": after["rss_mb"] if after else None,
-        "sequencer_rss_start_mb": round(soaked[0].get("sequencer_rss_mb", 0.0), 1),
-        "sequencer_rss_end_mb": soaked[-1].get("sequencer_rss_mb", 0.0),
+        # Each helper process beside the server: (start, end) MB over the soak.
+        "helpers_rss_mb": {
+            name: (mb, soaked[-1]["helpers_rss_mb"].get(name, 0.0))
+            for name, mb in soaked[0]["helpers_rss_mb"].items()
+        },
         "served": tally.served,
         "non_2xx": dict(statuses),
         "samples": tally.samples,

@@ -337,13 +337,13 @@ def memory(ctx: Context) -> list[Row]:
             result["growth"] <= 0.10 if long_soak else None,
         ),
     ]
-    if result["sequencer_rss_end_mb"]:
-        # A process of its own beside the API (docs/audit.md): shown apart, not in the above.
-        start, end = result["sequencer_rss_start_mb"], result["sequencer_rss_end_mb"]
+    # The processes beside the API (docs/architecture.md): each shown apart, with its growth.
+    helpers = result["helpers_rss_mb"]
+    for name, (start, end) in helpers.items():
         rows.append(
             Row(
                 "memory",
-                "audit sequencer process RSS MB",
+                f"{name} process RSS MB",
                 f"{start:.0f} -> {end:.0f} ({(end - start) / start:+.1%})"
                 if start
                 else f"{end:.0f}",
@@ -351,6 +351,9 @@ def memory(ctx: Context) -> list[Row]:
                 (end - start) / start <= 0.10 if long_soak and start else None,
             )
         )
+    if helpers:
+        together = result["rss_end_mb"] + sum(end for _, end in helpers.values())
+        rows.append(Row("memory", "server and helpers, RSS MB together", f"{together:.0f}"))
     if result["non_2xx"]:
         rows.append(Row("memory", "non-2xx answers during the soak", json.dumps(result["non_2xx"])))
     return rows

@@ -169,36 +169,44 @@ def process_rss_bytes(pid: int) -> int:
     return 0
 
 
-def _is_sequencer(pid: int) -> bool:
+#: The processes `notes-api serve` keeps beside the API, by the module each runs.
+HELPERS: dict[str, bytes] = {
+    "audit sequencer": b"app.audit.ledger.sequencer_process",
+    "webhook deliverer": b"app.webhooks.process",
+}
+
+
+def _helper(pid: int) -> str | None:
+    """Which helper process ``pid`` is, if any."""
     try:
         argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except OSError:
-        return False
-    module = b"app.audit.ledger.sequencer_process"
-    return module in argv or (b"audit" in argv and b"sequencer" in argv)
-
-
-def sequencer_pids(pid: int) -> list[int]:
-    """The audit sequencer processes `notes-api serve` started beside the API."""
-    return [p for p in descendant_pids(pid) if _is_sequencer(p)]
+        return None
+    return next((name for name, module in HELPERS.items() if module in argv), None)
 
 
 def rss_bytes(pid: int, *, include_children: bool = True) -> int:
     """Resident set size of the server ``pid``, plus its uvicorn workers by default.
 
-    The audit sequencer process beside it is not counted here (``sequencer_rss_bytes``
-    reports it apart). A sum of VmRSS values: pages shared between master and workers are
-    counted once per process, so with workers > 1 this overstates the real use somewhat.
+    The helper processes beside it (sequencer, deliverer) are not counted here
+    (``helper_rss_bytes`` reports each apart). A sum of VmRSS values: pages shared between
+    master and workers are counted once per process, so with workers > 1 this overstates
+    the real use somewhat.
     """
     children = descendant_pids(pid) if include_children else []
     return process_rss_bytes(pid) + sum(
-        process_rss_bytes(p) for p in children if not _is_sequencer(p)
+        process_rss_bytes(p) for p in children if _helper(p) is None
     )
 
 
-def sequencer_rss_bytes(pid: int) -> int:
-    """Resident set size of the audit sequencer process(es) beside the server ``pid``."""
-    return sum(process_rss_bytes(p) for p in sequencer_pids(pid))
+def helper_rss_bytes(pid: int) -> dict[str, int]:
+    """Resident set size of each helper process beside the server ``pid``, by name."""
+    found: dict[str, int] = {}
+    for child in descendant_pids(pid):
+        name = _helper(child)
+        if name is not None:
+            found[name] = found.get(name, 0) + process_rss_bytes(child)
+    return found
 
 
 def stop_server(proc: subprocess.Popen[bytes], timeout: float = 15.0) -> int:

@@ -36,7 +36,7 @@ from app.security.encryption import KeyRing
 from app.webhooks import schedule, ssrf
 from app.webhooks.pace import Pace
 from app.webhooks.sender import Attempt, Sender
-from app.webhooks.service import live_secrets
+from app.webhooks.signing import live_secrets
 
 log = logging.getLogger("notes.webhooks")
 

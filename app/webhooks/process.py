@@ -11,14 +11,13 @@ import asyncio
 import logging
 import os
 import signal
-import sys
 from typing import Final
 
-from app.audit.ledger.sequencer_process import Supervisor, orphaned
 from app.config import Settings, get_settings
 from app.db import create_engine
 from app.logging import configure_logging
 from app.security.secrets import load_secrets
+from app.supervisor import Supervisor, child_command, orphaned
 from app.webhooks.deliverer import Deliverer
 from app.webhooks.pace import Pace, ServerLoad, children_visible
 
@@ -106,7 +105,7 @@ async def run_forever(settings: Settings, *, parent: int | None) -> None:
 
 def supervisor() -> Supervisor:
     """A supervisor that keeps one deliverer child beside this server process."""
-    command = [sys.executable, "-m", "app.webhooks.process", "--parent-pid", str(os.getpid())]
+    command = child_command("app.webhooks.process")
     return Supervisor(command, name="webhook deliverer")
 
 

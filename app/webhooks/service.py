@@ -21,9 +21,10 @@ from app.models import FeedCounter, WebhookAttempt, WebhookDelivery, WebhookEndp
 from app.pagination import PageParams, oldest_first
 from app.security.caller import Caller
 from app.security.encryption import KeyRing
-from app.security.fields import seal, unseal
+from app.security.fields import seal
 from app.webhooks import signing, ssrf
 from app.webhooks.schemas import WebhookAttemptOut, WebhookDeliveryOut
+from app.webhooks.signing import live_secrets
 
 TEST_EVENT = "webhook.test"
 
@@ -147,17 +148,6 @@ async def delete_endpoint(session: AsyncSession, endpoint: WebhookEndpoint) -> N
     )
     await session.delete(endpoint)
     await session.flush()
-
-
-def live_secrets(ring: KeyRing, endpoint: Any) -> list[str]:
-    """The secrets that sign now: the current one, and the previous one in its grace period."""
-    current = unseal(ring, endpoint, "secret")
-    assert current is not None  # noqa: S101 - the column is NOT NULL
-    expires = endpoint.previous_secret_expires_at
-    if endpoint.previous_secret is None or expires is None or expires <= utcnow():
-        return [current]
-    previous = unseal(ring, endpoint, "previous_secret")
-    return [current] if previous is None else [current, previous]
 
 
 async def rotate_secret(

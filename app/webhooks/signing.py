@@ -6,8 +6,13 @@ import base64
 import secrets
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
 from standardwebhooks import Webhook
+
+from app.db import utcnow
+from app.security.encryption import KeyRing
+from app.security.fields import unseal
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 - the format's prefix
 
@@ -36,3 +41,14 @@ def headers(secrets_: list[str], *, msg_id: str, at: datetime, body: bytes) -> d
         "webhook-signature": signatures,
         "content-type": "application/json",
     }
+
+
+def live_secrets(ring: KeyRing, endpoint: Any) -> list[str]:
+    """The secrets that sign now: the current one, and the previous one in its grace period."""
+    current = unseal(ring, endpoint, "secret")
+    assert current is not None  # noqa: S101 - the column is NOT NULL
+    expires = endpoint.previous_secret_expires_at
+    if endpoint.previous_secret is None or expires is None or expires <= utcnow():
+        return [current]
+    previous = unseal(ring, endpoint, "previous_secret")
+    return [current] if previous is None else [current, previous]

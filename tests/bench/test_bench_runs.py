@@ -40,7 +40,8 @@ def test_a_quick_bench_loads_its_data_and_measures_every_hot_form(tmp_path: Path
         "NOTES_BENCH_WORK_DIR": str(tmp_path / "work"),
     }
     args = ["--quick", "--no-wrk", "--audit-events", "2000", "--duration", "1", "--warmup", "0"]
-    args += ["--rounds", "1", "--samples", "20", "--only", "note_read,observation_write,progress"]
+    args += ["--rounds", "1", "--samples", "20", "--soak", "5"]
+    args += ["--only", "note_read,observation_write,progress,memory"]
     try:
         done = subprocess.run(
             [sys.executable, "-m", "bench.run", *args, "--output", str(output)],
@@ -59,3 +60,10 @@ def test_a_quick_bench_loads_its_data_and_measures_every_hot_form(tmp_path: Path
     assert len([s for s in scenarios if s.startswith("POST observation")]) == 2, scenarios
     broken = [r for r in table if r["figure"] in ("error", "-") or r["figure"].startswith("errors")]
     assert broken == [], broken
+    # The server's RSS leaves out the processes beside it, and each of them is shown apart.
+    memory = {row["figure"]: row["value"] for row in table if row["scenario"] == "memory"}
+    assert "audit sequencer process RSS MB" in memory, memory
+    assert "webhook deliverer process RSS MB" in memory, memory
+    server = float(memory[next(f for f in memory if f.startswith("RSS MB after"))])
+    together = float(memory["server and helpers, RSS MB together"])
+    assert together > server > 0, memory

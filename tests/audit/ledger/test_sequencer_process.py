@@ -19,12 +19,12 @@ from fastapi import FastAPI
 from app import metrics
 from app.audit.ledger import events
 from app.audit.ledger.sequencer import sequence_pass, write_checkpoint
-from app.audit.ledger.sequencer_process import Supervisor
 from app.audit.ledger.watch import read_backlog
 from app.config import Settings
 from app.db import utcnow
 from app.main import create_app
 from app.state import AppState
+from app.supervisor import Supervisor
 from tests.audit.conftest import Spec, seed
 from tests.conftest import make_settings
 from tests.reliability.service import server_env
@@ -214,7 +214,7 @@ def test_supervisor_restarts_a_child_that_exits_ever_more_slowly(
         return [kind for kind, _ in lines()].count("start") >= 3
 
     supervisor = Supervisor([sys.executable, "-c", script])
-    with caplog.at_level(logging.WARNING, logger="notes.audit.sequencer"):
+    with caplog.at_level(logging.WARNING, logger="notes.supervisor"):
         supervisor.start()
         try:
             eventually_sync(third_start)  # the start lines themselves, not the restarts
