@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from app.db import utcnow
+from app.db import hold, utcnow
 from app.errors import Conflict, Unprocessable
 from app.feed import outbox as feed
 from app.measures.schemas import MeasureCreate, MeasureOut
@@ -19,7 +19,11 @@ from app.schema_types import latest_today
 
 
 class EpisodeClosed(Conflict):
-    """The session named belongs to a closed, read-only episode."""
+    """The measure would land in a closed, read-only episode (its session's, or by date)."""
+
+
+_CLIENT = Client.__table__  # type: ignore[attr-defined]
+_EPISODE = Episode.__table__  # type: ignore[attr-defined]
 
 
 def display_total(instrument: str, value: float) -> int | float:
@@ -50,18 +54,29 @@ async def create_measure(
     *, session: AsyncSession, client: Client, recorded_by: uuid.UUID, measure_in: MeasureCreate
 ) -> Measure:
     """Score and store one administration (422 on bad items, foreign session or future date)."""
+    # The client, and the open episode the measure lands in, are held while it is written
+    # (app.db.hold): an archive or a close at once waits for this, or this for it.
+    if client.status == "archived" or not await hold(
+        session, _CLIENT, client.id, _CLIENT.c.status != "archived"
+    ):
+        raise Conflict("An archived client takes no new measures; set status to active first")
     administered_on = measure_in.administered_on
     if measure_in.session_id is not None:
         visit = await session.get(TherapySession, measure_in.session_id)
         if visit is None or visit.client_id != client.id:
             raise Unprocessable("session_id: no such session of this client")
-        episode = await session.get(Episode, visit.episode_id)
-        if episode is None or episode.status != "open":
+        if not await hold(session, _EPISODE, visit.episode_id, _EPISODE.c.status == "open"):
             raise EpisodeClosed("The session's episode is closed; its record is read-only")
         administered_on = administered_on or visit.starts_on
     administered_on = administered_on or utcnow().date()
     if administered_on > latest_today():
         raise Unprocessable("administered_on cannot lie in the future")
+    # Progress reports place a measure in the episode whose span holds its date.
+    for episode_id, status in await _episodes_on(session, client.id, administered_on):
+        if status != "open" or not await hold(
+            session, _EPISODE, episode_id, _EPISODE.c.status == "open"
+        ):
+            raise EpisodeClosed("administered_on lies in a closed episode; its record is read-only")
     result = score(measure_in.instrument, measure_in.items)
     row = Measure(
         practice_id=client.practice_id,
@@ -86,6 +101,20 @@ async def create_measure(
         client_id=row.client_id,
     )
     return row
+
+
+async def _episodes_on(
+    session: AsyncSession, client_id: uuid.UUID, on: date
+) -> list[tuple[uuid.UUID, str]]:
+    """The client's episodes whose span (open or closed) holds this date."""
+    rows = await session.execute(
+        select(col(Episode.id), col(Episode.status)).where(
+            col(Episode.client_id) == client_id,
+            col(Episode.started_on) <= on,
+            or_(col(Episode.ended_on).is_(None), col(Episode.ended_on) >= on),
+        )
+    )
+    return [(row[0], row[1]) for row in rows]
 
 
 async def list_measures(

@@ -1,0 +1,80 @@
+"""Measures never change a read-only record: a closed episode (by date) or an archived client."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.conftest import World
+from tests.factories import create_client, days_ago, open_episode, with_if_match
+
+PHQ9 = {"instrument": "phq9", "items": [3, 3, 3, 3, 3, 3, 3, 3, 3]}
+
+
+async def _closed_episode(http: httpx.AsyncClient, world: World) -> tuple[str, str]:
+    me = world["therapist"].headers
+    created = await create_client(http, me)
+    episode = await open_episode(http, me, created["id"], started_on=days_ago(120))
+    closed = await http.post(
+        f"/v1/episodes/{episode['id']}/close",
+        json={"ended_on": days_ago(30).isoformat(), "reason": "completed"},
+        headers=with_if_match(me, episode["etag"]),
+    )
+    assert closed.status_code == 200, closed.text
+    return created["id"], episode["id"]
+
+
+async def test_a_measure_dated_inside_a_closed_episode_changes_its_record(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    me = world["therapist"].headers
+    client_id, episode_id = await _closed_episode(client, world)
+    before = await client.get(f"/v1/episodes/{episode_id}/progress", headers=me)
+    assert before.status_code == 200, before.text
+    # A measure dated 60 days ago lies inside the closed episode's span.
+    body = {**PHQ9, "administered_on": days_ago(60).isoformat()}
+    added = await client.post(f"/v1/clients/{client_id}/measures", json=body, headers=me)
+    after = await client.get(f"/v1/episodes/{episode_id}/progress", headers=me)
+    # SPEC §1.1: a closed episode is read-only (409 on writes). Either the write is refused,
+    # or at least the closed episode's record does not change.
+    assert after.json()["phases"] == before.json()["phases"], (
+        added.status_code,
+        after.json()["phases"][0]["measures"],
+    )
+    assert added.status_code == 409, (added.status_code, added.text)
+
+
+async def test_an_archived_client_takes_no_new_measures(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    me = world["therapist"].headers
+    client_id, _ = await _closed_episode(client, world)
+    current = await client.get(f"/v1/clients/{client_id}", headers=me)
+    archived = await client.patch(
+        f"/v1/clients/{client_id}",
+        json={"status": "archived"},
+        headers=with_if_match(me, current.headers["ETag"]),
+    )
+    assert archived.status_code == 200, archived.text
+    # docs/clinical-record.md: an archived client is read-only; every change but status is 409.
+    added = await client.post(f"/v1/clients/{client_id}/measures", json=PHQ9, headers=me)
+    assert added.status_code == 409, (added.status_code, added.text)
+
+
+async def test_measures_outside_closed_episodes_are_still_recorded(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    me = world["therapist"].headers
+    client_id, _ = await _closed_episode(client, world)
+    # Between episodes (after the close) and inside a new open episode: both allowed.
+    between = {**PHQ9, "administered_on": days_ago(20).isoformat()}
+    added = await client.post(f"/v1/clients/{client_id}/measures", json=between, headers=me)
+    assert added.status_code == 201, added.text
+    await open_episode(client, me, client_id, started_on=days_ago(10))
+    inside = {**PHQ9, "administered_on": days_ago(5).isoformat()}
+    added = await client.post(f"/v1/clients/{client_id}/measures", json=inside, headers=me)
+    assert added.status_code == 201, added.text
+    # The closed episode's first day and last day are still its own.
+    for day in (120, 30):
+        body = {**PHQ9, "administered_on": days_ago(day).isoformat()}
+        refused = await client.post(f"/v1/clients/{client_id}/measures", json=body, headers=me)
+        assert refused.status_code == 409, (day, refused.text)
