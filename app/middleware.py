@@ -259,6 +259,7 @@ def _store_response(
     # What this request's event names, so that a replay's event names it too.
     record.resource_type, record.resource_id = ctx.resource_type, ctx.resource_id
     record.client_ids = sorted(str(c) for c in ctx.client_ids)
+    record.caller_role = ctx.actor_role
     # The stored response may hold note bodies or presenting concerns: encrypted like them.
     record.response_body = seal(key_ring, record, "response_body", body.decode())
     record.response_headers = {

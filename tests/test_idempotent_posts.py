@@ -17,7 +17,7 @@ from app.models import AuditEvent, User
 from app.state import AppState
 from tests.audit.conftest import events_of_request
 from tests.conftest import World
-from tests.factories import clinical_case, create_session, days_ago, problem
+from tests.factories import clinical_case, create_session, days_ago, problem, with_if_match
 from tests.notes.support import PROGRESS, NotesApi
 
 
@@ -226,3 +226,31 @@ async def test_an_approval_replays_only_while_the_caller_may_approve(
     refused = await client.post(path, headers=keyed)
     problem(refused, 403)
     assert "Idempotent-Replayed" not in refused.headers
+
+
+async def test_a_replay_after_a_role_change_is_refused(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    therapist = world["therapist"]
+    headers = {**therapist.headers, "Idempotency-Key": "create-once"}
+    body = {"given_name": "Ida", "family_name": "Replay", "presenting_concerns": "Panic at night."}
+    first = await client.post("/v1/clients", json=body, headers=headers)
+    assert first.status_code == 201, first.text
+    assert first.json()["presenting_concerns"] == "Panic at night."
+    # Another admin makes the therapist an admin (SPEC §2: admins never see clinical content).
+    admin = world["admin"].headers
+    user = await client.get(f"/v1/users/{therapist.id}", headers=admin)
+    changed = await client.patch(
+        f"/v1/users/{therapist.id}",
+        json={"role": "admin"},
+        headers=with_if_match(admin, user.headers["ETag"]),
+    )
+    assert changed.status_code == 200, changed.text
+    # A direct read as the new admin shows demographics only ...
+    read = await client.get(f"/v1/clients/{first.json()['id']}", headers=therapist.headers)
+    assert read.status_code == 200, read.text
+    assert "presenting_concerns" not in read.json()
+    # ... and the old POST's stored answer, which shows the clinical view, is not replayed.
+    again = await client.post("/v1/clients", json=body, headers=headers)
+    assert again.status_code == 409, again.text
+    assert "Panic" not in again.text

@@ -29,4 +29,6 @@ class IdempotencyRecord(SQLModel, table=True):
     resource_type: str | None = Field(default=None, max_length=40)
     resource_id: str | None = Field(default=None, max_length=80)
     client_ids: list[str] | None = Field(default=None, sa_type=sa.JSON)
+    # The caller's role when the response was made: what it shows, that role could see.
+    caller_role: str | None = Field(default=None, max_length=20)
     created_at: datetime = created_at_field()

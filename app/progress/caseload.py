@@ -202,8 +202,12 @@ def _statement(kind: str, role: str | None, narrowed: bool) -> Select[Any]:
 
 async def build_caseload(
     *, session: AsyncSession, caller: Caller, phase: str | None, therapist_id: uuid.UUID | None
-) -> Caseload:
-    """The caller's caseload rows (filtered by `phase`) and per-phase counts of all of it."""
+) -> tuple[Caseload, list[uuid.UUID]]:
+    """The caller's caseload rows (filtered by `phase`) and per-phase counts of all of it.
+
+    Also every client the summary counts: the list may show fewer, but the counts (risk
+    flags among them) hold data of each, and the access log names them all.
+    """
     # One statement computes every row of the whole caseload; the summary counts those rows,
     # so that `?phase=` narrows the list without changing the counts shown beside it.
     today = utcnow().date()
@@ -227,4 +231,4 @@ async def build_caseload(
         with_risk_flags=sum(1 for row in rows if row.risk_flags),
     )
     items = rows if phase is None else [row for row in rows if row.current_phase == phase]
-    return Caseload(as_of=today, summary=summary, items=items)
+    return Caseload(as_of=today, summary=summary, items=items), [row.client_id for row in rows]

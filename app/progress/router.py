@@ -119,8 +119,8 @@ async def caseload_report(
 ) -> Caseload:
     """One row per active client of the caller's caseload (a supervisor's includes supervisees')."""
     require_roles(caller, *CLINICAL_ROLES)
-    report = await caseload.build_caseload(
+    report, counted = await caseload.build_caseload(
         session=session, caller=caller, phase=phase, therapist_id=therapist_id
     )
-    audit_context(request).add_clients(*(row.client_id for row in report.items))
+    audit_context(request).add_clients(*counted)
     return report

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import httpx
 
 from app.state import AppState
+from tests.audit.conftest import events_of_request
 from tests.conftest import World
 from tests.factories import (
     create_client,
@@ -113,3 +115,25 @@ async def test_caseload_roles(client: httpx.AsyncClient, world: World, state: Ap
     empty = await client.get("/v1/reports/caseload", headers=world["therapist2"].headers)
     assert empty.status_code == 200
     assert empty.json()["items"] == []
+
+
+async def test_caseload_event_names_the_clients_its_summary_counts(
+    client: httpx.AsyncClient, world: World, state: AppState
+) -> None:
+    me = world["therapist"].headers
+    flagged = await create_client(client, me, family_name="Flagged")
+    await open_episode(client, me, flagged["id"], started_on=days_ago(10))
+    # PHQ-9 item 9 > 0: a risk flag on this client (clinical content).
+    await measure(client, me, flagged["id"], "phq9", [0, 0, 0, 0, 0, 0, 0, 0, 2])
+    rid = uuid.uuid4().hex
+    # The only client is in `initial`: the filtered list is empty, the summary is not.
+    response = await client.get(
+        "/v1/reports/caseload?phase=termination", headers={**me, "X-Request-ID": rid}
+    )
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert report["items"] == []
+    assert report["summary"]["with_risk_flags"] == 1  # data derived from `flagged`
+    [event] = await events_of_request(state, rid)
+    # SPEC §6: client_ids = every client whose data the response held.
+    assert event.client_ids == [flagged["id"]]
