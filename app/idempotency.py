@@ -96,9 +96,6 @@ async def idempotency(
         raise Conflict("A request with this Idempotency-Key is still in progress")
     if existing.request_hash != digest:
         raise Unprocessable("Idempotency-Key was already used with a different request")
-    if existing.caller_role is not None and existing.caller_role != caller.role:
-        # The stored body shows what the former role could see (SPEC §2.1): not replayed.
-        raise Conflict("Idempotency-Key was used before your role changed; use a new key")
     ctx = audit_context(request)
     if existing.resource_type is not None:
         ctx.target(existing.resource_type, existing.resource_id)
@@ -111,6 +108,9 @@ async def idempotency(
             resource_id=existing.resource_id,
             ctx=ctx,
         )
+    if existing.caller_role is not None and existing.caller_role != caller.role:
+        # The stored body shows what the former role could see (SPEC §2.1): not replayed.
+        raise Conflict("Idempotency-Key was used before your role changed; use a new key")
     raise IdempotentReplay(existing)
 
 

@@ -30,6 +30,8 @@ from app.security.reach import (
     client_facts,
     find,
     kept,
+    may_read_psychotherapy_note,
+    refusal_client,
 )
 
 Owned = TypeVar("Owned", bound=SQLModel)
@@ -87,16 +89,10 @@ def _check_role_first(
     try:
         check_role(caller, area, write=write)
     except Forbidden:
-        found = kept(session)
-        client = None if found is None or _is_psychotherapy(found.row) else found.client
-        if ctx is not None and client is not None and client.practice_id == caller.practice_id:
-            ctx.add_clients(client.id)
+        client = refusal_client(kept(session), caller)
+        if ctx is not None and client is not None:
+            ctx.add_clients(client)
         raise
-
-
-def _is_psychotherapy(row: object) -> bool:
-    """A psychotherapy note: its refusals name no client, like a missing note's."""
-    return isinstance(row, Note) and row.kind == PSYCHOTHERAPY
 
 
 def _supervised_ids(supervisor_id: uuid.UUID) -> sa.Select[uuid.UUID]:
@@ -274,17 +270,6 @@ class NoteAction(StrEnum):
     WRITE = "write"  # edit, delete, sign: the author only
     COSIGN = "cosign"  # cosign or return: the author's supervisor only
     AMEND = "amend"  # add an addendum to a signed note
-
-
-def may_read_psychotherapy_note(caller: Caller, note: Note, author: AuthorFacts) -> bool:
-    """Whether the caller wrote the note, or supervises the trainee who shared it."""
-    if caller.kind != "user" or note.practice_id != caller.practice_id:
-        return False
-    if note.author_id == caller.id:
-        return True
-    return bool(
-        note.share_with_supervisor and author.requires_cosign and author.supervisor_id == caller.id
-    )
 
 
 def visible_notes_clause(caller: Caller) -> ColumnElement[bool]:

@@ -332,8 +332,7 @@ async def _name_refused_client(request: Request, session: AsyncSession, caller: 
     """
     found = reach.kept(session)
     if found is not None and found.client is not None:
-        if found.client.practice_id == caller.practice_id:
-            audit_context(request).add_clients(found.client.id)
+        audit_context(request).add_clients(reach.refusal_client(found, caller))
         return
     named = await attempts.named_client(request)
     if named is not None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,6 +33,9 @@ from app.models import (
     TherapySession,
     User,
 )
+
+if TYPE_CHECKING:
+    from app.security.caller import Caller
 
 _CLIENT: Final = Client.__table__  # type: ignore[attr-defined]
 _TEAM: Final = CareTeamMember.__table__  # type: ignore[attr-defined]
@@ -187,6 +190,31 @@ def kept(session: AsyncSession) -> Found | None:
     """What authentication found of the path's resource, left in place for the route."""
     found: Found | None = session.info.get(_PRELOADED)
     return found
+
+
+def refusal_client(found: Found | None, caller: Caller) -> uuid.UUID | None:
+    """The client a refusal of this caller names in the log, if any (SPEC §2.1).
+
+    A client of the caller's practice only, and never that of a psychotherapy note the caller
+    may not read: refusals on one name no client, like a missing note's.
+    """
+    if found is None or found.client is None or found.client.practice_id != caller.practice_id:
+        return None
+    if isinstance(found.row, Note) and found.row.kind == "psychotherapy":
+        if found.author is None or not may_read_psychotherapy_note(caller, found.row, found.author):
+            return None
+    return found.client.id
+
+
+def may_read_psychotherapy_note(caller: Caller, note: Note, author: AuthorFacts) -> bool:
+    """Whether the caller wrote the note, or supervises the trainee who shared it."""
+    if caller.kind != "user" or note.practice_id != caller.practice_id:
+        return False
+    if note.author_id == caller.id:
+        return True
+    return bool(
+        note.share_with_supervisor and author.requires_cosign and author.supervisor_id == caller.id
+    )
 
 
 async def find(

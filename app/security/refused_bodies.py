@@ -87,5 +87,4 @@ async def _attribute_caller(request: Request, *, read_body: bool) -> None:
         return  # refused credentials: get_caller has named the target already
     found = reach.kept(session)
     if found is not None and found.client is not None:
-        if found.client.practice_id == caller.practice_id:
-            ctx.add_clients(found.client.id)
+        ctx.add_clients(reach.refusal_client(found, caller))

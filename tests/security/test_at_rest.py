@@ -64,6 +64,7 @@ STRUCTURED: dict[tuple[str, str], str] = {
     ("idempotency_record", "resource_type"): "a code",
     ("idempotency_record", "resource_id"): "an id",
     ("idempotency_record", "client_ids"): "ids",
+    ("idempotency_record", "caller_role"): "a code",
     # The change feed is thin by design (SPEC §9): ids and types only.
     ("feed_event", "type"): "an event type",
     ("feed_event", "resource_type"): "a code",

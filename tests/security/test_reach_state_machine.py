@@ -77,6 +77,8 @@ class Record:
     # How it was created, to replay the creation with its Idempotency-Key.
     creator: str = ""
     created_with: dict[str, Any] = field(default_factory=dict)
+    # The creator's role then: the stored answer shows what that role could see.
+    created_as: str = ""
 
 
 @dataclass
@@ -199,7 +201,11 @@ class ReachMachine(RuleBasedStateMachine):
             return next(iter(self.records))
         assert made.status_code == 201, made.text
         record = Record(
-            id=made.json()["id"], primary=primary, creator=creator, created_with=key | body
+            id=made.json()["id"],
+            primary=primary,
+            creator=creator,
+            created_with=key | body,
+            created_as=self.people[creator].role,
         )
         self.records[record.id] = record
         return record.id
@@ -369,7 +375,7 @@ class ReachMachine(RuleBasedStateMachine):
 
     @rule(client=clients)
     def replay_creation(self, client: str) -> None:
-        """A replay answers the stored 201 only while its caller still reaches the client."""
+        """A replay answers the stored 201 while its caller, in that role, reaches the client."""
         record = self.records[client]
         creator = self.people[record.creator]
         body = dict(record.created_with)
@@ -379,6 +385,8 @@ class ReachMachine(RuleBasedStateMachine):
             expected = 401
         elif creator.role == "auditor":
             expected = 403
+        elif creator.role != record.created_as:
+            expected = 409  # never replayed to another role than it was made for
         else:
             expected = 201 if self._reaches(record.creator, record) else 404
         assert again.status_code == expected, (record.creator, again.text)
