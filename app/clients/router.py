@@ -192,6 +192,16 @@ async def update_client(
 ) -> ClientView:
     """Change demographics or status (archive instead of delete); needs If-Match."""
     ctx = audit_context(request)
+    changes = body.model_dump(exclude_unset=True)
+    # What the caller's role can never change is refused before the client is read (§2.1).
+    if "presenting_concerns" in changes:
+        access.role_first(
+            session, caller, ctx, lambda c: access.check_role(c, Area.CLINICAL, write=True)
+        )
+    if "external_id" in changes:
+        access.role_first(session, caller, ctx, access.require_integrator)
+    if "primary_therapist_id" in changes:
+        access.role_first(session, caller, ctx, access.may_ever_change_reach)
     client, facts, relation = await access.load(
         session=session,
         caller=caller,
@@ -201,11 +211,8 @@ async def update_client(
         write=True,
         ctx=ctx,
     )
-    changes = body.model_dump(exclude_unset=True)
     if "presenting_concerns" in changes:
         access.authorize_client(caller=caller, client=facts, area=Area.CLINICAL, write=True)
-    if "external_id" in changes:
-        access.require_integrator(caller)
     old_primary = client.primary_therapist_id
     new_primary = changes.get("primary_therapist_id", old_primary)
     if new_primary != old_primary:
@@ -247,6 +254,7 @@ async def replace_care_team(
     users added and removed.
     """
     ctx = audit_context(request)
+    access.role_first(session, caller, ctx, access.may_ever_change_reach)
     client, relation = await access.load_client(
         session=session, caller=caller, client_id=id, area=Area.DEMOGRAPHICS, write=True, ctx=ctx
     )

@@ -8,6 +8,7 @@ that may never do the action is 403.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 from enum import StrEnum
 from typing import TypeVar
@@ -84,10 +85,20 @@ def check_role(caller: Caller, area: Area, *, write: bool) -> None:
 def _check_role_first(
     session: AsyncSession, caller: Caller, area: Area, write: bool, ctx: AuditContext | None
 ) -> None:
-    """`check_role` before any row is read, so the answer is the same 403 for any id; the
-    event still names the client when authentication's statement found one (§2.1)."""
+    """`check_role` before any row is read (see `role_first`)."""
+    role_first(session, caller, ctx, lambda c: check_role(c, area, write=write))
+
+
+def role_first(
+    session: AsyncSession,
+    caller: Caller,
+    ctx: AuditContext | None,
+    refuse: Callable[[Caller], None],
+) -> None:
+    """Run a role-only check before any row is read, so the answer is the same 403 for any
+    id; the event still names the client when authentication's statement found one (§2.1)."""
     try:
-        check_role(caller, area, write=write)
+        refuse(caller)
     except Forbidden:
         client = refusal_client(kept(session), caller)
         if ctx is not None and client is not None:
@@ -237,6 +248,16 @@ async def authorize_reach_change(session: AsyncSession, caller: Caller, client: 
         "Only an admin, the primary therapist or their supervisor may change who reaches "
         "this client"
     )
+
+
+def may_ever_change_reach(caller: Caller) -> None:
+    """403 for callers who can never change a care team or primary therapist (keys, auditors);
+    `authorize_reach_change` decides for the others once the client is read."""
+    if caller.kind != "user" or caller.role not in ("admin", *CLINICAL_ROLES):
+        raise Forbidden(
+            "Only an admin, the primary therapist or their supervisor may change who reaches "
+            "this client"
+        )
 
 
 def require_integrator(caller: Caller) -> None:

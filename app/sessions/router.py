@@ -164,6 +164,7 @@ async def create_session(
         write=True,
         ctx=ctx,
     )
+    # After the load, which names the body's client in the event; out of reach is 404 alike.
     if body.external_id is not None:
         access.require_integrator(caller)
     row, opened = await service.create_session(
@@ -226,12 +227,13 @@ async def update_session(
 
     `external_id` is set by admins and API keys only (403).
     """
-    row, _, relation = await load_session(
-        session=session, caller=caller, session_id=id, write=True, ctx=audit_context(request)
-    )
+    ctx = audit_context(request)
     changes = body.model_dump(exclude_unset=True)
-    if "external_id" in changes:
-        access.require_integrator(caller)
+    if "external_id" in changes:  # refused by role before the session is read (§2.1)
+        access.role_first(session, caller, ctx, access.require_integrator)
+    row, _, relation = await load_session(
+        session=session, caller=caller, session_id=id, write=True, ctx=ctx
+    )
     expected = optional_match(if_match, row.id, row.version)
     row = await service.update_session(
         session=session, row=row, changes=changes, expected_version=expected

@@ -32,7 +32,7 @@ async def _psychotherapy_note(client: httpx.AsyncClient, world: World) -> str:
     return str(note.json()["id"])
 
 
-def _requests(note_id: str) -> dict[str, tuple[str, str, dict[str, str], object]]:
+def _requests(note_id: str) -> dict[str, tuple[str, str, dict[str, str], bytes | None]]:
     return {
         "405 PUT": ("PUT", f"/v1/notes/{note_id}", {}, None),
         "malformed JSON": (
