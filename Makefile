@@ -17,8 +17,11 @@ install: $(STAMP)
 run: $(STAMP)
 	NOTES_DEMO=1 $(BIN)/notes-api serve --host 127.0.0.1 --port 8000
 
+# Two pytest workers (pytest-xdist), one a core: each builds its own databases.
+TEST_WORKERS ?= 2
+
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # The quick loop: SQLite only, without the tests that start servers, processes or fuzzers.
 test-fast: $(STAMP)
