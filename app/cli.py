@@ -32,9 +32,9 @@ from app.errors import AppError
 from app.feed import outbox
 from app.idempotency import RETENTION, purge_expired
 from app.models import Practice, User
+from app.roles import ROLES
 from app.security import rotation
 from app.security.api_keys import SCOPES
-from app.security.caller import ROLES
 from app.security.passwords import Passwords
 from app.security.secrets import ConfigurationError, load_secrets
 from app.supervisor import Supervisor

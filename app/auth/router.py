@@ -13,8 +13,9 @@ from app.auth import credentials, service
 from app.auth.schemas import MeOut, PasswordChangeIn, PasswordResetIn, RefreshIn, TokenOut
 from app.errors import problem_responses
 from app.models import User
+from app.roles import ROLES
 from app.schema_types import NO_NUL_PATTERN
-from app.security.caller import ROLES, CallerDep, require_roles
+from app.security.caller import CallerDep, require_roles
 from app.state import SessionDep, app_state
 
 router = APIRouter(tags=["auth"])

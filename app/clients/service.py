@@ -18,7 +18,8 @@ from app.errors import Conflict, Unprocessable
 from app.etag import bump_version
 from app.feed import outbox as feed
 from app.models import CareTeamMember, Client, Episode, User
-from app.security.caller import CLINICAL_ROLES, Caller
+from app.roles import CLINICAL_ROLES
+from app.security.caller import Caller
 from app.security.encryption import KeyRing
 from app.security.fields import seal, unseal
 

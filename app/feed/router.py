@@ -55,6 +55,8 @@ async def list_events(
 ) -> FeedPage:
     """Changes after `after`, in position order, of the types the caller may read.
 
+    A key sees `user.*` events of clinicians only, the staff `users:read` reads.
+
     Events are thin (ids and types): fetch the resource with your own key. `next_cursor` is
     the position to pass as `after` for the next page (null when this page was the last).
     """
@@ -65,6 +67,7 @@ async def list_events(
         after=after,
         types=expand_types(types) & readable,
         limit=limit,
+        clinicians_only=caller.kind == "api_key",
     )
     audit_context(request).add_clients(*(row.client_id for row in rows))
     full = len(rows) == limit

@@ -13,8 +13,9 @@ from app.episodes.schemas import Phase
 from app.errors import problem_responses
 from app.progress import caseload, service
 from app.progress.schemas import Caseload, Progress
+from app.roles import CLINICAL_ROLES
 from app.security.access import Area, load_client
-from app.security.caller import CLINICAL_ROLES, CallerDep, require_roles
+from app.security.caller import CallerDep, require_roles
 from app.state import SessionDep
 from app.themes.catalog import CODE_PATTERN
 

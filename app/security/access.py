@@ -21,8 +21,9 @@ from sqlmodel import SQLModel, col
 from app.audit.context import AuditContext
 from app.errors import Forbidden, NotFound
 from app.models import Addendum, CareTeamMember, Client, Note, PhaseTransition, User
+from app.roles import CLINICAL_ROLES
 from app.security.api_keys import Scope
-from app.security.caller import CLINICAL_ROLES, Caller
+from app.security.caller import Caller
 from app.security.reach import (
     KINDS,
     MODELS,

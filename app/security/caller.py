@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, replace
 from datetime import timedelta
-from typing import Annotated, Any, Final, Literal, get_args
+from typing import Annotated, Any, Literal
 
 import sqlalchemy as sa
 from fastapi import Depends, Request
@@ -18,14 +18,12 @@ from app.errors import Forbidden, Unauthorized, Unprocessable
 from app.feed import outbox
 from app.models import ApiKey, RefreshToken, RevokedAccessToken, User
 from app.query_params import reject_unknown_query
+from app.roles import CLINICAL_ROLES
 from app.security import attempts, reach
 from app.security.api_keys import PREFIX as API_KEY_PREFIX
 from app.security.tokens import InvalidToken, decode_access_token, keyed_hash
 from app.state import SessionDep, app_state
 
-Role = Literal["admin", "therapist", "supervisor", "auditor"]
-ROLES: Final[tuple[Role, ...]] = get_args(Role)
-CLINICAL_ROLES: Final[tuple[Role, ...]] = ("therapist", "supervisor")
 # HL7 v3 PurposeOfUse codes accepted in X-Purpose-Of-Use.
 PURPOSES = frozenset(
     {

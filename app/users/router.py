@@ -17,7 +17,8 @@ from app.idempotency import idempotency
 from app.models import User
 from app.openapi import created_resource
 from app.pagination import Page, PageParams, created_key, oldest_first
-from app.security.caller import CLINICAL_ROLES, Caller, CallerDep, require_roles
+from app.roles import CLINICAL_ROLES
+from app.security.caller import Caller, CallerDep, require_roles
 from app.state import SessionDep, app_state
 from app.users import service
 from app.users.schemas import (

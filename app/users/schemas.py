@@ -16,8 +16,8 @@ from pydantic import (
 )
 from pydantic.json_schema import SkipJsonSchema
 
+from app.roles import Role
 from app.schema_types import Absent, Email, SingleLine, TrimmedSingleLine, as_sent_at_most
-from app.security.caller import Role
 
 DisplayName = Annotated[
     str,

@@ -115,6 +115,8 @@ def sync_detailed(
 
      Changes after `after`, in position order, of the types the caller may read.
 
+    A key sees `user.*` events of clinicians only, the staff `users:read` reads.
+
     Events are thin (ids and types): fetch the resource with your own key. `next_cursor` is
     the position to pass as `after` for the next page (null when this page was the last).
 
@@ -164,6 +166,8 @@ def sync(
 
      Changes after `after`, in position order, of the types the caller may read.
 
+    A key sees `user.*` events of clinicians only, the staff `users:read` reads.
+
     Events are thin (ids and types): fetch the resource with your own key. `next_cursor` is
     the position to pass as `after` for the next page (null when this page was the last).
 
@@ -207,6 +211,8 @@ async def asyncio_detailed(
     """Read the change feed
 
      Changes after `after`, in position order, of the types the caller may read.
+
+    A key sees `user.*` events of clinicians only, the staff `users:read` reads.
 
     Events are thin (ids and types): fetch the resource with your own key. `next_cursor` is
     the position to pass as `after` for the next page (null when this page was the last).
@@ -254,6 +260,8 @@ async def asyncio(
     """Read the change feed
 
      Changes after `after`, in position order, of the types the caller may read.
+
+    A key sees `user.*` events of clinicians only, the staff `users:read` reads.
 
     Events are thin (ids and types): fetch the resource with your own key. `next_cursor` is
     the position to pass as `after` for the next page (null when this page was the last).
