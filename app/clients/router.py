@@ -200,8 +200,6 @@ async def update_client(
         )
     if "external_id" in changes:
         access.role_first(session, caller, ctx, access.require_integrator)
-    if "primary_therapist_id" in changes:
-        access.role_first(session, caller, ctx, access.may_ever_change_reach)
     client, facts, relation = await access.load(
         session=session,
         caller=caller,

@@ -42,8 +42,12 @@ def record(
     practice_id: uuid.UUID,
     resource_id: uuid.UUID,
     client_id: uuid.UUID | None = None,
+    staff_only: bool = False,
 ) -> None:
-    """Queue a feed event to be written when (and only if) the session commits."""
+    """Queue a feed event to be written when (and only if) the session commits.
+
+    `staff_only`: an event about staff whom keys do not read, shown to admins alone.
+    """
     if type not in EVENT_TYPES:
         raise ValueError(f"unknown feed event type {type!r}")
     sync = _sync(session)
@@ -61,6 +65,7 @@ def record(
             "client_id": client_id,
             "actor_type": actor_type,
             "actor_id": actor_id,
+            "staff_only": staff_only,
         }
     )
 

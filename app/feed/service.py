@@ -11,11 +11,9 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from app.db import utcnow
-from app.models import FeedEvent, User
-from app.roles import CLINICAL_ROLES
+from app.models import FeedEvent
 
 _EVENTS = FeedEvent.__table__  # type: ignore[attr-defined]
-_USERS = User.__table__  # type: ignore[attr-defined]
 MIN_RETENTION_DAYS = 30
 
 
@@ -30,17 +28,14 @@ async def events_after(
 ) -> list[Any]:
     """Up to `limit` events of these types with a position above `after`, in order.
 
-    `clinicians_only`: `user.*` events of clinicians alone, for a key (`users:read` reads no
-    other staff; SPEC §9). The user's role now decides, as it does for reading the user.
+    `clinicians_only`: without events about staff other than clinicians, for a key
+    (`users:read` reads no other staff; SPEC §9), as marked when each event was written.
     """
     if not types:
         return []
     shown: sa.ColumnElement[bool] = sa.true()
     if clinicians_only:
-        clinicians = sa.select(_USERS.c.id).where(
-            _USERS.c.practice_id == practice_id, _USERS.c.role.in_(CLINICAL_ROLES)
-        )
-        shown = sa.or_(_EVENTS.c.resource_type != "user", _EVENTS.c.resource_id.in_(clinicians))
+        shown = _EVENTS.c.staff_only.is_(False)
     query = (
         sa.select(_EVENTS)
         .where(

@@ -62,6 +62,7 @@ async def create_measure(
         raise Conflict("An archived client takes no new measures; set status to active first")
     administered_on = measure_in.administered_on
     if measure_in.session_id is not None:
+        # The session's episode must be open: a closed one's record is read-only.
         visit = await session.get(TherapySession, measure_in.session_id)
         if visit is None or visit.client_id != client.id:
             raise Unprocessable("session_id: no such session of this client")
@@ -71,9 +72,13 @@ async def create_measure(
     administered_on = administered_on or utcnow().date()
     if administered_on > latest_today():
         raise Unprocessable("administered_on cannot lie in the future")
-    # Progress reports place a measure in the episode whose span holds its date.
-    for episode_id, status in await _episodes_on(session, client.id, administered_on):
-        if status != "open" or not await hold(
+    # Progress reports place a measure in the episodes whose span holds its date: none of them
+    # may be closed, but on the day one episode ended and the next began, the open one takes it.
+    spans = await _episodes_on(session, client.id, administered_on)
+    if spans and not any(status == "open" for _, status in spans):
+        raise EpisodeClosed("administered_on lies in a closed episode; its record is read-only")
+    for episode_id, status in spans:
+        if status == "open" and not await hold(
             session, _EPISODE, episode_id, _EPISODE.c.status == "open"
         ):
             raise EpisodeClosed("administered_on lies in a closed episode; its record is read-only")

@@ -30,6 +30,8 @@ class FeedEvent(SQLModel, table=True):
     client_id: uuid.UUID | None = None
     actor_type: str = Field(max_length=20)
     actor_id: uuid.UUID | None = None
+    # A `user.*` event of staff whom keys do not read (admins, auditors): admins see it alone.
+    staff_only: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 class FeedCounter(SQLModel, table=True):

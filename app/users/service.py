@@ -14,6 +14,7 @@ from app.errors import Conflict, NotFound, Unprocessable
 from app.etag import bump_version
 from app.feed import outbox as feed
 from app.models import User
+from app.roles import CLINICAL_ROLES
 from app.security.passwords import NO_PASSWORD, Passwords
 from app.users.schemas import UserCreate, UserUpdate
 
@@ -79,7 +80,13 @@ async def create_user(
     )
     session.add(user)
     await session.flush()
-    feed.record(session, type="user.created", practice_id=practice_id, resource_id=user.id)
+    feed.record(
+        session,
+        type="user.created",
+        practice_id=practice_id,
+        resource_id=user.id,
+        staff_only=user.role not in CLINICAL_ROLES,
+    )
     return user
 
 
@@ -93,6 +100,7 @@ async def update_user(
     for field in ("display_name", "role", "active", "requires_cosign"):
         if field in changes and changes[field] is None:
             raise Unprocessable(f"{field} cannot be null")
+    was_clinician = user.role in CLINICAL_ROLES
     for field, value in changes.items():
         setattr(user, field, value)
     if user.requires_cosign and user.supervisor_id is None:
@@ -101,5 +109,12 @@ async def update_user(
     user.updated_at = utcnow()
     session.add(user)
     await session.flush()
-    feed.record(session, type="user.updated", practice_id=user.practice_id, resource_id=user.id)
+    # Keys see it while the user is, or just stopped being, a clinician they may read.
+    feed.record(
+        session,
+        type="user.updated",
+        practice_id=user.practice_id,
+        resource_id=user.id,
+        staff_only=not was_clinician and user.role not in CLINICAL_ROLES,
+    )
     return user

@@ -34,12 +34,10 @@ from app.feed.schemas import payload
 from app.models import (
     FeedCounter,
     FeedEvent,
-    User,
     WebhookAttempt,
     WebhookDelivery,
     WebhookEndpoint,
 )
-from app.roles import CLINICAL_ROLES
 from app.security.encryption import KeyRing
 from app.webhooks import schedule, ssrf
 from app.webhooks.pace import Pace
@@ -52,14 +50,12 @@ _E = WebhookEndpoint.__table__  # type: ignore[attr-defined]
 _D = WebhookDelivery.__table__  # type: ignore[attr-defined]
 _A = WebhookAttempt.__table__  # type: ignore[attr-defined]
 _F = FeedEvent.__table__  # type: ignore[attr-defined]
-_U = User.__table__  # type: ignore[attr-defined]
-_USER_OF_EVENT = sa.and_(_F.c.resource_type == "user", _U.c.id == _F.c.resource_id)
 
 
 def _delivered(event: Any) -> bool:
-    """Receivers fetch with their own key, and keys read clinicians alone (SPEC §9): other
-    staff's `user.*` events are not delivered, so their ids and timing stay in the practice."""
-    return event.resource_type != "user" or event.user_role in CLINICAL_ROLES
+    """Receivers fetch with their own key, and keys read clinicians alone (SPEC §9): events
+    about other staff are not delivered, so their ids and timing stay in the practice."""
+    return not event.staff_only
 
 
 _C = FeedCounter.__table__  # type: ignore[attr-defined]
@@ -177,8 +173,7 @@ class Deliverer:
             for endpoint in endpoints:
                 events = (
                     await session.execute(
-                        sa.select(_F, _U.c.role.label("user_role"))
-                        .select_from(_F.outerjoin(_U, _USER_OF_EVENT))
+                        sa.select(_F)
                         .where(
                             _F.c.practice_id == endpoint.practice_id,
                             _F.c.position > endpoint.cursor_position,

@@ -1,7 +1,9 @@
 """`user.*` events reach keys and webhooks for clinicians only: the staff `users:read` reads.
 
 An admin's or auditor's account appearing in an integration's feed would hand it ids and
-timings of staff whose records its key cannot read (SPEC §9).
+timings of staff whose records its key cannot read (SPEC §9). Decided when each event is
+written: a clinician's move out of the clinician roles still reaches the key, and the feed's
+history does not change when a role changes later.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
@@ -75,3 +78,46 @@ async def test_webhooks_deliver_user_events_of_clinicians_only(
     await d.close()
     delivered = {json.loads(r.body)["resource"]["id"] for r in receiver.requests}
     assert delivered == {staff["therapist"]}
+
+
+async def _therapist_made_admin(client: httpx.AsyncClient, world: World) -> str:
+    admin = world["admin"].headers
+    body = {
+        "display_name": "Soon admin",
+        "role": "therapist",
+        "email": f"t-{uuid.uuid4().hex[:8]}@test.example",
+    }
+    created = await client.post("/v1/users", json=body, headers=admin)
+    assert created.status_code == 201, created.text
+    user_id: str = created.json()["id"]
+    for change in ({"role": "admin"}, {"display_name": "Now admin"}):
+        changed = await client.patch(f"/v1/users/{user_id}", json=change, headers=admin)
+        assert changed.status_code == 200, changed.text
+    return user_id
+
+
+def _events_of(items: list[dict[str, Any]], user_id: str) -> list[str]:
+    return [str(e["type"]) for e in items if e["resource"]["id"] == user_id]
+
+
+async def test_a_key_learns_that_a_clinician_left_the_clinician_roles(
+    client: httpx.AsyncClient, state: AppState, world: World
+) -> None:
+    key = await make_api_key(state, world, ["events:read", "users:read"])
+    user_id = await _therapist_made_admin(client, world)
+    page = await client.get("/v1/events", params={"types": "user.*"}, headers=key)
+    assert page.status_code == 200, page.text
+    # Created as a therapist, then made admin: both shown, the later admin's change is not.
+    assert _events_of(page.json()["items"], user_id) == ["user.created", "user.updated"]
+
+
+async def test_a_webhook_delivers_the_role_change_of_a_clinician(
+    client: httpx.AsyncClient, state: AppState, world: World, receiver: Receiver
+) -> None:
+    await make_endpoint(client, world["admin"].headers, receiver.url, ["user.*"])
+    user_id = await _therapist_made_admin(client, world)
+    d = deliverer(state)
+    await run_passes(d, 2)
+    await d.close()
+    delivered = [json.loads(r.body) for r in receiver.requests]
+    assert _events_of(delivered, user_id) == ["user.created", "user.updated"], delivered

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from tests.conftest import World
-from tests.factories import create_client, days_ago, open_episode, with_if_match
+from tests.factories import create_client, create_session, days_ago, open_episode, with_if_match
 
 PHQ9 = {"instrument": "phq9", "items": [3, 3, 3, 3, 3, 3, 3, 3, 3]}
 
@@ -78,3 +78,40 @@ async def test_measures_outside_closed_episodes_are_still_recorded(
         body = {**PHQ9, "administered_on": days_ago(day).isoformat()}
         refused = await client.post(f"/v1/clients/{client_id}/measures", json=body, headers=me)
         assert refused.status_code == 409, (day, refused.text)
+
+
+async def _new_episode_on_close_day(http: httpx.AsyncClient, world: World) -> tuple[str, str]:
+    me = world["therapist"].headers
+    created = await create_client(http, me)
+    old = await open_episode(http, me, created["id"], started_on=days_ago(120))
+    closed = await http.post(
+        f"/v1/episodes/{old['id']}/close",
+        json={"ended_on": days_ago(30).isoformat(), "reason": "completed"},
+        headers=with_if_match(me, old["etag"]),
+    )
+    assert closed.status_code == 200, closed.text
+    # Booking an intake on the day the last episode ended opens a new episode that day.
+    visit = await create_session(http, me, created["id"], on=days_ago(30))
+    assert visit["episode_opened"] is True, visit
+    return created["id"], visit["id"]
+
+
+async def test_a_measure_of_a_session_on_the_first_day_of_the_open_episode(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    me = world["therapist"].headers
+    client_id, session_id = await _new_episode_on_close_day(client, world)
+    body = {**PHQ9, "session_id": session_id}
+    added = await client.post(f"/v1/clients/{client_id}/measures", json=body, headers=me)
+    # The session belongs to the open episode: its measure is part of an open record.
+    assert added.status_code == 201, (added.status_code, added.text)
+
+
+async def test_a_measure_dated_the_first_day_of_the_open_episode(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    me = world["therapist"].headers
+    client_id, _ = await _new_episode_on_close_day(client, world)
+    body = {**PHQ9, "administered_on": days_ago(30).isoformat()}
+    added = await client.post(f"/v1/clients/{client_id}/measures", json=body, headers=me)
+    assert added.status_code == 201, (added.status_code, added.text)
