@@ -68,15 +68,20 @@ async def receiver() -> AsyncIterator[Receiver]:
     await made.stop()
 
 
+async def _deliver(state: AppState, receiver: Receiver) -> list[dict[str, Any]]:
+    """Run a deliverer until quiet; the events the receiver got, in order."""
+    d = deliverer(state)
+    await run_passes(d, 2)
+    await d.close()
+    return [json.loads(r.body) for r in receiver.requests]
+
+
 async def test_webhooks_deliver_user_events_of_clinicians_only(
     client: httpx.AsyncClient, state: AppState, world: World, receiver: Receiver
 ) -> None:
     await make_endpoint(client, world["admin"].headers, receiver.url, ["user.*"])
     staff = await _add_staff(client, world)
-    d = deliverer(state)
-    await run_passes(d, 2)
-    await d.close()
-    delivered = {json.loads(r.body)["resource"]["id"] for r in receiver.requests}
+    delivered = {e["resource"]["id"] for e in await _deliver(state, receiver)}
     assert delivered == {staff["therapist"]}
 
 
@@ -116,8 +121,5 @@ async def test_a_webhook_delivers_the_role_change_of_a_clinician(
 ) -> None:
     await make_endpoint(client, world["admin"].headers, receiver.url, ["user.*"])
     user_id = await _therapist_made_admin(client, world)
-    d = deliverer(state)
-    await run_passes(d, 2)
-    await d.close()
-    delivered = [json.loads(r.body) for r in receiver.requests]
+    delivered = await _deliver(state, receiver)
     assert _events_of(delivered, user_id) == ["user.created", "user.updated"], delivered

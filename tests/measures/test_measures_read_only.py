@@ -82,18 +82,11 @@ async def test_measures_outside_closed_episodes_are_still_recorded(
 
 async def _new_episode_on_close_day(http: httpx.AsyncClient, world: World) -> tuple[str, str]:
     me = world["therapist"].headers
-    created = await create_client(http, me)
-    old = await open_episode(http, me, created["id"], started_on=days_ago(120))
-    closed = await http.post(
-        f"/v1/episodes/{old['id']}/close",
-        json={"ended_on": days_ago(30).isoformat(), "reason": "completed"},
-        headers=with_if_match(me, old["etag"]),
-    )
-    assert closed.status_code == 200, closed.text
+    client_id, _ = await _closed_episode(http, world)
     # Booking an intake on the day the last episode ended opens a new episode that day.
-    visit = await create_session(http, me, created["id"], on=days_ago(30))
+    visit = await create_session(http, me, client_id, on=days_ago(30))
     assert visit["episode_opened"] is True, visit
-    return created["id"], visit["id"]
+    return client_id, visit["id"]
 
 
 async def test_a_measure_of_a_session_on_the_first_day_of_the_open_episode(
