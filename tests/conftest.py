@@ -195,7 +195,9 @@ async def build_world(
 async def _add_member(
     session: AsyncSession, state: AppState, passwords: Passwords, world: World, name: str
 ) -> None:
-    role = {"therapist2": "therapist", "trainee": "therapist"}.get(name, name)
+    role = {"therapist2": "therapist", "trainee": "therapist", "supervisor2": "supervisor"}.get(
+        name, name
+    )
     supervisor = world.members.get("supervisor")
     trainee = name == "trainee" and supervisor is not None
     email = f"{name}-{uuid.uuid4().hex[:10]}@test.example"
@@ -220,6 +222,15 @@ async def _add_member(
         role=role,
     )
     world.members[name] = Member(id=user.id, email=email, role=role, token=token)
+
+
+async def add_members(state: AppState, world: World, *names: str) -> None:
+    """Add members to a world (e.g. "supervisor2", a supervisor of no one)."""
+    passwords = Passwords(state.settings)
+    async with state.sessionmaker() as session:
+        for name in names:
+            await _add_member(session, state, passwords, world, name)
+        await session.commit()
 
 
 @pytest.fixture

@@ -92,6 +92,13 @@ async def search_notes(
         NoteStatus | None, Query(description="`pending_cosign`: notes awaiting cosignature.")
     ] = None,
     kind: NoteKind | None = None,
+    awaiting_my_cosign: Annotated[
+        bool,
+        Query(
+            description="`true`: only notes awaiting the caller's cosignature, those by "
+            "the caller's supervisees in `pending_cosign` (what the caller may cosign)."
+        ),
+    ] = False,
 ) -> Page[NoteOut]:
     """Notes across the caller's caseload (or of one client), oldest first.
 
@@ -114,7 +121,13 @@ async def search_notes(
         )
         clients = col(Client.id) == client_id
     rows = await service.search_notes(
-        session=session, caller=caller, clients=clients, status=status, kind=kind, page=page
+        session=session,
+        caller=caller,
+        clients=clients,
+        status=status,
+        kind=kind,
+        awaiting_my_cosign=awaiting_my_cosign,
+        page=page,
     )
     shown = rows[: page.limit]
     ctx.add_clients(*(n.client_id for n in shown))

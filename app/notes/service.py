@@ -21,7 +21,7 @@ from app.db import utcnow
 from app.errors import Conflict, PreconditionFailed, Unprocessable
 from app.etag import bump_version
 from app.feed import outbox as feed
-from app.models import Addendum, Client, Episode, Note, TherapySession
+from app.models import Addendum, Client, Episode, Note, TherapySession, User
 from app.notes.schemas import (
     AddendumCreate,
     AddendumOut,
@@ -315,6 +315,7 @@ async def search_notes(
     clients: ColumnElement[bool],
     status: str | None,
     kind: str | None,
+    awaiting_my_cosign: bool,
     page: PageParams,
 ) -> list[Note]:
     """Notes of the clients `clients` selects that the caller may see, oldest first."""
@@ -327,6 +328,12 @@ async def search_notes(
         query = query.where(col(Note.status) == status)
     if kind is not None:
         query = query.where(col(Note.kind) == kind)
+    if awaiting_my_cosign:
+        # What the caller may cosign or return (access._require_supervisor_of_author).
+        supervisees = select(col(User.id)).where(col(User.supervisor_id) == caller.id)
+        query = query.where(
+            col(Note.status) == "pending_cosign", col(Note.author_id).in_(supervisees)
+        )
     return await oldest_first(session, query, Note, page)
 
 

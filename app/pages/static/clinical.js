@@ -109,10 +109,10 @@ function ccrtTable(progress) {
 
 export async function cosignView(main, { user }) {
   const [notes, caseload] = await Promise.all([
-    all("/v1/notes?status=pending_cosign&kind=progress"),
+    all("/v1/notes?awaiting_my_cosign=true&kind=progress"),
     get("/v1/reports/caseload"),
   ]);
-  const waiting = notes.filter((n) => n.author_id !== user.id);
+  const waiting = notes;
   const names = new Map(caseload.items.map((r) => [r.client_id, clientName(r)]));
   document.title = "Awaiting cosignature — Session Notes";
   const status = h("p", { role: "status", id: "cosign-status" });

@@ -19,6 +19,7 @@ def _get_kwargs(
     client_id: None | Unset | UUID = UNSET,
     status: None | NoteStatus | Unset = UNSET,
     kind: None | NoteKind | Unset = UNSET,
+    awaiting_my_cosign: bool | Unset = False,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -63,6 +64,8 @@ def _get_kwargs(
     else:
         json_kind = kind
     params["kind"] = json_kind
+
+    params["awaiting_my_cosign"] = awaiting_my_cosign
 
     params["limit"] = limit
 
@@ -147,6 +150,7 @@ def sync_detailed(
     client_id: None | Unset | UUID = UNSET,
     status: None | NoteStatus | Unset = UNSET,
     kind: None | NoteKind | Unset = UNSET,
+    awaiting_my_cosign: bool | Unset = False,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -164,6 +168,9 @@ def sync_detailed(
         client_id (None | Unset | UUID): One client (404 if out of reach).
         status (None | NoteStatus | Unset): `pending_cosign`: notes awaiting cosignature.
         kind (None | NoteKind | Unset):
+        awaiting_my_cosign (bool | Unset): `true`: only notes awaiting the caller's cosignature,
+            those by the caller's supervisees in `pending_cosign` (what the caller may cosign).
+            Default: False.
         limit (int | Unset): Page size (max 200). Default: 50.
         cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
             not issue it for this list).
@@ -183,6 +190,7 @@ def sync_detailed(
         client_id=client_id,
         status=status,
         kind=kind,
+        awaiting_my_cosign=awaiting_my_cosign,
         limit=limit,
         cursor=cursor,
         x_request_id=x_request_id,
@@ -203,6 +211,7 @@ def sync(
     client_id: None | Unset | UUID = UNSET,
     status: None | NoteStatus | Unset = UNSET,
     kind: None | NoteKind | Unset = UNSET,
+    awaiting_my_cosign: bool | Unset = False,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -220,6 +229,9 @@ def sync(
         client_id (None | Unset | UUID): One client (404 if out of reach).
         status (None | NoteStatus | Unset): `pending_cosign`: notes awaiting cosignature.
         kind (None | NoteKind | Unset):
+        awaiting_my_cosign (bool | Unset): `true`: only notes awaiting the caller's cosignature,
+            those by the caller's supervisees in `pending_cosign` (what the caller may cosign).
+            Default: False.
         limit (int | Unset): Page size (max 200). Default: 50.
         cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
             not issue it for this list).
@@ -240,6 +252,7 @@ def sync(
         client_id=client_id,
         status=status,
         kind=kind,
+        awaiting_my_cosign=awaiting_my_cosign,
         limit=limit,
         cursor=cursor,
         x_request_id=x_request_id,
@@ -254,6 +267,7 @@ async def asyncio_detailed(
     client_id: None | Unset | UUID = UNSET,
     status: None | NoteStatus | Unset = UNSET,
     kind: None | NoteKind | Unset = UNSET,
+    awaiting_my_cosign: bool | Unset = False,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -271,6 +285,9 @@ async def asyncio_detailed(
         client_id (None | Unset | UUID): One client (404 if out of reach).
         status (None | NoteStatus | Unset): `pending_cosign`: notes awaiting cosignature.
         kind (None | NoteKind | Unset):
+        awaiting_my_cosign (bool | Unset): `true`: only notes awaiting the caller's cosignature,
+            those by the caller's supervisees in `pending_cosign` (what the caller may cosign).
+            Default: False.
         limit (int | Unset): Page size (max 200). Default: 50.
         cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
             not issue it for this list).
@@ -290,6 +307,7 @@ async def asyncio_detailed(
         client_id=client_id,
         status=status,
         kind=kind,
+        awaiting_my_cosign=awaiting_my_cosign,
         limit=limit,
         cursor=cursor,
         x_request_id=x_request_id,
@@ -308,6 +326,7 @@ async def asyncio(
     client_id: None | Unset | UUID = UNSET,
     status: None | NoteStatus | Unset = UNSET,
     kind: None | NoteKind | Unset = UNSET,
+    awaiting_my_cosign: bool | Unset = False,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -325,6 +344,9 @@ async def asyncio(
         client_id (None | Unset | UUID): One client (404 if out of reach).
         status (None | NoteStatus | Unset): `pending_cosign`: notes awaiting cosignature.
         kind (None | NoteKind | Unset):
+        awaiting_my_cosign (bool | Unset): `true`: only notes awaiting the caller's cosignature,
+            those by the caller's supervisees in `pending_cosign` (what the caller may cosign).
+            Default: False.
         limit (int | Unset): Page size (max 200). Default: 50.
         cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
             not issue it for this list).
@@ -346,6 +368,7 @@ async def asyncio(
             client_id=client_id,
             status=status,
             kind=kind,
+            awaiting_my_cosign=awaiting_my_cosign,
             limit=limit,
             cursor=cursor,
             x_request_id=x_request_id,
