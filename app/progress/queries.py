@@ -18,10 +18,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import CTE, ColumnElement, CompoundSelect, Select, Subquery, func, select
+from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from app.episodes.phases import phase_at
-from app.models import Measure, Observation, PhaseTransition, RelationshipEpisode, Theme
+from app.models import Episode, Measure, Observation, PhaseTransition, RelationshipEpisode, Theme
 from app.models import TherapySession as Visit
 
 # The shared row shape, after `kind` (so `n` is column 7 and `first_on` column 11). Integers
@@ -222,12 +223,35 @@ def _measures(*, episode_id: Any, client_id: Any, started_on: Any, ended_on: Any
     """kind `measure`: per phase and instrument, first and last total and date, severity."""
     # code: instrument, n: administrations, x/y: first/last total, extra: last severity.
     # A measure belongs to the episode when administered between its start and its end; its
-    # phase is the one in effect on its administration date.
+    # phase is the one in effect on its administration date. On a day one episode ended and
+    # the next began, it belongs to the one that was open when it was recorded: the earlier
+    # if recorded before the later existed, else the later (app/measures/service.py).
     on = col(Measure.administered_on)
+    recorded = col(Measure.created_at)
+    this = aliased(Episode, name="this_episode")
+    other = aliased(Episode, name="other_episode")
+    created = select(this.created_at).where(this.id == episode_id).scalar_subquery()
+    later_took_it = (
+        select(other.id)
+        .where(
+            other.client_id == client_id,
+            other.id != episode_id,
+            other.started_on == on,
+            other.created_at <= recorded,
+        )
+        .exists()
+    )
+    earlier_had_it = (
+        select(other.id)
+        .where(other.client_id == client_id, other.id != episode_id, other.ended_on == on)
+        .exists()
+    )
     in_span = [
         col(Measure.client_id) == client_id,
         on >= started_on,
         sa.or_(ended_on.is_(None), on <= ended_on),
+        sa.not_(sa.and_(on == ended_on, later_took_it)),
+        sa.not_(sa.and_(on == started_on, recorded < created, earlier_had_it)),
     ]
     base = (
         select(

@@ -108,3 +108,40 @@ async def test_a_measure_dated_the_first_day_of_the_open_episode(
     body = {**PHQ9, "administered_on": days_ago(30).isoformat()}
     added = await client.post(f"/v1/clients/{client_id}/measures", json=body, headers=me)
     assert added.status_code == 201, (added.status_code, added.text)
+
+
+async def test_the_day_two_episodes_share_counts_each_measure_once(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    me = world["therapist"].headers
+    created = await create_client(client, me)
+    client_id = created["id"]
+    first = await open_episode(client, me, client_id, started_on=days_ago(120))
+    # Recorded while the first episode was open, on what becomes its last day.
+    body = {**PHQ9, "administered_on": days_ago(30).isoformat()}
+    before = await client.post(f"/v1/clients/{client_id}/measures", json=body, headers=me)
+    assert before.status_code == 201, before.text
+    closed = await client.post(
+        f"/v1/episodes/{first['id']}/close",
+        json={"ended_on": days_ago(30).isoformat(), "reason": "completed"},
+        headers=with_if_match(me, first["etag"]),
+    )
+    assert closed.status_code == 200, closed.text
+    closed_report = (await client.get(f"/v1/episodes/{first['id']}/progress", headers=me)).json()
+    visit = await create_session(client, me, client_id, on=days_ago(30))
+    assert visit["episode_opened"] is True, visit
+    after = await client.post(f"/v1/clients/{client_id}/measures", json=body, headers=me)
+    assert after.status_code == 201, after.text
+
+    def counted(report: dict[str, object]) -> int:
+        phases = report["phases"]
+        assert isinstance(phases, list)
+        return sum(m["n"] for p in phases for m in p["measures"])
+
+    # The closed episode keeps what it held when it closed; the open one takes the rest.
+    first_report = (await client.get(f"/v1/episodes/{first['id']}/progress", headers=me)).json()
+    assert first_report == closed_report
+    assert counted(first_report) == 1
+    second = (await client.get(f"/v1/clients/{client_id}/progress", headers=me)).json()
+    assert second["episode_id"] == visit["episode_id"], second
+    assert counted(second) == 1
