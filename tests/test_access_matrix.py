@@ -12,8 +12,8 @@ supervisee of `supervisor`) on the care team, an open episode and one attended s
 So `therapist` and `trainee` are care team, `supervisor` reaches the client through the
 trainee, `therapist2` is another caseload of the same practice, `other_practice` is a
 therapist of another practice, and `break_glass` is `therapist2` sending
-X-Break-Glass-Reason. `key` carries exactly the row's scope, `key_without_scope` every
-other scope.
+X-Break-Glass-Reason. `key` carries exactly the row's scope (or scopes), `key_without_scope`
+every other scope.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ class Op:
     name: str
     method: str
     path: str
-    scope: str | None
+    scope: str | tuple[str, ...] | None  # a tuple: the key needs all of them
     expect: Mapping[str, Expect]
     body: Body | None = None
     if_match: str | None = None  # path whose ETag (read by `therapist`) goes in If-Match
@@ -223,7 +223,7 @@ OPS: list[Op] = [
         "patch client",
         "PATCH",
         "/v1/clients/{client_id}",
-        "clients:write",
+        ("clients:read", "clients:write"),  # the answer is the record
         SCHEDULING_WRITE,
         body=lambda t, w, a: {"phone": "+1 555 0142"},
         if_match="/v1/clients/{client_id}",
@@ -313,7 +313,7 @@ OPS: list[Op] = [
         "patch session",
         "PATCH",
         "/v1/sessions/{session_id}",
-        "sessions:write",
+        ("sessions:read", "sessions:write"),  # the answer is the record
         SCHEDULING_WRITE,
         body=lambda t, w, a: {"modality": "video"},
     ),
@@ -341,14 +341,15 @@ class Actors:
 async def _actors(state: AppState, world: World, other: World, op: Op) -> Actors:
     from tests.factories import make_api_key
 
-    allowed: list[str] = [op.scope] if op.scope else list(SCOPES)
+    needed = (op.scope,) if isinstance(op.scope, str) else op.scope
+    allowed: list[str] = list(needed) if needed else list(SCOPES)
     headers = {
         name: world[name].headers
         for name in ("admin", "therapist", "therapist2", "supervisor", "trainee", "auditor")
     }
     headers["key"] = await make_api_key(state, world, allowed)
     headers["key_without_scope"] = await make_api_key(
-        state, world, [s for s in SCOPES if s != op.scope]
+        state, world, [s for s in SCOPES if s not in (needed or ())]
     )
     headers["other_practice"] = other["therapist"].headers
     headers["break_glass"] = {

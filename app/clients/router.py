@@ -190,10 +190,14 @@ async def update_client(
     body: ClientUpdate,
     if_match: IfMatch = None,
 ) -> ClientView:
-    """Change demographics or status (archive instead of delete); needs If-Match."""
+    """Change demographics or status (archive instead of delete); needs If-Match.
+
+    The answer is the changed record: an API key needs `clients:read` besides `clients:write`.
+    """
     ctx = audit_context(request)
     changes = body.model_dump(exclude_unset=True)
     # What the caller's role can never change is refused before the client is read (§2.1).
+    access.role_first(session, caller, ctx, access.answers_the_record(Area.DEMOGRAPHICS))
     if "presenting_concerns" in changes:
         access.role_first(
             session, caller, ctx, lambda c: access.check_role(c, Area.CLINICAL, write=True)

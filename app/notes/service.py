@@ -330,7 +330,9 @@ async def search_notes(
         query = query.where(col(Note.kind) == kind)
     if awaiting_my_cosign:
         # What the caller may cosign or return (access._require_supervisor_of_author).
-        supervisees = select(col(User.id)).where(col(User.supervisor_id) == caller.id)
+        supervisees = select(col(User.id)).where(
+            sa.literal(caller.role == "supervisor"), col(User.supervisor_id) == caller.id
+        )
         query = query.where(
             col(Note.status) == "pending_cosign", col(Note.author_id).in_(supervisees)
         )

@@ -230,20 +230,24 @@ def _measures(*, episode_id: Any, client_id: Any, started_on: Any, ended_on: Any
     recorded = col(Measure.created_at)
     this = aliased(Episode, name="this_episode")
     other = aliased(Episode, name="other_episode")
-    created = select(this.created_at).where(this.id == episode_id).scalar_subquery()
+    created = select(col(this.created_at)).where(col(this.id) == episode_id).scalar_subquery()
     later_took_it = (
-        select(other.id)
+        select(col(other.id))
         .where(
-            other.client_id == client_id,
-            other.id != episode_id,
-            other.started_on == on,
-            other.created_at <= recorded,
+            col(other.client_id) == client_id,
+            col(other.id) != episode_id,
+            col(other.started_on) == on,
+            col(other.created_at) <= recorded,
         )
         .exists()
     )
     earlier_had_it = (
-        select(other.id)
-        .where(other.client_id == client_id, other.id != episode_id, other.ended_on == on)
+        select(col(other.id))
+        .where(
+            col(other.client_id) == client_id,
+            col(other.id) != episode_id,
+            col(other.ended_on) == on,
+        )
         .exists()
     )
     in_span = [

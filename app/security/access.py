@@ -83,6 +83,18 @@ def check_role(caller: Caller, area: Area, *, write: bool) -> None:
     raise Forbidden("Your role may not access this data")
 
 
+def answers_the_record(area: Area) -> Callable[[Caller], None]:
+    """A change answered with the whole record: an API key needs the read scope as well."""
+
+    def refuse(caller: Caller) -> None:
+        check_role(caller, area, write=True)
+        scope = _SCOPES[(area, False)]
+        if caller.kind == "api_key" and scope not in caller.scopes:
+            raise Forbidden(f"The answer is the changed record: this API key needs {scope} too")
+
+    return refuse
+
+
 def _check_role_first(
     session: AsyncSession, caller: Caller, area: Area, write: bool, ctx: AuditContext | None
 ) -> None:
@@ -300,7 +312,9 @@ def visible_notes_clause(caller: Caller) -> ColumnElement[bool]:
     if caller.kind == "api_key":
         return sa.and_(progress, col(Note.status) == "signed")
     shared_by = select(col(User.id)).where(
-        col(User.supervisor_id) == caller.id, col(User.requires_cosign).is_(True)
+        sa.literal(caller.role == "supervisor"),
+        col(User.supervisor_id) == caller.id,
+        col(User.requires_cosign).is_(True),
     )
     psychotherapy = sa.and_(
         col(Note.kind) == PSYCHOTHERAPY,
@@ -392,7 +406,7 @@ def _authorize_psychotherapy_note(
 
 
 def _require_supervisor_of_author(caller: Caller, author: AuthorFacts) -> None:
-    if author.supervisor_id != caller.id:
+    if caller.role != "supervisor" or author.supervisor_id != caller.id:
         raise Forbidden("Only the author's supervisor may cosign or return this note")
 
 

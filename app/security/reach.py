@@ -212,8 +212,12 @@ def may_read_psychotherapy_note(caller: Caller, note: Note, author: AuthorFacts)
         return False
     if note.author_id == caller.id:
         return True
+    # The role too: a supervisor made therapist is still the trainee's supervisor_id.
     return bool(
-        note.share_with_supervisor and author.requires_cosign and author.supervisor_id == caller.id
+        caller.role == "supervisor"
+        and note.share_with_supervisor
+        and author.requires_cosign
+        and author.supervisor_id == caller.id
     )
 
 

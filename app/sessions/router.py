@@ -225,11 +225,14 @@ async def update_session(
 ) -> SessionView:
     """Change time, duration, modality, therapist or attendance; If-Match is honoured if sent.
 
-    `external_id` is set by admins and API keys only (403).
+    `external_id` is set by admins and API keys only (403). The answer is the changed
+    session: an API key needs `sessions:read` besides `sessions:write`.
     """
     ctx = audit_context(request)
     changes = body.model_dump(exclude_unset=True)
-    if "external_id" in changes:  # refused by role before the session is read (§2.1)
+    # Refused by role or scope before the session is read (§2.1).
+    access.role_first(session, caller, ctx, access.answers_the_record(Area.SESSIONS))
+    if "external_id" in changes:
         access.role_first(session, caller, ctx, access.require_integrator)
     row, _, relation = await load_session(
         session=session, caller=caller, session_id=id, write=True, ctx=ctx

@@ -156,6 +156,8 @@ def sync_detailed(
 
      Change demographics or status (archive instead of delete); needs If-Match.
 
+    The answer is the changed record: an API key needs `clients:read` besides `clients:write`.
+
     Args:
         id (UUID):
         if_match (str): The client's ETag (required).
@@ -203,6 +205,8 @@ def sync(
 
      Change demographics or status (archive instead of delete); needs If-Match.
 
+    The answer is the changed record: an API key needs `clients:read` besides `clients:write`.
+
     Args:
         id (UUID):
         if_match (str): The client's ETag (required).
@@ -244,6 +248,8 @@ async def asyncio_detailed(
     """Change or archive a client
 
      Change demographics or status (archive instead of delete); needs If-Match.
+
+    The answer is the changed record: an API key needs `clients:read` besides `clients:write`.
 
     Args:
         id (UUID):
@@ -289,6 +295,8 @@ async def asyncio(
     """Change or archive a client
 
      Change demographics or status (archive instead of delete); needs If-Match.
+
+    The answer is the changed record: an API key needs `clients:read` besides `clients:write`.
 
     Args:
         id (UUID):

@@ -152,7 +152,8 @@ def sync_detailed(
 
      Change time, duration, modality, therapist or attendance; If-Match is honoured if sent.
 
-    `external_id` is set by admins and API keys only (403).
+    `external_id` is set by admins and API keys only (403). The answer is the changed
+    session: an API key needs `sessions:read` besides `sessions:write`.
 
     Args:
         id (UUID):
@@ -201,7 +202,8 @@ def sync(
 
      Change time, duration, modality, therapist or attendance; If-Match is honoured if sent.
 
-    `external_id` is set by admins and API keys only (403).
+    `external_id` is set by admins and API keys only (403). The answer is the changed
+    session: an API key needs `sessions:read` besides `sessions:write`.
 
     Args:
         id (UUID):
@@ -245,7 +247,8 @@ async def asyncio_detailed(
 
      Change time, duration, modality, therapist or attendance; If-Match is honoured if sent.
 
-    `external_id` is set by admins and API keys only (403).
+    `external_id` is set by admins and API keys only (403). The answer is the changed
+    session: an API key needs `sessions:read` besides `sessions:write`.
 
     Args:
         id (UUID):
@@ -292,7 +295,8 @@ async def asyncio(
 
      Change time, duration, modality, therapist or attendance; If-Match is honoured if sent.
 
-    `external_id` is set by admins and API keys only (403).
+    `external_id` is set by admins and API keys only (403). The answer is the changed
+    session: an API key needs `sessions:read` besides `sessions:write`.
 
     Args:
         id (UUID):
