@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import json
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from types import UnionType
 from typing import Annotated, Any, Generic, TypeVar, Union, get_args, get_origin
 from urllib.parse import urlencode
@@ -110,6 +110,8 @@ def _convert(kind: Any, value: Any) -> Any:
         if parsed.tzinfo is None:
             raise ValueError("naive")
         return parsed
+    if kind is date:
+        return date.fromisoformat(str(value))
     if kind is uuid.UUID:
         return uuid.UUID(str(value))
     if kind is int and isinstance(value, bool):
