@@ -20,14 +20,29 @@ OptionalIfMatch = Annotated[
 ]
 
 
-def etag_for(row_id: uuid.UUID, version: int) -> str:
-    """A strong ETag naming the row and its version."""
-    return f'"{row_id.hex[:12]}-{version}"'
+def etag_for(row_id: uuid.UUID, version: int, derived: str | None = None) -> str:
+    """A strong ETag naming the row and its version, and what the body derives from others.
+
+    `derived` is part of the body that changes without the row (a session's phase, moved by
+    a backdated transition): a read must not be answered 304 over it. If-Match ignores it:
+    a change races only with the row's own version.
+    """
+    if derived is None:
+        return f'"{row_id.hex[:12]}-{version}"'
+    return f'"{row_id.hex[:12]}-{version}.{derived}"'
 
 
-def set_etag(response: Response, row_id: uuid.UUID, version: int) -> None:
+def set_etag(
+    response: Response, row_id: uuid.UUID, version: int, derived: str | None = None
+) -> None:
     """Put the row's ETag on the response."""
-    response.headers["ETag"] = etag_for(row_id, version)
+    response.headers["ETag"] = etag_for(row_id, version, derived)
+
+
+def _row_part(tag: str) -> str:
+    """The tag without what it derives from other rows (see `etag_for`)."""
+    head, dot, _ = tag.partition(".")
+    return f'{head}"' if dot and tag.endswith('"') and not head.startswith("W/") else tag
 
 
 def require_match(if_match: str | None, row_id: uuid.UUID, version: int) -> int:
@@ -36,7 +51,7 @@ def require_match(if_match: str | None, row_id: uuid.UUID, version: int) -> int:
         raise PreconditionRequired("If-Match with the resource's ETag is required")
     current = etag_for(row_id, version)
     # Strong comparison (RFC 9110 §13.1.1): a weak tag `W/"…"` never matches.
-    tags = [tag.strip() for tag in if_match.split(",")]
+    tags = [_row_part(tag.strip()) for tag in if_match.split(",")]
     if current not in tags and "*" not in tags:
         raise PreconditionFailed("The resource changed since it was read (stale ETag)")
     return version

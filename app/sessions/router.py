@@ -178,9 +178,9 @@ async def create_session(
     if opened:  # the event says the booking opened the episode (SPEC §9)
         ctx.details = {"episode_opened": True, "episode_id": str(row.episode_id)}
     response.headers["Location"] = f"/v1/sessions/{row.id}"
-    set_etag(response, row.id, row.version)
     clinical = access.sees_clinical(caller, relation)
     phase = await service.phase_of(session, row) if clinical else None
+    set_etag(response, row.id, row.version, phase)
     view = service.session_view(row, clinical=clinical, phase=phase).model_dump()
     if clinical:
         return SessionClinicalCreated(**view, episode_opened=opened)
@@ -201,9 +201,9 @@ async def get_session(
     row, _, relation = await load_session(
         session=session, caller=caller, session_id=id, write=False, ctx=audit_context(request)
     )
-    set_etag(response, row.id, row.version)
     clinical = access.sees_clinical(caller, relation)
     phase = await service.phase_of(session, row) if clinical else None
+    set_etag(response, row.id, row.version, phase)
     return service.session_view(row, clinical=clinical, phase=phase)
 
 
@@ -241,7 +241,7 @@ async def update_session(
     row = await service.update_session(
         session=session, row=row, changes=changes, expected_version=expected
     )
-    set_etag(response, row.id, row.version)
     clinical = access.sees_clinical(caller, relation)
     phase = await service.phase_of(session, row) if clinical else None
+    set_etag(response, row.id, row.version, phase)
     return service.session_view(row, clinical=clinical, phase=phase)
