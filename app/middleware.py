@@ -108,6 +108,10 @@ class RequestPipeline:
             await send(message)
 
         length = _header(scope, b"content-length")
+        if length is None and _header(scope, b"transfer-encoding") is not None:
+            # A body of unstated length is read before the route runs: a route that reads no
+            # body (sign, delete) would otherwise act on a request that is answered 413.
+            receive, length = await self._read_ahead(receive)
         if length is not None and length.isdigit() and int(length) > self.max_body_bytes:
             messages = _problem_messages(
                 413,
@@ -166,6 +170,20 @@ class RequestPipeline:
         await self._finish(
             ctx, scope, buffered, audited, passthrough, started, status_holder["status"]
         )
+
+    async def _read_ahead(self, receive: Receive) -> tuple[Receive, str]:
+        """Read a chunked body (up to just past the limit); its receive and its length."""
+        chunks: list[bytes] = []
+        size, more = 0, True
+        while more and size <= self.max_body_bytes:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away: let the app see it
+                return _replay([], message, receive), str(size)
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            more = message.get("more_body", False)
+        body: Message = {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+        return _replay([body], None, receive), str(size)
 
     async def _finish(
         self,
@@ -233,6 +251,16 @@ class RequestPipeline:
         if session is not None:
             await session.rollback()
         await write_event(self.engine, event)
+
+
+def _replay(messages: list[Message], last: Message | None, receive: Receive) -> Receive:
+    """A receive that gives `messages` (then `last`, if any) before asking `receive` again."""
+    pending = [*messages, *([last] if last is not None else [])]
+
+    async def replayed() -> Message:
+        return pending.pop(0) if pending else await receive()
+
+    return replayed
 
 
 async def _attribute(scope: Scope) -> None:

@@ -16,6 +16,7 @@ from app.models import AuditEvent
 from app.security.caller import CallerDep
 from app.state import AppState
 from tests.conftest import World
+from tests.factories import clinical_case, create_session, days_ago
 from tests.waiting import eventually
 
 
@@ -73,6 +74,41 @@ async def test_body_over_one_mebibyte_is_413(client: httpx.AsyncClient, world: W
         headers={**world["admin"].headers, "content-type": "application/json"},
     )
     assert_problem(streamed, 413)
+
+
+async def _streamed(*parts: bytes) -> AsyncIterator[bytes]:
+    """A body sent chunked, without Content-Length."""
+    for part in parts:
+        yield part
+
+
+async def test_a_chunked_body_over_the_limit_changes_nothing_even_where_no_body_is_read(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    me = world["therapist"].headers
+    case = await clinical_case(client, world)
+    made = await client.post(
+        f"/v1/sessions/{case.session_id}/notes", json={"kind": "progress", "body": "B"}, headers=me
+    )
+    note = f"/v1/notes/{made.json()['id']}"
+    tag = {"If-Match": made.headers["ETag"], "content-type": "application/json"}
+    # Sign and delete read no body: the pipeline reads it first, and refuses it whole.
+    oversized = [b" " * 65536] * 20
+    signed = await client.post(f"{note}/sign", content=_streamed(*oversized), headers=me | tag)
+    assert_problem(signed, 413)
+    deleted = await client.request("DELETE", note, content=_streamed(*oversized), headers=me | tag)
+    assert_problem(deleted, 413)
+    assert (await client.get(note, headers=me)).json()["status"] == "draft"
+    # A chunked body within the limit reaches the route whole.
+    body = b'{"kind": "progress", "body": "Chunked"}'
+    second = await create_session(client, me, case.client_id, on=days_ago(1))
+    other = await client.post(
+        f"/v1/sessions/{second['id']}/notes",
+        content=_streamed(body[:10], body[10:]),
+        headers=me | {"content-type": "application/json"},
+    )
+    assert other.status_code == 201, other.text
+    assert other.json()["body"] == "Chunked"
 
 
 async def test_request_id_echoed_or_generated(client: httpx.AsyncClient) -> None:
