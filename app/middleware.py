@@ -17,6 +17,7 @@ from app.audit.context import AuditContext
 from app.audit.recorder import add_event, build_event, write_event
 from app.conditional import not_modified
 from app.errors import PROBLEM_JSON, problem_body
+from app.security.caller import refused_target
 from app.security.encryption import KeyRing
 from app.security.fields import seal
 from app.security.refused_bodies import attribute_refused_body
@@ -238,8 +239,10 @@ class RequestPipeline:
         self, ctx: AuditContext, status: int, messages: list[Message]
     ) -> None:
         """Commit the request's work and its event together, or only the event on failure."""
-        event = build_event(ctx, status)
         session = ctx.session
+        if status >= 400 and not ctx.client_ids and session is not None:
+            ctx.add_clients(refused_target(session))
+        event = build_event(ctx, status)
         if status < 400 and session is not None:
             if ctx.idempotency is not None:
                 _store_response(ctx, status, messages, self.key_ring)

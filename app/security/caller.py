@@ -138,6 +138,8 @@ def _target(request: Request) -> tuple[str, uuid.UUID] | None:
         return None  # the route answers 422 for it
 
 
+# session.info key of the request's authenticated caller.
+_CALLER = "notes.caller"
 _KEY = ApiKey.__table__  # type: ignore[attr-defined]
 _USER = User.__table__  # type: ignore[attr-defined]
 _REVOKED = RevokedAccessToken.__table__  # type: ignore[attr-defined]
@@ -305,6 +307,7 @@ async def get_caller(request: Request, session: SessionDep) -> Caller:
     if caller.pending_approval:
         raise Forbidden("This API key has clinical scopes and awaits a supervisor's approval")
     outbox.act_as(session, caller.kind, caller.id)
+    session.info[_CALLER] = caller
     # Header checks come after identity so that a refused request is still attributed.
     purpose = _purpose(request, caller.purpose)
     ctx.purpose_of_use = purpose
@@ -321,6 +324,13 @@ async def get_caller(request: Request, session: SessionDep) -> Caller:
     if purpose == caller.purpose and reason is None:
         return caller
     return replace(caller, purpose=purpose, break_glass_reason=reason)
+
+
+def refused_target(session: AsyncSession) -> uuid.UUID | None:
+    """The client of the path's resource, for the event of a request refused before its
+    route named one (a header, query or body check): the client the request aimed at (§6)."""
+    caller: Caller | None = session.info.get(_CALLER)
+    return None if caller is None else reach.refusal_client(reach.kept(session), caller)
 
 
 async def _name_refused_client(request: Request, session: AsyncSession, caller: Caller) -> None:

@@ -126,6 +126,8 @@ class Deliverer:
         if free <= 0:
             return
         for endpoint_id in await self.claim(free):
+            if endpoint_id in self.draining:  # see `claim`: never two drains of one endpoint
+                continue
             task = asyncio.create_task(self.drain(endpoint_id), name=f"webhook-{endpoint_id}")
             self.draining[endpoint_id] = task
             task.add_done_callback(partial(self._drained, endpoint_id))
@@ -227,12 +229,17 @@ class Deliverer:
             .limit(1)
             .scalar_subquery()
         )
+        # An endpoint this deliverer still drains is not claimed again, even when its lease
+        # ran out (a slow send, a slow database): a second drain would resend what the first
+        # sent but has not recorded yet, out of order.
+        mine = list(self.draining)
         candidates = (
             sa.select(_E.c.id)
             .where(
                 _E.c.enabled,
                 sa.or_(_E.c.lease_until.is_(None), _E.c.lease_until < now),
                 head_due <= now,
+                *([_E.c.id.not_in(mine)] if mine else []),
             )
             .limit(limit)
             .with_for_update(skip_locked=True)
