@@ -45,7 +45,7 @@ async def test_a_refusal_before_the_load_names_the_client(
     case = await clinical_case(client, world)
     me, c = world["therapist"].headers, case.client_id
     patch = {**me, "If-Match": case.client_etag}
-    method, url, kw = {
+    cases: dict[str, tuple[str, str, dict[str, Any]]] = {
         "wrong type in the body": (
             "PATCH",
             f"/v1/clients/{c}",
@@ -79,7 +79,8 @@ async def test_a_refusal_before_the_load_names_the_client(
             f"/v1/clients/{c}",
             {"headers": {**patch, "Content-Type": "text/plain"}, "content": b'{"given_name": "A"}'},
         ),
-    }[variant]
+    }
+    method, url, kw = cases[variant]
     response, event = await _only_event(state, client, method, url, **kw)
     assert response.status_code in (400, 403, 422), response.text
     assert event.client_ids == [c], (variant, event.client_ids)
