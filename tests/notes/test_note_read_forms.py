@@ -173,7 +173,6 @@ def _forms(world: World, built: Built, key: Key, scopeless: Key) -> list[Form]:
             "signed",
             422,
             headers={"X-Purpose-Of-Use": "CURIOSITY"},
-            clients=[],
         ),
         user(
             "break-the-glass reason too short",
@@ -181,9 +180,8 @@ def _forms(world: World, built: Built, key: Key, scopeless: Key) -> list[Form]:
             "trainee",
             422,
             headers={"X-Break-Glass-Reason": "urgent"},
-            clients=[],
         ),
-        user("auditor breaks the glass", "auditor", "signed", 403, headers=GLASS, clients=[]),
+        user("auditor breaks the glass", "auditor", "signed", 403, headers=GLASS),
         # Roles that never read notes.
         user("admin", "admin", "signed", 403),
         user("auditor", "auditor", "signed", 403),
