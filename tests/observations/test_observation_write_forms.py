@@ -212,7 +212,7 @@ async def test_every_form_of_an_observation_write(
         mine(
             201, "other purpose of use", headers={"X-Purpose-Of-Use": "CAREMGT"}, purpose="CAREMGT"
         ),
-        mine(422, "unknown purpose of use", headers={"X-Purpose-Of-Use": "NOSY"}, clients=[]),
+        mine(422, "unknown purpose of use", headers={"X-Purpose-Of-Use": "NOSY"}),
         _user(
             world,
             "therapist2",
@@ -237,18 +237,17 @@ async def test_every_form_of_an_observation_write(
             403,
             "auditor breaks the glass",
             headers={"X-Break-Glass-Reason": CRISIS},
-            clients=[],
         ),
         # Themes and bodies.
         mine(422, "inactive theme", body={"theme_code": "somatic.tics", "intensity": 2}),
         mine(422, "another practice's theme", body={"theme_code": "somatic.ticks", "intensity": 2}),
         mine(422, "unknown theme", body={"theme_code": "defense.nonexistent", "intensity": 2}),
-        mine(422, "intensity out of range", body={**GOOD, "intensity": 6}, clients=[]),
-        mine(422, "fractional intensity", body={**GOOD, "intensity": 2.5}, clients=[]),
-        mine(422, "unknown field", body={**GOOD, "extra": 1}, clients=[]),
-        mine(422, "NUL in evidence", body={**GOOD, "evidence": "a\x00b"}, clients=[]),
-        mine(422, "a list", body=[GOOD], clients=[]),
-        mine(422, "empty body", raw=b"", clients=[]),
+        mine(422, "intensity out of range", body={**GOOD, "intensity": 6}),
+        mine(422, "fractional intensity", body={**GOOD, "intensity": 2.5}),
+        mine(422, "unknown field", body={**GOOD, "extra": 1}),
+        mine(422, "NUL in evidence", body={**GOOD, "evidence": "a\x00b"}),
+        mine(422, "a list", body=[GOOD]),
+        mine(422, "empty body", raw=b""),
         # A body that is not JSON is refused before the route's dependencies run; its event
         # still names the caller, the route's action and the session's client (SPEC §2.1).
         *[
