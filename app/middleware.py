@@ -109,19 +109,21 @@ class RequestPipeline:
             await send(message)
 
         length = _header(scope, b"content-length")
+        complete = True
         if length is None and _header(scope, b"transfer-encoding") is not None:
             # A body of unstated length is read before the route runs: a route that reads no
-            # body (sign, delete) would otherwise act on a request that is answered 413.
-            receive, length = await self._read_ahead(receive)
-        if length is not None and length.isdigit() and int(length) > self.max_body_bytes:
-            messages = _problem_messages(
-                413,
-                "Content Too Large",
-                "too-large",
-                "Request body larger than 1 MiB",
-                path,
-                request_id,
-            )
+            # body (sign, delete) would otherwise act on a request answered 413, or on one
+            # its client abandoned halfway.
+            receive, length, complete = await self._read_ahead(receive)
+        too_long = length is not None and length.isdigit() and int(length) > self.max_body_bytes
+        if too_long or not complete:
+            if too_long:
+                status, title, slug = 413, "Content Too Large", "too-large"
+                detail = "Request body larger than 1 MiB"
+            else:
+                status, title, slug = 400, "Bad Request", "bad-request"
+                detail = "The request body was not finished"
+            messages = _problem_messages(status, title, slug, detail, path, request_id)
             if audited:
                 await _attribute(scope)
             await self._finish(ctx, scope, messages, audited, passthrough, started, None)
@@ -172,19 +174,20 @@ class RequestPipeline:
             ctx, scope, buffered, audited, passthrough, started, status_holder["status"]
         )
 
-    async def _read_ahead(self, receive: Receive) -> tuple[Receive, str]:
-        """Read a chunked body (up to just past the limit); its receive and its length."""
+    async def _read_ahead(self, receive: Receive) -> tuple[Receive, str, bool]:
+        """Read a chunked body (up to just past the limit): its receive, its length, and
+        whether it was finished (False when the client went away first)."""
         chunks: list[bytes] = []
         size, more = 0, True
         while more and size <= self.max_body_bytes:
             message = await receive()
-            if message["type"] != "http.request":  # the client went away: let the app see it
-                return _replay([], message, receive), str(size)
+            if message["type"] != "http.request":
+                return _replay([], message, receive), str(size), False
             chunks.append(message.get("body", b""))
             size += len(chunks[-1])
             more = message.get("more_body", False)
         body: Message = {"type": "http.request", "body": b"".join(chunks), "more_body": False}
-        return _replay([body], None, receive), str(size)
+        return _replay([body], None, receive), str(size), True
 
     async def _finish(
         self,

@@ -10,6 +10,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 from sqlmodel import col
+from starlette.types import Message
 
 from app.audit.context import audited
 from app.models import AuditEvent
@@ -109,6 +110,56 @@ async def test_a_chunked_body_over_the_limit_changes_nothing_even_where_no_body_
     )
     assert other.status_code == 201, other.text
     assert other.json()["body"] == "Chunked"
+
+
+async def test_a_chunked_body_its_client_abandoned_changes_nothing(
+    app: FastAPI, client: httpx.AsyncClient, world: World
+) -> None:
+    me = world["therapist"].headers
+    case = await clinical_case(client, world)
+    made = await client.post(
+        f"/v1/sessions/{case.session_id}/notes", json={"kind": "progress", "body": "B"}, headers=me
+    )
+    path = f"/v1/notes/{made.json()['id']}/sign"
+    headers = [
+        (b"host", b"testserver"),
+        (b"authorization", me["Authorization"].encode()),
+        (b"content-type", b"application/json"),
+        (b"transfer-encoding", b"chunked"),
+        (b"if-match", made.headers["ETag"].encode()),
+    ]
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": headers,
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+    # Part of a chunked body, then the client goes away: sign reads no body, yet must not act.
+    incoming: list[Message] = [
+        {"type": "http.request", "body": b'{"partial', "more_body": True},
+        {"type": "http.disconnect"},
+    ]
+
+    async def receive() -> Message:
+        return incoming.pop(0) if incoming else {"type": "http.disconnect"}
+
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)
+    assert next(m["status"] for m in sent if m["type"] == "http.response.start") == 400
+    note = (await client.get(path.removesuffix("/sign"), headers=me)).json()
+    assert note["status"] == "draft"
 
 
 async def test_request_id_echoed_or_generated(client: httpx.AsyncClient) -> None:

@@ -237,6 +237,7 @@ def _measures(*, episode_id: Any, client_id: Any, started_on: Any, ended_on: Any
             col(other.client_id) == client_id,
             col(other.id) != episode_id,
             col(other.started_on) == on,
+            col(other.created_at) > created,  # a later episode (not one that ended that day)
             col(other.created_at) <= recorded,
         )
         .exists()
@@ -247,6 +248,7 @@ def _measures(*, episode_id: Any, client_id: Any, started_on: Any, ended_on: Any
             col(other.client_id) == client_id,
             col(other.id) != episode_id,
             col(other.ended_on) == on,
+            col(other.created_at) < created,
         )
         .exists()
     )
@@ -254,7 +256,7 @@ def _measures(*, episode_id: Any, client_id: Any, started_on: Any, ended_on: Any
         col(Measure.client_id) == client_id,
         on >= started_on,
         sa.or_(ended_on.is_(None), on <= ended_on),
-        sa.not_(sa.and_(on == ended_on, later_took_it)),
+        sa.not_(sa.and_(ended_on.is_not(None), on == ended_on, later_took_it)),
         sa.not_(sa.and_(on == started_on, recorded < created, earlier_had_it)),
     ]
     base = (

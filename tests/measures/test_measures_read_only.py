@@ -145,3 +145,31 @@ async def test_the_day_two_episodes_share_counts_each_measure_once(
     second = (await client.get(f"/v1/clients/{client_id}/progress", headers=me)).json()
     assert second["episode_id"] == visit["episode_id"], second
     assert counted(second) == 1
+
+
+async def test_after_an_episode_of_one_day_the_next_takes_that_days_measures(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    me = world["therapist"].headers
+    client_id = (await create_client(client, me))["id"]
+    day = days_ago(30)
+    body = {**PHQ9, "administered_on": day.isoformat()}
+    first = await open_episode(client, me, client_id, started_on=day)
+    early = await client.post(f"/v1/clients/{client_id}/measures", json=body, headers=me)
+    assert early.status_code == 201, early.text
+    closed = await client.post(
+        f"/v1/episodes/{first['id']}/close",
+        json={"ended_on": day.isoformat(), "reason": "completed"},
+        headers=with_if_match(me, first["etag"]),
+    )
+    assert closed.status_code == 200, closed.text
+    second = await open_episode(client, me, client_id, started_on=day)
+    late = await client.post(f"/v1/clients/{client_id}/measures", json=body, headers=me)
+    assert late.status_code == 201, late.text
+
+    async def counted(episode_id: str) -> int:
+        report = (await client.get(f"/v1/episodes/{episode_id}/progress", headers=me)).json()
+        return sum(m["n"] for p in report["phases"] for m in p["measures"])
+
+    # Each measure once: the one day's episode keeps its own, the open one takes the later.
+    assert (await counted(first["id"]), await counted(second["id"])) == (1, 1)
