@@ -17,7 +17,7 @@ from app.models import AuditEvent
 from app.security.caller import CallerDep
 from app.state import AppState
 from tests.conftest import World
-from tests.factories import clinical_case, create_session, days_ago
+from tests.factories import Clinical, clinical_case, create_session, days_ago
 from tests.waiting import eventually
 
 
@@ -83,14 +83,23 @@ async def _streamed(*parts: bytes) -> AsyncIterator[bytes]:
         yield part
 
 
+async def _draft(http: httpx.AsyncClient, world: World) -> tuple[Clinical, httpx.Response]:
+    """A therapist's case and the answer creating a draft progress note on its session."""
+    case = await clinical_case(http, world)
+    made = await http.post(
+        f"/v1/sessions/{case.session_id}/notes",
+        json={"kind": "progress", "body": "B"},
+        headers=world["therapist"].headers,
+    )
+    assert made.status_code == 201, made.text
+    return case, made
+
+
 async def test_a_chunked_body_over_the_limit_changes_nothing_even_where_no_body_is_read(
     client: httpx.AsyncClient, world: World
 ) -> None:
     me = world["therapist"].headers
-    case = await clinical_case(client, world)
-    made = await client.post(
-        f"/v1/sessions/{case.session_id}/notes", json={"kind": "progress", "body": "B"}, headers=me
-    )
+    case, made = await _draft(client, world)
     note = f"/v1/notes/{made.json()['id']}"
     tag = {"If-Match": made.headers["ETag"], "content-type": "application/json"}
     # Sign and delete read no body: the pipeline reads it first, and refuses it whole.
@@ -116,10 +125,7 @@ async def test_a_chunked_body_its_client_abandoned_changes_nothing(
     app: FastAPI, client: httpx.AsyncClient, world: World
 ) -> None:
     me = world["therapist"].headers
-    case = await clinical_case(client, world)
-    made = await client.post(
-        f"/v1/sessions/{case.session_id}/notes", json={"kind": "progress", "body": "B"}, headers=me
-    )
+    _, made = await _draft(client, world)
     path = f"/v1/notes/{made.json()['id']}/sign"
     headers = [
         (b"host", b"testserver"),

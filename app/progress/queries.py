@@ -231,27 +231,19 @@ def _measures(*, episode_id: Any, client_id: Any, started_on: Any, ended_on: Any
     this = aliased(Episode, name="this_episode")
     other = aliased(Episode, name="other_episode")
     created = select(col(this.created_at)).where(col(this.id) == episode_id).scalar_subquery()
-    later_took_it = (
-        select(col(other.id))
-        .where(
-            col(other.client_id) == client_id,
-            col(other.id) != episode_id,
-            col(other.started_on) == on,
-            col(other.created_at) > created,  # a later episode (not one that ended that day)
-            col(other.created_at) <= recorded,
-        )
-        .exists()
+
+    def another(*where: Any) -> Any:
+        """Whether another episode of the client meets `where`."""
+        others = [col(other.client_id) == client_id, col(other.id) != episode_id]
+        return select(col(other.id)).where(*others, *where).exists()
+
+    # A later episode (not one that ended that day) began that day before it was recorded.
+    later_took_it = another(
+        col(other.started_on) == on,
+        col(other.created_at) > created,
+        col(other.created_at) <= recorded,
     )
-    earlier_had_it = (
-        select(col(other.id))
-        .where(
-            col(other.client_id) == client_id,
-            col(other.id) != episode_id,
-            col(other.ended_on) == on,
-            col(other.created_at) < created,
-        )
-        .exists()
-    )
+    earlier_had_it = another(col(other.ended_on) == on, col(other.created_at) < created)
     in_span = [
         col(Measure.client_id) == client_id,
         on >= started_on,
