@@ -522,7 +522,7 @@ CASES: list[Case] = [
         "success",
         clients=_client,
     ),
-    Case(
+    Case(  # refused by role; the event names the client the request aimed at (§6)
         "admin",
         "GET",
         "/v1/audit/clients/{client}/access-report",
@@ -530,6 +530,7 @@ CASES: list[Case] = [
         403,
         "audit.access_report",
         "denied",
+        clients=_client,
     ),
     Case(
         "auditor",
