@@ -262,17 +262,18 @@ async def test_manual_retry_sends_again_with_the_same_webhook_id(
 async def test_a_lease_that_runs_out_mid_send_starts_no_second_drain(
     client: httpx.AsyncClient, state: AppState, world: World
 ) -> None:
-    slow = await Receiver(delay=0.6).start()
+    slow = await Receiver(delay=1.0).start()
     try:
         await make_endpoint(client, world["admin"].headers, slow.url)
         for _ in range(2):
             await create_client(client, world["therapist"].headers)
-        d = deliverer(state, webhook_lease_seconds=0.2)
+        # No pacing: a busy machine must not hold a send past this short lease's deadline.
+        d = deliverer(state, webhook_lease_seconds=0.5, webhook_busy_per_second=0)
         await d.pass_once()
         await eventually(lambda: _count(slow, 1), timeout=2, interval=0.01)
         # The lease has run out while the first send waits for its answer: this deliverer
         # must not claim the endpoint again and resend what it has not recorded yet.
-        await asyncio.sleep(0.3)
+        await asyncio.sleep(0.6)
         await d.pass_once()
         await d.settle()
         await run_passes(d, 3)
