@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import ClientDisconnect
 
 from app.audit.context import AuditContext
-from app.models import Addendum, ApiKey, Note, User
+from app.models import Addendum, ApiKey, Note, User, WebhookDelivery, WebhookEndpoint
 from app.security import reach
 
 # Resources that are not a client's own but belong to a practice (and, for an addendum,
@@ -24,6 +24,8 @@ from app.security import reach
 _PRACTICE_OWNED: Final[dict[str, Any]] = {
     "user": User.__table__,  # type: ignore[attr-defined]
     "api_key": ApiKey.__table__,  # type: ignore[attr-defined]
+    "webhook_endpoint": WebhookEndpoint.__table__,  # type: ignore[attr-defined]
+    "webhook_delivery": WebhookDelivery.__table__,  # type: ignore[attr-defined]
 }
 _NOTE = Note.__table__  # type: ignore[attr-defined]
 _ADDENDUM = Addendum.__table__  # type: ignore[attr-defined]

@@ -304,10 +304,11 @@ async def get_caller(request: Request, session: SessionDep) -> Caller:
     ctx.actor_role = caller.role
     ctx.practice_id = caller.practice_id
     ctx.purpose_of_use = caller.purpose
+    # Known before any refusal, so that the refusal's event names the path's client.
+    session.info[_CALLER] = caller
     if caller.pending_approval:
         raise Forbidden("This API key has clinical scopes and awaits a supervisor's approval")
     outbox.act_as(session, caller.kind, caller.id)
-    session.info[_CALLER] = caller
     # Header checks come after identity so that a refused request is still attributed.
     purpose = _purpose(request, caller.purpose)
     ctx.purpose_of_use = purpose

@@ -264,13 +264,15 @@ async def list_webhook_deliveries(
     ],
 )
 async def retry_webhook_delivery(
-    id: uuid.UUID, session: SessionDep, caller: CallerDep
+    request: Request, id: uuid.UUID, session: SessionDep, caller: CallerDep
 ) -> WebhookDeliveryOut:
     """Send a delivery again as soon as its endpoint's earlier messages are through.
 
     403 unless the caller may read the delivery's event type.
     """
     delivery = await service.get_delivery(session, _manager(caller), id)
+    # The message names its client to an outside receiver: the retry aims at that client.
+    audit_context(request).add_clients(service.delivery_client(delivery))
     service.require_readable(caller, delivery.event_type)
     delivery = await service.retry(session, delivery)
     return (await service.delivery_views(session, [delivery]))[0]

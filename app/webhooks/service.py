@@ -204,6 +204,12 @@ async def get_delivery(
     return delivery
 
 
+def delivery_client(delivery: WebhookDelivery) -> uuid.UUID | None:
+    """The client the delivery's message names, if any."""
+    named = json.loads(delivery.payload).get("client_id")
+    return uuid.UUID(named) if named else None
+
+
 async def retry(session: AsyncSession, delivery: WebhookDelivery) -> WebhookDelivery:
     """Queue a delivery again now, whatever became of it."""
     delivery.status = "pending"
