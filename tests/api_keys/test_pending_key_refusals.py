@@ -1,4 +1,4 @@
-"""A pending (unapproved) clinical key's refused request must name the client it aimed at (SPEC §6, §2.1)."""
+"""A pending clinical key's refused request names the client it aimed at (SPEC §6, §2.1)."""
 
 from __future__ import annotations
 

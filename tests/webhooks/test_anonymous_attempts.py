@@ -1,5 +1,4 @@
-"""Anonymous attempts on a practice's webhook endpoint / delivery must be attributed to that practice
-(SPEC §2.1 "Attempts are attributed"), as they are for users and API keys."""
+"""Anonymous attempts on a webhook endpoint are attributed to its practice (SPEC §2.1)."""
 
 from __future__ import annotations
 
