@@ -244,7 +244,7 @@ async def list_webhook_deliveries(
     """
     endpoint = await service.get_endpoint(session, _manager(caller), id)
     service.require_readable(caller, endpoint.event_types)
-    rows = await service.list_deliveries(session, endpoint, page)
+    rows = await service.list_deliveries(session, caller, endpoint, page)
     return Page(
         items=await service.delivery_views(session, rows[: page.limit]),
         next_cursor=page.next_cursor(rows, service.delivery_key),

@@ -14,7 +14,7 @@ from sqlmodel import col
 
 from app.config import Settings
 from app.db import utcnow, uuid7
-from app.errors import Forbidden, NotFound, Unprocessable
+from app.errors import Conflict, Forbidden, NotFound, Unprocessable
 from app.etag import bump_version
 from app.feed.types import expand_types, readable_types
 from app.models import FeedCounter, WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -129,10 +129,31 @@ async def update_endpoint(
     for field, value in changes.items():
         setattr(endpoint, field, value)
     await bump_version(session, endpoint, expected_version)
+    if "event_types" in changes:
+        await _cancel_unsubscribed(session, endpoint)
     endpoint.updated_at = utcnow()
     session.add(endpoint)
     await session.flush()
     return endpoint
+
+
+async def _cancel_unsubscribed(session: AsyncSession, endpoint: WebhookEndpoint) -> None:
+    """Withdraw queued messages of types the endpoint no longer takes.
+
+    Sent later, they would go to whoever manages the narrowed endpoint next: a manager who
+    may not read those types could point its URL at themselves (docs/integrations.md).
+    """
+    kept = [*endpoint.event_types, TEST_EVENT]
+    await session.execute(
+        sa.update(WebhookDelivery)
+        .where(
+            col(WebhookDelivery.endpoint_id) == endpoint.id,
+            col(WebhookDelivery.status) == "pending",
+            col(WebhookDelivery.event_type).not_in(kept),
+        )
+        .values(status="cancelled")
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def delete_endpoint(session: AsyncSession, endpoint: WebhookEndpoint) -> None:
@@ -211,7 +232,10 @@ def delivery_client(delivery: WebhookDelivery) -> uuid.UUID | None:
 
 
 async def retry(session: AsyncSession, delivery: WebhookDelivery) -> WebhookDelivery:
-    """Queue a delivery again now, whatever became of it."""
+    """Queue a delivery again now, whatever became of it (409: a type no longer taken)."""
+    endpoint = await session.get(WebhookEndpoint, delivery.endpoint_id)
+    if endpoint is None or delivery.event_type not in [*endpoint.event_types, TEST_EVENT]:
+        raise Conflict("The endpoint no longer takes this event type")
     delivery.status = "pending"
     delivery.next_attempt_at = utcnow()
     session.add(delivery)
@@ -220,10 +244,14 @@ async def retry(session: AsyncSession, delivery: WebhookDelivery) -> WebhookDeli
 
 
 async def list_deliveries(
-    session: AsyncSession, endpoint: WebhookEndpoint, page: PageParams
+    session: AsyncSession, caller: Caller, endpoint: WebhookEndpoint, page: PageParams
 ) -> list[WebhookDelivery]:
-    """An endpoint's deliveries in feed position order (one more than the page)."""
-    query = sa.select(WebhookDelivery).where(col(WebhookDelivery.endpoint_id) == endpoint.id)
+    """An endpoint's deliveries of types the caller may read, in feed position order (one
+    more than the page): a narrowed endpoint's earlier messages stay with those who may."""
+    query = sa.select(WebhookDelivery).where(
+        col(WebhookDelivery.endpoint_id) == endpoint.id,
+        col(WebhookDelivery.event_type).in_(sorted(readable_types(caller) | {TEST_EVENT})),
+    )
     after = page.after_values(int, uuid.UUID)
     if after:
         query = query.where(
