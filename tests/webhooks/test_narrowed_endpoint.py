@@ -27,7 +27,7 @@ async def _statuses(state: AppState, endpoint_id: str) -> dict[str, str]:
                 WebhookDelivery.endpoint_id == uuid.UUID(endpoint_id)
             )
         )
-        return {kind: status for kind, status in rows.all()}
+        return dict(rows.all())
 
 
 async def test_dropped_types_are_withdrawn_and_hidden_from_a_manager_who_may_not_read_them(
