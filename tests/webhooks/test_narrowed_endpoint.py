@@ -10,6 +10,7 @@ import uuid
 
 import httpx
 import sqlalchemy as sa
+from sqlmodel import col
 
 from app.models import WebhookDelivery
 from app.state import AppState
@@ -23,8 +24,8 @@ from tests.webhooks.support import deliverer, make_endpoint, run_passes
 async def _statuses(state: AppState, endpoint_id: str) -> dict[str, str]:
     async with state.sessionmaker() as db:
         rows = await db.execute(
-            sa.select(WebhookDelivery.event_type, WebhookDelivery.status).where(
-                WebhookDelivery.endpoint_id == uuid.UUID(endpoint_id)
+            sa.select(col(WebhookDelivery.event_type), col(WebhookDelivery.status)).where(
+                col(WebhookDelivery.endpoint_id) == uuid.UUID(endpoint_id)
             )
         )
         return dict(rows.all())
