@@ -190,7 +190,10 @@ async def rotate(
     caller: CallerDep,
     body: ApiKeyRotate | None = None,
 ) -> ApiKeyCreated:
-    """A new secret, shown once; the old one works for `grace_seconds` more (default 24 h)."""
+    """A new secret, shown once; the old one works for `grace_seconds` more (default 24 h).
+
+    A clinical key's new secret awaits a supervisor's approval again.
+    """
     row = await service.get_live_key(
         session=session,
         practice_id=caller.practice_id,
@@ -200,6 +203,10 @@ async def rotate(
     rules.check_manage(caller, row.kind, "rotate")
     grace = timedelta(seconds=(body or ApiKeyRotate()).grace_seconds)
     key = await service.rotate_key(
-        session=session, row=row, grace=grace, pepper=app_state(request).secrets.api_key_pepper
+        session=session,
+        row=row,
+        grace=grace,
+        pepper=app_state(request).secrets.api_key_pepper,
+        approve_again=row.kind == "clinical",
     )
     return ApiKeyCreated(**key_view(row).model_dump(), key=key)

@@ -117,14 +117,23 @@ def approve_key(*, session: AsyncSession, row: ApiKey, approved_by: uuid.UUID) -
     feed.record(session, type="api_key.updated", practice_id=row.practice_id, resource_id=row.id)
 
 
-async def rotate_key(*, session: AsyncSession, row: ApiKey, grace: timedelta, pepper: bytes) -> str:
+async def rotate_key(
+    *, session: AsyncSession, row: ApiKey, grace: timedelta, pepper: bytes, approve_again: bool
+) -> str:
     """Give the key a new secret; the one it replaces works for `grace` more, then never.
 
-    A secret replaced earlier stops at once: a key has at most two working secrets.
+    A secret replaced earlier stops at once: a key has at most two working secrets. With
+    `approve_again` (a clinical key rotated by an admin) the new secret works only once a
+    supervisor approves it, as a new key would; a secret that awaited approval itself gets
+    no grace, having never worked.
     """
     now = utcnow()
     if row.expires_at is not None and row.expires_at <= now:
         raise Conflict("This API key has expired; create a new one")
+    if row.pending_approval:
+        grace = timedelta(0)
+    if approve_again:
+        row.pending_approval, row.approved_by, row.approved_at = True, None, None
     key, prefix, digest = new_api_key(pepper)
     row.previous_secret_hash, row.previous_secret_expires_at = row.secret_hash, now + grace
     row.secret_hash, row.prefix, row.rotated_at = digest, prefix, now

@@ -149,7 +149,11 @@ _KEY_COLUMNS = (
     _KEY.c.practice_id.label("k_practice_id"),
     _KEY.c.scopes,
     _KEY.c.last_used_at.label("k_last_used_at"),
-    _KEY.c.pending_approval.label("k_pending"),
+    # Awaiting approval: a new key, or a clinical key's new secret after an admin rotated
+    # it; the secret it replaced keeps working through its grace meanwhile.
+    sa.and_(_KEY.c.pending_approval, _KEY.c.secret_hash == sa.bindparam("digest")).label(
+        "k_pending"
+    ),
 )
 _NOW = sa.bindparam("now", type_=UTCDateTime())
 # A live key: not revoked, not expired, presented with its secret or, within the grace

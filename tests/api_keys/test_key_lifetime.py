@@ -179,3 +179,48 @@ async def test_replayed_rotation_answers_the_same_secret(
     assert again.headers["idempotent-replayed"] == "true"
     assert again.json() == first.json()
     assert (await client.get("/v1/me", headers=_bearer(key["key"]))).status_code == 200
+
+
+async def _approved_clinical_key(
+    client: httpx.AsyncClient, world: World
+) -> tuple[str, dict[str, str]]:
+    body = {"name": "EHR", "scopes": ["notes:read", "clients:read"]}
+    created = await client.post("/v1/api-keys", headers=world["admin"].headers, json=body)
+    key_id = created.json()["id"]
+    approved = await client.post(
+        f"/v1/api-keys/{key_id}/approve", headers=world["supervisor"].headers
+    )
+    assert approved.status_code == 200, approved.text
+    return key_id, _bearer(created.json()["key"])
+
+
+async def test_an_admins_rotation_of_a_clinical_key_awaits_approval_again(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    """The new secret is a new clinical credential in an admin's hands (SPEC §2.1)."""
+    key_id, old = await _approved_clinical_key(client, world)
+    url = f"/v1/api-keys/{key_id}"
+    rotated = await client.post(f"{url}/rotate", headers=world["admin"].headers)
+    assert rotated.json()["status"] == "pending_approval"
+    assert rotated.json()["approved_by"] is None
+    new = _bearer(rotated.json()["key"])
+    problem(await client.get("/v1/clients", headers=new), 403)
+    # The integration keeps working on the replaced secret while a supervisor looks.
+    assert (await client.get("/v1/clients", headers=old)).status_code == 200
+    approved = await client.post(f"{url}/approve", headers=world["supervisor"].headers)
+    assert approved.json()["status"] == "active"
+    assert (await client.get("/v1/clients", headers=new)).status_code == 200
+
+
+async def test_a_secret_that_awaited_approval_gets_no_grace(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    """Rotating twice must not turn the unapproved middle secret into a working one."""
+    key_id, first = await _approved_clinical_key(client, world)
+    url = f"/v1/api-keys/{key_id}/rotate"
+    second = _bearer((await client.post(url, headers=world["admin"].headers)).json()["key"])
+    third = _bearer((await client.post(url, headers=world["admin"].headers)).json()["key"])
+    unknown = await _unknown_key_body(client)
+    for replaced in (first, second):
+        assert _same(problem(await client.get("/v1/clients", headers=replaced), 401)) == unknown
+    problem(await client.get("/v1/clients", headers=third), 403)

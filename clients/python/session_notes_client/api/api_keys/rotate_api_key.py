@@ -133,6 +133,8 @@ def sync_detailed(
 
      A new secret, shown once; the old one works for `grace_seconds` more (default 24 h).
 
+    A clinical key's new secret awaits a supervisor's approval again.
+
     Args:
         id (UUID):
         idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
@@ -179,6 +181,8 @@ def sync(
 
      A new secret, shown once; the old one works for `grace_seconds` more (default 24 h).
 
+    A clinical key's new secret awaits a supervisor's approval again.
+
     Args:
         id (UUID):
         idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
@@ -219,6 +223,8 @@ async def asyncio_detailed(
     """Rotate an API key's secret
 
      A new secret, shown once; the old one works for `grace_seconds` more (default 24 h).
+
+    A clinical key's new secret awaits a supervisor's approval again.
 
     Args:
         id (UUID):
@@ -263,6 +269,8 @@ async def asyncio(
     """Rotate an API key's secret
 
      A new secret, shown once; the old one works for `grace_seconds` more (default 24 h).
+
+    A clinical key's new secret awaits a supervisor's approval again.
 
     Args:
         id (UUID):
