@@ -8,7 +8,7 @@ import re
 import time
 import uuid
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -17,6 +17,7 @@ from app.audit.context import AuditContext
 from app.audit.recorder import add_event, build_event, write_event
 from app.conditional import not_modified
 from app.errors import PROBLEM_JSON, problem_body
+from app.security import attempts
 from app.security.caller import refused_target
 from app.security.encryption import KeyRing
 from app.security.fields import seal
@@ -243,10 +244,8 @@ class RequestPipeline:
     ) -> None:
         """Commit the request's work and its event together, or only the event on failure."""
         session = ctx.session
-        if status >= 400 and not ctx.client_ids and session is not None:
-            ctx.add_clients(refused_target(session))
-        event = build_event(ctx, status)
         if status < 400 and session is not None:
+            event = build_event(ctx, status)
             if ctx.idempotency is not None:
                 _store_response(ctx, status, messages, self.key_ring)
             await add_event(session, event)
@@ -255,8 +254,27 @@ class RequestPipeline:
                 await session.commit()
             return
         if session is not None:
+            if not ctx.client_ids:
+                ctx.add_clients(refused_target(session))
             await session.rollback()
-        await write_event(self.engine, event)
+            if not ctx.client_ids and status < 500:
+                await _name_client_of_request(ctx, session)
+        await write_event(self.engine, build_event(ctx, status))
+
+
+async def _name_client_of_request(ctx: AuditContext, session: AsyncSession) -> None:
+    """The client a signed-in caller's refused request names in its query or body, if it is
+    of the caller's practice: the request aimed at it (SPEC §6)."""
+    if ctx.request is None or ctx.practice_id is None:
+        return
+    try:
+        named = await attempts.named_client(ctx.request)
+        if named is not None:
+            practice, client = await attempts.owner_of(session, "client", named)
+            if practice == ctx.practice_id:
+                ctx.add_clients(client)
+    except Exception as exc:  # the refusal stands; its event keeps what it has
+        log.warning("could not name a refused request's client: %s", type(exc).__name__)
 
 
 def _replay(messages: list[Message], last: Message | None, receive: Receive) -> Receive:

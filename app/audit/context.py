@@ -53,6 +53,9 @@ class AuditContext:
     committed: bool = False
     # Query parameters the route does not declare: 422 once the caller is known.
     unknown_query: tuple[str, ...] = ()
+    # The route's request, once its caller is known: a refusal that names no client yet
+    # names the one its query or body names (its body is cached on it by then).
+    request: Request | None = None
 
     def target(self, resource_type: str, resource_id: object | None = None) -> None:
         """Name the resource this request aims at."""

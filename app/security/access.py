@@ -348,6 +348,8 @@ async def load_note(
     # From the role alone, before the note is read: a progress note, a psychotherapy note and
     # a missing id answer the same 403 to a role or key that may never do this.
     _check_role_first(session, caller, Area.NOTES, action != NoteAction.READ, ctx)
+    if action == NoteAction.COSIGN:
+        role_first(session, caller, ctx, _require_supervisor_role)
     found = await find(session, "note", note_id, caller.id if caller.is_user else None)
     note, client, author = found.row, found.client, found.author
     if note is None or client is None or author is None or note.practice_id != caller.practice_id:
@@ -405,9 +407,17 @@ def _authorize_psychotherapy_note(
         raise Forbidden("Only the author may change this note")
 
 
+_NOT_THE_SUPERVISOR = "Only the author's supervisor may cosign or return this note"
+
+
+def _require_supervisor_role(caller: Caller) -> None:
+    if caller.role != "supervisor":
+        raise Forbidden(_NOT_THE_SUPERVISOR)
+
+
 def _require_supervisor_of_author(caller: Caller, author: AuthorFacts) -> None:
     if caller.role != "supervisor" or author.supervisor_id != caller.id:
-        raise Forbidden("Only the author's supervisor may cosign or return this note")
+        raise Forbidden(_NOT_THE_SUPERVISOR)
 
 
 # Replays ------------------------------------------------------------------------------------

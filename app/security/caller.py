@@ -305,6 +305,7 @@ async def get_caller(request: Request, session: SessionDep) -> Caller:
         raise
     ctx.actor_type = caller.kind
     ctx.actor_id = caller.id
+    ctx.request = request
     ctx.actor_role = caller.role
     ctx.practice_id = caller.practice_id
     ctx.purpose_of_use = caller.purpose

@@ -120,7 +120,14 @@ CREATE = row(
     other_practice=404,
     break_glass=403,
 )
-SUPERVISOR_CHANGE = AUTHOR_CHANGE | {"therapist": 403, "supervisor": 200}
+# Cosign and return are the supervisor's: every other role is refused before the note is
+# read, the same 403 for a note of any kind or none (SPEC §2.1).
+SUPERVISOR_CHANGE = AUTHOR_CHANGE | {
+    "therapist": 403,
+    "therapist2": 403,
+    "other_practice": 403,
+    "supervisor": 200,
+}
 NOTES = "/v1/sessions/{session_id}/notes"
 NOTE = "/v1/notes/{note_id}"
 

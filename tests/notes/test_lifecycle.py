@@ -61,8 +61,8 @@ async def test_trainee_cosign_and_return(client: httpx.AsyncClient, world: World
     assert (await api.patch(trainee, note_id, {"plan": "x"}, etag)).status_code == 409
     assert (await api.delete(trainee, note_id, etag)).status_code == 409
     assert (await api.act(trainee, note_id, "cosign", etag)).status_code == 403
-    # Someone else's supervisee: not this therapist's to cosign.
-    assert (await api.act(world["therapist"].headers, note_id, "cosign", etag)).status_code == 404
+    # A therapist never cosigns: refused from the role, before the note is read (§2.1).
+    assert (await api.act(world["therapist"].headers, note_id, "cosign", etag)).status_code == 403
 
     assert (await api.act(supervisor, note_id, "return", etag, {})).status_code == 422
     returned = await api.act(

@@ -193,8 +193,11 @@ async def test_sharing_means_nothing_for_a_non_trainee(
 
 def _refusal(who: str, operation: str) -> int:
     """404 as for a missing note, except refusals decided before any note is read (§2.1):
-    a role that never reads notes, a key or break-the-glass asking to write."""
+    a role that never reads notes, a key or break-the-glass asking to write, a role other
+    than supervisor asking to cosign or return."""
     if who in ("admin", "auditor"):
+        return 403
+    if operation in ("cosign", "return") and not who.startswith("supervisor"):
         return 403
     if who in ("api key", "break-the-glass") and operation not in ("GET", "addenda"):
         return 403

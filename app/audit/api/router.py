@@ -34,6 +34,7 @@ from app.models import AuditReview
 from app.openapi import created_resource
 from app.pagination import Page, PageParams
 from app.schema_types import SaneDatetime
+from app.security import attempts
 from app.security.caller import CallerDep
 from app.state import SessionDep, app_state
 
@@ -79,6 +80,11 @@ async def search_events(
 ) -> Page[AuditEventOut]:
     """Events of the practice, newest first, over the whole history, with every filter."""
     require_auditor(caller)
+    if client_id is not None:
+        # Looking for a client's events aims at that client, whatever the answer (§6).
+        practice, _ = await attempts.owner_of(session, "client", client_id)
+        if practice == caller.practice_id:
+            audit_context(request).add_clients(client_id)
     filters = service.EventFilters(
         client_id=client_id,
         actor_id=actor_id,
