@@ -208,14 +208,20 @@ class RequestPipeline:
         try:
             if audited and not ctx.committed and status is not None:
                 await self._commit_with_event(ctx, status, messages)
-        except Exception:
-            log.exception("audit write failed; answering 503", extra={"request_id": ctx.request_id})
+        except Exception as exc:
+            logged = isinstance(exc, _WorkNotCommitted)
+            log.exception(
+                "commit failed; answering 503" if logged else "audit write failed; answering 503",
+                extra={"request_id": ctx.request_id},
+            )
             status = 503
             messages = _problem_messages(
                 503,
                 "Service Unavailable",
                 "unavailable",
-                "The access log could not be written; nothing was returned or changed",
+                "The request could not be completed; nothing was changed"
+                if logged
+                else "The access log could not be written; nothing was returned or changed",
                 ctx.path,
                 ctx.request_id,
                 {"Retry-After": "2"},
@@ -248,10 +254,16 @@ class RequestPipeline:
             event = build_event(ctx, status)
             if ctx.idempotency is not None:
                 _store_response(ctx, status, messages, self.key_ring)
-            await add_event(session, event)
-            # An autocommitted read has nothing left to commit unless the ORM holds changes.
-            if not ctx.autocommit or session.new or session.dirty or session.deleted:
-                await session.commit()
+            try:
+                await add_event(session, event)
+                # An autocommitted read has nothing left to commit unless the ORM holds changes.
+                if not ctx.autocommit or session.new or session.dirty or session.deleted:
+                    await session.commit()
+            except Exception as exc:
+                # The work is lost with its event: the attempt is still logged, apart (§6).
+                await session.rollback()
+                await write_event(self.engine, build_event(ctx, 503))
+                raise _WorkNotCommitted from exc
             return
         if session is not None:
             if not ctx.client_ids:
@@ -260,6 +272,10 @@ class RequestPipeline:
             if not ctx.client_ids and status < 500:
                 await _name_client_of_request(ctx, session)
         await write_event(self.engine, build_event(ctx, status))
+
+
+class _WorkNotCommitted(Exception):
+    """The request's work failed to commit; its event, with status 503, was written apart."""
 
 
 async def _name_client_of_request(ctx: AuditContext, session: AsyncSession) -> None:
