@@ -51,10 +51,24 @@ class Target:
         )
 
 
+# RFC 6052's well-known NAT64 prefix, and RFC 8215's local-use one (whose embedding
+# varies with the network's prefix length: refused whole).
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+_LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")
+
+
 def address_problem(address: Address, *, allow_loopback: bool) -> str | None:
     """Why requests may not go to this address, or None."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):
+        if address in _LOCAL_NAT64:
+            return "a NAT64 address"
+        # An IPv4 address carried inside IPv6 (mapped, NAT64, 6to4) is judged as itself:
+        # the network delivers the request to it.
+        embedded = address.ipv4_mapped or address.sixtofour
+        if address in _NAT64:
+            embedded = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+        if embedded is not None:
+            address = embedded
     if address in METADATA:
         return "a cloud metadata address"
     if address.is_loopback:

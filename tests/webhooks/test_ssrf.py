@@ -34,6 +34,13 @@ FORBIDDEN = [
     ("100.64.0.1", "a reserved address"),
     ("::ffff:127.0.0.1", "a loopback address"),
     ("::ffff:10.0.0.1", "a private address"),
+    # NAT64 (RFC 6052) and 6to4 carry an IPv4 address the network delivers to.
+    ("64:ff9b::a9fe:a9fe", "a cloud metadata address"),
+    ("64:ff9b::a00:5", "a private address"),
+    ("64:ff9b::7f00:1", "a loopback address"),
+    ("64:ff9b:1::a00:5", "a NAT64 address"),
+    ("2002:a9fe:a9fe::1", "a cloud metadata address"),
+    ("2002:7f00:1::1", "a loopback address"),
 ]
 
 
@@ -43,7 +50,8 @@ def test_each_forbidden_class_is_named(address: str, reason: str) -> None:
 
 
 def test_public_addresses_pass_and_loopback_only_outside_production() -> None:
-    for address in ("93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c"):
+    public = ("93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c", "64:ff9b::5db8:d70e")
+    for address in public:
         assert ssrf.address_problem(ipaddress.ip_address(address), allow_loopback=False) is None
     loopback = ipaddress.ip_address("127.0.0.1")
     assert ssrf.address_problem(loopback, allow_loopback=True) is None
