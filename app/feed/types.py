@@ -22,6 +22,7 @@ EVENT_TYPES: Final[dict[str, str | None]] = {
     "note.signed": "notes:read",
     "note.cosigned": "notes:read",
     "note.returned": "notes:read",
+    "note.deleted": "notes:read",
     "measure.created": "progress:read",
     "user.created": "users:read",
     "user.updated": "users:read",

@@ -220,6 +220,9 @@ async def delete_note(*, session: AsyncSession, note: Note, expected: int) -> No
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise PreconditionFailed("The resource changed since it was read (stale ETag)")
+    # A draft with a return comment was signed and returned: the feed announced it (§9).
+    if note.return_comment is not None:
+        _changed(session, note, "note.deleted")
     session.expunge(note)
 
 

@@ -1,6 +1,5 @@
-"""A manual retry re-sends a client's event (its client_id, resource id) to an outside URL; the
-retry's audit event must name the client it aimed at (SPEC §6: client_ids = "every client whose
-data the response held or the request aimed at"), as GET /v1/events does for the same event."""
+"""A manual retry sends a client's event to an outside URL again: its audit event names that
+client (SPEC §6), as reading the same event from the feed does."""
 
 from __future__ import annotations
 
@@ -8,6 +7,7 @@ import uuid
 
 import httpx
 import sqlalchemy as sa
+from sqlmodel import col
 
 from app.models import WebhookDelivery
 from app.state import AppState
@@ -28,8 +28,8 @@ async def test_retry_event_names_the_client(
     async with state.sessionmaker() as db:
         delivery_id = (
             await db.execute(
-                sa.select(WebhookDelivery.id).where(
-                    WebhookDelivery.endpoint_id == uuid.UUID(endpoint["id"])
+                sa.select(col(WebhookDelivery.id)).where(
+                    col(WebhookDelivery.endpoint_id) == uuid.UUID(endpoint["id"])
                 )
             )
         ).scalar_one()

@@ -18,6 +18,7 @@ class SubscribableEventType(StrEnum):
     MEASURE_CREATED = "measure.created"
     NOTE = "note.*"
     NOTE_COSIGNED = "note.cosigned"
+    NOTE_DELETED = "note.deleted"
     NOTE_RETURNED = "note.returned"
     NOTE_SIGNED = "note.signed"
     SESSION = "session.*"
