@@ -311,18 +311,9 @@ def visible_notes_clause(caller: Caller) -> ColumnElement[bool]:
     progress = col(Note.kind) == "progress"
     if caller.kind == "api_key":
         return sa.and_(progress, col(Note.status) == "signed")
-    shared_by = select(col(User.id)).where(
-        sa.literal(caller.role == "supervisor"),
-        col(User.supervisor_id) == caller.id,
-        col(User.requires_cosign).is_(True),
-    )
-    psychotherapy = sa.and_(
-        col(Note.kind) == PSYCHOTHERAPY,
-        sa.or_(
-            col(Note.author_id) == caller.id,
-            sa.and_(col(Note.share_with_supervisor).is_(True), col(Note.author_id).in_(shared_by)),
-        ),
-    )
+    # A psychotherapy note is in no list but its author's (SPEC §1.2): the supervisor it is
+    # shared with reads it by its id.
+    psychotherapy = sa.and_(col(Note.kind) == PSYCHOTHERAPY, col(Note.author_id) == caller.id)
     return sa.or_(progress, psychotherapy)
 
 

@@ -156,7 +156,8 @@ NOTE_OPS: list[Op] = [
         "GET",
         NOTES,
         "notes:read",
-        LIST | {"therapist": HIDDEN, "key": HIDDEN, "break_glass": HIDDEN},
+        # In no list but its author's; the supervisor reads it by its id (SPEC §1.2).
+        LIST | {"therapist": HIDDEN, "supervisor": HIDDEN, "key": HIDDEN, "break_glass": HIDDEN},
         setup=SHARED,
         listed_key="note_id",
     ),

@@ -72,7 +72,7 @@ async def test_invisible_to_everyone_but_author_and_shared_supervisor(
     assert await listed(trainee) == {progress_id, private_id}
     assert await listed(trainee, 1) == {shared_id}
     assert await listed(supervisor) == {progress_id}
-    assert await listed(supervisor, 1) == {shared_id}
+    assert await listed(supervisor, 1) == set()  # in no list but its author's (SPEC §1.2)
     assert (await api.get(supervisor, shared_id)).json()["body"] == PSYCHOTHERAPY["body"]
     colleague = world["therapist2"].headers
     assert await listed(colleague) == {progress_id}
