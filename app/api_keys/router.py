@@ -147,7 +147,7 @@ async def revoke(id: uuid.UUID, session: SessionDep, caller: CallerDep) -> None:
         key_id=id,
     )
     rules.check_manage(caller, row.kind, "revoke")
-    service.revoke_key(session=session, row=row)
+    await service.revoke_key(session=session, row=row)
 
 
 @router.post(

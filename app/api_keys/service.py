@@ -16,6 +16,7 @@ from app.feed import outbox as feed
 from app.models import ApiKey
 from app.pagination import PageParams, oldest_first
 from app.security.api_keys import key_kind, new_api_key
+from app.webhooks import owners
 
 
 def create_key(
@@ -98,10 +99,15 @@ async def get_live_key(
     return row
 
 
-def revoke_key(*, session: AsyncSession, row: ApiKey) -> None:
-    """Revoke a live key at once, both secrets; it stays listed with `revoked_at`."""
+async def revoke_key(*, session: AsyncSession, row: ApiKey) -> None:
+    """Revoke a live key at once, both secrets; it stays listed with `revoked_at`.
+
+    The webhook endpoints it set up stop with it: no event leaves for their URLs.
+    """
     row.revoked_at = utcnow()
     session.add(row)
+    await session.flush()
+    await owners.disable_ownerless(session, row.revoked_at)
     # Revoking is the key's deletion (docs/architecture.md, "Created resources").
     feed.record(session, type="api_key.deleted", practice_id=row.practice_id, resource_id=row.id)
 

@@ -35,6 +35,8 @@ class WebhookEndpoint(SQLModel, table=True):
     disabled_at: datetime | None = timestamp_field()
     disabled_reason: str | None = Field(default=None, max_length=200)
     failing_since: datetime | None = timestamp_field()
+    # The API key that created or last enabled it: revoked or expired, the endpoint stops.
+    owner_key_id: uuid.UUID | None = Field(default=None, foreign_key="api_key.id")
     # The last feed position already turned into deliveries for this endpoint.
     cursor_position: int = Field(default=0, sa_type=sa.BigInteger)
     # Which deliverer works on this endpoint, and until when (several deliverers share work).

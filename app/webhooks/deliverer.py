@@ -39,7 +39,7 @@ from app.models import (
     WebhookEndpoint,
 )
 from app.security.encryption import KeyRing
-from app.webhooks import schedule, ssrf
+from app.webhooks import owners, schedule, ssrf
 from app.webhooks.pace import Pace
 from app.webhooks.sender import Attempt, Sender
 from app.webhooks.signing import live_secrets
@@ -158,6 +158,9 @@ class Deliverer:
         """Turn feed events past each endpoint's cursor into deliveries; whether any moved."""
         moved = False
         async with self.sessionmaker() as session:
+            # A key expires without a request to notice it: its endpoints stop here.
+            if await owners.disable_ownerless(session, utcnow()):
+                log.warning("webhook endpoints disabled: the key that set them up is gone")
             last = (
                 sa.select(_C.c.position)
                 .where(_C.c.practice_id == _E.c.practice_id)

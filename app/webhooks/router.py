@@ -98,6 +98,7 @@ async def create_webhook_endpoint(
         url=url,
         types=types,
         description=body.description,
+        owner_key_id=caller.id if caller.kind == "api_key" else None,
     )
     audit_context(request).target("webhook_endpoint", endpoint.id)
     response.headers["Location"] = f"/v1/webhook-endpoints/{endpoint.id}"
@@ -155,7 +156,11 @@ async def update_webhook_endpoint(
     if changes.get("url") is not None:
         changes["url"] = await service.check_url(changes["url"], app_state(request).settings)
     endpoint = await service.update_endpoint(
-        session=session, endpoint=endpoint, changes=changes, expected_version=expected
+        session=session,
+        endpoint=endpoint,
+        changes=changes,
+        expected_version=expected,
+        caller=caller,
     )
     set_etag(response, endpoint.id, endpoint.version)
     return WebhookEndpointOut.model_validate(endpoint)

@@ -66,8 +66,12 @@ async def create_endpoint(
     url: str,
     types: list[str],
     description: str | None,
+    owner_key_id: uuid.UUID | None = None,
 ) -> tuple[WebhookEndpoint, str]:
-    """Store an endpoint that receives events from now on; returns it and its secret."""
+    """Store an endpoint that receives events from now on; returns it and its secret.
+
+    Made by an API key, it stops with that key (app/webhooks/owners.py).
+    """
     secret = signing.new_secret()
     endpoint = WebhookEndpoint(
         id=uuid7(),
@@ -75,6 +79,7 @@ async def create_endpoint(
         url=url,
         description=description,
         event_types=types,
+        owner_key_id=owner_key_id,
         secret="",
         cursor_position=await current_position(session, practice_id),
     )
@@ -119,13 +124,18 @@ async def update_endpoint(
     endpoint: WebhookEndpoint,
     changes: dict[str, Any],
     expected_version: int | None,
+    caller: Caller,
 ) -> WebhookEndpoint:
-    """Apply changes; enabling a disabled endpoint clears its failure record (412: changed)."""
+    """Apply changes; enabling a disabled endpoint clears its failure record (412: changed).
+
+    Whoever enables it owns it from then on: a key, which it then stops with; a person.
+    """
     for field in ("url", "event_types", "enabled"):
         if field in changes and changes[field] is None:
             raise Unprocessable(f"{field} cannot be null")
     if changes.get("enabled") and not endpoint.enabled:
         endpoint.disabled_at = endpoint.disabled_reason = endpoint.failing_since = None
+        endpoint.owner_key_id = caller.id if caller.kind == "api_key" else None
     for field, value in changes.items():
         setattr(endpoint, field, value)
     await bump_version(session, endpoint, expected_version)
