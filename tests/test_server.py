@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import httpx
@@ -125,3 +126,48 @@ def test_cli_creates_practice_user_and_key(tmp_path: Path) -> None:
     )
     assert dup.returncode == 1
     assert "already exists" in dup.stderr
+
+
+def test_a_refusal_reads_the_client_from_a_body_without_waiting(tmp_path: Path) -> None:
+    """The pipeline reads a refused request's body for the client it names: once, whether the
+    route read it (a booking) or not (sign), sent whole or chunked — never waiting for more."""
+    port = free_port()
+    process = start_server(tmp_path, port, env={"NOTES_DEMO": "1"})
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
+
+            def login(who: str) -> dict[str, str]:
+                form = {"username": f"{who}@demo.example", "password": f"demo-{who}-pass"}
+                token = http.post("/v1/auth/token", data=form).json()["access_token"]
+                return {"Authorization": f"Bearer {token}"}
+
+            therapist = login("therapist")
+            client_id = http.get("/v1/clients", headers=therapist).json()["items"][0]["id"]
+            named = b'{"client_id": "' + client_id.encode() + b'"}'
+            sign = f"/v1/notes/{uuid.uuid4()}/sign"
+            answers = [
+                http.post(sign, content=named, headers=therapist | _JSON | {"If-Match": '"x"'}),
+                http.post(
+                    sign,
+                    content=iter([named[:10], named[10:]]),  # chunked
+                    headers=therapist | _JSON | {"If-Match": '"x"'},
+                ),
+                http.post(
+                    "/v1/sessions",
+                    json={"client_id": client_id, "starts_at": "2026-11-02T10:00:00"},
+                    headers=therapist,
+                ),
+            ]
+            assert [a.status_code for a in answers] == [404, 404, 422]
+            search = http.get(
+                "/v1/audit/events",
+                params={"client_id": client_id, "limit": 100},
+                headers=login("auditor"),
+            )
+            logged = {e["request_id"] for e in search.json()["items"]}
+            assert {a.headers["x-request-id"] for a in answers} <= logged
+    finally:
+        stop_server(process)
+
+
+_JSON = {"Content-Type": "application/json"}
