@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from app.db import connection_of, utcnow, uuid7
+from app.db import connection_of, hold, utcnow, uuid7
 from app.driver import DriverStatement
 from app.episodes.phases import phase_at
 from app.errors import Conflict
@@ -69,6 +69,9 @@ _FINDINGS_STATE = DriverStatement(
         ),
     )
     .where(col(Episode.id) == bindparam("episode_id"))
+    # The episode's row share-locked too: a close (an UPDATE) beside this waits for our
+    # commit, or we see it closed; findings writers do not wait for each other.
+    .with_for_update(read=True, of=Episode)
 )
 _PHASE_ONLY = select(_SESSION_PHASE)
 _INSERT_OBSERVATION = DriverStatement(
@@ -95,7 +98,12 @@ async def ensure_changeable(
         "practice_id": visit.practice_id,
         "theme_code": theme_code,
     }
-    found = await _FINDINGS_STATE.first(await connection_of(session), params)
+    conn = await connection_of(session)
+    if conn.dialect.name == "sqlite":
+        # SQLite has no row locks: the write lock, taken now, keeps a close from slipping
+        # between this check and the write (ADR 0021).
+        await hold(session, Episode.__table__, visit.episode_id)  # type: ignore[attr-defined]
+    found = await _FINDINGS_STATE.first(conn, params)
     if found is None or found["episode_status"] != "open":
         raise FindingsLocked("The episode is closed; its record is read-only")
     # Kept for the response (session_phase): a write does not ask for it again.

@@ -24,6 +24,7 @@ from sqlmodel import col
 from app.episodes.phases import phase_at
 from app.models import Episode, Measure, Observation, PhaseTransition, RelationshipEpisode, Theme
 from app.models import TherapySession as Visit
+from app.observations.service import NOT_HELD
 
 # The shared row shape, after `kind` (so `n` is column 7 and `first_on` column 11). Integers
 # and floats are cast so that every part (and both dialects) agree on their types; text and
@@ -86,9 +87,15 @@ def session_phases(episode_id: Any) -> CTE:
     # One range join of the sessions on the segments instead of a `phase_at` lookup per
     # session: the same answer (a test holds them equal), computed once per statement.
     seg = segments(episode_id)
+    # A closed episode's last segment ends on `ended_on`: a session cancelled after the end
+    # is in no segment, as it is in no phase of the treatment.
+    ended_on = select(col(Episode.ended_on)).where(col(Episode.id) == episode_id)
     in_segment = sa.and_(
         col(Visit.starts_on) >= seg.c.start,
         sa.or_(seg.c.next_start.is_(None), col(Visit.starts_on) < seg.c.next_start),
+        sa.or_(
+            ended_on.scalar_subquery().is_(None), col(Visit.starts_on) <= ended_on.scalar_subquery()
+        ),
     )
     return (
         select(
@@ -104,6 +111,12 @@ def session_phases(episode_id: Any) -> CTE:
         # Materialized, so that the parts reading it share one computation.
         .prefix_with("MATERIALIZED", dialect="postgresql")
     )
+
+
+def held(sp: CTE) -> ColumnElement[bool]:
+    """The session took place: findings of one later marked cancelled or missed count nowhere
+    (new ones are refused on such a session, app/observations/service.py)."""
+    return sp.c.status.not_in(sorted(NOT_HELD))
 
 
 def _transitions(episode_id: Any) -> Select[Any]:
@@ -139,6 +152,7 @@ def _per_session(sp: CTE) -> CTE:
         )
         .select_from(Observation)
         .join(sp, sp.c.session_id == col(Observation.session_id))
+        .where(held(sp))
         .group_by(col(Observation.theme_id), sp.c.session_id, sp.c.on, sp.c.phase)
         .cte("per_session")
         .prefix_with("MATERIALIZED", dialect="postgresql")
@@ -209,6 +223,7 @@ def _ccrt(sp: CTE) -> list[Select[Any]]:
             )
             .select_from(re)
             .join(sp, sp.c.session_id == col(re.session_id))
+            .where(held(sp))
             .group_by(*grouping)
         )
 

@@ -189,14 +189,15 @@ async def update_session(
     changes: dict[str, Any],
     expected_version: int | None,
 ) -> TherapySession:
-    """Reschedule or record attendance; in a closed episode only attendance may change."""
+    """Reschedule or record attendance; a closed episode's sessions never change (409)."""
     for field in _REQUIRED:
         if field in changes and changes[field] is None:
             raise Unprocessable(f"{field} cannot be null")
+    # Held open until commit: a close running beside this waits, or this sees it (ADR 0021).
+    if not await hold(session, _EPISODE, row.episode_id, _EPISODE.c.status == "open"):
+        raise Conflict("The episode is closed; its record is read-only")
     episode = await session.get(Episode, row.episode_id)
     assert episode is not None  # noqa: S101 - a foreign key guarantees it
-    if episode.status != "open" and set(changes) - {"status"}:
-        raise Conflict("The episode is closed: only a session's attendance status may change")
     if "starts_at" in changes:
         starts_at, starts_on, offset = _local(changes.pop("starts_at"))
         _check_date(episode, starts_on)
