@@ -271,6 +271,9 @@ class RequestPipeline:
             await session.rollback()
             if not ctx.client_ids and status < 500:
                 await _name_client_of_request(ctx, session)
+                # Its connection goes back before the event takes one: under a burst of
+                # refusals each holding one, the pool would have none left for the events.
+                await session.close()
         await write_event(self.engine, build_event(ctx, status))
 
 
@@ -284,9 +287,13 @@ async def _name_client_of_request(ctx: AuditContext, session: AsyncSession) -> N
     if ctx.request is None or ctx.practice_id is None:
         return
     try:
-        named = await attempts.named_client(ctx.request)
+        kind, named = "client", await attempts.named_client(ctx.request)
+        if named is None and ctx.resource_type == "webhook_delivery" and ctx.resource_id:
+            # The client a delivery's message names (the path's other resources are named
+            # by authentication's statement, or belong to no client).
+            kind, named = ctx.resource_type, uuid.UUID(ctx.resource_id)
         if named is not None:
-            practice, client = await attempts.owner_of(session, "client", named)
+            practice, client = await attempts.owner_of(session, kind, named)
             if practice == ctx.practice_id:
                 ctx.add_clients(client)
     except Exception as exc:  # the refusal stands; its event keeps what it has

@@ -107,7 +107,7 @@ async def revoke_key(*, session: AsyncSession, row: ApiKey) -> None:
     row.revoked_at = utcnow()
     session.add(row)
     await session.flush()
-    await owners.disable_ownerless(session, row.revoked_at)
+    await owners.disable_ownerless(session, row.revoked_at, row)
     # Revoking is the key's deletion (docs/architecture.md, "Created resources").
     feed.record(session, type="api_key.deleted", practice_id=row.practice_id, resource_id=row.id)
 

@@ -31,6 +31,8 @@ EVENT_TYPES: Final[dict[str, str | None]] = {
     "api_key.deleted": None,
     "webhook_endpoint.disabled": "webhooks:manage",
 }
+# The type of a webhook endpoint's test ping: no feed event, any endpoint takes it.
+TEST_EVENT: Final = "webhook.test"
 # Every name a subscription or `?types=` takes: each type, and each kind as `kind.*`.
 TYPE_NAMES: Final = tuple(
     sorted({*EVENT_TYPES, *(t.rsplit(".", 1)[0] + ".*" for t in EVENT_TYPES)})

@@ -25,8 +25,8 @@ _PRACTICE_OWNED: Final[dict[str, Any]] = {
     "user": User.__table__,  # type: ignore[attr-defined]
     "api_key": ApiKey.__table__,  # type: ignore[attr-defined]
     "webhook_endpoint": WebhookEndpoint.__table__,  # type: ignore[attr-defined]
-    "webhook_delivery": WebhookDelivery.__table__,  # type: ignore[attr-defined]
 }
+_DELIVERY = WebhookDelivery.__table__  # type: ignore[attr-defined]
 _NOTE = Note.__table__  # type: ignore[attr-defined]
 _ADDENDUM = Addendum.__table__  # type: ignore[attr-defined]
 
@@ -110,6 +110,17 @@ async def owner_of(
         if row is not None:
             practice = row.practice_id
             client = None if row.kind == "psychotherapy" else row.client_id
+    elif kind == "webhook_delivery":
+        # Its message names the client an outside receiver is told about.
+        row = (
+            await session.execute(
+                sa.select(_DELIVERY.c.practice_id, _DELIVERY.c.payload).where(
+                    _DELIVERY.c.id == target_id
+                )
+            )
+        ).first()
+        if row is not None:
+            practice, client = row.practice_id, _uuid(json.loads(row.payload).get("client_id"))
     elif kind in _PRACTICE_OWNED:
         table = _PRACTICE_OWNED[kind]
         practice = await session.scalar(

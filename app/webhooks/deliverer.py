@@ -31,6 +31,7 @@ from app.config import Settings
 from app.db import create_sessionmaker, utcnow, uuid7
 from app.feed import outbox
 from app.feed.schemas import payload
+from app.feed.types import TEST_EVENT
 from app.models import (
     FeedCounter,
     FeedEvent,
@@ -161,6 +162,7 @@ class Deliverer:
             # A key expires without a request to notice it: its endpoints stop here.
             if await owners.disable_ownerless(session, utcnow()):
                 log.warning("webhook endpoints disabled: the key that set them up is gone")
+                await session.commit()
             last = (
                 sa.select(_C.c.position)
                 .where(_C.c.practice_id == _E.c.practice_id)
@@ -317,6 +319,8 @@ class Deliverer:
             await self.pace.wait()
             if time.monotonic() > record_by:  # a turn that came late: the lease comes first
                 break
+            if not await self._still_owed(endpoint_id, delivery.event_type):
+                break
             attempt = await self.sender.send(target, secrets_, delivery)
             attempts.append(attempt)
             if not attempt.succeeded:
@@ -325,6 +329,28 @@ class Deliverer:
             return False
         still_leased = await self.record(endpoint, attempts)
         return still_leased and attempts[-1].succeeded
+
+    async def _still_owed(self, endpoint_id: uuid.UUID, event_type: str) -> bool:
+        """Whether the endpoint, as it is now, still takes this message from this deliverer.
+
+        Asked before each send, not once a batch: a key revoked, an endpoint disabled or
+        narrowed while a batch is under way stops the very next message (app/webhooks/owners.py).
+        """
+        async with self.sessionmaker() as session:
+            row = (
+                await session.execute(
+                    sa.select(_E.c.enabled, _E.c.lease_owner, _E.c.event_types).where(
+                        _E.c.id == endpoint_id
+                    )
+                )
+            ).first()
+            await session.rollback()
+        return (
+            row is not None
+            and row.enabled
+            and row.lease_owner == self.owner
+            and (event_type in row.event_types or event_type == TEST_EVENT)
+        )
 
     async def record(self, endpoint: Any, attempts: list[Attempt]) -> bool:
         """Write a batch's attempts and outcomes; whether this deliverer still holds the lease."""
@@ -349,7 +375,8 @@ class Deliverer:
             )
             await session.execute(
                 _D.update()
-                .where(_D.c.id == sa.bindparam("d_id"))
+                # A message withdrawn while it was sent (its type dropped) stays withdrawn.
+                .where(_D.c.id == sa.bindparam("d_id"), _D.c.status == "pending")
                 .values(
                     status=sa.bindparam("d_status"),
                     attempts=_D.c.attempts + 1,

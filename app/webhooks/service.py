@@ -16,7 +16,7 @@ from app.config import Settings
 from app.db import utcnow, uuid7
 from app.errors import Conflict, Forbidden, NotFound, Unprocessable
 from app.etag import bump_version
-from app.feed.types import expand_types, readable_types
+from app.feed.types import TEST_EVENT, expand_types, readable_types
 from app.models import FeedCounter, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from app.pagination import PageParams, oldest_first
 from app.security.caller import Caller
@@ -25,8 +25,6 @@ from app.security.fields import seal
 from app.webhooks import signing, ssrf
 from app.webhooks.schemas import WebhookAttemptOut, WebhookDeliveryOut
 from app.webhooks.signing import live_secrets
-
-TEST_EVENT = "webhook.test"
 
 
 def event_types(requested: list[str], readable: frozenset[str]) -> list[str]:

@@ -214,9 +214,7 @@ async def test_closing_rules_and_read_only_afterwards(
     )
     # Its sessions do not change either, attendance included: that would rewrite the report.
     for change in ({"status": "no_show"}, {"duration_minutes": 30}):
-        problem(
-            await client.patch(f"/v1/sessions/{scheduled['id']}", json=change, headers=me), 409
-        )
+        problem(await client.patch(f"/v1/sessions/{scheduled['id']}", json=change, headers=me), 409)
     # A new course of treatment may start, but not before the last one ended.
     problem(
         await client.post(
