@@ -103,6 +103,7 @@ def run_workflow(base_url: str) -> None:
         )
     assert isinstance(made, ApiKeyCreated), made
     assert made.status == ApiKeyStatus.ACTIVE  # operational scopes work at once
+    assert isinstance(made.key, str)  # null only in an idempotent replay
     with AuthenticatedClient(base_url=base_url, token=made.key) as scheduler:
         client_id, session_id = book_intake(scheduler)
     with login(base_url, "therapist@demo.example", "demo-therapist-pass") as therapist:

@@ -19,7 +19,7 @@ from app.api_keys.schemas import (
     ApiKeyRotate,
     key_view,
 )
-from app.audit.context import audit_context, audited
+from app.audit.context import AuditContext, audit_context, audited
 from app.errors import Forbidden, problem_responses
 from app.idempotency import idempotency
 from app.openapi import created_resource
@@ -104,9 +104,10 @@ async def create(
         pending_approval=pending,
         expires_at=body.expires_at,
     )
-    audit_context(request).target("api_key", row.id)
+    ctx = audit_context(request)
+    ctx.target("api_key", row.id)
     response.headers["Location"] = f"/v1/api-keys/{row.id}"
-    return ApiKeyCreated(**key_view(row).model_dump(), key=key)
+    return _shown_once(ctx, ApiKeyCreated(**key_view(row).model_dump(), key=key))
 
 
 @router.get(
@@ -209,4 +210,10 @@ async def rotate(
         pepper=app_state(request).secrets.api_key_pepper,
         approve_again=row.kind == "clinical",
     )
-    return ApiKeyCreated(**key_view(row).model_dump(), key=key)
+    return _shown_once(audit_context(request), ApiKeyCreated(**key_view(row).model_dump(), key=key))
+
+
+def _shown_once(ctx: AuditContext, created: ApiKeyCreated) -> ApiKeyCreated:
+    """The answer; its idempotent replay has no secret, which is never stored (SPEC §3)."""
+    ctx.replay_body = created.model_copy(update={"key": None}).model_dump_json().encode()
+    return created

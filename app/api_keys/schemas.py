@@ -81,7 +81,10 @@ class ApiKeyOut(BaseModel):
 class ApiKeyCreated(ApiKeyOut):
     """A new API key (or a rotated one), with the secret shown this once."""
 
-    key: str
+    key: str | None = Field(
+        description="The secret, shown this once. Null in an idempotent replay: it is never "
+        "stored (only its keyed hash); rotate the key instead."
+    )
 
 
 def key_status(row: ApiKey) -> KeyStatus:

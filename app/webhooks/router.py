@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from app.audit.context import audit_context, audited
+from app.audit.context import AuditContext, audit_context, audited
 from app.errors import problem_responses
 from app.etag import OptionalIfMatch, optional_match, set_etag
 from app.feed.types import readable_types
@@ -100,12 +100,14 @@ async def create_webhook_endpoint(
         description=body.description,
         owner_key_id=caller.id if caller.kind == "api_key" else None,
     )
-    audit_context(request).target("webhook_endpoint", endpoint.id)
+    ctx = audit_context(request)
+    ctx.target("webhook_endpoint", endpoint.id)
     response.headers["Location"] = f"/v1/webhook-endpoints/{endpoint.id}"
     set_etag(response, endpoint.id, endpoint.version)
-    return WebhookEndpointCreated(
+    created = WebhookEndpointCreated(
         **WebhookEndpointOut.model_validate(endpoint).model_dump(), secret=secret
     )
+    return _shown_once(ctx, created)
 
 
 @router.get(
@@ -203,9 +205,10 @@ async def rotate_webhook_secret(
     grace = timedelta(hours=state.settings.webhook_secret_grace_hours)
     secret = await service.rotate_secret(session, state.secrets.key_ring, endpoint, grace)
     assert endpoint.previous_secret_expires_at is not None  # noqa: S101 - set just now
-    return SecretRotated(
+    rotated = SecretRotated(
         secret=secret, previous_secret_expires_at=endpoint.previous_secret_expires_at
     )
+    return _shown_once(audit_context(request), rotated)
 
 
 @router.post(
@@ -281,3 +284,12 @@ async def retry_webhook_delivery(
     service.require_readable(caller, delivery.event_type)
     delivery = await service.retry(session, delivery)
     return (await service.delivery_views(session, [delivery]))[0]
+
+
+_Secret = TypeVar("_Secret", WebhookEndpointCreated, SecretRotated)
+
+
+def _shown_once(ctx: AuditContext, answer: _Secret) -> _Secret:
+    """The answer; its idempotent replay has no secret, which is never stored (SPEC §9)."""
+    ctx.replay_body = answer.model_copy(update={"secret": None}).model_dump_json().encode()
+    return answer

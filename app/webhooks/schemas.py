@@ -113,7 +113,10 @@ class WebhookEndpointCreated(WebhookEndpointOut):
         json_schema_extra={"example": {**_ENDPOINT_EXAMPLE, "secret": _SECRET}}
     )
 
-    secret: str
+    secret: str | None = Field(
+        description="The signing secret, shown this once. Null in an idempotent replay: "
+        "rotate the secret instead."
+    )
 
 
 class SecretRotated(BaseModel):
@@ -125,7 +128,10 @@ class SecretRotated(BaseModel):
         }
     )
 
-    secret: str
+    secret: str | None = Field(
+        description="The new signing secret, shown this once. Null in an idempotent replay: "
+        "rotate again instead."
+    )
     previous_secret_expires_at: datetime
 
 

@@ -167,18 +167,20 @@ async def test_an_expired_key_is_not_rotated(
     problem(refused, 409)
 
 
-async def test_replayed_rotation_answers_the_same_secret(
+async def test_replayed_rotation_rotates_once_and_shows_no_secret(
     client: httpx.AsyncClient, world: World
 ) -> None:
-    """A retried rotation after a lost response must not rotate twice."""
+    """A retried rotation after a lost response must not rotate twice; the secret it showed
+    is stored nowhere, so the replay answers without it (SPEC §3: shown once)."""
     key = await _key(client, world)
     headers = world["admin"].headers | {"Idempotency-Key": f"rotate-{uuid.uuid4().hex}"}
     url = f"/v1/api-keys/{key['id']}/rotate"
     first = await client.post(url, headers=headers, json={"grace_seconds": 60})
     again = await client.post(url, headers=headers, json={"grace_seconds": 60})
     assert again.headers["idempotent-replayed"] == "true"
-    assert again.json() == first.json()
+    assert again.json() == first.json() | {"key": None}
     assert (await client.get("/v1/me", headers=_bearer(key["key"]))).status_code == 200
+    assert (await client.get("/v1/me", headers=_bearer(first.json()["key"]))).status_code == 200
 
 
 async def _approved_clinical_key(

@@ -35,7 +35,8 @@ class ApiKeyCreated:
             works.
         revoked_at (datetime.datetime | None):
         last_used_at (datetime.datetime | None):
-        key (str):
+        key (None | str): The secret, shown this once. Null in an idempotent replay: it is never stored (only its keyed
+            hash); rotate the key instead.
     """
 
     id: UUID
@@ -53,7 +54,7 @@ class ApiKeyCreated:
     previous_secret_expires_at: datetime.datetime | None
     revoked_at: datetime.datetime | None
     last_used_at: datetime.datetime | None
-    key: str
+    key: None | str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -119,6 +120,7 @@ class ApiKeyCreated:
         else:
             last_used_at = self.last_used_at
 
+        key: None | str
         key = self.key
 
         field_dict: dict[str, Any] = {}
@@ -283,7 +285,12 @@ class ApiKeyCreated:
 
         last_used_at = _parse_last_used_at(d.pop("last_used_at"))
 
-        key = d.pop("key")
+        def _parse_key(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        key = _parse_key(d.pop("key"))
 
         api_key_created = cls(
             id=id,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -18,15 +18,17 @@ class SecretRotated:
         {'secret': 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'previous_secret_expires_at': '2026-11-24T09:00:00Z'}
 
     Attributes:
-        secret (str):
+        secret (None | str): The new signing secret, shown this once. Null in an idempotent replay: rotate again
+            instead.
         previous_secret_expires_at (datetime.datetime):
     """
 
-    secret: str
+    secret: None | str
     previous_secret_expires_at: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        secret: None | str
         secret = self.secret
 
         previous_secret_expires_at = self.previous_secret_expires_at.isoformat()
@@ -45,7 +47,13 @@ class SecretRotated:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        secret = d.pop("secret")
+
+        def _parse_secret(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        secret = _parse_secret(d.pop("secret"))
 
         previous_secret_expires_at = datetime.datetime.fromisoformat(d.pop("previous_secret_expires_at"))
 

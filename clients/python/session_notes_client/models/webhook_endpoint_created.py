@@ -34,7 +34,8 @@ class WebhookEndpointCreated:
         previous_secret_expires_at (datetime.datetime | None):
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
-        secret (str):
+        secret (None | str): The signing secret, shown this once. Null in an idempotent replay: rotate the secret
+            instead.
     """
 
     id: UUID
@@ -48,7 +49,7 @@ class WebhookEndpointCreated:
     previous_secret_expires_at: datetime.datetime | None
     created_at: datetime.datetime
     updated_at: datetime.datetime
-    secret: str
+    secret: None | str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -88,6 +89,7 @@ class WebhookEndpointCreated:
 
         updated_at = self.updated_at.isoformat()
 
+        secret: None | str
         secret = self.secret
 
         field_dict: dict[str, Any] = {}
@@ -185,7 +187,12 @@ class WebhookEndpointCreated:
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
 
-        secret = d.pop("secret")
+        def _parse_secret(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        secret = _parse_secret(d.pop("secret"))
 
         webhook_endpoint_created = cls(
             id=id,
