@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Final
 
 import sqlalchemy as sa
 from fastapi import Header, Response
@@ -12,6 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import SQLModel
 
 from app.errors import PreconditionFailed, PreconditionRequired
+from app.models.clinical import PHASES
 
 # If-Match where SPEC §4 does not require it (sessions, users, themes, webhook endpoints).
 OptionalIfMatch = Annotated[
@@ -39,10 +40,17 @@ def set_etag(
     response.headers["ETag"] = etag_for(row_id, version, derived)
 
 
+# What a tag may derive beyond its row: a session's phase, or that the body was a client's
+# clinical view. Any other suffix is a tag the server never issued, and matches nothing.
+DERIVED: Final = frozenset({*PHASES, "clinical"})
+
+
 def _row_part(tag: str) -> str:
     """The tag without what it derives from other rows (see `etag_for`)."""
-    head, dot, _ = tag.partition(".")
-    return f'{head}"' if dot and tag.endswith('"') and not head.startswith("W/") else tag
+    head, dot, rest = tag.partition(".")
+    if dot and rest[:-1] in DERIVED and tag.endswith('"') and not head.startswith("W/"):
+        return f'{head}"'
+    return tag
 
 
 def require_match(if_match: str | None, row_id: uuid.UUID, version: int) -> int:

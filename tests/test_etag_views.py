@@ -1,0 +1,57 @@
+"""ETags name the view they were given for, and If-Match takes only tags the server issued."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+
+from tests.conftest import World
+from tests.factories import clinical_case, with_if_match
+from tests.notes.support import PROGRESS, NotesApi
+
+
+async def test_a_304_never_vouches_for_a_clinical_view_the_caller_may_no_longer_read(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    """A therapist made admin revalidates their cached clinical copy: it is answered anew."""
+    therapist = world["therapist"]
+    body = {"given_name": "Ida", "family_name": "Etag", "presenting_concerns": "Panic."}
+    made = await client.post("/v1/clients", json=body, headers=therapist.headers)
+    path = f"/v1/clients/{made.json()['id']}"
+    clinical = await client.get(path, headers=therapist.headers)
+    assert clinical.json()["presenting_concerns"] == "Panic."
+    assert clinical.headers["ETag"].endswith('.clinical"')
+    admin = world["admin"].headers
+    user = await client.get(f"/v1/users/{therapist.id}", headers=admin)
+    changed = await client.patch(
+        f"/v1/users/{therapist.id}",
+        json={"role": "admin"},
+        headers=with_if_match(admin, user.headers["ETag"]),
+    )
+    assert changed.status_code == 200, changed.text
+    cached = therapist.headers | {"If-None-Match": clinical.headers["ETag"]}
+    revalidated = await client.get(path, headers=cached)
+    assert revalidated.status_code == 200, revalidated.text
+    assert "presenting_concerns" not in revalidated.json()
+    # The same version's demographics view revalidates as itself.
+    again = therapist.headers | {"If-None-Match": revalidated.headers["ETag"]}
+    assert (await client.get(path, headers=again)).status_code == 304
+
+
+async def test_if_match_takes_a_clinical_tag_and_refuses_a_tag_never_issued(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    me = world["therapist"].headers
+    case = await clinical_case(client, world)
+    client_path = f"/v1/clients/{case.client_id}"
+    tag = (await client.get(client_path, headers=me)).headers["ETag"]
+    kept = await client.patch(
+        client_path, json={"preferred_name": "Jo"}, headers=with_if_match(me, tag)
+    )
+    assert kept.status_code == 200, kept.text
+    notes = NotesApi(client)
+    created = await notes.create(me, uuid.UUID(case.session_id), PROGRESS)
+    forged = created.headers["ETag"][:-1] + '.anything"'
+    changed = await notes.patch(me, created.json()["id"], {"plan": "Twice weekly."}, forged)
+    assert changed.status_code == 412, changed.text
