@@ -74,11 +74,25 @@ def caseload_query(caller: Caller, today: Any, therapist_id: Any) -> Select[Any]
     phq9, gad7 = aliased(Measure), aliased(Measure)
     note, note_visit = aliased(Note), aliased(TherapySession)
     phase = phase_at(episode.id, today)
-    since = (
-        select(func.max(col(PhaseTransition.effective_on)))
+    # The phase has run since the first transition date after the last day another phase
+    # was in effect (a move corrected on its own day never took effect: it restarts nothing).
+    moved, run = aliased(PhaseTransition), aliased(PhaseTransition)
+    other_until = (
+        select(func.max(col(moved.effective_on)))
         .where(
-            col(PhaseTransition.episode_id) == col(episode.id),
-            col(PhaseTransition.effective_on) <= today,
+            col(moved.episode_id) == col(episode.id),
+            col(moved.effective_on) <= today,
+            phase_at(episode.id, moved.effective_on) != phase,
+        )
+        .correlate(episode)
+        .scalar_subquery()
+    )
+    since = (
+        select(func.min(col(run.effective_on)))
+        .where(
+            col(run.episode_id) == col(episode.id),
+            col(run.effective_on) <= today,
+            sa.or_(other_until.is_(None), col(run.effective_on) > other_until),
         )
         .correlate(episode)
         .scalar_subquery()
@@ -227,7 +241,9 @@ async def build_caseload(
     summary = CaseloadSummary(
         clients=len(rows),
         by_phase=by_phase,
-        without_open_episode=sum(1 for row in rows if row.current_phase is None),
+        # An episode opened by an intake booked ahead has no phase in effect yet: open all
+        # the same.
+        without_open_episode=sum(1 for row in rows if row.episode_id is None),
         with_risk_flags=sum(1 for row in rows if row.risk_flags),
     )
     items = rows if phase is None else [row for row in rows if row.current_phase == phase]
