@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import Header, Request
 from fastapi.responses import Response
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import col
 
@@ -70,6 +70,8 @@ async def idempotency(
         request.method.encode() + b" " + request.url.path.encode() + b"\n" + body
     ).hexdigest()
     caller_key = f"{caller.kind}:{caller.id}"
+    if not await _first_running(session, f"{caller_key}\n{idempotency_key}"):
+        raise Conflict("A request with this Idempotency-Key is still in progress")
     existing = await _find(session, caller_key, idempotency_key)
     if existing is None:
         record = IdempotencyRecord(
@@ -112,6 +114,18 @@ async def idempotency(
         # The stored body shows what the former role could see (SPEC §2.1): not replayed.
         raise Conflict("Idempotency-Key was used before your role changed; use a new key")
     raise IdempotentReplay(existing)
+
+
+_TRY_LOCK = select(func.pg_try_advisory_xact_lock(func.hashtextextended(bindparam("k"), 0)))
+
+
+async def _first_running(session: SessionDep, key: str) -> bool:
+    """Whether this request is the only one running with its key (PostgreSQL), held to the
+    end of its transaction: a twin sent meanwhile is 409 at once (SPEC §4) rather than
+    waiting on the unique index. SQLite runs one writer at a time anyway."""
+    if session.bind is None or session.bind.dialect.name != "postgresql":
+        return True
+    return bool(await session.scalar(_TRY_LOCK, {"k": key}))
 
 
 _FIND = select(IdempotencyRecord).where(
