@@ -21,7 +21,7 @@ async def test_a_twin_of_a_running_request_is_409_at_once(
     if state.engine.dialect.name != "postgresql":
         pytest.skip("SQLite runs one writer at a time: the twin waits for the lock")
     running, finish = asyncio.Event(), asyncio.Event()
-    original = app.middleware.add_event
+    original = app.middleware.add_event  # type: ignore[attr-defined]
 
     async def held(session: Any, event: dict[str, Any]) -> None:
         if event["action"] == "client.create":
