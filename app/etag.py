@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from typing import Annotated, Final
 
 import sqlalchemy as sa
 from fastapi import Header, Response
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import SQLModel
@@ -31,6 +33,13 @@ def etag_for(row_id: uuid.UUID, version: int, derived: str | None = None) -> str
     if derived is None:
         return f'"{row_id.hex[:12]}-{version}"'
     return f'"{row_id.hex[:12]}-{version}.{derived}"'
+
+
+def set_view_etag(response: Response, row_id: uuid.UUID, view: BaseModel) -> None:
+    """An ETag from what a reduced view shows, for readers who never change the row: the
+    row's version moves with fields they do not see, and must not tell them it did."""
+    digest = hashlib.sha256(view.model_dump_json().encode()).hexdigest()[:16]
+    response.headers["ETag"] = f'"{row_id.hex[:12]}-{digest}"'
 
 
 def set_etag(

@@ -6,8 +6,9 @@ import uuid
 
 import httpx
 
+from app.state import AppState
 from tests.conftest import World
-from tests.factories import clinical_case, with_if_match
+from tests.factories import clinical_case, make_api_key, with_if_match
 from tests.notes.support import PROGRESS, NotesApi
 
 
@@ -55,3 +56,27 @@ async def test_if_match_takes_a_clinical_tag_and_refuses_a_tag_never_issued(
     forged = created.headers["ETag"][:-1] + '.anything"'
     changed = await notes.patch(me, created.json()["id"], {"plan": "Twice weekly."}, forged)
     assert changed.status_code == 412, changed.text
+
+
+async def test_a_users_read_key_s_etag_moves_only_with_what_it_sees(
+    client: httpx.AsyncClient, world: World, state: AppState
+) -> None:
+    """A password reset changes nothing a scheduler's key sees: its tag stays, 304."""
+    key = await make_api_key(state, world, ["users:read"])
+    path = f"/v1/users/{world['therapist'].id}"
+    first = await client.get(path, headers=key)
+    reset = await client.post(f"{path}/password-reset", headers=world["admin"].headers)
+    assert reset.status_code == 200, reset.text
+    cached = key | {"If-None-Match": first.headers["ETag"]}
+    assert (await client.get(path, headers=cached)).status_code == 304
+    admin = world["admin"].headers
+    user = await client.get(path, headers=admin)
+    renamed = await client.patch(
+        path,
+        json={"display_name": "Ana Renamed"},
+        headers=with_if_match(admin, user.headers["ETag"]),
+    )
+    assert renamed.status_code == 200, renamed.text
+    changed = await client.get(path, headers=cached)
+    assert changed.status_code == 200
+    assert changed.json()["display_name"] == "Ana Renamed"

@@ -12,7 +12,7 @@ from sqlmodel import col
 from app.audit.context import audit_context, audited
 from app.auth import credentials
 from app.errors import Forbidden, NotFound, problem_responses
-from app.etag import OptionalIfMatch, optional_match, set_etag
+from app.etag import OptionalIfMatch, optional_match, set_etag, set_view_etag
 from app.idempotency import idempotency
 from app.models import User
 from app.openapi import created_resource
@@ -128,8 +128,12 @@ async def get_user(
     user = await service.get_user(session=session, practice_id=caller.practice_id, user_id=id)
     if not caller.is_user and user.role not in CLINICAL_ROLES:
         raise NotFound("Not found")
-    set_etag(response, user.id, user.version)
-    return _view(caller, user)
+    view = _view(caller, user)
+    if caller.is_user:
+        set_etag(response, user.id, user.version)
+    else:  # a key sees four fields: its ETag moves with them only
+        set_view_etag(response, user.id, view)
+    return view
 
 
 @router.patch(
