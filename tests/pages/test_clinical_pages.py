@@ -163,8 +163,12 @@ def test_supervisor_cosigns_with_the_keyboard(site: Site) -> None:
 
 
 def test_psychotherapy_notes_are_shown_to_nobody_but_their_author(site: Site) -> None:
-    shared = site.get("supervisor", "/v1/notes", kind="psychotherapy")["items"]
-    assert shared, "the API lets the supervisor read the note the trainee shared"
+    # The supervisor reads the note the trainee shared by its id; it is in no list of theirs.
+    own = site.get("trainee", "/v1/notes", kind="psychotherapy")["items"]
+    shared = [n for n in own if n["share_with_supervisor"]]
+    assert shared, "the demo's trainee shares a psychotherapy note"
+    assert site.get("supervisor", f"/v1/notes/{shared[0]['id']}")["id"] == shared[0]["id"]
+    assert site.get("supervisor", "/v1/notes", kind="psychotherapy")["items"] == []
     driver = site.browser("supervisor")
     for family_name in ("Duarte", "Abrams"):  # the trainee's clients
         client_id = _client_id(site, "supervisor", family_name)
