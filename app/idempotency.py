@@ -70,9 +70,12 @@ async def idempotency(
         request.method.encode() + b" " + request.url.path.encode() + b"\n" + body
     ).hexdigest()
     caller_key = f"{caller.kind}:{caller.id}"
-    if not await _first_running(session, f"{caller_key}\n{idempotency_key}"):
-        raise Conflict("A request with this Idempotency-Key is still in progress")
     existing = await _find(session, caller_key, idempotency_key)
+    if existing is None:
+        # Not finished before: run it, unless a twin is running it now (409 at once).
+        if not await _first_running(session, f"{caller_key}\n{idempotency_key}"):
+            raise Conflict("A request with this Idempotency-Key is still in progress")
+        existing = await _find(session, caller_key, idempotency_key)  # finished meanwhile
     if existing is None:
         record = IdempotencyRecord(
             practice_id=caller.practice_id,

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from app.db import utcnow
+from app.db import hold, utcnow
 from app.errors import Conflict, PreconditionFailed, Unprocessable
 from app.etag import bump_version
 from app.feed import outbox as feed
@@ -94,12 +94,23 @@ def addendum_out(ring: KeyRing, addendum: Addendum) -> AddendumOut:
 
 
 async def ensure_episode_open(session: AsyncSession, session_id: uuid.UUID) -> None:
-    """409 when the session's episode is closed (a closed episode is read-only)."""
+    """409 when the session's episode is closed (a closed episode is read-only).
+
+    The episode stays as read until commit: share-locked on PostgreSQL, so a close beside
+    this waits (note writers and findings writers do not wait for each other); on SQLite,
+    which has no row locks, by taking the write lock now (ADR 0021).
+    """
+    if session.bind is not None and session.bind.dialect.name == "sqlite":
+        episode_id = select(col(TherapySession.episode_id)).where(
+            col(TherapySession.id) == session_id
+        )
+        await hold(session, Episode.__table__, episode_id.scalar_subquery())  # type: ignore[attr-defined,arg-type]
     status = (
         await session.execute(
             select(col(Episode.status))
             .join(TherapySession, col(TherapySession.episode_id) == col(Episode.id))
             .where(col(TherapySession.id) == session_id)
+            .with_for_update(read=True, of=Episode)
         )
     ).scalar_one_or_none()
     if status == "closed":

@@ -236,13 +236,13 @@ async def build_caseload(
     rows = [_row(row, today) for row in result.all()]
     by_phase = dict.fromkeys(PHASES, 0)
     for row in rows:
-        if row.current_phase is not None:
-            by_phase[row.current_phase] += 1
+        # An episode an intake booked ahead opened starts in `initial` (SPEC §9).
+        counted = row.current_phase or ("initial" if row.episode_id is not None else None)
+        if counted is not None:
+            by_phase[counted] += 1
     summary = CaseloadSummary(
         clients=len(rows),
         by_phase=by_phase,
-        # An episode opened by an intake booked ahead has no phase in effect yet: open all
-        # the same.
         without_open_episode=sum(1 for row in rows if row.episode_id is None),
         with_risk_flags=sum(1 for row in rows if row.risk_flags),
     )
