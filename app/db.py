@@ -198,3 +198,12 @@ async def hold(session: AsyncSession, table: sa.Table, row_id: uuid.UUID, *still
         .execution_options(synchronize_session=False)
     )
     return result.first() is not None
+
+
+async def hold_on_sqlite(session: AsyncSession, table: sa.Table, row_id: Any) -> None:
+    """On SQLite, which has no row locks, take the write lock now (`hold`), so that a check
+    read before a write stays true until commit. On PostgreSQL the check's own statement
+    share-locks the row instead (FOR SHARE), and writers of one kind do not wait for each
+    other."""
+    if session.bind is not None and session.bind.dialect.name == "sqlite":
+        await hold(session, table, row_id)

@@ -209,9 +209,11 @@ class RequestPipeline:
             if audited and not ctx.committed and status is not None:
                 await self._commit_with_event(ctx, status, messages)
         except Exception as exc:
-            logged = isinstance(exc, _WorkNotCommitted)
+            event_written = isinstance(exc, _WorkNotCommitted)
             log.exception(
-                "commit failed; answering 503" if logged else "audit write failed; answering 503",
+                "commit failed; answering 503"
+                if event_written
+                else "audit write failed; answering 503",
                 extra={"request_id": ctx.request_id},
             )
             status = 503
@@ -220,7 +222,7 @@ class RequestPipeline:
                 "Service Unavailable",
                 "unavailable",
                 "The request could not be completed; nothing was changed"
-                if logged
+                if event_written
                 else "The access log could not be written; nothing was returned or changed",
                 ctx.path,
                 ctx.request_id,
@@ -282,8 +284,8 @@ class _WorkNotCommitted(Exception):
 
 
 async def _name_client_of_request(ctx: AuditContext, session: AsyncSession) -> None:
-    """The client a signed-in caller's refused request names in its query or body, if it is
-    of the caller's practice: the request aimed at it (SPEC §6)."""
+    """The client a signed-in caller's refused request aimed at, if of the caller's practice
+    (SPEC §6): the one its query or body names, else the one its path's delivery names."""
     if ctx.request is None or ctx.practice_id is None:
         return
     try:

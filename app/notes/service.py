@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from app.db import hold, utcnow
+from app.db import hold_on_sqlite, utcnow
 from app.errors import Conflict, PreconditionFailed, Unprocessable
 from app.etag import bump_version
 from app.feed import outbox as feed
@@ -100,11 +100,8 @@ async def ensure_episode_open(session: AsyncSession, session_id: uuid.UUID) -> N
     this waits (note writers and findings writers do not wait for each other); on SQLite,
     which has no row locks, by taking the write lock now (ADR 0021).
     """
-    if session.bind is not None and session.bind.dialect.name == "sqlite":
-        episode_id = select(col(TherapySession.episode_id)).where(
-            col(TherapySession.id) == session_id
-        )
-        await hold(session, Episode.__table__, episode_id.scalar_subquery())  # type: ignore[attr-defined,arg-type]
+    episode_id = select(col(TherapySession.episode_id)).where(col(TherapySession.id) == session_id)
+    await hold_on_sqlite(session, Episode.__table__, episode_id.scalar_subquery())  # type: ignore[attr-defined]
     status = (
         await session.execute(
             select(col(Episode.status))

@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from app.db import connection_of, hold, utcnow, uuid7
+from app.db import connection_of, hold_on_sqlite, utcnow, uuid7
 from app.driver import DriverStatement
 from app.episodes.phases import phase_at
 from app.errors import Conflict
@@ -98,12 +98,8 @@ async def ensure_changeable(
         "practice_id": visit.practice_id,
         "theme_code": theme_code,
     }
-    conn = await connection_of(session)
-    if conn.dialect.name == "sqlite":
-        # SQLite has no row locks: the write lock, taken now, keeps a close from slipping
-        # between this check and the write (ADR 0021).
-        await hold(session, Episode.__table__, visit.episode_id)  # type: ignore[attr-defined]
-    found = await _FINDINGS_STATE.first(conn, params)
+    await hold_on_sqlite(session, Episode.__table__, visit.episode_id)  # type: ignore[attr-defined]
+    found = await _FINDINGS_STATE.first(await connection_of(session), params)
     if found is None or found["episode_status"] != "open":
         raise FindingsLocked("The episode is closed; its record is read-only")
     # Kept for the response (session_phase): a write does not ask for it again.
