@@ -66,17 +66,24 @@ def require_match(if_match: str | None, row_id: uuid.UUID, version: int) -> int:
     """Check If-Match against the current version; returns the version to update from."""
     if if_match is None:
         raise PreconditionRequired("If-Match with the resource's ETag is required")
-    current = etag_for(row_id, version)
-    # Strong comparison (RFC 9110 §13.1.1): a weak tag `W/"…"` never matches.
     tags = [_row_part(tag.strip()) for tag in if_match.split(",")]
-    if current not in tags and "*" not in tags:
+    if "*" in tags:
+        # `*` matches any version: it would let a change overwrite one its sender never read.
+        raise PreconditionRequired("If-Match must name the resource's ETag; `*` is not accepted")
+    # Strong comparison (RFC 9110 §13.1.1): a weak tag `W/"…"` never matches.
+    if etag_for(row_id, version) not in tags:
         raise PreconditionFailed("The resource changed since it was read (stale ETag)")
     return version
 
 
 def optional_match(if_match: str | None, row_id: uuid.UUID, version: int) -> int | None:
-    """Where If-Match is optional: the version to update from if one was sent, else None."""
-    return None if if_match is None else require_match(if_match, row_id, version)
+    """Where If-Match is optional: the version to update from if one was sent, else None.
+
+    `*` asks only that the resource exist (RFC 9110 §13.1.1), which a loaded row does.
+    """
+    if if_match is None or if_match.strip() == "*":
+        return None
+    return require_match(if_match, row_id, version)
 
 
 async def bump_version(session: AsyncSession, row: SQLModel, expected: int | None) -> None:

@@ -80,3 +80,34 @@ async def test_a_users_read_key_s_etag_moves_only_with_what_it_sees(
     changed = await client.get(path, headers=cached)
     assert changed.status_code == 200
     assert changed.json()["display_name"] == "Ana Renamed"
+
+
+async def test_a_required_if_match_takes_no_wildcard(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    """`*` would let a change overwrite a version its sender never read: 428, nothing changes."""
+    me = world["therapist"].headers
+    case = await clinical_case(client, world)
+    notes = NotesApi(client)
+    created = await notes.create(me, uuid.UUID(case.session_id), PROGRESS)
+    note_id, tag = created.json()["id"], created.headers["ETag"]
+    for wildcard in ("*", f"{tag}, *"):
+        refused = await notes.patch(me, note_id, {"plan": "Blind."}, wildcard)
+        assert refused.status_code == 428, refused.text
+        assert "`*`" in refused.json()["detail"]
+        signed = await client.post(f"/v1/notes/{note_id}/sign", headers=with_if_match(me, wildcard))
+        assert signed.status_code == 428, signed.text
+    client_path = f"/v1/clients/{case.client_id}"
+    refused = await client.patch(
+        client_path, json={"preferred_name": "Blind"}, headers=with_if_match(me, "*")
+    )
+    assert refused.status_code == 428, refused.text
+    note = await client.get(f"/v1/notes/{note_id}", headers=me)
+    assert (note.json()["status"], note.json()["plan"]) == ("draft", PROGRESS["plan"])
+    assert note.headers["ETag"] == tag
+    # Where If-Match is optional, `*` asks only that the resource exist (RFC 9110 §13.1.1).
+    session_path = f"/v1/sessions/{case.session_id}"
+    kept = await client.patch(
+        session_path, json={"duration_minutes": 50}, headers=with_if_match(me, "*")
+    )
+    assert kept.status_code == 200, kept.text

@@ -47,7 +47,9 @@ async def test_a_write_only_key_changes_no_client_to_read_it_back(
     assert made["id"]
     both = await make_api_key(state, world, ["clients:read", "clients:write"])
     changed = await client.patch(
-        path, json={"given_name": "Renamed"}, headers=both | {"If-Match": "*"}
+        path,
+        json={"given_name": "Renamed"},
+        headers=both | {"If-Match": (await client.get(path, headers=both)).headers["ETag"]},
     )
     assert changed.status_code == 200, changed.text
     assert changed.json()["given_name"] == "Renamed"

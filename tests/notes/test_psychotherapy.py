@@ -18,10 +18,10 @@ BREAK_GLASS = {"X-Break-Glass-Reason": "client in crisis, on call tonight"}
 
 
 async def _every_operation(
-    client: httpx.AsyncClient, headers: dict[str, str], note_id: str
+    client: httpx.AsyncClient, headers: dict[str, str], note_id: str, etag: str
 ) -> list[tuple[str, int]]:
-    """Status of every note operation for this caller (with a plausible If-Match)."""
-    changes = headers | {"If-Match": "*"}
+    """Status of every note operation for this caller (with the note's current ETag)."""
+    changes = headers | {"If-Match": etag}
     path = f"/v1/notes/{note_id}"
     calls: list[tuple[str, Any]] = [
         ("GET", client.get(path, headers=headers)),
@@ -91,14 +91,16 @@ async def test_invisible_to_everyone_but_author_and_shared_supervisor(
         "supervisor (not shared)": supervisor,
         "other practice": other_world["therapist"].headers,
     }
+    private_tag = (await api.get(trainee, private_id)).headers["ETag"]
+    shared_tag = (await api.get(trainee, shared_id)).headers["ETag"]
     for who, headers in outsiders.items():
-        statuses = await _every_operation(client, headers, private_id)
+        statuses = await _every_operation(client, headers, private_id, private_tag)
         assert all(status == _refusal(who, op) for op, status in statuses), (who, statuses)
     for who in ("admin", "auditor", "api key", "care-team colleague", "break-the-glass"):
-        statuses = await _every_operation(client, outsiders[who], shared_id)
+        statuses = await _every_operation(client, outsiders[who], shared_id, shared_tag)
         assert all(status == _refusal(who, op) for op, status in statuses), (who, statuses)
     # The supervisor reads a shared note but never changes it.
-    by_name = dict(await _every_operation(client, supervisor, shared_id))
+    by_name = dict(await _every_operation(client, supervisor, shared_id, shared_tag))
     assert by_name["GET"] == by_name["addenda"] == 200
     assert by_name["PATCH"] == by_name["DELETE"] == by_name["sign"] == 403
     assert by_name["addendum"] == 403
