@@ -149,7 +149,7 @@ def problem_body(
     return body
 
 
-_DESCRIPTIONS = {
+DESCRIPTIONS = {
     400: "Malformed request, such as a tampered pagination cursor.",
     401: "Missing, expired or invalid credentials.",
     403: "The caller's role or scopes may never perform this operation.",
@@ -158,6 +158,7 @@ _DESCRIPTIONS = {
     409: "Conflict with the current state.",
     412: "The If-Match ETag is stale.",
     413: "Request body larger than 1 MiB.",
+    415: "The body is not JSON (Content-Type must be application/json).",
     422: "Invalid input.",
     428: "If-Match header required.",
     429: "Too many attempts; see Retry-After.",
@@ -171,7 +172,7 @@ def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     out: dict[int | str, dict[str, Any]] = {}
     for code in sorted({*codes, 500, 503}):
         out[code] = {
-            "description": _DESCRIPTIONS[code],
+            "description": DESCRIPTIONS[code],
             "model": Problem,
             "content": {PROBLEM_JSON: {}},
         }

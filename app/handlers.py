@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, params
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -54,10 +55,37 @@ async def app_error(request: Request, exc: Exception) -> Response:
     return _problem(request, exc.status, exc.title, exc.slug, exc.detail, exc.headers)
 
 
+def _json_media_type(content_type: str) -> bool:
+    media = content_type.partition(";")[0].strip().lower()
+    return media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    )
+
+
+def _body_not_json(request: Request) -> bool:
+    """A body sent to a route that takes JSON, under another media type (or none)."""
+    route = request.scope.get("route")
+    body_params = route.dependant.body_params if isinstance(route, APIRoute) else []
+    if not body_params or any(isinstance(p.field_info, params.Form) for p in body_params):
+        return False
+    length = request.headers.get("content-length")
+    sent = (length is not None and length != "0") or "transfer-encoding" in request.headers
+    return sent and not _json_media_type(request.headers.get("content-type", ""))
+
+
 async def validation_error(request: Request, exc: Exception) -> Response:
-    """422 with field locations and messages, but never the submitted values."""
+    """422 with field locations and messages, but never the submitted values; 415 for a body
+    that is not JSON, which FastAPI does not parse (rather than "not an object")."""
     assert isinstance(exc, RequestValidationError)  # noqa: S101
     await _attribute(request)
+    if _body_not_json(request):
+        return _problem(
+            request,
+            415,
+            "Unsupported Media Type",
+            "unsupported-media-type",
+            "The body must be JSON, sent with Content-Type: application/json",
+        )
     errors = [
         {
             "loc": [str(p) if not isinstance(p, int) else p for p in e.get("loc", ())],

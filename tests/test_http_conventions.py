@@ -56,6 +56,39 @@ async def test_validation_error_lists_fields_without_values(
     assert ("body", "email") in locations
 
 
+async def test_a_body_that_is_not_json_is_415_and_audited(
+    client: httpx.AsyncClient, world: World, state: AppState
+) -> None:
+    """JSON under another media type (curl -d sends a form type) is named as such, not as an
+    invalid object; nothing is created and the attempt leaves its event naming the client."""
+    me = world["therapist"].headers
+    case = await clinical_case(client, world)
+    body = b'{"kind": "progress", "body": "B"}'
+    path = f"/v1/sessions/{case.session_id}/notes"
+    for media in ("text/plain", "application/x-www-form-urlencoded", None):
+        headers = me | ({"content-type": media} if media else {})
+        refused = assert_problem(await client.post(path, content=body, headers=headers), 415)
+        assert "application/json" in str(refused["detail"])
+        async with state.sessionmaker() as session:
+            event = (
+                await session.execute(
+                    select(AuditEvent).order_by(col(AuditEvent.occurred_at).desc()).limit(1)
+                )
+            ).scalar_one()
+        assert (event.action, event.http_status) == ("note.create", 415)
+        assert event.client_ids == [str(case.client_id)]
+    listed = await client.get(path, headers=me)
+    assert listed.json()["items"] == []
+    # A JSON media type with parameters, or a +json type, is JSON.
+    for media in ("application/json; charset=utf-8", "application/merge-patch+json"):
+        made = await client.post(path, content=body, headers=me | {"content-type": media})
+        assert made.status_code in (201, 409), made.text
+    # A missing body is still a 422 naming the field.
+    missing = await client.post(path, headers=me)
+    assert_problem(missing, 422)
+    assert missing.json()["errors"][0]["loc"] == ["body"]
+
+
 async def test_body_over_one_mebibyte_is_413(client: httpx.AsyncClient, world: World) -> None:
     big = b'{"name": "' + b"x" * (1024 * 1024) + b'"}'
     response = await client.post(

@@ -17,7 +17,7 @@ from app.contract.enums import name_enums
 from app.contract.examples import restore_examples
 from app.contract.headers import canonical_names, declare_headers
 from app.contract.info import describe
-from app.errors import PROBLEM_JSON
+from app.errors import DESCRIPTIONS, PROBLEM_JSON
 from app.openapi import complete_openapi
 
 
@@ -29,6 +29,19 @@ def _problem_content_types(schema: dict[str, Any]) -> dict[str, Any]:
                 content = response.get("content", {})
                 if code.isdigit() and int(code) >= 400 and "application/json" in content:
                     content[PROBLEM_JSON] = content.pop("application/json")
+    return schema
+
+
+def _unsupported_media_types(schema: dict[str, Any]) -> dict[str, Any]:
+    """An operation that takes a JSON body answers 415 to a body of another type."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            content = operation.get("requestBody", {}).get("content", {})
+            if "application/json" in content:
+                operation["responses"]["415"] = {
+                    "description": DESCRIPTIONS[415],
+                    "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+                }
     return schema
 
 
@@ -49,7 +62,7 @@ def build_document(app: FastAPI) -> dict[str, Any]:
         routes=app.routes,
     )
     schema = canonical_names(_problem_content_types(restore_examples(schema)))
-    schema = complete_openapi(schema, app.routes)
+    schema = _unsupported_media_types(complete_openapi(schema, app.routes))
     schema = declare_headers(schema, app.routes)
     schema = _public_operations(name_request_bodies(name_generics(schema)))
     schema = untitle_inline_responses(schema)
