@@ -17,6 +17,7 @@ from app.audit.context import AuditContext
 from app.audit.recorder import add_event, build_event, write_event
 from app.conditional import not_modified
 from app.errors import PROBLEM_JSON, problem_body
+from app.pages.router import PAGE_HEADERS
 from app.security import attempts
 from app.security.caller import refused_target
 from app.security.encryption import KeyRing
@@ -25,6 +26,8 @@ from app.security.refused_bodies import attribute_refused_body
 
 log = logging.getLogger("notes.request")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+# The pages' own headers, on every answer under /app: its 404s and 405s included.
+_PAGE_HEADERS = [(k.lower().encode(), v.encode()) for k, v in PAGE_HEADERS.items()]
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -99,6 +102,8 @@ class RequestPipeline:
         if audited:
             # Client data must not linger in shared or browser caches (SPEC §4).
             added.append((b"cache-control", b"no-store"))
+        elif path == "/app" or path.startswith("/app/"):
+            added += _PAGE_HEADERS
         status_holder = {"status": 500}
 
         async def passthrough(message: Message) -> None:

@@ -180,7 +180,9 @@ def _row(row: Any, today: date) -> CaseloadRow:
         preferred_name=row.preferred_name,
         primary_therapist_id=row.primary_therapist_id,
         episode_id=row.episode_id,
-        current_phase=row.phase,
+        # An episode an intake booked ahead opened starts in `initial` (SPEC §9), before
+        # its first day has a segment: the row, the counts and `?phase=` agree on it.
+        current_phase=row.phase or ("initial" if row.episode_id is not None else None),
         phase_since=row.since,
         days_in_phase=None if row.since is None else (today - row.since).days + 1,
         sessions_in_phase=row.sessions_in_phase if row.episode_id is not None else 0,
@@ -236,10 +238,8 @@ async def build_caseload(
     rows = [_row(row, today) for row in result.all()]
     by_phase = dict.fromkeys(PHASES, 0)
     for row in rows:
-        # An episode an intake booked ahead opened starts in `initial` (SPEC §9).
-        counted = row.current_phase or ("initial" if row.episode_id is not None else None)
-        if counted is not None:
-            by_phase[counted] += 1
+        if row.current_phase is not None:
+            by_phase[row.current_phase] += 1
     summary = CaseloadSummary(
         clients=len(rows),
         by_phase=by_phase,

@@ -195,6 +195,18 @@ def browser_log(driver: WebDriver, kind: str) -> list[dict[str, Any]]:
     return entries
 
 
+def page_token(driver: WebDriver) -> str:
+    """The bearer token the page last sent, read from the browser's network log."""
+    token = ""
+    for entry in browser_log(driver, "performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            auth = message["params"]["request"]["headers"].get("Authorization", "")
+            token = auth.removeprefix("Bearer ") or token
+    assert token
+    return token
+
+
 def console_clean(driver: WebDriver) -> bool:
     """No console error since the last check."""
     return console_errors(driver) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from selenium.webdriver.chrome.webdriver import WebDriver
@@ -173,3 +174,36 @@ def test_log_state_verifies_and_downloads_an_export(site: Site) -> None:
     exports = site.get("auditor", "/v1/audit/events", actor_id=auditor, action="audit.export")
     assert exports["items"]
     assert console_clean(driver)
+
+
+def _every_page(site: Site, who: str, path: str, **params: str) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        page = site.get(who, path, limit=200, **params, **({"cursor": cursor} if cursor else {}))
+        items += page["items"]
+        cursor = page["next_cursor"]
+        if not cursor:
+            return items
+
+
+def test_every_pending_break_the_glass_access_is_in_the_queue(site: Site) -> None:
+    """However many wait (more than one page of the API's), each is on the page to review."""
+    theirs = _client(site, "trainee", "Abrams")
+    with site.api("therapist") as http:
+        for _ in range(101):
+            glass = http.get(
+                f"/v1/clients/{theirs}", headers={"X-Break-Glass-Reason": "Crisis line cover"}
+            )
+            assert glass.status_code == 200
+    pending = _every_page(site, "auditor", "/v1/audit/break-glass", reviewed="false")
+    assert len(pending) > 100
+    driver = site.browser("auditor")
+    _go(driver, "/app/audit/break-glass")
+    shown = {
+        b.get_attribute("data-review")
+        for b in driver.find_elements(By.CSS_SELECTOR, "table[data-table='break-glass'] button")
+    }
+    assert shown == {i["event"]["id"] for i in pending}
+    reviewed = site.get("auditor", "/v1/audit/break-glass", reviewed="true", limit=50)["items"]
+    assert len(_rows(driver, "break-glass-reviewed")) == len(reviewed)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import httpx
 import pytest
 from selenium.webdriver.chrome.webdriver import WebDriver
 from selenium.webdriver.common.by import By
@@ -17,13 +18,16 @@ from tests.pages.browser import (
     console_errors,
     keys,
     main_text,
+    page_token,
     ready,
+    sign_in,
+    start_browser,
     tab_to,
     table_rows,
     visit,
     wait,
 )
-from tests.pages.conftest import FORBIDDEN_IN_URLS, Site
+from tests.pages.conftest import FORBIDDEN_IN_URLS, PASSWORDS, Site
 
 pytestmark = pytest.mark.server
 
@@ -219,3 +223,125 @@ def test_a_stale_note_is_not_cosigned(site: Site) -> None:
     wait(driver, lambda d: "changed since you opened it" in main_text(d))
     assert site.get("supervisor", f"/v1/notes/{note_id}")["status"] == "draft"
     assert console_errors(driver, ("status of 412",)) == []
+
+
+def _pending_note(site: Site, family_name: str, **fields: object) -> tuple[str, str]:
+    """A note of the trainee's client signed into pending_cosign: its id and ETag."""
+    client_id = _client_id(site, "trainee", family_name)
+    with site.api("trainee") as http:
+        visit_ = http.post(
+            "/v1/sessions",
+            json={
+                "client_id": client_id,
+                "starts_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
+                "status": "attended",
+            },
+        )
+        assert visit_.status_code == 201, visit_.text
+        note = http.post(
+            f"/v1/sessions/{visit_.json()['id']}/notes",
+            json={"kind": "progress", "body": "Quiet session.", **fields},
+        )
+        assert note.status_code == 201, note.text
+        signed = http.post(
+            f"/v1/notes/{note.json()['id']}/sign", headers={"If-Match": note.headers["ETag"]}
+        )
+        assert signed.status_code == 200, signed.text
+    assert signed.json()["status"] == "pending_cosign"
+    return note.json()["id"], signed.headers["ETag"]
+
+
+def test_the_cosign_view_shows_the_risk_and_reads_only_the_clients_waiting(site: Site) -> None:
+    """The supervisor cosigns what they saw: risk and interventions are on the page; the queue
+    reads the clients of the waiting notes, not the whole caseload (SPEC §10)."""
+    note_id, _ = _pending_note(
+        site,
+        "Duarte",
+        risk={"level": "high", "details": "Passive thoughts of death, no plan."},
+        interventions=["transference_interpretation", "supportive"],
+    )
+    driver = start_browser(site.downloads)
+    try:
+        sign_in(driver, site.base_url, "supervisor@demo.example", PASSWORDS["supervisor"])
+        ready(driver)
+        since = datetime.now(UTC).isoformat()
+        visit(driver, "/app/cosign")
+        ready(driver)
+        driver.find_element(By.CSS_SELECTOR, f"button[data-open='{note_id}']").click()
+        wait(driver, lambda d: d.switch_to.active_element.get_attribute("id") == "cosign")
+        shown = main_text(driver)
+        assert "Risk: high — Passive thoughts of death, no plan." in shown
+        assert "Interventions: transference interpretation, supportive" in shown
+        me = site.get("supervisor", "/v1/me")["id"]
+        events = site.get("auditor", "/v1/audit/events", actor_id=me, limit=200, **{"from": since})
+        routes = {e["route"] for e in events["items"] if "Chrome" in (e["user_agent"] or "")}
+        assert "/v1/reports/caseload" not in routes
+        assert "/v1/clients/{id}" in routes
+        waiting = site.get("supervisor", "/v1/notes", awaiting_my_cosign="true", kind="progress")
+        named = {
+            c for e in events["items"] if e["route"] == "/v1/clients/{id}" for c in e["client_ids"]
+        }
+        assert named == {n["client_id"] for n in waiting["items"]}
+    finally:
+        driver.quit()
+
+
+def test_a_session_that_ends_during_an_action_takes_the_note_off_the_screen(site: Site) -> None:
+    """A 401 on a button's call (revoked, expired) shows the sign-in form, not the note."""
+    note_id, _ = _pending_note(site, "Duarte", plan="Plan only the page shows.")
+    driver = start_browser(site.downloads)
+    try:
+        sign_in(driver, site.base_url, "supervisor@demo.example", PASSWORDS["supervisor"])
+        ready(driver)
+        visit(driver, "/app/cosign")
+        ready(driver)
+        driver.find_element(By.CSS_SELECTOR, f"button[data-open='{note_id}']").click()
+        wait(driver, lambda d: "Plan only the page shows." in main_text(d))
+        token = page_token(driver)
+        revoked = httpx.post(
+            f"{site.base_url}/v1/auth/logout", headers={"Authorization": f"Bearer {token}"}
+        )
+        assert revoked.status_code == 204
+        driver.find_element(By.ID, "cosign").click()
+        wait(driver, lambda d: "Your session has ended" in main_text(d))
+        assert "Plan only the page shows." not in driver.page_source
+        assert driver.find_element(By.ID, "signout").get_attribute("hidden") is not None
+        assert driver.find_elements(By.ID, "email")
+        assert console_errors(driver, ("status of 401",)) == []
+        assert site.get("supervisor", f"/v1/notes/{note_id}")["status"] == "pending_cosign"
+    finally:
+        driver.quit()
+
+
+def test_the_theme_table_gives_the_apis_figures(site: Site) -> None:
+    """Two observations of one theme in one session: the table shows the API's mean of both."""
+    with site.api("therapist") as http:
+        made = http.post("/v1/clients", json={"given_name": "Theo", "family_name": "Means"})
+        assert made.status_code == 201, made.text
+        client_id = made.json()["id"]
+        started = (datetime.now(UTC).date()).replace(day=1).isoformat()
+        episode = http.post(f"/v1/clients/{client_id}/episodes", json={"started_on": started})
+        assert episode.status_code == 201, episode.text
+        visit_ = http.post(
+            "/v1/sessions",
+            json={
+                "client_id": client_id,
+                "starts_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
+                "status": "attended",
+            },
+        )
+        assert visit_.status_code == 201, visit_.text
+        for intensity in (1, 4):
+            seen = http.post(
+                f"/v1/sessions/{visit_.json()['id']}/observations",
+                json={"theme_code": "affect.grief", "intensity": intensity},
+            )
+            assert seen.status_code == 201, seen.text
+    progress = site.get("therapist", f"/v1/clients/{client_id}/progress")
+    driver = site.browser("therapist")
+    visit(driver, f"/app/clients/{client_id}")
+    ready(driver)
+    grief = next(t for t in progress["phases"][0]["themes"] if t["code"] == "affect.grief")
+    assert grief["mean_intensity"] == 2.5
+    row = next(r for r in table_rows(driver, "themes") if r[0] == grief["label"])
+    assert row[5] == "1 × 2.50", row

@@ -31,6 +31,22 @@ async def test_every_page_and_asset_sends_the_strict_headers(
     assert {k: answer.headers.get(k) for k in PAGE_HEADERS} == PAGE_HEADERS
 
 
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/app/static/%3Cimg%20src=x%20onerror=alert(1)%3E.js"),  # 404, path echoed
+        ("GET", "/app/static/index.html"),
+        ("POST", "/app/caseload"),  # 405
+    ],
+)
+async def test_error_answers_under_app_send_the_strict_headers(
+    client: httpx.AsyncClient, method: str, path: str
+) -> None:
+    answer = await client.request(method, path)
+    assert answer.status_code in (404, 405)
+    assert {k: answer.headers.get(k) for k in PAGE_HEADERS} == PAGE_HEADERS
+
+
 async def test_only_shipped_files_are_served(client: httpx.AsyncClient) -> None:
     assert (await client.get("/app/static/../../config.py")).status_code == 404
     assert (await client.get("/app/static/nothing.js")).status_code == 404

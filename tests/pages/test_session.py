@@ -3,19 +3,16 @@ session, sign-out forgets it, and nothing lands in cookies, storage or URLs."""
 
 from __future__ import annotations
 
-import json
-
 import httpx
 import pytest
-from selenium.webdriver.chrome.webdriver import WebDriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from tests.pages.browser import (
-    browser_log,
     check_page,
     keys,
     main_text,
+    page_token,
     ready,
     sign_in,
     start_browser,
@@ -29,25 +26,13 @@ pytestmark = pytest.mark.server
 EXPECTED_401 = ("status of 401",)
 
 
-def _page_token(driver: WebDriver) -> str:
-    """The bearer token the page last sent, read from the browser's network log."""
-    token = ""
-    for entry in browser_log(driver, "performance"):
-        message = json.loads(entry["message"])["message"]
-        if message["method"] == "Network.requestWillBeSent":
-            auth = message["params"]["request"]["headers"].get("Authorization", "")
-            token = auth.removeprefix("Bearer ") or token
-    assert token
-    return token
-
-
 def test_tokens_live_in_memory_and_end_with_revocation_and_sign_out(site: Site) -> None:
     driver = start_browser(site.downloads)
     try:
         sign_in(driver, site.base_url, "trainee@demo.example", PASSWORDS["trainee"])
         assert driver.get_cookies() == []
         assert driver.execute_script("return localStorage.length + sessionStorage.length") == 0
-        token = _page_token(driver)
+        token = page_token(driver)
         assert token not in driver.execute_script("return location.href")
 
         # The API revokes the token (as expiry after 15 minutes would): the page asks again.

@@ -1,8 +1,17 @@
 // Calls /v1 as the signed-in user. The tokens live in this module's memory only: never in
 // storage, a cookie or a URL; a reload or sign-out forgets them (docs/adr on page tokens).
 let session = null;
+let expiry = null;
 
 export class SignedOut extends Error {}
+
+// The session ends when its access token does: the page then forgets the token and says so
+// (an "ended" event), so that client data does not stay on an idle screen.
+function end() {
+  clearTimeout(expiry);
+  session = null;
+  window.dispatchEvent(new Event("session-ended"));
+}
 
 export class ApiError extends Error {
   constructor(status, problem) {
@@ -20,6 +29,8 @@ export async function signIn(email, password) {
   const body = await response.json();
   if (!response.ok) throw new ApiError(response.status, body);
   session = { token: body.access_token, refresh: body.refresh_token, me: null };
+  clearTimeout(expiry);
+  expiry = setTimeout(end, body.expires_in * 1000);
   session.me = (await call("/v1/me")).data;
   return session.me;
 }
@@ -27,6 +38,7 @@ export async function signIn(email, password) {
 export async function signOut() {
   if (!session) return;
   const { token, refresh } = session;
+  clearTimeout(expiry);
   session = null;
   await fetch("/v1/auth/logout", {
     method: "POST",
@@ -46,7 +58,7 @@ export async function call(path, { method = "GET", body, headers = {}, raw = fal
   }
   const response = await fetch(path, init);
   if (response.status === 401) {
-    session = null;
+    end();
     throw new SignedOut();
   }
   if (raw && response.ok) return { status: response.status, data: await response.blob(), headers: response.headers };

@@ -94,10 +94,7 @@ export async function render() {
     await route.view(main, { id, user, navigate });
     main.setAttribute("data-ready", "true");
   } catch (error) {
-    if (error instanceof SignedOut) {
-      ended = "Your session has ended; sign in again.";
-      return render();
-    }
+    if (error instanceof SignedOut) return; // the session-ended event shows the sign-in form
     if (error instanceof ApiError && error.status === 404) return notFound();
     fill(main, h("h1", {}, "Something went wrong"), h("p", { class: "error" }, error.message));
   }
@@ -111,6 +108,15 @@ document.addEventListener("click", (event) => {
   navigate(link.getAttribute("href"));
 });
 window.addEventListener("popstate", render);
+// A session that ends (a 401 on any call, a button's included, or the token's expiry) takes
+// the view with it: the sign-in form replaces whatever client data was shown.
+window.addEventListener("session-ended", () => {
+  ended = "Your session has ended; sign in again.";
+  render();
+});
+window.addEventListener("unhandledrejection", (event) => {
+  if (event.reason instanceof SignedOut) event.preventDefault(); // already shown as ended
+});
 document.getElementById("signout").addEventListener("click", async () => {
   await signOut();
   ended = "You have signed out.";

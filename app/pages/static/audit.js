@@ -1,5 +1,5 @@
 // Auditor views: the access log, a client's access report, break-the-glass review, log state.
-import { call, get, ApiError } from "./api.js";
+import { all, call, get, ApiError } from "./api.js";
 import { fill, h, label, table } from "./dom.js";
 
 const OUTCOMES = ["", "success", "denied", "not_found", "error"];
@@ -89,9 +89,13 @@ export async function accessReportView(main, { id, navigate }) {
 
 export async function breakGlassView(main) {
   document.title = "Break-the-glass — Session Notes";
-  const page = await get("/v1/audit/break-glass?limit=100");
+  // Every pending access, however old or many; the latest reviewed ones beside them.
+  const [pending, reviewed] = await Promise.all([
+    all("/v1/audit/break-glass?reviewed=false"),
+    get("/v1/audit/break-glass?reviewed=true&limit=50"),
+  ]);
   const status = h("p", { role: "status", id: "review-status" });
-  const rows = page.items.map((item) => {
+  const row = (item) => {
     const e = item.event;
     let action = label(item.status);
     if (item.status === "pending") {
@@ -121,9 +125,11 @@ export async function breakGlassView(main) {
     }
     return [when(e.occurred_at), `${e.actor.role ?? e.actor.type} ${e.actor.id ? e.actor.id.slice(-12) : ""}`, e.action, clientLinks(e.client_ids),
       e.break_glass_reason ?? "—", label(item.status), action];
-  });
+  };
+  const headers = ["When (UTC)", "Actor", "Action", "Clients", "Reason", "Status", "Review"];
   fill(main, h("h1", {}, "Break-the-glass accesses"), status,
-    table(`${page.items.length} accesses, newest first`, ["When (UTC)", "Actor", "Action", "Clients", "Reason", "Status", "Review"], rows, { "data-table": "break-glass" }));
+    table(`${pending.length} awaiting review, newest first`, headers, pending.map(row), { "data-table": "break-glass" }),
+    table(`The latest ${reviewed.items.length} reviewed`, headers, reviewed.items.map(row), { "data-table": "break-glass-reviewed" }));
 }
 
 export async function logStateView(main) {

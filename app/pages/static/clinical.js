@@ -31,7 +31,7 @@ export async function caseloadView(main, { user }) {
         r.risk_flags.length ? h("span", { class: "flag" }, r.risk_flags.map((f) => `${label(f.source)} ${f.on}${f.level ? ` (${f.level})` : ""}`).join("; ")) : "none"]),
       { "data-phase": phase });
   });
-  const without = report.items.filter((r) => !r.current_phase);
+  const without = report.items.filter((r) => !r.episode_id);
   fill(main, h("h1", {}, `Caseload of ${user.display_name}`),
     h("p", { class: "muted" }, `As of ${report.as_of}${user.role === "supervisor" ? ", your supervisees' clients included" : ""}.`),
     cards, sections,
@@ -83,9 +83,10 @@ export async function clientView(main, { id }) {
 
 function themeTable(progress) {
   const rows = progress.theme_trajectories.map((t) => {
+    // The API's own per-phase figures: a point is a session's highest intensity, not a mean.
     const per = progress.phases.map((p) => {
-      const pts = t.points.filter((x) => x.phase === p.phase);
-      return pts.length ? `${pts.length} × ${fmt(pts.reduce((a, x) => a + x.intensity, 0) / pts.length)}` : "—";
+      const seen = p.themes.find((x) => x.code === t.code);
+      return seen ? `${seen.sessions} × ${fmt(seen.mean_intensity)}` : "—";
     });
     return [t.label, label(t.category), { num: t.points.length }, t.points[0]?.on ?? "—", t.points.at(-1)?.on ?? "—", ...per];
   });
@@ -108,12 +109,11 @@ function ccrtTable(progress) {
 }
 
 export async function cosignView(main, { user }) {
-  const [notes, caseload] = await Promise.all([
-    all("/v1/notes?awaiting_my_cosign=true&kind=progress"),
-    get("/v1/reports/caseload"),
-  ]);
-  const waiting = notes;
-  const names = new Map(caseload.items.map((r) => [r.client_id, clientName(r)]));
+  const waiting = await all("/v1/notes?awaiting_my_cosign=true&kind=progress");
+  // Only the clients with a note waiting are read (each read is logged as theirs).
+  const ids = [...new Set(waiting.map((n) => n.client_id))];
+  const clients = await Promise.all(ids.map((id) => get(`/v1/clients/${id}`)));
+  const names = new Map(clients.map((c) => [c.id, clientName(c)]));
   document.title = "Awaiting cosignature — Session Notes";
   const status = h("p", { role: "status", id: "cosign-status" });
   const rows = waiting.map((n) => [names.get(n.client_id) ?? "client", n.signed_at?.slice(0, 10) ?? "—",
@@ -137,13 +137,18 @@ export async function cosignView(main, { user }) {
         document.getElementById("cosign-status").textContent = status.textContent;
         document.getElementById("cosign-status").className = "ok";
       } catch (error) {
-        if (!(error instanceof ApiError)) throw error;
+        if (!(error instanceof ApiError)) throw error; // SignedOut: app.js shows the sign-in form
         status.textContent = error.status === 412 ? "This note changed since you opened it: open it again." : `Not done: ${error.message}`;
         status.className = "error";
       }
     };
+    const risk = note.risk?.level ?? "none";
     fill(holder, h("h2", {}, `Note of ${names.get(note.client_id) ?? "client"}`),
       h("p", { class: "note-body" }, note.body ?? ""),
+      h("p", { "data-risk": risk, class: ["none", "low"].includes(risk) ? null : "flag" }, h("strong", {}, "Risk: "),
+        label(risk), note.risk?.details ? ` — ${note.risk.details}` : ""),
+      h("p", { "data-interventions": "" }, h("strong", {}, "Interventions: "),
+        note.interventions?.length ? note.interventions.map(label).join(", ") : "none recorded"),
       note.plan ? h("p", {}, h("strong", {}, "Plan: "), note.plan) : null,
       h("p", {}, h("button", { type: "button", id: "cosign", onclick: () => act("cosign") }, "Cosign"), " "),
       h("p", {}, h("label", { for: "return-comment" }, "Comment for the author "), comment, " ",
