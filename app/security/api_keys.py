@@ -20,8 +20,6 @@ Scope = Literal[
     "events:read",
     "webhooks:manage",
     "audit:read",
-    "events:read",
-    "webhooks:manage",
 ]
 SCOPES: Final[tuple[Scope, ...]] = get_args(Scope)
 # Separation of duties (SPEC §2.1): who creates, approves and manages each kind of key.
@@ -31,12 +29,16 @@ KeyKind = Literal["audit", "clinical", "operational"]
 
 
 def key_kind(scopes: Iterable[str]) -> KeyKind:
-    """`audit` (any audit scope), `clinical` (any clinical scope) or `operational`."""
+    """`clinical` (any clinical scope), `audit` (any audit scope) or `operational`.
+
+    Clinical comes first: a key that reads notes is approved by a supervisor and managed by
+    admins, whatever else it may read; filed as an auditor's, an auditor could rotate it.
+    """
     wanted = set(scopes)
-    if wanted & AUDIT_SCOPES:
-        return "audit"
     if wanted & CLINICAL_SCOPES:
         return "clinical"
+    if wanted & AUDIT_SCOPES:
+        return "audit"
     return "operational"
 
 

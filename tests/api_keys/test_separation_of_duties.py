@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from app.api_keys.service import create_key
 from app.models import User
 from app.state import AppState
 from tests.conftest import World
@@ -261,3 +262,38 @@ async def test_replayed_creation_shows_the_secret_to_its_creator_only(
     demoted = await client.post("/v1/api-keys", headers=world["admin"].headers | idem, json=body)
     assert demoted.status_code == 403, demoted.text
     assert first.json()["key"] not in demoted.text
+
+
+async def test_a_key_that_reads_notes_is_clinical_whatever_else_it_reads(
+    client: httpx.AsyncClient, world: World, state: AppState
+) -> None:
+    """An operator's key with audit:read beside clinical scopes: an auditor neither sees nor
+    rotates it (a fresh secret would read notes unapproved); supervisors and admins see it."""
+    async with state.sessionmaker() as db:  # as `notes-api create-api-key` makes it
+        row, _ = create_key(
+            practice_id=world.practice_id,
+            name="EHR bridge",
+            scopes=["notes:read", "progress:read", "audit:read"],
+            created_by=None,
+            pepper=state.secrets.api_key_pepper,
+        )
+        db.add(row)
+        await db.commit()
+        key_id = str(row.id)
+    assert row.kind == "clinical"
+    auditor = world["auditor"].headers
+    rotated = await client.post(
+        f"/v1/api-keys/{key_id}/rotate", json={"grace_seconds": 0}, headers=auditor
+    )
+    assert rotated.status_code in (403, 404), rotated.text
+    listed = await client.get("/v1/api-keys", headers=auditor)
+    assert key_id not in {k["id"] for k in listed.json()["items"]}
+    for role in ("supervisor", "admin"):
+        seen = await client.get("/v1/api-keys", headers=world[role].headers)
+        assert key_id in {k["id"] for k in seen.json()["items"]}, role
+    # An admin's rotation awaits a supervisor's approval again, as for any clinical key.
+    again = await client.post(
+        f"/v1/api-keys/{key_id}/rotate", json={"grace_seconds": 0}, headers=world["admin"].headers
+    )
+    assert again.status_code == 200, again.text
+    assert again.json()["status"] == "pending_approval"
