@@ -82,7 +82,7 @@ async def _kinds(url: str, tmp: Path) -> dict[str, str]:
     async with engine.connect() as conn:
         rows = (await conn.execute(sa.select(_KEY.c.name, _KEY.c.kind))).all()
     await engine.dispose()
-    return {name: kind for name, kind in rows}
+    return {str(name): str(kind) for name, kind in rows}
 
 
 def test_keys_that_read_clinical_data_become_clinical(url: str, tmp_path: Path) -> None:
