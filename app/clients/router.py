@@ -216,8 +216,14 @@ async def update_client(
     new_primary = changes.get("primary_therapist_id", old_primary)
     if new_primary != old_primary:
         await access.authorize_reach_change(session, caller, client)
+        team = set((await service.care_teams(session, [client.id]))[client.id])
+        # Who reaches the client is the primary therapist and the team: one who stays on
+        # the team loses nothing, one already on it gains nothing.
+        before, after = team | {old_primary}, team | {new_primary}
         ctx.details = reach_details(
-            added=[new_primary], removed=[old_primary], primary=(old_primary, new_primary)
+            added=sorted(after - before),
+            removed=sorted(before - after),
+            primary=(old_primary, new_primary),
         )
     expected = require_match(if_match, client.id, client.version)
     ring = app_state(request).secrets.key_ring
@@ -258,13 +264,14 @@ async def replace_care_team(
     )
     await access.authorize_reach_change(session, caller, client)
     expected = require_match(if_match, client.id, client.version)
-    before = set((await service.care_teams(session, [client.id]))[client.id])
+    primary = {client.primary_therapist_id}
+    before = set((await service.care_teams(session, [client.id]))[client.id]) | primary
     team = await service.replace_care_team(
         session=session, client=client, user_ids=body.user_ids, expected_version=expected
     )
-    ctx.details = reach_details(
-        added=sorted(set(team) - before), removed=sorted(before - set(team))
-    )
+    # The primary therapist reaches the client whether the team lists them or not.
+    after = set(team) | primary
+    ctx.details = reach_details(added=sorted(after - before), removed=sorted(before - after))
     clinical = access.sees_clinical(caller, relation)
     set_etag(response, client.id, client.version, _view(clinical))
     return service.client_view(

@@ -185,6 +185,42 @@ async def test_supervisor_of_the_primary_and_admin_change_reach(
     assert by_admin.status_code == 200, by_admin.text
 
 
+async def test_reach_changes_name_who_gains_and_loses_reach_only(
+    client: httpx.AsyncClient, world: World, state: AppState
+) -> None:
+    """One who stays on the team loses nothing; one already on it gains nothing (§2.1)."""
+    admin = world["admin"].headers
+    t1, t2 = world["therapist"], world["therapist2"]
+    made = await create_client(client, admin, primary_therapist_id=t1.id, care_team=[t1.id, t2.id])
+    path = f"/v1/clients/{made['id']}"
+    moved = await send(
+        client,
+        "PATCH",
+        path,
+        with_if_match(admin, made["etag"]),
+        json={"primary_therapist_id": str(t2.id)},
+    )
+    assert moved.status_code == 200, moved.text
+    assert (await client.get(path, headers=t1.headers)).status_code == 200  # still on the team
+    event = await only_event(state, moved.headers["X-Request-ID"])
+    assert event["details"] == {
+        "added_user_ids": [],
+        "removed_user_ids": [],
+        "primary_therapist_id": {"from": str(t1.id), "to": str(t2.id)},
+    }
+    # The team listed without the primary: the primary keeps their reach, t1 loses theirs.
+    team = await send(
+        client,
+        "PUT",
+        f"{path}/care-team",
+        with_if_match(admin, moved.headers["ETag"]),
+        json={"user_ids": []},
+    )
+    assert team.status_code == 200, team.text
+    event = await only_event(state, team.headers["X-Request-ID"])
+    assert event["details"] == {"added_user_ids": [], "removed_user_ids": [str(t1.id)]}
+
+
 NOTE_ROUTES = [
     ("GET", "/v1/notes/{id}", None),
     ("PATCH", "/v1/notes/{id}", {"plan": "x"}),
