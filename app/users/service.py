@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from app.auth.service import revoke_every_token
 from app.db import utcnow
 from app.errors import Conflict, NotFound, Unprocessable
 from app.etag import bump_version
@@ -100,11 +101,15 @@ async def update_user(
     for field in ("display_name", "role", "active", "requires_cosign"):
         if field in changes and changes[field] is None:
             raise Unprocessable(f"{field} cannot be null")
-    was_clinician = user.role in CLINICAL_ROLES
+    was_clinician, was_active = user.role in CLINICAL_ROLES, user.active
     for field, value in changes.items():
         setattr(user, field, value)
     if user.requires_cosign and user.supervisor_id is None:
         raise Unprocessable("requires_cosign needs a supervisor_id")
+    if was_active and not user.active:
+        # Deactivation ends every token for good: reactivated, the user signs in afresh
+        # rather than finding old (perhaps stolen) tokens working again.
+        await revoke_every_token(session, user)
     await bump_version(session, user, expected_version)
     user.updated_at = utcnow()
     session.add(user)
@@ -118,3 +123,30 @@ async def update_user(
         staff_only=not was_clinician and user.role not in CLINICAL_ROLES,
     )
     return user
+
+
+# What a user change records in its event (SPEC §2.1: every way to gain access): ids, roles
+# and flags, never a name or an email.
+RECORDED_CHANGES: Final = ("role", "supervisor_id", "active", "requires_cosign")
+
+
+def change_details(before: dict[str, Any], user: User) -> dict[str, Any] | None:
+    """The event's record of a user change; a new supervisor gains reach to the user's
+    clients (and the old one loses it), named as a care-team change names its users."""
+    changed = {
+        field: {"from": _plain(before[field]), "to": _plain(getattr(user, field))}
+        for field in RECORDED_CHANGES
+        if before[field] != getattr(user, field)
+    }
+    if not changed:
+        return None
+    details: dict[str, Any] = {"changes": changed}
+    if "supervisor_id" in changed:
+        old, new = before["supervisor_id"], user.supervisor_id
+        details["added_user_ids"] = [] if new is None else [str(new)]
+        details["removed_user_ids"] = [] if old is None else [str(old)]
+    return details
+
+
+def _plain(value: Any) -> Any:
+    return str(value) if isinstance(value, uuid.UUID) else value

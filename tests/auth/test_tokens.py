@@ -12,6 +12,7 @@ import jwt
 import pytest
 
 from app.state import AppState
+from tests.auth.support import bearer, login
 from tests.conftest import World
 
 
@@ -101,6 +102,15 @@ async def test_deactivated_user_token_stops_working(
 ) -> None:
     admin = world["admin"].headers
     target = world["therapist2"]
+    tokens = (await login(client, target.email)).json()
     response = await client.patch(f"/v1/users/{target.id}", json={"active": False}, headers=admin)
     assert response.status_code == 200
     assert (await client.get("/v1/me", headers=target.headers)).status_code == 401
+    # Reactivated, the user signs in afresh: tokens from before stay dead, however stolen.
+    on = await client.patch(f"/v1/users/{target.id}", json={"active": True}, headers=admin)
+    assert on.status_code == 200
+    assert (await client.get("/v1/me", headers=target.headers)).status_code == 401
+    old = await client.post("/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert old.status_code == 401
+    fresh = (await login(client, target.email)).json()
+    assert (await client.get("/v1/me", headers=bearer(fresh["access_token"]))).status_code == 200

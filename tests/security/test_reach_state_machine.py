@@ -58,7 +58,7 @@ class Person:
     role: str
     supervisor: str | None = None
     active: bool = True
-    # A reset ended their token and password and they could not redeem it (inactive then).
+    # Their tokens ended (a deactivation, or a reset they could not redeem while inactive).
     signed_out: bool = False
 
     @property
@@ -314,7 +314,10 @@ class ReachMachine(RuleBasedStateMachine):
             json={"active": active},
         )
         if sent.status_code == 200:
-            self.people[who].active = active
+            person = self.people[who]
+            # Deactivation ends their tokens for good: reactivated, they need a new sign-in.
+            person.signed_out = person.signed_out or (person.active and not active)
+            person.active = active
         else:
             assert sent.status_code in (409, 422), sent.text
 

@@ -9,7 +9,7 @@ import pytest
 
 from app.models import User
 from app.state import AppState
-from tests.conftest import World
+from tests.conftest import World, add_members
 from tests.factories import problem
 from tests.one_path import only_event
 
@@ -166,3 +166,33 @@ async def test_nobody_changes_their_own_role(
         f"/v1/users/{world['therapist2'].id}", json={"role": "supervisor"}, headers=admin.headers
     )
     assert other.status_code == 200, other.text
+
+
+async def test_a_new_supervisor_s_reach_is_recorded_with_the_change(
+    client: httpx.AsyncClient, world: World, state: AppState
+) -> None:
+    """A supervisor assigned to a trainee reaches the trainee's clients: the event names who
+    gains and who loses that reach, and what changed (SPEC §2.1), never a name or email."""
+    await add_members(state, world, "supervisor2")
+    admin, trainee = world["admin"].headers, world["trainee"]
+    old, new = str(world["supervisor"].id), str(world["supervisor2"].id)
+    moved = await client.patch(
+        f"/v1/users/{trainee.id}",
+        json={"supervisor_id": new, "display_name": "Renamed Trainee"},
+        headers=admin | {"X-Request-ID": "supervision-moved"},
+    )
+    assert moved.status_code == 200, moved.text
+    event = await only_event(state, "supervision-moved")
+    assert event["details"] == {
+        "changes": {"supervisor_id": {"from": old, "to": new}},
+        "added_user_ids": [new],
+        "removed_user_ids": [old],
+    }
+    off = await client.patch(
+        f"/v1/users/{trainee.id}",
+        json={"active": False, "role": "therapist"},
+        headers=admin | {"X-Request-ID": "trainee-off"},
+    )
+    assert off.status_code == 200, off.text
+    event = await only_event(state, "trainee-off")
+    assert event["details"] == {"changes": {"active": {"from": True, "to": False}}}
