@@ -168,7 +168,7 @@ async def approve(id: uuid.UUID, session: SessionDep, caller: CallerDep) -> ApiK
     row = await service.get_live_key(
         session=session, practice_id=caller.practice_id, kinds={"clinical"}, key_id=id
     )
-    service.approve_key(session=session, row=row, approved_by=caller.id)
+    await service.approve_key(session=session, row=row, approved_by=caller.id)
     return key_view(row)
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col
 
 from app.db import utcnow
@@ -112,14 +115,40 @@ async def revoke_key(*, session: AsyncSession, row: ApiKey) -> None:
     feed.record(session, type="api_key.deleted", practice_id=row.practice_id, resource_id=row.id)
 
 
-def approve_key(*, session: AsyncSession, row: ApiKey, approved_by: uuid.UUID) -> None:
+async def _update_if(
+    session: AsyncSession, row: ApiKey, condition: sa.ColumnElement[bool], **values: Any
+) -> bool:
+    """Change the key in one UPDATE, only while `condition` holds; False when it no longer did.
+
+    Of two concurrent approvals or rotations of one key exactly one then wins: the other
+    finds the row changed and gets 409, rather than both answering 200 over a lost update.
+    """
+    found = await session.execute(
+        sa.update(ApiKey)
+        .where(col(ApiKey.id) == row.id, col(ApiKey.revoked_at).is_(None), condition)
+        .values(**values)
+        .returning(col(ApiKey.id))
+        .execution_options(synchronize_session=False)
+    )
+    if found.first() is None:
+        return False
+    for field, value in values.items():
+        set_committed_value(row, field, value)
+    return True
+
+
+async def approve_key(*, session: AsyncSession, row: ApiKey, approved_by: uuid.UUID) -> None:
     """A supervisor lets a clinical key work; 409 for a key that awaits no approval."""
-    if not row.pending_approval:
+    approved = await _update_if(
+        session,
+        row,
+        col(ApiKey.pending_approval).is_(True),
+        pending_approval=False,
+        approved_by=approved_by,
+        approved_at=utcnow(),
+    )
+    if not approved:
         raise Conflict("This API key awaits no approval")
-    row.pending_approval = False
-    row.approved_by = approved_by
-    row.approved_at = utcnow()
-    session.add(row)
     feed.record(session, type="api_key.updated", practice_id=row.practice_id, resource_id=row.id)
 
 
@@ -138,12 +167,24 @@ async def rotate_key(
         raise Conflict("This API key has expired; create a new one")
     if row.pending_approval:
         grace = timedelta(0)
-    if approve_again:
-        row.pending_approval, row.approved_by, row.approved_at = True, None, None
+    approval: dict[str, Any] = (
+        {"pending_approval": True, "approved_by": None, "approved_at": None}
+        if approve_again
+        else {}
+    )
     key, prefix, digest = new_api_key(pepper)
-    row.previous_secret_hash, row.previous_secret_expires_at = row.secret_hash, now + grace
-    row.secret_hash, row.prefix, row.rotated_at = digest, prefix, now
-    session.add(row)
-    await session.flush()
+    rotated = await _update_if(
+        session,
+        row,
+        col(ApiKey.secret_hash) == row.secret_hash,  # the secret this rotation replaces
+        previous_secret_hash=row.secret_hash,
+        previous_secret_expires_at=now + grace,
+        secret_hash=digest,
+        prefix=prefix,
+        rotated_at=now,
+        **approval,
+    )
+    if not rotated:
+        raise Conflict("This API key was rotated or revoked meanwhile; read it again")
     feed.record(session, type="api_key.updated", practice_id=row.practice_id, resource_id=row.id)
     return key

@@ -7,6 +7,8 @@ from datetime import timedelta
 from typing import NoReturn
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -172,10 +174,14 @@ async def logout(
         if stored is not None:
             await _revoke_family(session, stored.family_id)
     if jti:
-        session.add(
-            RevokedAccessToken(
+        # A twin logout with the same token may have revoked it meanwhile: nothing to add.
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        await session.execute(
+            insert(RevokedAccessToken)
+            .values(
                 jti=jti,
                 practice_id=practice_id,
                 expires_at=utcnow() + timedelta(minutes=state.settings.access_token_minutes),
             )
+            .on_conflict_do_nothing(index_elements=["jti"])
         )

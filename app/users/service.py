@@ -6,6 +6,7 @@ import uuid
 from typing import Any, Final
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -80,7 +81,12 @@ async def create_user(
         password_hash=NO_PASSWORD if password is None else passwords.hash(password),
     )
     session.add(user)
-    await session.flush()
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError:
+        # A concurrent request took the same email first.
+        raise Conflict("A user with this email already exists") from None
     feed.record(
         session,
         type="user.created",
