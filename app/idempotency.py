@@ -59,7 +59,12 @@ async def idempotency(
     session: SessionDep,
     idempotency_key: Annotated[
         str | None,
-        Header(max_length=255, description="Repeat a create safely: the same key replays."),
+        # An empty key would be one key for every POST of the caller: refused (422).
+        Header(
+            min_length=1,
+            max_length=255,
+            description="Repeat a create safely: the same key replays.",
+        ),
     ] = None,
 ) -> None:
     """Claim the key inside the request's transaction, or replay what it answered before."""

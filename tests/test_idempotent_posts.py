@@ -132,6 +132,23 @@ async def test_a_key_reused_with_another_body_or_path_is_422(
     problem(await client.post(f"/v1/sessions/{later['id']}/notes", json=PROGRESS, headers=me), 422)
 
 
+async def test_an_empty_key_is_refused_and_creates_nothing(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    """An empty key would be one key for every POST of the caller: 422, nothing made."""
+    case = await clinical_case(client, world)
+    me = {**world["therapist"].headers, "Idempotency-Key": ""}
+    path = f"/v1/sessions/{case.session_id}/notes"
+    refused = problem(await client.post(path, json=PROGRESS, headers=me), 422)
+    assert refused["errors"][0]["loc"] == ["header", "idempotency-key"]
+    listed = await client.get(path, headers=world["therapist"].headers)
+    assert listed.json()["items"] == []
+    made = await client.post(
+        "/v1/clients", json={"given_name": "A", "family_name": "B"}, headers=me
+    )
+    assert made.status_code == 422, made.text
+
+
 async def test_a_refused_post_leaves_its_key_free(client: httpx.AsyncClient, world: World) -> None:
     """A 413 or 422 stores nothing under the key, so the next try with it runs for real."""
     case = await clinical_case(client, world)
