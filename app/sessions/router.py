@@ -26,6 +26,8 @@ from app.security.caller import CallerDep
 from app.sessions import service
 from app.sessions.dependencies import load_session
 from app.sessions.schemas import (
+    SESSION_BOOKED_FIELDS,
+    SessionBooked,
     SessionClinicalCreated,
     SessionClinicalOut,
     SessionCreate,
@@ -39,7 +41,9 @@ from app.state import SessionDep, app_state
 router = APIRouter(tags=["sessions"])
 
 SessionView = Annotated[SessionClinicalOut | SessionOut, Field(discriminator="view")]
-SessionCreatedView = Annotated[SessionClinicalCreated | SessionCreated, Field(discriminator="view")]
+SessionCreatedView = Annotated[
+    SessionClinicalCreated | SessionCreated | SessionBooked, Field(discriminator="view")
+]
 _BOUND = (
     "A date (the session's local date, inclusive; 1900-2099) or an RFC 3339 datetime with "
     "offset (year 1970-2099)."
@@ -153,7 +157,8 @@ async def create_session(
     A client without an open episode gets one, opened by this booking (an intake): phase
     `initial` from the session's date, treated by the session's therapist; the response says
     `episode_opened: true` and the audit event's `details` name the episode it opened.
-    `external_id` is set by admins and API keys only (403).
+    `external_id` is set by admins and API keys only (403). A key without `sessions:read`
+    gets the `booking` view: what it sent and the ids it needs, no ETag.
     """
     ctx = audit_context(request)
     client, relation = await access.load_client(
@@ -178,6 +183,11 @@ async def create_session(
     if opened:  # the event says the booking opened the episode (SPEC §9)
         ctx.details = {"episode_opened": True, "episode_id": str(row.episode_id)}
     response.headers["Location"] = f"/v1/sessions/{row.id}"
+    if caller.kind == "api_key" and "sessions:read" not in caller.scopes:
+        booked = service.session_view(row, clinical=False, phase=None)
+        return SessionBooked(
+            **booked.model_dump(include=set(SESSION_BOOKED_FIELDS)), episode_opened=opened
+        )
     clinical = access.sees_clinical(caller, relation)
     phase = await service.phase_of(session, row) if clinical else None
     set_etag(response, row.id, row.version, phase)

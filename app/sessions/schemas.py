@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -140,6 +140,16 @@ class SessionClinicalOut(SessionOut):
     phase: Phase | None = Field(description="The episode's phase in effect on `starts_on`.")
 
 
+# What a booking answers a key that may not read sessions (`SessionBooked`).
+SESSION_BOOKED_FIELDS: Final = (
+    "id",
+    "external_id",
+    "client_id",
+    "starts_at",
+    "duration_minutes",
+    "modality",
+    "status",
+)
 _OPENED = "Whether booking this session opened the client's episode (an intake)."
 
 
@@ -169,4 +179,34 @@ class SessionClinicalCreated(SessionClinicalOut):
         },
     )
 
+    episode_opened: bool = Field(description=_OPENED)
+
+
+class SessionBooked(BaseModel):
+    """A session just booked by a key that may not read sessions (`sessions:write` alone):
+    what a booking sets and the ids it needs, never what the client's record decided (the
+    treating therapist, the episode), which only `sessions:read` reads."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "example": {
+                "view": "booking",
+                **{k: _OUT_EXAMPLE[k] for k in SESSION_BOOKED_FIELDS},
+                "episode_opened": True,
+            }
+        },
+        json_schema_serialization_defaults_required=True,
+    )
+
+    view: Literal["booking"] = Field(
+        "booking", description="Which view of the session this is (the discriminator)."
+    )
+    id: uuid.UUID
+    external_id: str | None
+    client_id: uuid.UUID
+    starts_at: datetime = Field(description="In the UTC offset it was given with.")
+    duration_minutes: int
+    modality: Modality
+    status: SessionStatus
     episode_opened: bool = Field(description=_OPENED)

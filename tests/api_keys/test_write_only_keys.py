@@ -9,7 +9,7 @@ from sqlmodel import col
 from app.models import AuditEvent
 from app.state import AppState
 from tests.conftest import World
-from tests.factories import clinical_case, create_client, make_api_key, problem
+from tests.factories import at, clinical_case, create_client, days_ago, make_api_key, problem
 
 
 async def _last_event(state: AppState, world: World) -> AuditEvent:
@@ -68,6 +68,16 @@ async def test_a_write_only_key_changes_no_session_to_read_it_back(
     )
     assert "sessions:read" in refused["detail"]
     assert (await client.get(path, headers=world["admin"].headers)).json() == before.json()
+    # It books (SPEC §9), and gets back what it sent and the ids it needs: not the treating
+    # therapist or the episode, which the client's record decided and sessions:read reads.
+    booking = {"client_id": case.client_id, "starts_at": at(days_ago(1))}
+    booked = await client.post("/v1/sessions", json=booking, headers=write_only)
+    assert booked.status_code == 201, booked.text
+    assert not {"therapist_id", "episode_id"} & set(booked.json())
+    assert booked.json()["client_id"] == case.client_id
+    assert booked.json()["view"] == "booking"
+    assert booked.headers["Location"] == f"/v1/sessions/{booked.json()['id']}"
+    assert "ETag" not in booked.headers
     both = await make_api_key(state, world, ["sessions:read", "sessions:write"])
     changed = await client.patch(path, json={"duration_minutes": 45}, headers=both)
     assert changed.status_code == 200, changed.text

@@ -269,8 +269,9 @@ async def test_external_id_is_set_by_admins_and_keys_only_and_reveals_nothing(
         assert count.scalar_one() == 1  # only the one booked without external_id
     # The integration's own identifier: an API key and an admin set it.
     key = await make_api_key(state, world, ["sessions:write"])
-    booked = await create_session(client, key, mine, external_id="cal-key")
-    assert booked["external_id"] == "cal-key"
+    made = await client.post("/v1/sessions", json={**base, "external_id": "cal-key"}, headers=key)
+    assert made.status_code == 201, made.text
+    assert made.json()["external_id"] == "cal-key"
     problem(
         await client.post("/v1/sessions", json={**base, "external_id": "cal-key"}, headers=key), 409
     )

@@ -107,6 +107,7 @@ from .risk_level import RiskLevel
 from .role import Role
 from .secret_rotated import SecretRotated
 from .segment import Segment
+from .session_booked import SessionBooked
 from .session_clinical_created import SessionClinicalCreated
 from .session_clinical_out import SessionClinicalOut
 from .session_counts import SessionCounts
@@ -256,6 +257,7 @@ __all__ = (
     "Role",
     "SecretRotated",
     "Segment",
+    "SessionBooked",
     "SessionClinicalCreated",
     "SessionClinicalOut",
     "SessionCounts",

@@ -7,6 +7,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.purpose_of_use import PurposeOfUse
+from ...models.session_booked import SessionBooked
 from ...models.session_clinical_created import SessionClinicalCreated
 from ...models.session_create import SessionCreate
 from ...models.session_created import SessionCreated
@@ -49,10 +50,10 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Problem | SessionClinicalCreated | SessionCreated | None:
+) -> Problem | SessionBooked | SessionClinicalCreated | SessionCreated | None:
     if response.status_code == 201:
 
-        def _parse_response_201(data: object) -> SessionClinicalCreated | SessionCreated:
+        def _parse_response_201(data: object) -> SessionBooked | SessionClinicalCreated | SessionCreated:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
@@ -61,11 +62,19 @@ def _parse_response(
                 return response_201_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_201_type_1 = SessionCreated.from_dict(data)
+
+                return response_201_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
             if not isinstance(data, dict):
                 raise TypeError()
-            response_201_type_1 = SessionCreated.from_dict(data)
+            response_201_type_2 = SessionBooked.from_dict(data)
 
-            return response_201_type_1
+            return response_201_type_2
 
         response_201 = _parse_response_201(response.json())
 
@@ -124,7 +133,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Problem | SessionClinicalCreated | SessionCreated]:
+) -> Response[Problem | SessionBooked | SessionClinicalCreated | SessionCreated]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -141,7 +150,7 @@ def sync_detailed(
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
-) -> Response[Problem | SessionClinicalCreated | SessionCreated]:
+) -> Response[Problem | SessionBooked | SessionClinicalCreated | SessionCreated]:
     """Schedule a session
 
      Add a session to an episode of the client (its open one when none is named).
@@ -149,7 +158,8 @@ def sync_detailed(
     A client without an open episode gets one, opened by this booking (an intake): phase
     `initial` from the session's date, treated by the session's therapist; the response says
     `episode_opened: true` and the audit event's `details` name the episode it opened.
-    `external_id` is set by admins and API keys only (403).
+    `external_id` is set by admins and API keys only (403). A key without `sessions:read`
+    gets the `booking` view: what it sent and the ids it needs, no ETag.
 
     Args:
         idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
@@ -167,7 +177,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | SessionClinicalCreated | SessionCreated]
+        Response[Problem | SessionBooked | SessionClinicalCreated | SessionCreated]
     """
 
     kwargs = _get_kwargs(
@@ -193,7 +203,7 @@ def sync(
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
-) -> Problem | SessionClinicalCreated | SessionCreated | None:
+) -> Problem | SessionBooked | SessionClinicalCreated | SessionCreated | None:
     """Schedule a session
 
      Add a session to an episode of the client (its open one when none is named).
@@ -201,7 +211,8 @@ def sync(
     A client without an open episode gets one, opened by this booking (an intake): phase
     `initial` from the session's date, treated by the session's therapist; the response says
     `episode_opened: true` and the audit event's `details` name the episode it opened.
-    `external_id` is set by admins and API keys only (403).
+    `external_id` is set by admins and API keys only (403). A key without `sessions:read`
+    gets the `booking` view: what it sent and the ids it needs, no ETag.
 
     Args:
         idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
@@ -219,7 +230,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | SessionClinicalCreated | SessionCreated
+        Problem | SessionBooked | SessionClinicalCreated | SessionCreated
     """
 
     return sync_detailed(
@@ -240,7 +251,7 @@ async def asyncio_detailed(
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
-) -> Response[Problem | SessionClinicalCreated | SessionCreated]:
+) -> Response[Problem | SessionBooked | SessionClinicalCreated | SessionCreated]:
     """Schedule a session
 
      Add a session to an episode of the client (its open one when none is named).
@@ -248,7 +259,8 @@ async def asyncio_detailed(
     A client without an open episode gets one, opened by this booking (an intake): phase
     `initial` from the session's date, treated by the session's therapist; the response says
     `episode_opened: true` and the audit event's `details` name the episode it opened.
-    `external_id` is set by admins and API keys only (403).
+    `external_id` is set by admins and API keys only (403). A key without `sessions:read`
+    gets the `booking` view: what it sent and the ids it needs, no ETag.
 
     Args:
         idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
@@ -266,7 +278,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | SessionClinicalCreated | SessionCreated]
+        Response[Problem | SessionBooked | SessionClinicalCreated | SessionCreated]
     """
 
     kwargs = _get_kwargs(
@@ -290,7 +302,7 @@ async def asyncio(
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
-) -> Problem | SessionClinicalCreated | SessionCreated | None:
+) -> Problem | SessionBooked | SessionClinicalCreated | SessionCreated | None:
     """Schedule a session
 
      Add a session to an episode of the client (its open one when none is named).
@@ -298,7 +310,8 @@ async def asyncio(
     A client without an open episode gets one, opened by this booking (an intake): phase
     `initial` from the session's date, treated by the session's therapist; the response says
     `episode_opened: true` and the audit event's `details` name the episode it opened.
-    `external_id` is set by admins and API keys only (403).
+    `external_id` is set by admins and API keys only (403). A key without `sessions:read`
+    gets the `booking` view: what it sent and the ids it needs, no ETag.
 
     Args:
         idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
@@ -316,7 +329,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | SessionClinicalCreated | SessionCreated
+        Problem | SessionBooked | SessionClinicalCreated | SessionCreated
     """
 
     return (
