@@ -145,7 +145,10 @@ async def access_report(
 ) -> AccessReportOut:
     """Who accessed this client's record: per actor, counts by action and outcome."""
     require_auditor(caller)
-    audit_context(request).add_clients(id)
+    # Named when it is the practice's own client: another practice's id is none of its log's.
+    practice, _ = await attempts.owner_of(session, "client", id)
+    if practice == caller.practice_id:
+        audit_context(request).add_clients(id)
     return await service.access_report(session, caller.practice_id, id, start, end)
 
 

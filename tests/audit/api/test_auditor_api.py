@@ -194,14 +194,24 @@ async def test_only_auditors(
 
 
 async def test_other_practice_sees_nothing(
-    client: httpx.AsyncClient, world: World, other_world: World, seeded: dict[str, Any]
+    client: httpx.AsyncClient,
+    world: World,
+    other_world: World,
+    seeded: dict[str, Any],
+    state: AppState,
 ) -> None:
     h = other_world["auditor"].headers
     assert await walk(client, h, client_id=str(seeded["a"])) == []
     event_id = seeded["ids"][0]
     assert (await client.get(f"/v1/audit/events/{event_id}", headers=h)).status_code == 404
-    report = await client.get(f"/v1/audit/clients/{seeded['a']}/access-report", headers=h)
+    report = await client.get(
+        f"/v1/audit/clients/{seeded['a']}/access-report",
+        headers=h | {"X-Request-ID": "foreign-report"},
+    )
     assert report.json()["total_events"] == 0
+    # Another practice's client is no client of this practice's log: the event names none.
+    [event] = await events_of_request(state, "foreign-report")
+    assert (event.practice_id, event.client_ids) == (other_world.practice_id, [])
     review = await client.post(
         f"/v1/audit/events/{event_id}/review", headers=h, json={"decision": "justified"}
     )
