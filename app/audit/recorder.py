@@ -28,7 +28,7 @@ def outcome_for(status: int) -> str:
     """Map an HTTP status to the audit outcome."""
     if status < 400:
         return "success"
-    if status in (401, 403):
+    if status in (401, 403, 429):  # 429: refused by the lockout, as a guess would be
         return "denied"
     if status == 404:
         return "not_found"

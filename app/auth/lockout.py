@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from app.audit.context import AuditContext
 from app.config import Settings
 from app.db import utcnow
 from app.errors import TooManyRequests
@@ -28,7 +29,9 @@ def address(source_ip: str | None) -> str:
     return (source_ip or "")[:64]
 
 
-async def attempt(*, state: AppState, email: str, source_ip: str | None) -> uuid.UUID:
+async def attempt(
+    *, state: AppState, email: str, source_ip: str | None, ctx: AuditContext | None = None
+) -> uuid.UUID:
     """Count this attempt as a failure before its password is checked; 429 when over a limit.
 
     Counted first, in a transaction of its own, so that attempts running at once see each
@@ -38,9 +41,17 @@ async def attempt(*, state: AppState, email: str, source_ip: str | None) -> uuid
     """
     ip = address(source_ip)
     async with state.sessionmaker() as own:
-        practice_id = await own.scalar(
-            sa.select(col(User.practice_id)).where(col(User.email) == email)
-        )
+        account = (
+            await own.execute(
+                sa.select(col(User.id), col(User.practice_id)).where(col(User.email) == email)
+            )
+        ).first()
+        practice_id = None if account is None else account.practice_id
+        if account is not None and ctx is not None:
+            # A refused attempt is attributed too (SPEC §2.1): the practice's auditor finds
+            # a guessing run against their staff.
+            ctx.practice_id = account.practice_id
+            ctx.target("user", account.id)
         row = LoginAttempt(practice_id=practice_id, email=email, source_ip=ip, succeeded=False)
         own.add(row)
         await own.commit()

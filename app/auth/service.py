@@ -26,7 +26,7 @@ async def login(
 ) -> tuple[str, int, str]:
     """Check a password and open a new refresh-token family."""
     email = email.strip().lower()
-    attempt = await lockout.attempt(state=state, email=email, source_ip=ctx.source_ip)
+    attempt = await lockout.attempt(state=state, email=email, source_ip=ctx.source_ip, ctx=ctx)
     user = (
         await session.execute(select(User).where(col(User.email) == email))
     ).scalar_one_or_none()

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from app.models import LoginAttempt
+from app.models import AuditEvent, LoginAttempt
 from app.state import AppState
 from tests.auth.support import client_at, fresh_address, login
 from tests.conftest import World
@@ -98,3 +98,25 @@ async def test_guesses_sent_at_once_get_no_more_password_checks(
     assert counted == statuses.count(401)  # refused attempts are not counted
     async with client_at(app, fresh_address()) as owner:
         assert (await login(owner, email)).status_code == 200
+
+
+async def test_a_locked_out_login_is_a_denial_of_that_account(
+    app: FastAPI, world: World, state: AppState
+) -> None:
+    """The practice's auditor finds a guessing run against their staff (SPEC §2.1)."""
+    email = world["therapist"].email
+    async with client_at(app, fresh_address()) as attacker:
+        for n in range(5):
+            assert (await login(attacker, email, f"guess-number-{n}")).status_code == 401
+        locked = await login(attacker, email, "guess-number-6")
+        assert locked.status_code == 429
+        rid = locked.headers["x-request-id"]
+    async with state.sessionmaker() as db:
+        [event] = (
+            (await db.execute(select(AuditEvent).where(col(AuditEvent.request_id) == rid)))
+            .scalars()
+            .all()
+        )
+    assert (event.action, event.outcome, event.http_status) == ("auth.login", "denied", 429)
+    assert event.practice_id == world.practice_id
+    assert event.resource_id == str(world["therapist"].id)
