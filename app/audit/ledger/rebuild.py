@@ -36,6 +36,7 @@ KINDS: Final = (
     "checkpoint_signature",
     "checkpoint_file_signature",
     "checkpoint_missing",
+    "event_not_canonical",
 )
 _LEAF_KINDS: Final = frozenset(KINDS[:7])
 
@@ -126,9 +127,11 @@ def check_chunk(chunk: Chunk, seal_key: bytes | None) -> Checked:
         if row.id is None:
             problems.append(Problem(seq, event_id, "event_missing"))
         else:
-            value = events.row_leaf_hash(row)
+            value, canonical = events.row_leaf(row)
             if value != stored:
                 problems.append(Problem(seq, event_id, "leaf_mismatch", practice))
+            elif not canonical:
+                problems.append(Problem(seq, event_id, "event_not_canonical", practice))
             if not (
                 row.index_ok
                 if chunk.clients is None

@@ -108,8 +108,12 @@ def _hash_batch(
     leaves: list[bytes] = []
     leaf_rows: list[dict[str, Any]] = []
     for offset, row in enumerate(rows):
-        value = events.row_leaf_hash(row)
+        value, canonical = events.row_leaf(row)
         seq = size + offset
+        if not canonical:
+            log.warning(
+                "audit event %s is not RFC 8785 JSON: sequenced as %d, fallback leaf", row.id, seq
+            )
         leaves.append(value)
         leaf_rows.append(
             {
