@@ -237,7 +237,7 @@ class Rebuild:
                     data["tree_size"], bytes.fromhex(data["root_hash"]), "checkpoint_mismatch"
                 )
             else:
-                self.add(Problem(None, None, "checkpoint_signature"))
+                self.add(Problem(data["tree_size"], None, "checkpoint_signature"))
         for problem in checked.problems:
             self.add(problem)
         for seq, event_id, practice, value in checked.leaves:

@@ -25,7 +25,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.pool import NullPool
 
 from app.audit.ledger import checkpoint, tree
-from app.audit.ledger.rebuild import KINDS, Checked, Chunk, Problem, Rebuild, Report, check_chunk
+from app.audit.ledger.rebuild import (
+    KINDS,
+    MAX_PROBLEMS,
+    Checked,
+    Chunk,
+    Problem,
+    Rebuild,
+    Report,
+    check_chunk,
+)
 from app.audit.ledger.tree import CHECKPOINT, EVENT, EVENT_CLIENT, LEAF, NODE
 from app.database_url import connect, database_options, source_url
 
@@ -250,6 +259,26 @@ async def _in_processes(rebuild: Rebuild, url: str, size: int, chunk: int, worke
             rebuild.absorb(checked)
 
 
+async def _checkpoints_beyond(
+    conn: AsyncConnection, rebuild: Rebuild, size: int, now_size: int
+) -> bool:
+    """Name unsigned checkpoints the chunks did not cover; whether a signed one is too large."""
+    rows = await conn.execute(
+        sa.select(CHECKPOINT)
+        .where(sa.or_(CHECKPOINT.c.tree_size > size, CHECKPOINT.c.tree_size < 1))
+        .order_by(CHECKPOINT.c.tree_size)
+        .limit(MAX_PROBLEMS)
+    )
+    truncated = False
+    for row in rows:
+        data = tree.checkpoint_json(row)
+        if not checkpoint.verify_checkpoint(data, rebuild.public_key, rebuild.origin):
+            rebuild.add(Problem(data["tree_size"], None, "checkpoint_signature"))
+        elif data["tree_size"] > now_size:  # the sequencer may have signed meanwhile
+            truncated = True
+    return truncated
+
+
 async def _conclude(
     conn: AsyncConnection, rebuild: Rebuild, size: int, saved: dict[str, Any] | None
 ) -> Report:
@@ -258,16 +287,16 @@ async def _conclude(
         stored = await tree.fetch_nodes(conn, [(c[0], c[1]) for c in suspect])
         rebuild.compare_nodes(suspect, stored)
     # One statement, one snapshot: the sequencer may have grown the log meanwhile.
-    now_size, node_count, stored_max = (
+    now_size, node_count = (
         await conn.execute(
             sa.select(
                 sa.select(sa.func.max(LEAF.c.seq)).scalar_subquery(),
                 sa.select(sa.func.count()).select_from(NODE).scalar_subquery(),
-                sa.select(sa.func.max(CHECKPOINT.c.tree_size)).scalar_subquery(),
             )
         )
     ).one()
     now_size = 0 if now_size is None else int(now_size) + 1
+    truncated = await _checkpoints_beyond(conn, rebuild, size, now_size)
     if saved is not None and int(saved["tree_size"]) <= size:
         kept = (
             await conn.execute(
@@ -279,7 +308,7 @@ async def _conclude(
         if kept is None or bytes(kept).hex() != saved["root_hash"]:
             rebuild.add(Problem(None, None, "checkpoint_missing"))
     rebuild.finish(
-        truncated_at=now_size if stored_max is not None and stored_max > now_size else None,
+        truncated_at=now_size if truncated else None,
         extra_nodes=int(node_count or 0) > 2 * now_size - bin(now_size).count("1"),
     )
     order = {kind: i for i, kind in enumerate(KINDS)}

@@ -16,10 +16,10 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app import migrations
-from app.audit.ledger import events, merkle
-from app.audit.ledger.checkpoint import public_key_raw
+from app.audit.ledger import events, merkle, tree
+from app.audit.ledger.checkpoint import public_key_raw, verify_checkpoint
 from app.audit.ledger.sequencer import run_once
-from app.audit.ledger.tree import EVENT, LEAF
+from app.audit.ledger.tree import CHECKPOINT, EVENT, LEAF
 from app.audit.ledger.verify import Report, verify_log
 from app.audit.recorder import add_event_on
 from app.config import Settings
@@ -195,4 +195,35 @@ async def test_verify_names_an_edit_rfc8785_refuses(fresh: Fresh) -> None:
     report = await fresh.verify()
     assert [(p.seq, p.event_id, p.kind) for p in report.problems][:1] == [
         (seq, str(ids[2]), "leaf_mismatch")
+    ]
+
+
+async def test_a_forged_checkpoint_is_not_the_latest_and_is_named(fresh: Fresh) -> None:
+    await fresh.add(1)
+    await fresh.sequence()
+    async with fresh.engine.begin() as conn:
+        await conn.execute(
+            sa.insert(CHECKPOINT).values(
+                tree_size=10**12,
+                root_hash=b"\0" * 32,
+                timestamp="2026-01-01T00:00:00.000000Z",
+                key_id="x",
+                signed_note="x",
+                signature="x",
+            )
+        )
+    await fresh.add(3)
+    latest = await fresh.sequence()  # the writer is not stopped by the forged size
+    assert latest is not None
+    assert latest["tree_size"] == 4
+    key = public_key_raw(fresh.secrets.signing_key)
+    assert verify_checkpoint(latest, key, fresh.settings.service_name)
+    async with fresh.engine.connect() as conn:
+        served = await tree.latest_checkpoint(
+            conn, public_key=key, origin=fresh.settings.service_name
+        )
+    assert served == latest
+    report = await fresh.verify()
+    assert [(p.seq, p.event_id, p.kind) for p in report.problems] == [
+        (10**12, None, "checkpoint_signature")
     ]
