@@ -340,6 +340,13 @@ def row_leaf_hash(row: Any) -> bytes:
     return row_leaf(row)[0]
 
 
+def review_details(review_id: uuid.UUID, decision: str, comment: str | None) -> dict[str, Any]:
+    """What a review's event commits to: its id, decision and the SHA-256 of its comment."""
+    # A digest, not the comment: events carry no free text (SPEC §6).
+    digest = None if comment is None else hashlib.sha256(comment.encode("utf-8")).hexdigest()
+    return {"review_id": str(review_id), "decision": decision, "comment_sha256": digest}
+
+
 def seal_key(signing_key: Ed25519PrivateKey) -> bytes:
     """The HMAC key sealing leaves, derived from the checkpoint signing key."""
     seed = signing_key.private_bytes(

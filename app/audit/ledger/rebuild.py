@@ -37,6 +37,7 @@ KINDS: Final = (
     "checkpoint_file_signature",
     "checkpoint_missing",
     "event_not_canonical",
+    "review_mismatch",
 )
 _LEAF_KINDS: Final = frozenset(KINDS[:7])
 

@@ -13,7 +13,14 @@ from sqlmodel import SQLModel
 
 from app.audit.ledger import checkpoint, merkle
 from app.db import UTCDateTime
-from app.models import AuditCheckpoint, AuditEvent, AuditEventClient, AuditLeaf, AuditNode
+from app.models import (
+    AuditCheckpoint,
+    AuditEvent,
+    AuditEventClient,
+    AuditLeaf,
+    AuditNode,
+    AuditReview,
+)
 
 Executor = AsyncConnection | AsyncSession
 
@@ -23,6 +30,7 @@ EVENT_CLIENT = _TABLES[AuditEventClient.__tablename__]
 LEAF = _TABLES[AuditLeaf.__tablename__]
 NODE = _TABLES[AuditNode.__tablename__]
 CHECKPOINT = _TABLES[AuditCheckpoint.__tablename__]
+REVIEW = _TABLES[AuditReview.__tablename__]
 _PAGE = 100
 
 

@@ -24,7 +24,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.pool import NullPool
 
-from app.audit.ledger import checkpoint, tree
+from app.audit.ledger import checkpoint, events, tree
 from app.audit.ledger.rebuild import (
     KINDS,
     MAX_PROBLEMS,
@@ -35,7 +35,7 @@ from app.audit.ledger.rebuild import (
     Report,
     check_chunk,
 )
-from app.audit.ledger.tree import CHECKPOINT, EVENT, EVENT_CLIENT, LEAF, NODE
+from app.audit.ledger.tree import CHECKPOINT, EVENT, EVENT_CLIENT, LEAF, NODE, REVIEW
 from app.database_url import connect, database_options, source_url
 
 CHUNK: Final = 5000
@@ -188,7 +188,44 @@ async def verify_log(
         await _in_processes(rebuild, url, size, chunk, workers)
     else:
         await _in_thread(conn, rebuild, size, chunk)
+    await _check_reviews(conn, rebuild)
     return await _conclude(conn, rebuild, size, saved)
+
+
+async def _check_reviews(conn: AsyncConnection, rebuild: Rebuild) -> None:
+    """Each review row against what its own event committed to (``events.review_details``).
+
+    The review row is not hashed; its event is. Reviews recorded before events carried
+    ``details`` have nothing to compare and are skipped.
+    """
+    result = await conn.execute(
+        sa.select(
+            REVIEW.c.id,
+            REVIEW.c.event_id,
+            REVIEW.c.review_event_id,
+            REVIEW.c.practice_id,
+            REVIEW.c.decision,
+            REVIEW.c.comment,
+            EVENT.c.id.label("found"),
+            EVENT.c.resource_id,
+            EVENT.c.details,
+            LEAF.c.seq,
+        )
+        .select_from(
+            REVIEW.outerjoin(EVENT, EVENT.c.id == REVIEW.c.review_event_id).outerjoin(
+                LEAF, LEAF.c.event_id == REVIEW.c.review_event_id
+            )
+        )
+        .order_by(REVIEW.c.id)
+    )
+    for row in result:
+        if row.found is not None and row.details is None:
+            continue
+        wanted = events.review_details(uuid.UUID(str(row.id)), row.decision, row.comment)
+        if row.details != wanted or row.resource_id != str(row.event_id):
+            seq = None if row.seq is None else int(row.seq)
+            practice = str(row.practice_id)
+            rebuild.add(Problem(seq, str(row.review_event_id), "review_mismatch", practice))
 
 
 async def _in_thread(conn: AsyncConnection, rebuild: Rebuild, size: int, chunk: int) -> None:

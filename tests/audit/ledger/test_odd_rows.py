@@ -3,19 +3,16 @@ tables): they must neither stop the sequencer nor crash or pass ``verify``."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from app import migrations
 from app.audit.ledger import events, merkle, tree
 from app.audit.ledger.checkpoint import public_key_raw, verify_checkpoint
 from app.audit.ledger.sequencer import run_once
@@ -25,7 +22,6 @@ from app.audit.recorder import add_event_on
 from app.config import Settings
 from app.db import create_engine, utcnow, uuid7
 from app.security.secrets import Secrets, load_secrets
-from tests.conftest import create_pg_database, drop_pg_database, make_settings, pg_admin_url
 
 INSERT = sa.text(
     "INSERT INTO audit_event (id, occurred_at, practice_id, request_id, actor_type, action,"
@@ -124,23 +120,6 @@ def _event() -> dict[str, Any]:
         "route": "/v1/clients/{id}",
         "details": None,
     }
-
-
-@pytest.fixture
-def fresh_settings(backend: str, tmp_path: Path) -> Iterator[Settings]:
-    admin = pg_admin_url()
-    name = f"notes_odd_{uuid.uuid4().hex[:10]}"
-    if backend == "postgresql":
-        assert admin
-        url = asyncio.run(create_pg_database(admin, name))
-    else:
-        url = f"sqlite:///{tmp_path / 'odd.db'}"
-    try:
-        migrations.upgrade(url)
-        yield make_settings(tmp_path, url)
-    finally:
-        if backend == "postgresql" and admin:
-            asyncio.run(drop_pg_database(admin, name))
 
 
 @pytest.fixture
