@@ -206,3 +206,39 @@ async def test_a_forged_checkpoint_is_not_the_latest_and_is_named(fresh: Fresh) 
     assert [(p.seq, p.event_id, p.kind) for p in report.problems] == [
         (10**12, None, "checkpoint_signature")
     ]
+
+
+async def test_a_time_no_reader_can_hold_is_refused(fresh: Fresh) -> None:
+    # One such row made every unfiltered search and every sequencer pass fail on reading it.
+    [event_id] = await fresh.add(1)
+    ident = str(event_id) if fresh.backend == "postgresql" else event_id.hex
+    statements = {
+        "audit_event": "INSERT INTO audit_event (id, occurred_at, practice_id, request_id,"
+        " actor_type, action, client_ids, outcome, http_status, method) VALUES"
+        " ('{id}', '{at}', NULL, 'r', 'anonymous', 'x', '[]', 'success', 200, 'GET')",
+        "audit_event_client": "INSERT INTO audit_event_client (event_id, client_id,"
+        " practice_id, occurred_at) VALUES ('{event}', '{id}', NULL, '{at}')",
+    }
+    for table, statement in statements.items():
+        for at in ("10000-01-01 00:00:00", "0000-12-31 00:00:00"):
+            fresh_id = uuid7()
+            text = statement.format(
+                id=fresh_id if fresh.backend == "postgresql" else fresh_id.hex,
+                event=ident,
+                at=at + ("+00" if fresh.backend == "postgresql" else ""),
+            )
+            with pytest.raises(sa.exc.DBAPIError, match="occurred_at"):
+                async with fresh.engine.begin() as conn:
+                    await conn.execute(sa.text(text))
+        async with fresh.engine.begin() as conn:  # the same row with a time one can hold
+            fresh_id = uuid7()
+            await conn.execute(
+                sa.text(
+                    statement.format(
+                        id=fresh_id if fresh.backend == "postgresql" else fresh_id.hex,
+                        event=ident,
+                        at="2026-01-01 00:00:00" + ("+00" if fresh.backend == "postgresql" else ""),
+                    )
+                )
+            )
+        assert table
