@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
+from app import migrations
 from app.api_keys.service import create_key
 from app.audit.ledger.sequencer import run_once
 from app.audit.ledger.tree import EVENT, LEAF
 from app.audit.recorder import add_event
+from app.config import Settings
 from app.db import utcnow, uuid7
 from app.state import AppState
-from tests.conftest import World
+from tests.conftest import (
+    World,
+    create_pg_database,
+    drop_pg_database,
+    make_settings,
+    pg_admin_url,
+)
 
 
 @dataclass
@@ -110,3 +121,21 @@ async def events_of_request(state: AppState, request_id: str) -> list[Any]:
 def rid() -> str:
     """A fresh request id."""
     return uuid.uuid4().hex
+
+
+@pytest.fixture
+def fresh_settings(backend: str, tmp_path: Path) -> Iterator[Settings]:
+    """A migrated database of its own, for tests that tamper with the log."""
+    admin = pg_admin_url()
+    name = f"notes_odd_{uuid.uuid4().hex[:10]}"
+    if backend == "postgresql":
+        assert admin
+        url = asyncio.run(create_pg_database(admin, name))
+    else:
+        url = f"sqlite:///{tmp_path / 'odd.db'}"
+    try:
+        migrations.upgrade(url)
+        yield make_settings(tmp_path, url)
+    finally:
+        if backend == "postgresql" and admin:
+            asyncio.run(drop_pg_database(admin, name))

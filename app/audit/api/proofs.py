@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
@@ -49,8 +49,18 @@ def _wants_note(request: Request) -> bool:
     return "text/plain" in accept and "application/json" not in accept
 
 
-async def _latest_size(session: SessionDep) -> int:
-    latest = await tree.latest_checkpoint(session)
+async def _latest(request: Request, session: SessionDep) -> dict[str, Any] | None:
+    """The newest checkpoint signed with the service's key."""
+    state = app_state(request)
+    return await tree.latest_checkpoint(
+        session,
+        public_key=public_key_raw(state.secrets.signing_key),
+        origin=state.settings.service_name,
+    )
+
+
+async def _latest_size(request: Request, session: SessionDep) -> int:
+    latest = await _latest(request, session)
     if latest is None:
         raise Conflict("No checkpoint yet; retry in a few seconds")
     return int(latest["tree_size"])
@@ -94,7 +104,7 @@ async def latest_checkpoint(
     transparency-log tooling and witnesses read it (verify it with the public key's `vkey`).
     """
     require_auditor(caller)
-    latest = await tree.latest_checkpoint(session)
+    latest = await _latest(request, session)
     if latest is None:
         raise NotFound("No checkpoint yet")
     audit_context(request).target("audit_checkpoint", latest["tree_size"])
@@ -159,7 +169,7 @@ async def inclusion_proof(
     audit_context(request).add_clients(*service.client_ids_of([row]))
     if row.seq is None:
         raise Conflict("The event is not sequenced yet; retry in a few seconds")
-    size = tree_size if tree_size is not None else await _latest_size(session)
+    size = tree_size if tree_size is not None else await _latest_size(request, session)
     if size > await tree.tree_size(session):
         raise Unprocessable("tree_size is larger than the log")
     if size <= row.seq:
@@ -185,6 +195,7 @@ async def inclusion_proof(
     dependencies=[audited("audit.proof.consistency", "audit_checkpoint")],
 )
 async def consistency_proof(
+    request: Request,
     session: SessionDep,
     caller: CallerDep,
     first: Annotated[int, Query(ge=0, description="The older tree size.")],
@@ -195,7 +206,7 @@ async def consistency_proof(
 ) -> ConsistencyProofOut:
     """RFC 9162 proof that the tree of ``first`` leaves is a prefix of that of ``second``."""
     require_auditor(caller)
-    size = second if second is not None else await _latest_size(session)
+    size = second if second is not None else await _latest_size(request, session)
     if first > size:
         raise Unprocessable("first must not exceed second")
     if size > await tree.tree_size(session):

@@ -26,6 +26,7 @@ from app.audit.api.schemas import (
     ReviewOut,
 )
 from app.audit.context import audit_context, audited
+from app.audit.ledger import events
 from app.audit.recorder import add_event, build_event
 from app.db import uuid7
 from app.errors import Forbidden, NotFound, problem_responses
@@ -232,6 +233,7 @@ async def review_event(
         decision=body.decision,
         comment=body.comment,
     )
+    ctx.details = events.review_details(review.id, review.decision, review.comment)
     session.add(review)
     await session.flush()
     response.headers["Location"] = f"/v1/audit/reviews/{review.id}"

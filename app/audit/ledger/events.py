@@ -311,12 +311,40 @@ def export_line(row: Any, *, seq: int | None = None, leaf_hash: bytes | None = N
         return json.dumps(event, separators=(",", ":"))
 
 
-def row_leaf_hash(row: Any) -> bytes:
-    """The leaf hash of a stored event row."""
+def fallback_json(body: Mapping[str, Any]) -> bytes:
+    """The fallback form of an event RFC 8785 refuses: ``json.dumps`` sorted, compact, ASCII."""
+    return json.dumps(body, sort_keys=True, separators=(",", ":")).encode("ascii")
+
+
+def row_leaf(row: Any) -> tuple[bytes, bool]:
+    """The leaf hash of a stored event row, and whether it is of RFC 8785 JSON.
+
+    A row the recorder did not write may hold what RFC 8785 refuses (``[1e999]``, a huge
+    integer, a lone surrogate). Its leaf is then the hash of ``fallback_json``, which still
+    commits to the stored values, so that one such row cannot stop the sequencer; ``verify``
+    reports it (docs/audit.md §3).
+    """
     try:
-        return merkle.leaf_hash(_row_canonical(row).encode("utf-8"))
+        return merkle.leaf_hash(_row_canonical(row).encode("utf-8")), True
     except (_NotPlain, UnicodeEncodeError):  # a lone surrogate: rfc8785 refuses it
-        return merkle.leaf_hash(_canonical(event_body(row), ours=True))
+        pass
+    body = event_body(row)
+    try:
+        return merkle.leaf_hash(_canonical(body, ours=True)), True
+    except rfc8785.CanonicalizationError:
+        return merkle.leaf_hash(fallback_json(body)), False
+
+
+def row_leaf_hash(row: Any) -> bytes:
+    """The leaf hash of a stored event row (``row_leaf`` without the flag)."""
+    return row_leaf(row)[0]
+
+
+def review_details(review_id: uuid.UUID, decision: str, comment: str | None) -> dict[str, Any]:
+    """What a review's event commits to: its id, decision and the SHA-256 of its comment."""
+    # A digest, not the comment: events carry no free text (SPEC §6).
+    digest = None if comment is None else hashlib.sha256(comment.encode("utf-8")).hexdigest()
+    return {"review_id": str(review_id), "decision": decision, "comment_sha256": digest}
 
 
 def seal_key(signing_key: Ed25519PrivateKey) -> bytes:

@@ -36,6 +36,8 @@ KINDS: Final = (
     "checkpoint_signature",
     "checkpoint_file_signature",
     "checkpoint_missing",
+    "event_not_canonical",
+    "review_mismatch",
 )
 _LEAF_KINDS: Final = frozenset(KINDS[:7])
 
@@ -126,9 +128,11 @@ def check_chunk(chunk: Chunk, seal_key: bytes | None) -> Checked:
         if row.id is None:
             problems.append(Problem(seq, event_id, "event_missing"))
         else:
-            value = events.row_leaf_hash(row)
+            value, canonical = events.row_leaf(row)
             if value != stored:
                 problems.append(Problem(seq, event_id, "leaf_mismatch", practice))
+            elif not canonical:
+                problems.append(Problem(seq, event_id, "event_not_canonical", practice))
             if not (
                 row.index_ok
                 if chunk.clients is None
@@ -234,7 +238,7 @@ class Rebuild:
                     data["tree_size"], bytes.fromhex(data["root_hash"]), "checkpoint_mismatch"
                 )
             else:
-                self.add(Problem(None, None, "checkpoint_signature"))
+                self.add(Problem(data["tree_size"], None, "checkpoint_signature"))
         for problem in checked.problems:
             self.add(problem)
         for seq, event_id, practice, value in checked.leaves:

@@ -108,8 +108,12 @@ def _hash_batch(
     leaves: list[bytes] = []
     leaf_rows: list[dict[str, Any]] = []
     for offset, row in enumerate(rows):
-        value = events.row_leaf_hash(row)
+        value, canonical = events.row_leaf(row)
         seq = size + offset
+        if not canonical:
+            log.warning(
+                "audit event %s is not RFC 8785 JSON: sequenced as %d, fallback leaf", row.id, seq
+            )
         leaves.append(value)
         leaf_rows.append(
             {
@@ -221,7 +225,9 @@ async def write_checkpoint(
         if conn is None:
             return None
         size = await tree.tree_size(conn)
-        latest = await tree.latest_checkpoint(conn)
+        latest = await tree.latest_checkpoint(
+            conn, public_key=checkpoint.public_key_raw(signing_key), origin=origin
+        )
         if latest is not None:
             metrics.TREE_SIZE.set(latest["tree_size"])
         if size == 0 or (latest is not None and latest["tree_size"] >= size):
@@ -256,8 +262,9 @@ async def run_once(
     key = events.seal_key(signing_key)
     await sequence_pass(engine, key=key, since=None, wait=True, batch=10_000)
     interval = settings.checkpoint_interval_seconds
+    public_key, origin = checkpoint.public_key_raw(signing_key), settings.service_name
     async with engine.connect() as conn:
-        latest = await tree.latest_checkpoint(conn)
+        latest = await tree.latest_checkpoint(conn, public_key=public_key, origin=origin)
     if latest is not None:
         age = (utcnow() - checkpoint.parse_timestamp(latest["timestamp"])).total_seconds()
         if 0 <= age < interval:
@@ -266,7 +273,7 @@ async def run_once(
         engine, signing_key=signing_key, origin=settings.service_name, interval=interval, wait=True
     )
     async with engine.connect() as conn:
-        return await tree.latest_checkpoint(conn)
+        return await tree.latest_checkpoint(conn, public_key=public_key, origin=origin)
 
 
 class Sequencer:

@@ -11,9 +11,16 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlmodel import SQLModel
 
-from app.audit.ledger import merkle
+from app.audit.ledger import checkpoint, merkle
 from app.db import UTCDateTime
-from app.models import AuditCheckpoint, AuditEvent, AuditEventClient, AuditLeaf, AuditNode
+from app.models import (
+    AuditCheckpoint,
+    AuditEvent,
+    AuditEventClient,
+    AuditLeaf,
+    AuditNode,
+    AuditReview,
+)
 
 Executor = AsyncConnection | AsyncSession
 
@@ -23,6 +30,8 @@ EVENT_CLIENT = _TABLES[AuditEventClient.__tablename__]
 LEAF = _TABLES[AuditLeaf.__tablename__]
 NODE = _TABLES[AuditNode.__tablename__]
 CHECKPOINT = _TABLES[AuditCheckpoint.__tablename__]
+REVIEW = _TABLES[AuditReview.__tablename__]
+_PAGE = 100
 
 
 def fast_columns(conn: AsyncConnection, *columns: Any) -> list[Any]:
@@ -125,12 +134,24 @@ def checkpoint_json(row: Any) -> dict[str, Any]:
     }
 
 
-async def latest_checkpoint(db: Executor) -> dict[str, Any] | None:
-    """The newest checkpoint, or None before the first one."""
-    row = (
-        await db.execute(sa.select(CHECKPOINT).order_by(CHECKPOINT.c.tree_size.desc()).limit(1))
-    ).first()
-    return None if row is None else checkpoint_json(row)
+async def latest_checkpoint(
+    db: Executor, *, public_key: bytes, origin: str
+) -> dict[str, Any] | None:
+    """The newest checkpoint signed with the service's key, or None before the first one."""
+    # The application role may INSERT into audit_checkpoint: a row whose signature fails
+    # must neither pose as the tree head nor stop the writer.
+    query = sa.select(CHECKPOINT).order_by(CHECKPOINT.c.tree_size.desc()).limit(_PAGE)
+    before: int | None = None
+    while True:
+        page = query if before is None else query.where(CHECKPOINT.c.tree_size < before)
+        rows = (await db.execute(page)).all()
+        for row in rows:
+            found = checkpoint_json(row)
+            if checkpoint.verify_checkpoint(found, public_key, origin):
+                return found
+        if len(rows) < _PAGE:
+            return None
+        before = int(rows[-1].tree_size)
 
 
 async def checkpoints_page(db: Executor, *, before: int | None, limit: int) -> list[Any]:

@@ -24,9 +24,18 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.pool import NullPool
 
-from app.audit.ledger import checkpoint, tree
-from app.audit.ledger.rebuild import KINDS, Checked, Chunk, Problem, Rebuild, Report, check_chunk
-from app.audit.ledger.tree import CHECKPOINT, EVENT, EVENT_CLIENT, LEAF, NODE
+from app.audit.ledger import checkpoint, events, tree
+from app.audit.ledger.rebuild import (
+    KINDS,
+    MAX_PROBLEMS,
+    Checked,
+    Chunk,
+    Problem,
+    Rebuild,
+    Report,
+    check_chunk,
+)
+from app.audit.ledger.tree import CHECKPOINT, EVENT, EVENT_CLIENT, LEAF, NODE, REVIEW
 from app.database_url import connect, database_options, source_url
 
 CHUNK: Final = 5000
@@ -179,7 +188,44 @@ async def verify_log(
         await _in_processes(rebuild, url, size, chunk, workers)
     else:
         await _in_thread(conn, rebuild, size, chunk)
+    await _check_reviews(conn, rebuild)
     return await _conclude(conn, rebuild, size, saved)
+
+
+async def _check_reviews(conn: AsyncConnection, rebuild: Rebuild) -> None:
+    """Each review row against what its own event committed to (``events.review_details``).
+
+    The review row is not hashed; its event is. Reviews recorded before events carried
+    ``details`` have nothing to compare and are skipped.
+    """
+    result = await conn.execute(
+        sa.select(
+            REVIEW.c.id,
+            REVIEW.c.event_id,
+            REVIEW.c.review_event_id,
+            REVIEW.c.practice_id,
+            REVIEW.c.decision,
+            REVIEW.c.comment,
+            EVENT.c.id.label("found"),
+            EVENT.c.resource_id,
+            EVENT.c.details,
+            LEAF.c.seq,
+        )
+        .select_from(
+            REVIEW.outerjoin(EVENT, EVENT.c.id == REVIEW.c.review_event_id).outerjoin(
+                LEAF, LEAF.c.event_id == REVIEW.c.review_event_id
+            )
+        )
+        .order_by(REVIEW.c.id)
+    )
+    for row in result:
+        if row.found is not None and row.details is None:
+            continue
+        wanted = events.review_details(uuid.UUID(str(row.id)), row.decision, row.comment)
+        if row.details != wanted or row.resource_id != str(row.event_id):
+            seq = None if row.seq is None else int(row.seq)
+            practice = str(row.practice_id)
+            rebuild.add(Problem(seq, str(row.review_event_id), "review_mismatch", practice))
 
 
 async def _in_thread(conn: AsyncConnection, rebuild: Rebuild, size: int, chunk: int) -> None:
@@ -250,6 +296,26 @@ async def _in_processes(rebuild: Rebuild, url: str, size: int, chunk: int, worke
             rebuild.absorb(checked)
 
 
+async def _checkpoints_beyond(
+    conn: AsyncConnection, rebuild: Rebuild, size: int, now_size: int
+) -> bool:
+    """Name unsigned checkpoints the chunks did not cover; whether a signed one is too large."""
+    rows = await conn.execute(
+        sa.select(CHECKPOINT)
+        .where(sa.or_(CHECKPOINT.c.tree_size > size, CHECKPOINT.c.tree_size < 1))
+        .order_by(CHECKPOINT.c.tree_size)
+        .limit(MAX_PROBLEMS)
+    )
+    truncated = False
+    for row in rows:
+        data = tree.checkpoint_json(row)
+        if not checkpoint.verify_checkpoint(data, rebuild.public_key, rebuild.origin):
+            rebuild.add(Problem(data["tree_size"], None, "checkpoint_signature"))
+        elif data["tree_size"] > now_size:  # the sequencer may have signed meanwhile
+            truncated = True
+    return truncated
+
+
 async def _conclude(
     conn: AsyncConnection, rebuild: Rebuild, size: int, saved: dict[str, Any] | None
 ) -> Report:
@@ -258,16 +324,16 @@ async def _conclude(
         stored = await tree.fetch_nodes(conn, [(c[0], c[1]) for c in suspect])
         rebuild.compare_nodes(suspect, stored)
     # One statement, one snapshot: the sequencer may have grown the log meanwhile.
-    now_size, node_count, stored_max = (
+    now_size, node_count = (
         await conn.execute(
             sa.select(
                 sa.select(sa.func.max(LEAF.c.seq)).scalar_subquery(),
                 sa.select(sa.func.count()).select_from(NODE).scalar_subquery(),
-                sa.select(sa.func.max(CHECKPOINT.c.tree_size)).scalar_subquery(),
             )
         )
     ).one()
     now_size = 0 if now_size is None else int(now_size) + 1
+    truncated = await _checkpoints_beyond(conn, rebuild, size, now_size)
     if saved is not None and int(saved["tree_size"]) <= size:
         kept = (
             await conn.execute(
@@ -279,7 +345,7 @@ async def _conclude(
         if kept is None or bytes(kept).hex() != saved["root_hash"]:
             rebuild.add(Problem(None, None, "checkpoint_missing"))
     rebuild.finish(
-        truncated_at=now_size if stored_max is not None and stored_max > now_size else None,
+        truncated_at=now_size if truncated else None,
         extra_nodes=int(node_count or 0) > 2 * now_size - bin(now_size).count("1"),
     )
     order = {kind: i for i, kind in enumerate(KINDS)}

@@ -233,8 +233,8 @@ def test_rows_the_template_cannot_write_take_the_reference_path(odd: dict[str, A
     try:
         reference = rfc8785.dumps(body)
     except rfc8785.CanonicalizationError:
-        with pytest.raises(rfc8785.CanonicalizationError):
-            events.row_leaf_hash(stored)
+        # Refused by RFC 8785: the fallback form, flagged, so that the sequencer goes on.
+        assert events.row_leaf(stored) == (merkle.leaf_hash(events.fallback_json(body)), False)
         return
     assert events.row_leaf_hash(stored) == merkle.leaf_hash(reference)
 
