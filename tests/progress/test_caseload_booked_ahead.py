@@ -44,6 +44,10 @@ async def test_booked_ahead_intake_is_counted_somewhere(
         summary["clients"] == sum(summary["by_phase"].values()) + summary["without_open_episode"]
     ), summary
     # The row and `?phase=` say what the counts say.
-    assert (row["current_phase"], row["phase_since"], row["days_in_phase"]) == ("initial", None, None)
+    assert (row["current_phase"], row["phase_since"], row["days_in_phase"]) == (
+        "initial",
+        None,
+        None,
+    )
     initial = (await client.get("/v1/reports/caseload?phase=initial", headers=me)).json()
     assert [r["client_id"] for r in initial["items"]] == [made["id"]]
