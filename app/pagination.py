@@ -80,8 +80,9 @@ class PageParams:
             Annotated[str, Documented(pattern=CURSOR_PATTERN)] | None,
             Query(
                 max_length=512,
-                description="Opaque cursor from `next_cursor` (400 when this service did not "
-                "issue it for this list).",
+                description="Opaque cursor from `next_cursor`, for the same list only: same "
+                "path, filters and order, same user or API key (400 when this service did not "
+                "issue it for this list and caller).",
             ),
         ] = None,
     ):
