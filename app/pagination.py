@@ -18,7 +18,9 @@ from sqlalchemy import tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import BadRequest
+from app.query_params import query_with_defaults
 from app.schema_types import Documented
+from app.security.caller import Caller, CallerDep
 from app.state import app_state
 
 T = TypeVar("T")
@@ -29,6 +31,14 @@ DEFAULT_LIMIT = 50
 # cursor of another shape, or one this service did not sign for this list, is the same 400
 # "Invalid pagination cursor".
 CURSOR_PATTERN = r"^(?:[A-Za-z0-9_-]{24,512})?$"
+# The list is not in the cursor, only in its MAC: another list's cursor and an altered one are
+# told apart by nobody, so one answer names both.
+INVALID_CURSOR = (
+    "Invalid pagination cursor: not one this list issued to this caller (same path, filters "
+    "and order), or altered. Repeat the query it came from, or follow the Link header"
+)
+# Never part of the list a cursor belongs to: the cursor itself, and the page size.
+_NOT_THE_LIST = frozenset({"cursor", "limit"})
 
 
 class Page(BaseModel, Generic[T]):
@@ -55,12 +65,14 @@ def _members(item: Any) -> list[Any]:
 
 
 class PageParams:
-    """`limit` and `cursor` query parameters, with the cursor already verified."""
+    """`limit` and `cursor` query parameters, with the cursor already verified for this list
+    and caller (see `list_identity`)."""
 
     def __init__(
         self,
         request: Request,
         response: Response,
+        caller: CallerDep,
         limit: Annotated[
             int, Query(ge=1, le=MAX_LIMIT, description="Page size (max 200).")
         ] = DEFAULT_LIMIT,
@@ -68,34 +80,49 @@ class PageParams:
             Annotated[str, Documented(pattern=CURSOR_PATTERN)] | None,
             Query(
                 max_length=512,
-                description="Opaque cursor from `next_cursor` (400 when this service did not "
-                "issue it for this list).",
+                description="Opaque cursor from `next_cursor`, for the same list only: same "
+                "path, filters and order, same user or API key (400 when this service did not "
+                "issue it for this list and caller).",
             ),
         ] = None,
     ):
         self.limit = limit
         self._request, self._response = request, response
         self._key = app_state(request).secrets.cursor_key
-        self.after: list[Any] | None = decode_cursor(cursor, self._key) if cursor else None
+        self._list = list_identity(request, caller)
+        self.after: list[Any] | None = (
+            decode_cursor(cursor, self._key, list_id=self._list) if cursor else None
+        )
 
     def after_values(self, *types: Any) -> tuple[Any, ...] | None:
         """The cursor's sort key converted to the given types (datetime, uuid.UUID, int, str)."""
         if self.after is None:
             return None
         if len(self.after) != len(types):
-            raise BadRequest("Invalid pagination cursor")
+            raise BadRequest(INVALID_CURSOR)
         try:
             return tuple(_convert(t, v) for t, v in zip(types, self.after, strict=True))
         except (ValueError, TypeError):
-            raise BadRequest("Invalid pagination cursor") from None
+            raise BadRequest(INVALID_CURSOR) from None
 
     def next_cursor(self, rows: list[Any], key_of: Any) -> str | None:
         """The cursor after the last row, when a further page may exist (also a `Link` header)."""
         if len(rows) <= self.limit:
             return None
-        cursor = encode_cursor(key_of(rows[self.limit - 1]), self._key)
+        cursor = encode_cursor(key_of(rows[self.limit - 1]), self._key, list_id=self._list)
         self._response.headers["Link"] = f'<{next_page_url(self._request, cursor)}>; rel="next"'
         return cursor
+
+
+def list_identity(request: Request, caller: Caller) -> bytes:
+    """What a cursor is bound to: the route, its path parameters, the query but for cursor and
+    limit (defaults filled in), and the caller's user or API key id (not the token: a retry
+    with a refreshed token or a rotated key secret goes on)."""
+    route = getattr(request.scope.get("route"), "path", request.url.path)
+    query = [(k, v) for k, v in query_with_defaults(request) if k not in _NOT_THE_LIST]
+    path = sorted((k, str(v)) for k, v in request.path_params.items())
+    who = f"{caller.kind}:{caller.id}"
+    return json.dumps([route, path, query, who], separators=(",", ":")).encode()
 
 
 def next_page_url(request: Request, cursor: str) -> str:
@@ -119,26 +146,31 @@ def _convert(kind: Any, value: Any) -> Any:
     return kind(value)
 
 
-def encode_cursor(values: list[Any], key: bytes) -> str:
-    """Sign the sort key of the last row seen."""
+def _mac(key: bytes, list_id: bytes, payload: bytes) -> bytes:
+    """The MAC of a sort key under a key derived for one list (so no list reads another's)."""
+    list_key = hmac.new(key, b"cursor-list:" + list_id, hashlib.sha256).digest()
+    return hmac.new(list_key, payload, hashlib.sha256).digest()[:16]
+
+
+def encode_cursor(values: list[Any], key: bytes, *, list_id: bytes) -> str:
+    """Sign the sort key of the last row seen, for the list `list_id` names."""
     payload = json.dumps(values, separators=(",", ":"), default=str).encode()
-    mac = hmac.new(key, payload, hashlib.sha256).digest()[:16]
-    return base64.urlsafe_b64encode(mac + payload).decode().rstrip("=")
+    return base64.urlsafe_b64encode(_mac(key, list_id, payload) + payload).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, key: bytes) -> list[Any]:
-    """Verify and open a cursor; a tampered one is a 400."""
+def decode_cursor(cursor: str, key: bytes, *, list_id: bytes) -> list[Any]:
+    """Verify and open a cursor; one altered or issued for another list is a 400."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         mac, payload = raw[:16], raw[16:]
-        if not hmac.compare_digest(mac, hmac.new(key, payload, hashlib.sha256).digest()[:16]):
+        if not hmac.compare_digest(mac, _mac(key, list_id, payload)):
             raise ValueError("bad mac")
         values = json.loads(payload)
         if not isinstance(values, list):
             raise ValueError("bad payload")
         return values
     except (ValueError, TypeError):
-        raise BadRequest("Invalid pagination cursor") from None
+        raise BadRequest(INVALID_CURSOR) from None
 
 
 def created_key(row: Any) -> list[str]:

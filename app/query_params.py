@@ -3,11 +3,14 @@
 A route's declared query parameters are read once from its FastAPI dependency tree, so a
 filter added to a route is accepted as soon as it is declared. On routes that authenticate,
 the refusal waits until the caller is known (`get_caller`), so that it is recorded under
-them like any other bad input; public routes refuse at once.
+them like any other bad input; public routes refuse at once. The same reading gives the
+defaults that a list's cursor binding fills in (app/pagination.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from fastapi import Request
@@ -23,25 +26,49 @@ _AUTHENTICATOR = "app.security.caller.get_caller"
 _FACTS = "_notes_query_facts"
 
 
-def _walk(dependant: Any, names: set[str]) -> bool:
-    """Collect the query parameter names of a dependency tree; whether it authenticates."""
-    names.update(field.alias for field in dependant.query_params)
+def _walk(dependant: Any, names: set[str], defaults: dict[str, str]) -> bool:
+    """Collect the query parameters of a dependency tree and their defaults; whether it
+    authenticates."""
+    for field in dependant.query_params:
+        names.add(field.alias)
+        if not field.field_info.is_required() and field.default is not None:
+            defaults[field.alias] = _as_sent(field.default)
     call = dependant.call
     authenticates = f"{getattr(call, '__module__', '')}.{getattr(call, '__qualname__', '')}"
     found = authenticates == _AUTHENTICATOR
     for sub in dependant.dependencies:
-        found = _walk(sub, names) or found
+        found = _walk(sub, names, defaults) or found
     return found
 
 
-def _route_facts(route: Any) -> tuple[frozenset[str], bool]:
-    facts: tuple[frozenset[str], bool] | None = getattr(route, _FACTS, None)
+def _as_sent(value: Any) -> str:
+    """A default as a client would write it in the query."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(getattr(value, "value", value))
+
+
+def _route_facts(route: Any) -> tuple[frozenset[str], bool, Mapping[str, str]]:
+    facts: tuple[frozenset[str], bool, Mapping[str, str]] | None = getattr(route, _FACTS, None)
     if facts is None:
         names: set[str] = set()
-        authenticates = _walk(route.dependant, names)
-        facts = (frozenset(names), authenticates)
+        defaults: dict[str, str] = {}
+        authenticates = _walk(route.dependant, names, defaults)
+        facts = (frozenset(names), authenticates, MappingProxyType(defaults))
         setattr(route, _FACTS, facts)
     return facts
+
+
+def query_with_defaults(request: Request) -> list[tuple[str, str]]:
+    """The query as sent, with each absent parameter that has a default given it, sorted:
+    `?order=created_at` and no `order` at all name the same list."""
+    items = request.query_params.multi_items()
+    route = request.scope.get("route")
+    if hasattr(route, "dependant"):
+        sent = {name for name, _ in items}
+        defaults = _route_facts(route)[2]
+        items = [*items, *((k, v) for k, v in defaults.items() if k not in sent)]
+    return sorted(items)
 
 
 def check_query(request: Request, ctx: AuditContext) -> None:
@@ -49,7 +76,7 @@ def check_query(request: Request, ctx: AuditContext) -> None:
     route = request.scope.get("route")
     if not request.scope.get("query_string") or not hasattr(route, "dependant"):
         return
-    declared, authenticates = _route_facts(route)
+    declared, authenticates, _ = _route_facts(route)
     unknown = tuple(sorted({k for k in request.query_params if k not in declared}))
     if not unknown:
         return

@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from app.pagination import INVALID_CURSOR
+
 if TYPE_CHECKING:
     from schemathesis import Response
 
@@ -180,9 +182,12 @@ REFUSALS: dict[str, tuple[Refusal, ...]] = {
         Refusal(422, r"first must not exceed second", _PARAMETERS),
     ),
 }
-# Derived from the document: every list takes back only the cursors it issued (their shape is
-# stated, their signature cannot be), and an If-Match holds a version that may be stale.
-_CURSOR = Refusal(400, r"Invalid pagination cursor", "only a cursor this list issued is one")
+# Derived from the document: every list takes back only the cursors it issued to this caller
+# (their shape is stated, their signature cannot be), and an If-Match holds a version that may
+# be stale.
+_CURSOR = Refusal(
+    400, re.escape(INVALID_CURSOR), "only a cursor this list issued to this caller is one"
+)
 _STALE = Refusal(
     412,
     r"The resource changed since it was read \(stale ETag\)",

@@ -225,8 +225,9 @@ def sync_detailed(
         from_ (datetime.datetime | None | Unset): Inclusive lower bound.
         to (datetime.datetime | None | Unset): Exclusive upper bound.
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
-            not issue it for this list).
+        cursor (None | str | Unset): Opaque cursor from `next_cursor`, for the same list only:
+            same path, filters and order, same user or API key (400 when this service did not issue it
+            for this list and caller).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -296,8 +297,9 @@ def sync(
         from_ (datetime.datetime | None | Unset): Inclusive lower bound.
         to (datetime.datetime | None | Unset): Exclusive upper bound.
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
-            not issue it for this list).
+        cursor (None | str | Unset): Opaque cursor from `next_cursor`, for the same list only:
+            same path, filters and order, same user or API key (400 when this service did not issue it
+            for this list and caller).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -362,8 +364,9 @@ async def asyncio_detailed(
         from_ (datetime.datetime | None | Unset): Inclusive lower bound.
         to (datetime.datetime | None | Unset): Exclusive upper bound.
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
-            not issue it for this list).
+        cursor (None | str | Unset): Opaque cursor from `next_cursor`, for the same list only:
+            same path, filters and order, same user or API key (400 when this service did not issue it
+            for this list and caller).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -431,8 +434,9 @@ async def asyncio(
         from_ (datetime.datetime | None | Unset): Inclusive lower bound.
         to (datetime.datetime | None | Unset): Exclusive upper bound.
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
-            not issue it for this list).
+        cursor (None | str | Unset): Opaque cursor from `next_cursor`, for the same list only:
+            same path, filters and order, same user or API key (400 when this service did not issue it
+            for this list and caller).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):

@@ -133,8 +133,9 @@ def sync_detailed(
     Args:
         id (UUID):
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
-            not issue it for this list).
+        cursor (None | str | Unset): Opaque cursor from `next_cursor`, for the same list only:
+            same path, filters and order, same user or API key (400 when this service did not issue it
+            for this list and caller).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -183,8 +184,9 @@ def sync(
     Args:
         id (UUID):
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
-            not issue it for this list).
+        cursor (None | str | Unset): Opaque cursor from `next_cursor`, for the same list only:
+            same path, filters and order, same user or API key (400 when this service did not issue it
+            for this list and caller).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -228,8 +230,9 @@ async def asyncio_detailed(
     Args:
         id (UUID):
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
-            not issue it for this list).
+        cursor (None | str | Unset): Opaque cursor from `next_cursor`, for the same list only:
+            same path, filters and order, same user or API key (400 when this service did not issue it
+            for this list and caller).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -276,8 +279,9 @@ async def asyncio(
     Args:
         id (UUID):
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
-            not issue it for this list).
+        cursor (None | str | Unset): Opaque cursor from `next_cursor`, for the same list only:
+            same path, filters and order, same user or API key (400 when this service did not issue it
+            for this list and caller).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):

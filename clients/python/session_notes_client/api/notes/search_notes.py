@@ -172,8 +172,9 @@ def sync_detailed(
             those by the caller's supervisees in `pending_cosign` (what the caller may cosign).
             Default: False.
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
-            not issue it for this list).
+        cursor (None | str | Unset): Opaque cursor from `next_cursor`, for the same list only:
+            same path, filters and order, same user or API key (400 when this service did not issue it
+            for this list and caller).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -233,8 +234,9 @@ def sync(
             those by the caller's supervisees in `pending_cosign` (what the caller may cosign).
             Default: False.
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
-            not issue it for this list).
+        cursor (None | str | Unset): Opaque cursor from `next_cursor`, for the same list only:
+            same path, filters and order, same user or API key (400 when this service did not issue it
+            for this list and caller).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -289,8 +291,9 @@ async def asyncio_detailed(
             those by the caller's supervisees in `pending_cosign` (what the caller may cosign).
             Default: False.
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
-            not issue it for this list).
+        cursor (None | str | Unset): Opaque cursor from `next_cursor`, for the same list only:
+            same path, filters and order, same user or API key (400 when this service did not issue it
+            for this list and caller).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -348,8 +351,9 @@ async def asyncio(
             those by the caller's supervisees in `pending_cosign` (what the caller may cosign).
             Default: False.
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
-            not issue it for this list).
+        cursor (None | str | Unset): Opaque cursor from `next_cursor`, for the same list only:
+            same path, filters and order, same user or API key (400 when this service did not issue it
+            for this list and caller).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):

@@ -141,8 +141,9 @@ def sync_detailed(
         category (None | ThemeCategory | Unset): Only this category.
         active (bool | None | Unset): Only active (or inactive) themes.
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
-            not issue it for this list).
+        cursor (None | str | Unset): Opaque cursor from `next_cursor`, for the same list only:
+            same path, filters and order, same user or API key (400 when this service did not issue it
+            for this list and caller).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -191,8 +192,9 @@ def sync(
         category (None | ThemeCategory | Unset): Only this category.
         active (bool | None | Unset): Only active (or inactive) themes.
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
-            not issue it for this list).
+        cursor (None | str | Unset): Opaque cursor from `next_cursor`, for the same list only:
+            same path, filters and order, same user or API key (400 when this service did not issue it
+            for this list and caller).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -236,8 +238,9 @@ async def asyncio_detailed(
         category (None | ThemeCategory | Unset): Only this category.
         active (bool | None | Unset): Only active (or inactive) themes.
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
-            not issue it for this list).
+        cursor (None | str | Unset): Opaque cursor from `next_cursor`, for the same list only:
+            same path, filters and order, same user or API key (400 when this service did not issue it
+            for this list and caller).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -284,8 +287,9 @@ async def asyncio(
         category (None | ThemeCategory | Unset): Only this category.
         active (bool | None | Unset): Only active (or inactive) themes.
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
-            not issue it for this list).
+        cursor (None | str | Unset): Opaque cursor from `next_cursor`, for the same list only:
+            same path, filters and order, same user or API key (400 when this service did not issue it
+            for this list and caller).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):

@@ -122,8 +122,9 @@ def sync_detailed(
 
     Args:
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
-            not issue it for this list).
+        cursor (None | str | Unset): Opaque cursor from `next_cursor`, for the same list only:
+            same path, filters and order, same user or API key (400 when this service did not issue it
+            for this list and caller).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -166,8 +167,9 @@ def sync(
 
     Args:
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
-            not issue it for this list).
+        cursor (None | str | Unset): Opaque cursor from `next_cursor`, for the same list only:
+            same path, filters and order, same user or API key (400 when this service did not issue it
+            for this list and caller).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -205,8 +207,9 @@ async def asyncio_detailed(
 
     Args:
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
-            not issue it for this list).
+        cursor (None | str | Unset): Opaque cursor from `next_cursor`, for the same list only:
+            same path, filters and order, same user or API key (400 when this service did not issue it
+            for this list and caller).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -247,8 +250,9 @@ async def asyncio(
 
     Args:
         limit (int | Unset): Page size (max 200). Default: 50.
-        cursor (None | str | Unset): Opaque cursor from `next_cursor` (400 when this service did
-            not issue it for this list).
+        cursor (None | str | Unset): Opaque cursor from `next_cursor`, for the same list only:
+            same path, filters and order, same user or API key (400 when this service did not issue it
+            for this list and caller).
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
