@@ -23,7 +23,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="NOTES_", extra="ignore")
 
     env: Literal["development", "test", "production"] = "development"
-    service_name: str = "session-notes-api"
+    # The checkpoints' origin and key name (C2SP signed-note): no space, no "+", so that
+    # off-the-shelf note verifiers read them.
+    service_name: str = Field(default="session-notes-api", pattern=r"^[!-*,-~]{1,100}$")
     data_dir: Path = Path("./data")
     database_url: str | None = None
     db_pool_size: int = Field(default=10, ge=1, le=200)

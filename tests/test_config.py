@@ -7,6 +7,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from app.config import Settings
 from app.security.secrets import ConfigurationError, load_secrets
@@ -93,3 +94,11 @@ def test_production_starts_with_configured_secrets(tmp_path: Path) -> None:
     assert secrets.generated == ()
     assert secrets.key_ring.active_key_id == "main"
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["Praxis Notes", "notes+prod", "", "é-notes"])
+def test_a_service_name_no_note_verifier_reads_is_refused(tmp_path: Path, name: str) -> None:
+    """It names the checkpoints' origin and key (C2SP signed-note): no space, no "+"."""
+    with pytest.raises(ValidationError):
+        Settings(data_dir=tmp_path, service_name=name)
+    assert Settings(data_dir=tmp_path, service_name="notes.example.org/log").service_name
