@@ -19,7 +19,7 @@ from app.conditional import not_modified
 from app.errors import PROBLEM_JSON, problem_body
 from app.pages.router import PAGE_HEADERS
 from app.security import attempts
-from app.security.caller import refused_target
+from app.security.caller import header_text, refused_target
 from app.security.encryption import KeyRing
 from app.security.fields import seal
 from app.security.refused_bodies import attribute_refused_body
@@ -35,6 +35,10 @@ def _header(scope: Scope, name: bytes) -> str | None:
         if key == name:
             return str(value.decode("latin-1"))
     return None
+
+
+def _text(value: str | None) -> str | None:
+    return None if value is None else header_text(value)
 
 
 def _problem_messages(
@@ -94,7 +98,7 @@ class RequestPipeline:
             method=scope["method"],
             path=path,
             source_ip=client[0] if client else None,
-            user_agent=_header(scope, b"user-agent"),
+            user_agent=_text(_header(scope, b"user-agent")),
         )
         scope.setdefault("state", {})["audit"] = ctx
         audited = path.startswith("/v1/")

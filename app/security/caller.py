@@ -114,11 +114,20 @@ def _purpose(request: Request, default: str) -> str:
     return value.strip().upper()
 
 
+def header_text(value: str) -> str:
+    """A header's text as its sender wrote it: UTF-8 where its bytes are (ASGI servers hand
+    them over as Latin-1, which would log "Ã„rzte" for "Ärzte"), else as received."""
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return value
+
+
 def _break_glass(request: Request, role: str | None) -> str | None:
     value = request.headers.get("x-break-glass-reason")
     if value is None:
         return None
-    reason = value.strip()
+    reason = header_text(value).strip()
     if not MIN_BREAK_GLASS_REASON <= len(reason) <= MAX_BREAK_GLASS_REASON:
         raise Unprocessable("X-Break-Glass-Reason needs 10 to 500 characters")
     if role not in CLINICAL_ROLES:
