@@ -13,8 +13,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, TypeVar, cast
 
+import sqlalchemy as sa
 import typer
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.audit.api import export as exporter
 from app.audit.ledger import events
@@ -23,9 +24,11 @@ from app.audit.ledger.sequencer import run_once
 from app.audit.ledger.sequencer_process import run_forever
 from app.audit.ledger.verify import verify_log
 from app.audit.ledger.watch import LAG_LIMIT, read_backlog
+from app.audit.operator import record_operator_action
 from app.config import Settings, configuration_problem, get_settings
 from app.db import create_engine
 from app.logging import configure_logging
+from app.models import Practice
 from app.security.secrets import ConfigurationError, Secrets, load_secrets
 
 app = typer.Typer(
@@ -183,9 +186,33 @@ def export_log(
     )
 
     async def work(engine: AsyncEngine) -> None:
+        await _record_export(engine, practice)
         out = sys.stdout.buffer
         async for chunk in exporter.export_stream(engine, spec):
             out.write(chunk)
         out.flush()
 
     _with_engine(settings, work)
+
+
+async def _record_export(engine: AsyncEngine, practice: uuid.UUID | None) -> None:
+    """Every practice whose log leaves is told so, as by the API's export: one operator
+    event each, committed before the first line is written (SPEC §6, §2.1)."""
+    async with AsyncSession(engine) as session:
+        if practice is not None and await session.get(Practice, practice) is None:
+            raise typer.BadParameter("no such practice", param_hint="--practice")
+        practices = (
+            [practice]
+            if practice is not None
+            else list((await session.execute(sa.select(Practice.id))).scalars())
+        )
+        for practice_id in practices:
+            await record_operator_action(
+                session,
+                command="audit export",
+                action="audit.export",
+                practice_id=practice_id,
+                resource_type="audit_event",
+                resource_id=None,
+            )
+        await session.commit()

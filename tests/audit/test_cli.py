@@ -9,6 +9,7 @@ import asyncio
 import json
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -103,9 +104,11 @@ def test_generate_checkpoint_verify_export(
 
     exported = run(env, "export")
     lines = [json.loads(line) for line in exported.stdout.splitlines()]
-    assert [e["seq"] for e in lines] == list(range(300))
+    # The export's own event is in it too, not sequenced yet (an operator's reading, §6).
+    assert [e["seq"] for e in lines] == [*range(300), None]
+    assert (lines[-1]["action"], lines[-1]["actor"]["type"]) == ("audit.export", "operator")
     csv_out = run(env, "export", "--format", "csv", "--from", "2000-01-01T00:00:00Z")
-    assert len(csv_out.stdout.splitlines()) == 301
+    assert len(csv_out.stdout.splitlines()) == 1 + 300 + 2  # header, events, both exports
     assert run(env, "export", "--format", "xml").exit_code != 0
     assert run(env, "export", "--from", "2026-01-01").exit_code != 0  # naive: refused
 
@@ -190,3 +193,65 @@ def test_bad_checkpoint_file(env: dict[str, str], tmp_path: Path) -> None:
     broken = tmp_path / "broken.json"
     broken.write_text("{not json")
     assert run(env, "verify", "--checkpoint", str(broken)).exit_code == 2
+
+
+def _exports(env: dict[str, str]) -> list[tuple[uuid.UUID, str]]:
+    """(practice, actor type) of every `audit.export` event."""
+    event = sa.table(
+        "audit_event",
+        sa.column("practice_id", sa.Uuid()),
+        sa.column("actor_type"),
+        sa.column("action"),
+    )
+
+    async def go() -> list[tuple[uuid.UUID, str]]:
+        engine = create_async_engine(async_database_url(env["NOTES_DATABASE_URL"]))
+        async with engine.connect() as conn:
+            rows = await conn.execute(
+                sa.select(event.c.practice_id, event.c.actor_type).where(
+                    event.c.action == "audit.export"
+                )
+            )
+            found = [(p, str(a)) for p, a in rows]
+        await engine.dispose()
+        return found
+
+    return asyncio.run(go())
+
+
+def _add_practice(env: dict[str, str]) -> uuid.UUID:
+    practice = sa.table(
+        "practice", sa.column("id", sa.Uuid()), sa.column("name"), sa.column("created_at")
+    )
+    new = uuid.uuid4()
+
+    async def go() -> None:
+        engine = create_async_engine(async_database_url(env["NOTES_DATABASE_URL"]))
+        async with engine.begin() as conn:
+            await conn.execute(
+                practice.insert().values(id=new, name="Second", created_at=datetime.now(UTC))
+            )
+        await engine.dispose()
+
+    asyncio.run(go())
+    return new
+
+
+def test_an_export_from_the_command_line_is_recorded_for_each_practice_it_reads(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SPEC §6: every reading of the log leaves an event; §2.1: an operator action."""
+    generate(env, monkeypatch, "--events", "40", "--clients", "5", "--days", "1")
+    second = _add_practice(env)
+    assert run(env, "export").exit_code == 0
+    every = _exports(env)
+    assert len(every) == 2
+    assert {a for _, a in every} == {"operator"}
+    assert second in {p for p, _ in every}
+    assert run(env, "export", "--practice", str(second)).exit_code == 0
+    assert [p for p, _ in _exports(env)].count(second) == 2
+    # A practice that does not exist: refused, and nothing is recorded or written.
+    unknown = run(env, "export", "--practice", str(uuid.uuid4()))
+    assert unknown.exit_code != 0
+    assert unknown.stdout == ""
+    assert len(_exports(env)) == 3
