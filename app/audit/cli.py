@@ -16,6 +16,7 @@ from typing import Annotated, Any, TypeVar, cast
 import sqlalchemy as sa
 import typer
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlmodel import col
 
 from app.audit.api import export as exporter
 from app.audit.ledger import events
@@ -204,7 +205,7 @@ async def _record_export(engine: AsyncEngine, practice: uuid.UUID | None) -> Non
         practices = (
             [practice]
             if practice is not None
-            else list((await session.execute(sa.select(Practice.id))).scalars())
+            else list((await session.execute(sa.select(col(Practice.id)))).scalars())
         )
         for practice_id in practices:
             await record_operator_action(
