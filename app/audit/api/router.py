@@ -288,6 +288,8 @@ async def export(
     require_auditor(caller)
     ctx = audit_context(request)
     ctx.route = getattr(request.scope.get("route"), "path", None)
+    # The export holds every client its events name: each client's access report shows it.
+    ctx.add_clients(*await service.clients_in(session, caller.practice_id, start, end))
     # A stream cannot be held back until its end: its event commits before the first byte.
     await add_event(session, build_event(ctx, 200))
     await session.commit()

@@ -233,3 +233,20 @@ async def reviews_for(
     for review in (await session.execute(query)).scalars():
         out[review.event_id].append(review)
     return out
+
+
+async def clients_in(
+    session: AsyncSession,
+    practice_id: uuid.UUID,
+    start: datetime | None,
+    end: datetime | None,
+) -> list[uuid.UUID]:
+    """Every client the practice's events of a time range name (what an export holds)."""
+    query = sa.select(EVENT_CLIENT.c.client_id).distinct()
+    query = query.where(EVENT_CLIENT.c.practice_id == practice_id)
+    if start is not None:
+        query = query.where(EVENT_CLIENT.c.occurred_at >= start)
+    if end is not None:
+        query = query.where(EVENT_CLIENT.c.occurred_at < end)
+    return list((await session.execute(query)).scalars())
+

@@ -114,8 +114,13 @@ async def test_independent_rebuild_with_the_docs_script(
 
 
 async def test_export_is_audited_before_it_streams(
-    state: AppState, client: httpx.AsyncClient, world: World, rid: str
+    state: AppState, client: httpx.AsyncClient, world: World, other_world: World, rid: str
 ) -> None:
+    """Its event names every client the exported events name (SPEC §6), and no other."""
+    a, b, elsewhere = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    therapist = world["therapist"].id
+    await seed(state, world.practice_id, [Spec(actor_id=therapist, clients=[a, b])])
+    await seed(state, other_world.practice_id, [Spec(actor_id=therapist, clients=[elsewhere])])
     response = await client.get(
         "/v1/audit/export",
         params={"format": "csv"},
@@ -129,6 +134,15 @@ async def test_export_is_audited_before_it_streams(
         "success",
         "/v1/audit/export",
     )
+    assert sorted(event.client_ids) == sorted([str(a), str(b)])
+    # A range that holds none of them names none.
+    later = {"format": "csv", "to": "2001-01-01T00:00:00Z"}
+    empty = await client.get(
+        "/v1/audit/export", params=later, headers={**world["auditor"].headers, "X-Request-ID": "e"}
+    )
+    assert empty.status_code == 200
+    [event] = await events_of_request(state, "e")
+    assert event.client_ids == []
 
 
 async def test_csv_export(state: AppState, client: httpx.AsyncClient, world: World) -> None:
