@@ -249,4 +249,3 @@ async def clients_in(
     if end is not None:
         query = query.where(EVENT_CLIENT.c.occurred_at < end)
     return list((await session.execute(query)).scalars())
-
