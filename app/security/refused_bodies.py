@@ -64,6 +64,8 @@ async def attribute_unrouted(request: Request) -> None:
     """
     ctx = audit_context(request)
     route = request.scope.get("route")
+    if route is None:
+        route = _route_of_a_prefix(request)
     named = route_action(route) if route is not None else None
     if named is not None and named[1] is not None and ctx.resource_type is None:
         ctx.resource_type = named[1]
@@ -71,6 +73,20 @@ async def attribute_unrouted(request: Request) -> None:
         if raw is not None:
             ctx.resource_id = storable(str(raw)[:80])
     await _attribute_caller(request, read_body=True)
+
+
+def _route_of_a_prefix(request: Request) -> object | None:
+    """The route a 404's path starts with (`/v1/clients/{id}` of `/v1/clients/{id}/episode`,
+    a mistyped path): the resource it names is the one the request aimed at (SPEC §2.1)."""
+    parts = request.scope["path"].rstrip("/").split("/")
+    for end in range(len(parts) - 1, 3, -1):
+        scope = {**request.scope, "path": "/".join(parts[:end]), "method": "GET"}
+        for route in request.app.router.routes:
+            match, child = route.matches(scope)
+            if match == Match.FULL and "id" in child.get("path_params", {}):
+                request.scope["path_params"] = child["path_params"]
+                return route
+    return None
 
 
 async def _attribute_caller(request: Request, *, read_body: bool) -> None:

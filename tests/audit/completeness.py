@@ -610,6 +610,7 @@ CASES: list[Case] = [
         200,
         "audit.export",
         "success",
+        clients=_client,  # among every client the practice's log names
     ),
     Case(
         "other:auditor",

@@ -291,3 +291,30 @@ async def test_requests_no_route_answers_are_attributed_to_their_caller(
     event = await only_event(state, sent["X-Request-ID"])
     assert event["actor_type"] == "anonymous"
     assert (event["practice_id"], event["client_ids"]) == (world.practice_id, [ids["client"]])
+
+
+async def test_a_mistyped_path_under_a_resource_names_that_resource(
+    client: httpx.AsyncClient, world: World, state: AppState
+) -> None:
+    """`/v1/clients/{id}/episode` (for `/episodes`) is a 404 that still aimed at the client:
+    anonymous, a bad token or a colleague who cannot reach it, the attempt names it."""
+    ids = await _case_with_note(client, world)
+    for path, resource in (
+        (f"/v1/clients/{ids['client']}/episode", "client"),
+        (f"/v1/notes/{ids['note']}/sign/again", "note"),
+    ):
+        for headers in ({}, {"Authorization": "Bearer nope"}, world["therapist2"].headers):
+            sent = headers | request_id()
+            answer = await client.get(path, headers=sent)
+            assert answer.status_code in (401, 404), answer.text
+            event = await only_event(state, sent["X-Request-ID"])
+            assert (event["resource_type"], event["resource_id"]) == (resource, path.split("/")[3])
+            assert (event["practice_id"], event["client_ids"]) == (
+                world.practice_id,
+                [ids["client"]],
+            ), (path, headers)
+    # A path that names nothing still names nobody.
+    sent = request_id()
+    await client.get("/v1/clients/not-an-id/episode", headers=sent)
+    event = await only_event(state, sent["X-Request-ID"])
+    assert event["client_ids"] == []
