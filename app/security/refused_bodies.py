@@ -9,7 +9,7 @@ authenticated here, on the refusal path only.
 from __future__ import annotations
 
 from fastapi import Request
-from starlette.routing import Match
+from starlette.routing import BaseRoute, Match
 
 from app.audit.context import audit_context, route_action, storable
 from app.errors import AppError
@@ -75,13 +75,14 @@ async def attribute_unrouted(request: Request) -> None:
     await _attribute_caller(request, read_body=True)
 
 
-def _route_of_a_prefix(request: Request) -> object | None:
+def _route_of_a_prefix(request: Request) -> BaseRoute | None:
     """The route a 404's path starts with (`/v1/clients/{id}` of `/v1/clients/{id}/episode`,
     a mistyped path): the resource it names is the one the request aimed at (SPEC §2.1)."""
     parts = request.scope["path"].rstrip("/").split("/")
     for end in range(len(parts) - 1, 3, -1):
         scope = {**request.scope, "path": "/".join(parts[:end]), "method": "GET"}
-        for route in request.app.router.routes:
+        routes: list[BaseRoute] = request.app.router.routes
+        for route in routes:
             match, child = route.matches(scope)
             if match == Match.FULL and "id" in child.get("path_params", {}):
                 request.scope["path_params"] = child["path_params"]
