@@ -93,6 +93,11 @@ async def redeem(
     if found is None:
         raise Unauthorized(INVALID_TOKEN)
     stored, user = found
+    # A token that exists names its account, spent or not: an attempt with a used or expired
+    # one is found by the practice's auditor (SPEC §2.1), as a reused refresh token is. The
+    # answer stays the one 401 of any unusable token.
+    ctx.practice_id = user.practice_id
+    ctx.target("user", user.id)
     now = utcnow()
     if stored.used_at is not None or stored.expires_at <= now or not user.active:
         raise Unauthorized(INVALID_TOKEN)
@@ -104,9 +109,7 @@ async def redeem(
     )
     if spent.rowcount != 1:  # type: ignore[attr-defined]
         raise Unauthorized(INVALID_TOKEN)
-    ctx.practice_id = user.practice_id
     ctx.actor_type, ctx.actor_id, ctx.actor_role = "user", user.id, user.role
-    ctx.target("user", user.id)
     await set_password(session=session, state=state, user=user, password=new_password)
     return user
 

@@ -93,9 +93,13 @@ async def test_invited_user_sets_their_own_password(
     [created_event] = await events(state, "user.create", user["id"])
     assert (created_event.actor_type, created_event.actor_id) == ("user", admin.id)
     redeemed = await events(state, "auth.password_reset", user["id"])
-    assert [(e.actor_type, str(e.actor_id), e.http_status) for e in redeemed] == [
-        ("user", user["id"], 204)
+    # The spent token's second use is refused as any unusable token is, and still names
+    # the account it tried, for the practice's auditor (SPEC §2.1).
+    assert sorted((e.actor_type, str(e.actor_id), e.http_status) for e in redeemed) == [
+        ("anonymous", "None", 401),
+        ("user", user["id"], 204),
     ]
+    assert {e.practice_id for e in redeemed} == {world.practice_id}
 
 
 async def test_admin_reset_revokes_everything_and_hands_out_one_token(
