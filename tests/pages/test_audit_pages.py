@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from selenium.webdriver.chrome.webdriver import WebDriver
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
@@ -207,3 +208,25 @@ def test_every_pending_break_the_glass_access_is_in_the_queue(site: Site) -> Non
     assert shown == {i["event"]["id"] for i in pending}
     reviewed = site.get("auditor", "/v1/audit/break-glass", reviewed="true", limit=50)["items"]
     assert len(_rows(driver, "break-glass-reviewed")) == len(reviewed)
+
+
+def test_a_double_click_records_one_review(site: Site) -> None:
+    theirs = _client(site, "trainee", "Abrams")
+    with site.api("therapist") as http:
+        glass = http.get(
+            f"/v1/clients/{theirs}", headers={"X-Break-Glass-Reason": "Covering the crisis line"}
+        )
+    assert glass.status_code == 200
+    pending = site.get("auditor", "/v1/audit/break-glass", reviewed="false")["items"]
+    event_id = pending[0]["event"]["id"]  # newest first: this one
+    driver = site.browser("auditor")
+    _go(driver, "/app/audit/break-glass")
+    button = driver.find_element(By.CSS_SELECTOR, f"button[data-review='{event_id}']")
+    ActionChains(driver).double_click(button).perform()
+    wait(driver, lambda d: "Review recorded." in main_text(d))
+    item = next(
+        i
+        for i in site.get("auditor", "/v1/audit/break-glass", reviewed="true", limit=200)["items"]
+        if i["event"]["id"] == event_id
+    )
+    assert len(item["reviews"]) == 1

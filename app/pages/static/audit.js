@@ -102,7 +102,11 @@ export async function breakGlassView(main) {
       const decision = select([["justified", "justified"], ["unjustified", "unjustified"], ["needs_follow_up", "needs follow-up"]]);
       decision.id = `decision-${e.id}`;
       const comment = h("input", { type: "text", id: `comment-${e.id}`, maxlength: 1000 });
-      const review = async () => {
+      const review = async (event) => {
+        // One review per click: a double click would record two reviews (and two events).
+        const button = event.currentTarget;
+        if (button.disabled) return;
+        button.disabled = true;
         try {
           const body = { decision: decision.value };
           if (comment.value.trim()) body.comment = comment.value.trim();
@@ -112,6 +116,7 @@ export async function breakGlassView(main) {
           done.textContent = "Review recorded.";
           done.className = "ok";
         } catch (error) {
+          button.disabled = false;
           if (!(error instanceof ApiError)) throw error;
           status.textContent = `Not recorded: ${error.message}`;
           status.className = "error";
@@ -153,10 +158,13 @@ export async function logStateView(main) {
   const download = async () => {
     const { data, headers } = await call(`/v1/audit/export?format=${format.value}`, { raw: true });
     const name = (headers.get("Content-Disposition") ?? "").match(/filename="?([^";]+)/)?.[1] ?? `audit-export.${format.value === "csv" ? "csv" : "ndjson"}`;
-    const link = h("a", { href: URL.createObjectURL(data), download: name }, name);
+    const url = URL.createObjectURL(data);
+    const link = h("a", { href: url, download: name }, name);
     document.body.append(link);
     link.click();
     link.remove();
+    // The export stays in the tab's memory until its URL is revoked: after the download starts.
+    setTimeout(() => URL.revokeObjectURL(url), 0);
     exportStatus.textContent = `Downloaded ${name} (${data.size} bytes).`;
   };
   fill(main, h("h1", {}, "State of the access log"),
