@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -39,11 +40,15 @@ class EventFilters:
 
 def event_out(row: Any) -> AuditEventOut:
     """The API form of an event row joined with its leaf."""
-    return AuditEventOut.model_validate(
-        events.event_json(
-            row, seq=row.seq, leaf_hash=None if row.leaf_hash is None else bytes(row.leaf_hash)
-        )
+    found = events.event_json(
+        row, seq=row.seq, leaf_hash=None if row.leaf_hash is None else bytes(row.leaf_hash)
     )
+    # A row inserted behind the service may hold ids that are no strings (verify names it,
+    # `event_not_canonical`): shown as their JSON text, so that one row cannot 500 a search.
+    ids = found.get("client_ids") or []
+    if not all(isinstance(c, str) for c in ids):
+        found["client_ids"] = [c if isinstance(c, str) else json.dumps(c) for c in ids]
+    return AuditEventOut.model_validate(found)
 
 
 def _columns() -> tuple[Any, ...]:
