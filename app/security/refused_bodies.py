@@ -75,10 +75,15 @@ async def attribute_unrouted(request: Request) -> None:
     await _attribute_caller(request, read_body=True)
 
 
+_DEEPEST = 6  # path segments (the leading empty one included) a prefix route may have
+
+
 def _route_of_a_prefix(request: Request) -> BaseRoute | None:
     """The route a 404's path starts with (`/v1/clients/{id}` of `/v1/clients/{id}/episode`,
     a mistyped path): the resource it names is the one the request aimed at (SPEC §2.1)."""
-    parts = request.scope["path"].rstrip("/").split("/")
+    # A resource's `{id}` is the third segment (`/v1/clients/{id}`, `/v1/audit/events/{id}`):
+    # only the first few are tried, so a long path costs no more than a short one.
+    parts = request.scope["path"].split("/", _DEEPEST + 1)[:_DEEPEST]
     for end in range(len(parts) - 1, 3, -1):
         scope = {**request.scope, "path": "/".join(parts[:end]), "method": "GET"}
         routes: list[BaseRoute] = request.app.router.routes

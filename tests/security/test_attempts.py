@@ -10,9 +10,12 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
 
 from app.state import AppState
 from tests.conftest import World
@@ -318,3 +321,22 @@ async def test_a_mistyped_path_under_a_resource_names_that_resource(
     await client.get("/v1/clients/not-an-id/episode", headers=sent)
     event = await only_event(state, sent["X-Request-ID"])
     assert event["client_ids"] == []
+
+
+async def test_a_long_unrouted_path_costs_what_a_short_one_does(
+    client: httpx.AsyncClient, app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The prefix walk tries the first few segments only: an anonymous 404 with thousands
+    of segments cannot hold the event loop (it matched every route per segment)."""
+    tried = 0
+    matches = APIRoute.matches
+
+    def counted(self: APIRoute, scope: Any) -> Any:
+        nonlocal tried
+        tried += 1
+        return matches(self, scope)
+
+    monkeypatch.setattr(APIRoute, "matches", counted)
+    answer = await client.get("/v1/a" + "/a" * 5000)
+    assert answer.status_code == 404
+    assert tried <= 5 * len(app.router.routes)  # routing itself, then two prefixes at most
