@@ -201,7 +201,7 @@ async def rotate(
         kinds=rules.kinds_for(caller, "see"),
         key_id=id,
     )
-    rules.check_manage(caller, row.kind, "rotate")
+    rules.check_rotate(caller, row.kind, row.scopes)
     grace = timedelta(seconds=(body or ApiKeyRotate()).grace_seconds)
     key = await service.rotate_key(
         session=session,

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Final, Literal
 
 from app.errors import Forbidden
-from app.security.api_keys import AUDIT_SCOPES, KeyKind, key_kind
+from app.security.api_keys import AUDIT_SCOPES, CLINICAL_SCOPES, KeyKind, key_kind
 from app.security.caller import Caller
 
 Action = Literal["see", "rotate", "revoke"]
@@ -41,6 +41,18 @@ def check_manage(caller: Caller, kind: str, action: Action) -> None:
     """403 for a key the caller can see but not act on (an admin and an auditor's key)."""
     if kind not in kinds_for(caller, action):
         raise Forbidden(f"Your role may not {action} a key of kind {kind}")
+
+
+def check_rotate(caller: Caller, kind: str, scopes: Sequence[str]) -> None:
+    """`check_manage` for a rotation; an operator's audit key that also reads clinical data
+    is rotated by nobody through the API: an auditor's fresh secret would read notes that no
+    supervisor approved (the operator makes a new key instead)."""
+    check_manage(caller, kind, "rotate")
+    if kind == "audit" and set(scopes) & CLINICAL_SCOPES:
+        raise Forbidden(
+            "This key also reads clinical data: it is not rotated through the API; "
+            "the operator makes a new one"
+        )
 
 
 def check_create(caller: Caller, scopes: Sequence[str]) -> bool:

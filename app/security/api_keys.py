@@ -29,16 +29,16 @@ KeyKind = Literal["audit", "clinical", "operational"]
 
 
 def key_kind(scopes: Iterable[str]) -> KeyKind:
-    """`clinical` (any clinical scope), `audit` (any audit scope) or `operational`.
+    """`audit` (any audit scope), `clinical` (any clinical scope) or `operational`.
 
-    Clinical comes first: a key that reads notes is approved by a supervisor and managed by
-    admins, whatever else it may read; filed as an auditor's, an auditor could rotate it.
+    Audit comes first: a key that reads the access log is the auditors' to see and revoke,
+    and an admin never creates one (SPEC §2.1), whatever else it reads.
     """
     wanted = set(scopes)
-    if wanted & CLINICAL_SCOPES:
-        return "clinical"
     if wanted & AUDIT_SCOPES:
         return "audit"
+    if wanted & CLINICAL_SCOPES:
+        return "clinical"
     return "operational"
 
 

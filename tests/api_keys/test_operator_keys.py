@@ -61,7 +61,7 @@ async def test_operator_key_has_any_scopes_at_once_and_is_logged(
         row = (
             await db.execute(sa.select(ApiKey).where(ApiKey.prefix == secret[:10]))  # type: ignore[arg-type]
         ).scalar_one()
-    assert (row.kind, row.pending_approval, row.created_by) == ("clinical", False, None)
+    assert (row.kind, row.pending_approval, row.created_by) == ("audit", False, None)
     [event] = await _events(state, row.id)
     assert (event.actor_type, event.actor_id, event.action) == ("operator", None, "api_key.create")
     assert (event.practice_id, event.method, event.route) == (

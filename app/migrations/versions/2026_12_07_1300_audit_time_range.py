@@ -1,7 +1,7 @@
 """audit events refuse a time no reader can hold
 
-Revision ID: 0016_audit_time_range
-Revises: 0015_clinical_keys_kind
+Revision ID: 0015_audit_time_range
+Revises: 0014_webhook_owner_key
 Create Date: 2026-12-07 13:10:00.000000+00:00
 
 The application role may INSERT into audit_event and audit_event_client. A row dated
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0016_audit_time_range"
-down_revision: str | None = "0015_clinical_keys_kind"
+revision: str = "0015_audit_time_range"
+down_revision: str | None = "0014_webhook_owner_key"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
