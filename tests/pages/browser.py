@@ -99,8 +99,19 @@ def keys(driver: WebDriver, *sequence: str) -> None:
     webdriver.ActionChains(driver).send_keys(*sequence).perform()
 
 
-def tab_to(driver: WebDriver, css: str, limit: int = 200) -> WebElement:
-    """Press Tab until an element matching `css` has the focus; return it."""
+def tab_to(
+    driver: WebDriver, css: str, limit: int = 200, *, from_top: bool = False
+) -> WebElement:
+    """Press Tab until an element matching `css` has the focus; return it.
+
+    `from_top` starts from the top of the page, as a user would who reached it anew: the
+    navigation is then a few stops away however long the page below it.
+    """
+    if from_top:
+        driver.execute_script(
+            "const body = document.body; body.tabIndex = -1; body.focus();"
+            " body.removeAttribute('tabindex');"
+        )
     for _ in range(limit):
         keys(driver, Keys.TAB)
         active: WebElement = driver.switch_to.active_element

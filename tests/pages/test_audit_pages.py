@@ -31,7 +31,7 @@ pytestmark = pytest.mark.server
 
 def _go(driver: WebDriver, href: str) -> None:
     """Follow a navigation link by keyboard."""
-    tab_to(driver, f"nav a[href='{href}']")
+    tab_to(driver, f"nav a[href='{href}']", from_top=True)
     keys(driver, Keys.ENTER)
     ready(driver)
 
