@@ -99,9 +99,7 @@ def keys(driver: WebDriver, *sequence: str) -> None:
     webdriver.ActionChains(driver).send_keys(*sequence).perform()
 
 
-def tab_to(
-    driver: WebDriver, css: str, limit: int = 200, *, from_top: bool = False
-) -> WebElement:
+def tab_to(driver: WebDriver, css: str, limit: int = 200, *, from_top: bool = False) -> WebElement:
     """Press Tab until an element matching `css` has the focus; return it.
 
     `from_top` starts from the top of the page, as a user would who reached it anew: the
