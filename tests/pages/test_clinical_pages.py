@@ -186,27 +186,7 @@ def test_psychotherapy_notes_are_shown_to_nobody_but_their_author(site: Site) ->
 
 def test_a_stale_note_is_not_cosigned(site: Site) -> None:
     """The page cosigns with the ETag it read; a note changed since then is refused (412)."""
-    client_id = _client_id(site, "trainee", "Duarte")
-    with site.api("trainee") as http:
-        visit_ = http.post(
-            "/v1/sessions",
-            json={
-                "client_id": client_id,
-                "starts_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
-                "status": "attended",
-            },
-        )
-        assert visit_.status_code == 201, visit_.text
-        note = http.post(
-            f"/v1/sessions/{visit_.json()['id']}/notes",
-            json={"kind": "progress", "body": "Quiet session.", "interventions": ["supportive"]},
-        )
-        assert note.status_code == 201, note.text
-        signed = http.post(
-            f"/v1/notes/{note.json()['id']}/sign", headers={"If-Match": note.headers["ETag"]}
-        )
-        assert signed.status_code == 200, signed.text
-    note_id = note.json()["id"]
+    note_id, etag = _pending_note(site, "Duarte", interventions=["supportive"])
     driver = site.browser("supervisor")
     visit(driver, "/app/cosign")
     ready(driver)
@@ -216,7 +196,7 @@ def test_a_stale_note_is_not_cosigned(site: Site) -> None:
         returned = http.post(
             f"/v1/notes/{note_id}/return",
             json={"comment": "Add the plan."},
-            headers={"If-Match": signed.headers["ETag"]},
+            headers={"If-Match": etag},
         )
         assert returned.status_code == 200, returned.text
     keys(driver, Keys.ENTER)
