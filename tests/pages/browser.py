@@ -165,7 +165,8 @@ def check_page(
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
     assert axe_violations(driver) == [], name
-    assert console_errors(driver, allowed) == [], name
+    errors = console_errors(driver, allowed)
+    assert errors == [], (name, errors)  # the messages, to tell which page logged them
     history = driver.execute_script("return location.href")
     for url in [*requested_urls(driver), history]:
         readable = readable_url(url)
