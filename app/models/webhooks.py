@@ -66,6 +66,8 @@ class WebhookDelivery(SQLModel, table=True):
     status: str = Field(default="pending", max_length=20)
     attempts: int = 0
     next_attempt_at: datetime = created_at_field()
+    # The retry window runs from here (a message queued behind a failing one waits untried).
+    first_attempt_at: datetime | None = timestamp_field()
     last_attempt_at: datetime | None = timestamp_field()
     created_at: datetime = created_at_field()
 

@@ -381,6 +381,9 @@ class Deliverer:
                     status=sa.bindparam("d_status"),
                     attempts=_D.c.attempts + 1,
                     next_attempt_at=sa.bindparam("d_next"),
+                    first_attempt_at=sa.func.coalesce(
+                        _D.c.first_attempt_at, sa.bindparam("d_last")
+                    ),
                     last_attempt_at=sa.bindparam("d_last"),
                 ),
                 [self._outcome(a, now) for a in attempts],
@@ -411,7 +414,7 @@ class Deliverer:
         delivery = attempt.delivery
         if attempt.succeeded:
             status, retry_at = "succeeded", now
-        elif schedule.gives_up(delivery.created_at, now, self.settings):
+        elif schedule.gives_up(delivery.first_attempt_at or attempt.at, now, self.settings):
             status, retry_at = "failed", now
         else:
             status = "pending"

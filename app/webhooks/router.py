@@ -244,7 +244,7 @@ async def test_webhook_endpoint(
     dependencies=[audited("webhook_delivery.list", "webhook_endpoint")],
 )
 async def list_webhook_deliveries(
-    id: uuid.UUID, session: SessionDep, caller: CallerDep, page: PageDep
+    request: Request, id: uuid.UUID, session: SessionDep, caller: CallerDep, page: PageDep
 ) -> Page[WebhookDeliveryOut]:
     """Every message owed to the endpoint in feed order, each with every attempt made.
 
@@ -253,6 +253,8 @@ async def list_webhook_deliveries(
     endpoint = await service.get_endpoint(session, _manager(caller), id)
     service.require_readable(caller, endpoint.event_types)
     rows = await service.list_deliveries(session, caller, endpoint, page)
+    # Each listed message is a client's event (its id is the feed's): the read names them.
+    audit_context(request).add_clients(*(service.delivery_client(d) for d in rows[: page.limit]))
     return Page(
         items=await service.delivery_views(session, rows[: page.limit]),
         next_cursor=page.next_cursor(rows, service.delivery_key),
@@ -282,6 +284,9 @@ async def retry_webhook_delivery(
     # The message names its client to an outside receiver: the retry aims at that client.
     audit_context(request).add_clients(service.delivery_client(delivery))
     service.require_readable(caller, delivery.event_type)
+    # As for its log: a manager who may not read all the endpoint delivers may not drive it.
+    endpoint = await service.get_endpoint(session, _manager(caller), delivery.endpoint_id)
+    service.require_readable(caller, endpoint.event_types)
     delivery = await service.retry(session, delivery)
     return (await service.delivery_views(session, [delivery]))[0]
 

@@ -22,9 +22,12 @@ def retry_delay(attempts: int, settings: Settings, rand: random.Random | None = 
     return timedelta(seconds=ceiling / 2 + jitter)
 
 
-def gives_up(created_at: datetime, now: datetime, settings: Settings) -> bool:
-    """Whether a delivery that just failed has been retried long enough (then `failed`)."""
-    return (now - created_at).total_seconds() >= settings.webhook_retry_window_seconds
+def gives_up(first_attempt_at: datetime, now: datetime, settings: Settings) -> bool:
+    """Whether a delivery that just failed has been retried long enough (then `failed`).
+
+    Counted from its first attempt: a message waits untried behind a failing one before it.
+    """
+    return (now - first_attempt_at).total_seconds() >= settings.webhook_retry_window_seconds
 
 
 def disables(failing_since: datetime, now: datetime, settings: Settings) -> bool:

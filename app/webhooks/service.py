@@ -126,13 +126,16 @@ async def update_endpoint(
 ) -> WebhookEndpoint:
     """Apply changes; enabling a disabled endpoint clears its failure record (412: changed).
 
-    Whoever enables it owns it from then on: a key, which it then stops with; a person.
+    Whoever enables it or points it at a new URL owns it from then on: a key, which it then
+    stops with; a person.
     """
     for field in ("url", "event_types", "enabled"):
         if field in changes and changes[field] is None:
             raise Unprocessable(f"{field} cannot be null")
-    if changes.get("enabled") and not endpoint.enabled:
+    enabled = changes.get("enabled") and not endpoint.enabled
+    if enabled:
         endpoint.disabled_at = endpoint.disabled_reason = endpoint.failing_since = None
+    if enabled or changes.get("url", endpoint.url) != endpoint.url:
         endpoint.owner_key_id = caller.id if caller.kind == "api_key" else None
     for field, value in changes.items():
         setattr(endpoint, field, value)

@@ -62,10 +62,10 @@ def address_problem(address: Address, *, allow_loopback: bool) -> str | None:
     if isinstance(address, ipaddress.IPv6Address):
         if address in _LOCAL_NAT64:
             return "a NAT64 address"
-        # An IPv4 address carried inside IPv6 (mapped, NAT64, 6to4) is judged as itself:
-        # the network delivers the request to it.
+        # An IPv4 address carried inside IPv6 (mapped, NAT64, 6to4, the deprecated
+        # IPv4-compatible ::a.b.c.d) is judged as itself: the network may deliver it there.
         embedded = address.ipv4_mapped or address.sixtofour
-        if address in _NAT64:
+        if address in _NAT64 or (embedded is None and 1 < int(address) < 2**32):
             embedded = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
         if embedded is not None:
             address = embedded
