@@ -17,7 +17,7 @@ from app.db import utcnow, uuid7
 from app.errors import Conflict, Unprocessable
 from app.etag import bump_version
 from app.feed import outbox as feed
-from app.models import CareTeamMember, Client, Episode, User
+from app.models import CareTeamMember, Client, Episode, Note, User
 from app.roles import CLINICAL_ROLES
 from app.security.caller import Caller
 from app.security.encryption import KeyRing
@@ -199,6 +199,8 @@ async def update_client(
             user_id=changes["primary_therapist_id"],
             field="primary_therapist_id",
         )
+        team = (await care_teams(session, [client.id]))[client.id]
+        await _keep_notes_cosignable(session, client.id, {changes["primary_therapist_id"], *team})
     if "external_id" in changes:
         await _check_external_id(session, client.practice_id, changes["external_id"], client.id)
     if "presenting_concerns" in changes:
@@ -222,6 +224,7 @@ async def replace_care_team(
         raise Conflict("An archived client is read-only; set status to active first")
     team = await _check_team(session, client.practice_id, user_ids)
     await bump_version(session, client, expected_version)
+    await _keep_notes_cosignable(session, client.id, {client.primary_therapist_id, *team})
     await session.execute(delete(CareTeamMember).where(col(CareTeamMember.client_id) == client.id))
     for user_id in team:
         session.add(
@@ -232,6 +235,26 @@ async def replace_care_team(
     await session.flush()
     _changed(session, client, "client.updated")
     return sorted(team)
+
+
+async def _keep_notes_cosignable(
+    session: AsyncSession, client_id: uuid.UUID, clinicians: set[uuid.UUID]
+) -> None:
+    """409 when a clinician leaving the client has a note awaiting cosignature: their
+    supervisor reaches the client only through them, and the note could never be signed."""
+    waiting = await session.scalar(
+        select(func.count()).where(
+            col(Note.client_id) == client_id,
+            col(Note.kind) == "progress",
+            col(Note.status) == "pending_cosign",
+            col(Note.author_id).not_in(clinicians),
+        )
+    )
+    if waiting:
+        raise Conflict(
+            "A clinician leaving this client has notes awaiting cosignature; "
+            "their supervisor must cosign or return them first"
+        )
 
 
 def _name_matches(q: str) -> ColumnElement[bool]:

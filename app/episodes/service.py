@@ -25,7 +25,7 @@ from app.episodes.schemas import (
 from app.errors import Conflict, Unprocessable
 from app.etag import bump_version
 from app.feed import outbox as feed
-from app.models import Client, Episode, PhaseTransition, TherapySession
+from app.models import Client, Episode, Note, PhaseTransition, TherapySession
 from app.schema_types import latest_today
 from app.security.encryption import KeyRing
 from app.security.fields import seal, unseal
@@ -297,6 +297,24 @@ async def close_episode(
         raise Conflict(
             f"{scheduled} session(s) of this episode are still scheduled; "
             "record their attendance or cancel them first"
+        )
+    # A closed episode takes no cosignature or return: a note awaiting one would wait for
+    # good. (Drafts freeze with the episode, as docs/clinical-record.md says.)
+    waiting = (
+        await session.execute(
+            select(func.count())
+            .select_from(Note)
+            .join(TherapySession, col(TherapySession.id) == col(Note.session_id))
+            .where(
+                col(TherapySession.episode_id) == episode.id,
+                col(Note.status) == "pending_cosign",
+            )
+        )
+    ).scalar_one()
+    if waiting:
+        raise Conflict(
+            f"{waiting} note(s) of this episode await cosignature; "
+            "the supervisor must cosign or return them first"
         )
     last_session = (
         await session.execute(

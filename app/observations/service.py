@@ -104,7 +104,8 @@ async def ensure_changeable(
         raise FindingsLocked("The episode is closed; its record is read-only")
     # Kept for the response (session_phase): a write does not ask for it again.
     session.info[(_PHASE, visit.id)] = found["phase"]
-    if found["note_status"] == "signed":
+    # Signed by its author: awaiting cosignature, the supervisor reviews what was signed.
+    if found["note_status"] in ("signed", "pending_cosign"):
         raise FindingsLocked("The session's progress note is signed; its findings are locked")
     if found["theme_id"] is None:
         return None

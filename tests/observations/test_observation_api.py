@@ -99,23 +99,30 @@ async def test_other_practices_theme_cannot_be_observed(
     assert "no such theme" in problem(response, 422)["detail"]
 
 
-async def test_locked_once_progress_note_signed(
+async def test_locked_once_progress_note_signed_by_its_author(
     client: httpx.AsyncClient, world: World, state: AppState
 ) -> None:
     case = await clinical_case(client, world)
     headers = world["therapist"].headers
     kept = await observe(client, headers, case.session_id, "affect.guilt", 2)
     await write_progress_note(state, case.session_id, status="pending_cosign")
-    await observe(client, headers, case.session_id, "affect.anger", 2)
-    async with state.sessionmaker() as db:
-        await db.execute(
-            update(Note)
-            .where(col(Note.session_id) == uuid.UUID(case.session_id))
-            .values(status="signed")
-        )
-        await db.commit()
     url = f"/v1/sessions/{case.session_id}/observations"
     body = {"theme_code": "affect.shame", "intensity": 2}
+
+    async def note_status(status: str) -> None:
+        async with state.sessionmaker() as db:
+            await db.execute(
+                update(Note)
+                .where(col(Note.session_id) == uuid.UUID(case.session_id))
+                .values(status=status)
+            )
+            await db.commit()
+
+    # Signed by its trainee author and awaiting cosignature: locked for the supervisor's review.
+    problem(await client.post(url, json=body, headers=headers), 409)
+    await note_status("draft")  # returned: open again
+    await observe(client, headers, case.session_id, "affect.anger", 2)
+    await note_status("signed")
     problem(await client.post(url, json=body, headers=headers), 409)
     problem(await client.delete(f"/v1/observations/{kept['id']}", headers=headers), 409)
     assert len((await client.get(url, headers=headers)).json()["items"]) == 2
