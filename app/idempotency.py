@@ -121,6 +121,8 @@ async def idempotency(
     if existing.caller_role is not None and existing.caller_role != caller.role:
         # The stored body shows what the former role could see (SPEC §2.1): not replayed.
         raise Conflict("Idempotency-Key was used before your role changed; use a new key")
+    # Its event says so: a replayed cosign or care-team change is not a second one.
+    ctx.details = {**(ctx.details or {}), "idempotent_replay": True}
     raise IdempotentReplay(existing)
 
 

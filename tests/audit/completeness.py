@@ -11,10 +11,12 @@ break-the-glass row.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import httpx
 
 from tests.conftest import TEST_PASSWORD, World
 
@@ -57,6 +59,7 @@ class Scene:
 
 
 Value = Callable[[Scene], Any]
+Before = Callable[[Scene, httpx.AsyncClient], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,7 @@ class Case:
     headers: dict[str, str] = field(default_factory=dict)  # values formatted like `path`
     actor: str | None = None  # for logins: whose identity the event records
     names_created: bool = False  # the event also names the created client (response "id")
+    before: Before | None = None  # what the scene needs first (its own events are not checked)
 
     @property
     def glass(self) -> bool:
@@ -125,6 +129,7 @@ def situations(
     missing_clients: Value | None = None,
     json: Value | None = None,
     headers: dict[str, str] | None = None,
+    before: Before | None = None,
 ) -> list[Case]:
     """The rows of one route: each allowed caller; each refused one (403); a caller for whom
     the object does not exist (404, naming no client unless `missing_clients`); and, with
@@ -133,11 +138,35 @@ def situations(
     extra = headers or {}
     refused = clients if denied_name_clients else None
     rows = [
-        Case(who, method, path, route, status, action, "success", clients, json=json, headers=extra)
+        Case(
+            who,
+            method,
+            path,
+            route,
+            status,
+            action,
+            "success",
+            clients,
+            json=json,
+            headers=extra,
+            before=before,
+        )
         for who in allowed
     ]
     rows += [
-        Case(who, method, path, route, 403, action, "denied", refused, json=json, headers=extra)
+        Case(
+            who,
+            method,
+            path,
+            route,
+            403,
+            action,
+            "denied",
+            refused,
+            json=json,
+            headers=extra,
+            before=before,
+        )
         for who in denied
     ]
     if missing is not None:
@@ -153,6 +182,7 @@ def situations(
                 missing_clients,
                 json=json,
                 headers=extra,
+                before=before,
             )
         )
     if glass:
@@ -169,6 +199,7 @@ def situations(
                 purpose="ETREAT",
                 json=json,
                 headers={**extra, "X-Break-Glass-Reason": GLASS},
+                before=before,
             )
         )
     return rows

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
+
 from tests.audit.completeness import (
     PROGRESS_READERS,
     Case,
@@ -24,6 +26,13 @@ from tests.audit.completeness import (
     if_match,
     situations,
 )
+
+
+async def _cosign_pending(s: Scene, http: httpx.AsyncClient) -> None:
+    """The trainee's note cosigned: an episode with a note awaiting cosignature is 409."""
+    headers = s.world["supervisor"].headers | {"If-Match": s.etags["pending"]}
+    done = await http.post(f"/v1/notes/{s.pending}/cosign", headers=headers)
+    assert done.status_code == 200, done.text
 
 
 def _client(s: Scene) -> set[str]:
@@ -186,6 +195,7 @@ EPISODE_CASES: list[Case] = [
         denied=("admin", "supervisor"),
         json=lambda s: {"ended_on": day(0), "reason": "completed"},
         headers=if_match("episode"),
+        before=_cosign_pending,
     ),
 ]
 

@@ -84,6 +84,8 @@ async def test_one_event_per_request(
         actor, practice = ("user", member.id, member.role), scene.world.practice_id
     if case.caller == "anon" and case.action == "auth.login":
         practice = scene.world.practice_id  # the account aimed at names the practice
+    if case.before is not None:
+        await case.before(scene, client)
     fields = vars(scene)
     request_id = uuid.uuid4().hex
     response = await client.request(

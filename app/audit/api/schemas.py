@@ -83,9 +83,9 @@ class AuditEventOut(BaseModel):
     details: dict[str, Any] | None = Field(
         default=None,
         exclude_if=lambda value: value is None,
-        description="Ids a change added or removed (e.g. care-team members), or a review's "
-        "id, decision and comment SHA-256; only on events that have them, and then part of "
-        "the hashed object.",
+        description="Ids a change added or removed (e.g. care-team members), a review's "
+        "id, decision and comment SHA-256, or `idempotent_replay` on a replay's event; only "
+        "on events that have them, and then part of the hashed object.",
     )
     seq: int | None = Field(description="Position in the log; null until sequenced.")
     leaf_hash: str | None = Field(description="Hex SHA-256(0x00 ‖ RFC 8785 JSON of the rest).")

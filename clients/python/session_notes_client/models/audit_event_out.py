@@ -51,8 +51,9 @@ class AuditEventOut:
         route (None | str):
         seq (int | None): Position in the log; null until sequenced.
         leaf_hash (None | str): Hex SHA-256(0x00 ‖ RFC 8785 JSON of the rest).
-        details (AuditEventOutDetailsType0 | None | Unset): Ids a change added or removed (e.g. care-team members), or a
-            review's id, decision and comment SHA-256; only on events that have them, and then part of the hashed object.
+        details (AuditEventOutDetailsType0 | None | Unset): Ids a change added or removed (e.g. care-team members), a
+            review's id, decision and comment SHA-256, or `idempotent_replay` on a replay's event; only on events that have
+            them, and then part of the hashed object.
     """
 
     id: str
