@@ -31,15 +31,15 @@ def etag_for(row_id: uuid.UUID, version: int, derived: str | None = None) -> str
     a change races only with the row's own version.
     """
     if derived is None:
-        return f'"{row_id.hex[:12]}-{version}"'
-    return f'"{row_id.hex[:12]}-{version}.{derived}"'
+        return f'"{row_id.hex}-{version}"'
+    return f'"{row_id.hex}-{version}.{derived}"'
 
 
 def set_view_etag(response: Response, row_id: uuid.UUID, view: BaseModel) -> None:
     """An ETag from what a reduced view shows, for readers who never change the row: the
     row's version moves with fields they do not see, and must not tell them it did."""
     digest = hashlib.sha256(view.model_dump_json().encode()).hexdigest()[:16]
-    response.headers["ETag"] = f'"{row_id.hex[:12]}-{digest}"'
+    response.headers["ETag"] = f'"{row_id.hex}-{digest}"'
 
 
 def set_etag(
