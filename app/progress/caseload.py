@@ -33,6 +33,7 @@ from app.progress.schemas import (
     LatestMeasure,
     RiskFlag,
 )
+from app.schema_types import latest_today
 from app.security.access import caseload_clause
 from app.security.caller import Caller
 
@@ -68,12 +69,16 @@ def _latest_progress_note_id() -> Any:
     )
 
 
-def caseload_query(caller: Caller, today: Any, therapist_id: Any) -> Select[Any]:
-    """Every figure of every caseload row, computed by the database in one statement."""
+def caseload_query(caller: Caller, today: Any, therapist_id: Any, phase_on: Any) -> Select[Any]:
+    """Every figure of every caseload row, computed by the database in one statement.
+
+    The phase is the one in effect on `phase_on`, the latest date a transition may bear
+    (today somewhere on Earth): the episode's own `current_phase`, whatever the hour in UTC.
+    """
     episode = aliased(Episode)
     phq9, gad7 = aliased(Measure), aliased(Measure)
     note, note_visit = aliased(Note), aliased(TherapySession)
-    phase = phase_at(episode.id, today)
+    phase = phase_at(episode.id, phase_on)
     # The phase has run since the first transition date after the last day another phase
     # was in effect (a move corrected on its own day never took effect: it restarts nothing).
     moved, run = aliased(PhaseTransition), aliased(PhaseTransition)
@@ -81,7 +86,7 @@ def caseload_query(caller: Caller, today: Any, therapist_id: Any) -> Select[Any]
         select(func.max(col(moved.effective_on)))
         .where(
             col(moved.episode_id) == col(episode.id),
-            col(moved.effective_on) <= today,
+            col(moved.effective_on) <= phase_on,
             phase_at(episode.id, moved.effective_on) != phase,
         )
         .correlate(episode)
@@ -91,7 +96,7 @@ def caseload_query(caller: Caller, today: Any, therapist_id: Any) -> Select[Any]
         select(func.min(col(run.effective_on)))
         .where(
             col(run.episode_id) == col(episode.id),
-            col(run.effective_on) <= today,
+            col(run.effective_on) <= phase_on,
             sa.or_(other_until.is_(None), col(run.effective_on) > other_until),
         )
         .correlate(episode)
@@ -184,7 +189,8 @@ def _row(row: Any, today: date) -> CaseloadRow:
         # its first day has a segment: the row, the counts and `?phase=` agree on it.
         current_phase=row.phase or ("initial" if row.episode_id is not None else None),
         phase_since=row.since,
-        days_in_phase=None if row.since is None else (today - row.since).days + 1,
+        # At least 1: a phase dated tomorrow in UTC began today where the practice is.
+        days_in_phase=None if row.since is None else max((today - row.since).days + 1, 1),
         sessions_in_phase=row.sessions_in_phase if row.episode_id is not None else 0,
         last_session_on=row.last_session_on,
         phq9=_latest("phq9", row.phq9_total, row.phq9_severity, row.phq9_on),
@@ -210,8 +216,9 @@ def _statement(kind: str, role: str | None, narrowed: bool) -> Select[Any]:
         break_glass_reason=None,
     )
     today = sa.bindparam("today", type_=sa.Date)
+    phase_on = sa.bindparam("phase_on", type_=sa.Date)
     therapist = sa.bindparam("therapist_id", type_=sa.Uuid) if narrowed else None
-    return caseload_query(stand_in, today, therapist).order_by(
+    return caseload_query(stand_in, today, therapist, phase_on).order_by(
         col(Client.family_name), col(Client.given_name), col(Client.id)
     )
 
@@ -232,6 +239,7 @@ async def build_caseload(
         "caller_id": caller.id,
         "practice_id": caller.practice_id,
         "today": today,
+        "phase_on": latest_today(),
         "therapist_id": therapist_id,
     }
     result = await session.execute(statement, parameters)
