@@ -193,52 +193,6 @@ async def update_episode(
     return episode
 
 
-async def start_earlier(session: AsyncSession, episode: Episode, starts_on: date) -> bool:
-    """Move the start of an open episode that has not begun back to an earlier session's date;
-    whether it could. Only an episode its intake's booking started (SPEC §9: a session on its
-    first day), with no session held (attended, no-show, late-cancelled) and no phase but its
-    first: an intake booked ahead, then cancelled or brought forward, must not leave the
-    client unbookable until that date. A start a clinician chose stays.
-    """
-    sessions = (
-        await session.execute(
-            select(
-                func.count().filter(col(TherapySession.status).in_(_COUNTED_SESSIONS)),
-                func.count().filter(col(TherapySession.starts_on) == episode.started_on),
-            ).where(col(TherapySession.episode_id) == episode.id)
-        )
-    ).one()
-    held, intake = sessions
-    phases = (
-        await session.execute(
-            select(func.count()).where(col(PhaseTransition.episode_id) == episode.id)
-        )
-    ).scalar_one()
-    last_end = (
-        await session.execute(
-            select(func.max(col(Episode.ended_on))).where(
-                col(Episode.client_id) == episode.client_id, col(Episode.id) != episode.id
-            )
-        )
-    ).scalar_one()
-    if episode.status != "open" or held or not intake or phases != 1:
-        return False
-    if last_end is not None and starts_on < last_end:
-        return False
-    await bump_version(session, episode, None)
-    await session.execute(
-        update(PhaseTransition)
-        .where(col(PhaseTransition.episode_id) == episode.id, col(PhaseTransition.position) == 0)
-        .values(effective_on=starts_on)
-    )
-    episode.started_on = starts_on
-    episode.updated_at = utcnow()
-    session.add(episode)
-    await session.flush()
-    _changed(session, episode, "episode.updated")
-    return True
-
-
 def _changed(session: AsyncSession, episode: Episode, type: str) -> None:
     feed.record(
         session,

@@ -106,12 +106,8 @@ async def _episode_for(
     return episode
 
 
-async def _check_date(session: AsyncSession, episode: Episode, starts_on: date) -> None:
-    """422 for a date before the episode's start, unless the episode has not begun (then
-    it starts earlier, with this session)."""
-    if starts_on < episode.started_on and not await episodes.start_earlier(
-        session, episode, starts_on
-    ):
+def _check_date(episode: Episode, starts_on: date) -> None:
+    if starts_on < episode.started_on:
         raise Unprocessable("The session's date lies before its episode started")
 
 
@@ -154,7 +150,7 @@ async def create_session(
         )
     if episode.status != "open":
         raise Conflict("The episode is closed and takes no new sessions")
-    await _check_date(session, episode, starts_on)
+    _check_date(episode, starts_on)
     therapist_id = session_in.therapist_id or episode.therapist_id
     await clients.check_clinician(
         session, practice_id=client.practice_id, user_id=therapist_id, field="therapist_id"
@@ -204,7 +200,7 @@ async def update_session(
     assert episode is not None  # noqa: S101 - a foreign key guarantees it
     if "starts_at" in changes:
         starts_at, starts_on, offset = _local(changes.pop("starts_at"))
-        await _check_date(session, episode, starts_on)
+        _check_date(episode, starts_on)
         changes.update(starts_at=starts_at, starts_on=starts_on, utc_offset_minutes=offset)
     if "therapist_id" in changes:
         await clients.check_clinician(
