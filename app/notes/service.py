@@ -18,10 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from app.db import hold_on_sqlite, utcnow
-from app.errors import Conflict, PreconditionFailed, Unprocessable
+from app.errors import Conflict, NotFound, PreconditionFailed, Unprocessable
 from app.etag import bump_version
 from app.feed import outbox as feed
-from app.models import Addendum, Client, Episode, Note, TherapySession, User
+from app.models import Addendum, CareTeamMember, Client, Episode, Note, TherapySession, User
 from app.notes.schemas import (
     AddendumCreate,
     AddendumOut,
@@ -112,6 +112,33 @@ async def ensure_episode_open(session: AsyncSession, session_id: uuid.UUID) -> N
     ).scalar_one_or_none()
     if status == "closed":
         raise EpisodeClosed("The session's episode is closed; its notes are read-only")
+
+
+async def _author_stays_on_client(session: AsyncSession, note: Note) -> None:
+    """404 unless the author of a note going to cosignature still treats its client, held
+    until commit: their supervisor reaches the client through them (SPEC §2), and a
+    care-team or primary-therapist change that takes them off waits, then sees the note
+    waiting and refuses (app/clients/service.py). Otherwise both would commit, and the note
+    could never be cosigned."""
+    client = Client.__table__  # type: ignore[attr-defined]
+    await hold_on_sqlite(session, client, note.client_id)
+    # The share lock first (those changes move the client's version first, which holds the
+    # row); then, in a statement of its own, the team as committed once it is ours.
+    await session.execute(
+        select(client.c.id).where(client.c.id == note.client_id).with_for_update(read=True)
+    )
+    on_team = sa.exists().where(
+        col(CareTeamMember.client_id) == note.client_id,
+        col(CareTeamMember.user_id) == note.author_id,
+    )
+    treats = await session.scalar(
+        select(sa.func.count()).where(
+            client.c.id == note.client_id,
+            sa.or_(client.c.primary_therapist_id == note.author_id, on_team),
+        )
+    )
+    if not treats:
+        raise NotFound("Not found")
 
 
 async def _existing_note(
@@ -239,6 +266,8 @@ async def sign_note(*, session: AsyncSession, caller: Caller, note: Note, expect
     _require_status(note, DRAFT, "signed")
     await ensure_episode_open(session, note.session_id)
     needs_cosign = note.kind == PROGRESS and caller.requires_cosign
+    if needs_cosign:
+        await _author_stays_on_client(session, note)
     now = utcnow()
     note.status = PENDING_COSIGN if needs_cosign else SIGNED
     note.signed_at, note.signed_by = now, caller.id

@@ -4,8 +4,20 @@ may leave it waiting for good."""
 
 from __future__ import annotations
 
-import httpx
+import asyncio
+import uuid
 
+import httpx
+import pytest
+from sqlalchemy import select
+from sqlmodel import col
+
+from app.clients import service as clients_service
+from app.errors import Conflict, NotFound
+from app.models import Client, Note
+from app.notes import service as notes_service
+from app.security.caller import Caller
+from app.state import AppState
 from tests.conftest import World
 from tests.factories import days_ago
 from tests.notes.support import PROGRESS, NotesApi, close_episode, make_case
@@ -89,3 +101,86 @@ async def test_a_new_primary_therapist_keeps_the_trainee_if_a_note_awaits_cosign
         headers=admin | {"If-Match": etag},
     )
     assert moved.status_code == 200, moved.text
+
+
+def _trainee(world: World) -> Caller:
+    return Caller(
+        kind="user",
+        id=world["trainee"].id,
+        practice_id=world.practice_id,
+        role="therapist",
+        scopes=frozenset(),
+        supervisor_id=world["supervisor"].id,
+        requires_cosign=True,
+        purpose="TREAT",
+        break_glass_reason=None,
+    )
+
+
+async def _draft(client: httpx.AsyncClient, world: World) -> tuple[uuid.UUID, uuid.UUID]:
+    case = await make_case(client, world, care_team=("trainee",))
+    created = await NotesApi(client).create(world["trainee"].headers, case.session_ids[0], PROGRESS)
+    assert created.status_code == 201, created.text
+    return case.client_id, uuid.UUID(created.json()["id"])
+
+
+async def test_a_sign_beside_the_trainees_leaving_waits_and_is_refused(
+    client: httpx.AsyncClient, world: World, state: AppState, backend: str
+) -> None:
+    if backend != "postgresql":
+        pytest.skip("row locks: SQLite's write lock runs the two one after the other")
+    client_id, note_id = await _draft(client, world)
+    leaving, signing = state.sessionmaker(), state.sessionmaker()
+    try:
+        row = await leaving.get(Client, client_id)
+        assert row is not None
+        await clients_service.replace_care_team(
+            session=leaving, client=row, user_ids=[], expected_version=row.version
+        )
+        note = await signing.get(Note, note_id)
+        assert note is not None
+        sign = asyncio.create_task(
+            notes_service.sign_note(
+                session=signing, caller=_trainee(world), note=note, expected=note.version
+            )
+        )
+        await asyncio.sleep(0.5)
+        assert not sign.done()  # it waits for the care-team change
+        await leaving.commit()
+        with pytest.raises(NotFound):
+            await asyncio.wait_for(sign, timeout=10)
+    finally:
+        await signing.close()
+        await leaving.close()
+    async with state.sessionmaker() as db:
+        assert await db.scalar(select(col(Note.status)).where(col(Note.id) == note_id)) == "draft"
+
+
+async def test_the_trainees_leaving_beside_a_sign_waits_and_is_refused(
+    client: httpx.AsyncClient, world: World, state: AppState, backend: str
+) -> None:
+    if backend != "postgresql":
+        pytest.skip("row locks: SQLite's write lock runs the two one after the other")
+    client_id, note_id = await _draft(client, world)
+    leaving, signing = state.sessionmaker(), state.sessionmaker()
+    try:
+        note = await signing.get(Note, note_id)
+        assert note is not None
+        await notes_service.sign_note(
+            session=signing, caller=_trainee(world), note=note, expected=note.version
+        )
+        row = await leaving.get(Client, client_id)
+        assert row is not None
+        leave = asyncio.create_task(
+            clients_service.replace_care_team(
+                session=leaving, client=row, user_ids=[], expected_version=row.version
+            )
+        )
+        await asyncio.sleep(0.5)
+        assert not leave.done()  # it waits for the signature
+        await signing.commit()
+        with pytest.raises(Conflict):
+            await asyncio.wait_for(leave, timeout=10)
+    finally:
+        await leaving.close()
+        await signing.close()
