@@ -9,7 +9,7 @@ meant for one note authorised a change of the other.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 
 import httpx
 import pytest
@@ -24,8 +24,8 @@ _FROZEN = datetime.now(UTC)
 
 class _SameMillisecond(datetime):
     @classmethod
-    def now(cls, tz=None):  # type: ignore[no-untyped-def, override]
-        return _FROZEN
+    def now(cls, tz: tzinfo | None = None) -> _SameMillisecond:
+        return cls.fromtimestamp(_FROZEN.timestamp(), tz or UTC)
 
 
 async def test_etag_of_one_note_matches_another(
