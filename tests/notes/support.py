@@ -44,14 +44,21 @@ async def make_case(
     return case
 
 
-async def close_episode(http: httpx.AsyncClient, headers: dict[str, str], episode_id: str) -> None:
-    """POST /v1/episodes/{id}/close as of today."""
+async def try_close_episode(
+    http: httpx.AsyncClient, headers: dict[str, str], episode_id: str
+) -> httpx.Response:
+    """POST /v1/episodes/{id}/close as of today, with the episode's current ETag."""
     current = await http.get(f"/v1/episodes/{episode_id}", headers=headers)
-    closed = await http.post(
+    return await http.post(
         f"/v1/episodes/{episode_id}/close",
         json={"ended_on": days_ago(0).isoformat(), "reason": "completed"},
         headers=headers | {"If-Match": current.headers["ETag"]},
     )
+
+
+async def close_episode(http: httpx.AsyncClient, headers: dict[str, str], episode_id: str) -> None:
+    """POST /v1/episodes/{id}/close as of today (200)."""
+    closed = await try_close_episode(http, headers, episode_id)
     assert closed.status_code == 200, closed.text
 
 

@@ -10,6 +10,7 @@ import uuid
 import httpx
 import pytest
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from app.clients import service as clients_service
@@ -19,18 +20,7 @@ from app.notes import service as notes_service
 from app.security.caller import Caller
 from app.state import AppState
 from tests.conftest import World
-from tests.factories import days_ago
-from tests.notes.support import PROGRESS, NotesApi, close_episode, make_case
-
-
-async def _close(client: httpx.AsyncClient, headers: dict[str, str], episode_id: str) -> int:
-    current = await client.get(f"/v1/episodes/{episode_id}", headers=headers)
-    closed = await client.post(
-        f"/v1/episodes/{episode_id}/close",
-        json={"ended_on": days_ago(0).isoformat(), "reason": "completed"},
-        headers=headers | {"If-Match": current.headers["ETag"]},
-    )
-    return closed.status_code
+from tests.notes.support import PROGRESS, NotesApi, close_episode, make_case, try_close_episode
 
 
 async def test_an_episode_with_a_note_awaiting_cosign_does_not_close(
@@ -40,7 +30,7 @@ async def test_an_episode_with_a_note_awaiting_cosign_does_not_close(
     api, trainee, sup = NotesApi(client), world["trainee"].headers, world["supervisor"].headers
     note_id = await api.signed(trainee, case.session_ids[0], PROGRESS)
     assert (await api.get(trainee, note_id)).json()["status"] == "pending_cosign"
-    assert await _close(client, trainee, str(case.episode_id)) == 409
+    assert (await try_close_episode(client, trainee, str(case.episode_id))).status_code == 409
     cosigned = await api.act(sup, note_id, "cosign", await api.etag(sup, note_id))
     assert cosigned.status_code == 200, cosigned.text
     await close_episode(client, trainee, str(case.episode_id))
@@ -124,6 +114,24 @@ async def _draft(client: httpx.AsyncClient, world: World) -> tuple[uuid.UUID, uu
     return case.client_id, uuid.UUID(created.json()["id"])
 
 
+async def _leave(db: AsyncSession, client_id: uuid.UUID) -> list[uuid.UUID]:
+    """The service's care-team replacement taking everyone off the client, in `db`."""
+    row = await db.get(Client, client_id)
+    assert row is not None
+    return await clients_service.replace_care_team(
+        session=db, client=row, user_ids=[], expected_version=row.version
+    )
+
+
+async def _sign(db: AsyncSession, world: World, note_id: uuid.UUID) -> Note:
+    """The service's signing of the trainee's note, in `db`."""
+    note = await db.get(Note, note_id)
+    assert note is not None
+    return await notes_service.sign_note(
+        session=db, caller=_trainee(world), note=note, expected=note.version
+    )
+
+
 async def test_a_sign_beside_the_trainees_leaving_waits_and_is_refused(
     client: httpx.AsyncClient, world: World, state: AppState, backend: str
 ) -> None:
@@ -132,18 +140,8 @@ async def test_a_sign_beside_the_trainees_leaving_waits_and_is_refused(
     client_id, note_id = await _draft(client, world)
     leaving, signing = state.sessionmaker(), state.sessionmaker()
     try:
-        row = await leaving.get(Client, client_id)
-        assert row is not None
-        await clients_service.replace_care_team(
-            session=leaving, client=row, user_ids=[], expected_version=row.version
-        )
-        note = await signing.get(Note, note_id)
-        assert note is not None
-        sign = asyncio.create_task(
-            notes_service.sign_note(
-                session=signing, caller=_trainee(world), note=note, expected=note.version
-            )
-        )
+        await _leave(leaving, client_id)
+        sign = asyncio.create_task(_sign(signing, world, note_id))
         await asyncio.sleep(0.5)
         assert not sign.done()  # it waits for the care-team change
         await leaving.commit()
@@ -164,18 +162,8 @@ async def test_the_trainees_leaving_beside_a_sign_waits_and_is_refused(
     client_id, note_id = await _draft(client, world)
     leaving, signing = state.sessionmaker(), state.sessionmaker()
     try:
-        note = await signing.get(Note, note_id)
-        assert note is not None
-        await notes_service.sign_note(
-            session=signing, caller=_trainee(world), note=note, expected=note.version
-        )
-        row = await leaving.get(Client, client_id)
-        assert row is not None
-        leave = asyncio.create_task(
-            clients_service.replace_care_team(
-                session=leaving, client=row, user_ids=[], expected_version=row.version
-            )
-        )
+        await _sign(signing, world, note_id)
+        leave = asyncio.create_task(_leave(leaving, client_id))
         await asyncio.sleep(0.5)
         assert not leave.done()  # it waits for the signature
         await signing.commit()
