@@ -168,6 +168,26 @@ async def test_an_unknown_query_parameter_is_422_under_its_caller(
     assert (await client.get("/v1/audit/public-key?format=pem")).status_code == 422
 
 
+@pytest.mark.parametrize("who", ["therapist", "api_key"])
+async def test_a_repeated_query_parameter_is_422_not_one_of_its_values(
+    state: AppState, client: httpx.AsyncClient, world: World, who: str
+) -> None:
+    key = await make_api_key(state, world, ["clients:read"])
+    headers = key if who == "api_key" else world[who].headers
+    mine = str(world["therapist"].id)
+    url = f"/v1/clients?therapist_id={mine}&therapist_id={uuid.uuid4()}&limit=2&limit=3"
+    response, event = await _one_event(state, client, "GET", url, headers=headers)
+    body = problem(response, 422)
+    assert [(e["loc"], e["type"]) for e in body["errors"]] == [
+        (["query", "limit"], "repeated"),
+        (["query", "therapist_id"], "repeated"),
+    ]
+    assert (event.http_status, event.action) == (422, "client.list")
+    assert event.actor_id is not None  # recorded under the caller, not as anonymous
+    once = await client.get(f"/v1/clients?therapist_id={mine}&limit=2", headers=headers)
+    assert once.status_code == 200
+
+
 async def test_declared_filters_still_work(client: httpx.AsyncClient, world: World) -> None:
     me = world["therapist"].headers
     ok = await client.get(

@@ -51,8 +51,9 @@ class AuditContext:
     streaming: bool = False
     # The event is in: written by a streaming handler before its first byte.
     committed: bool = False
-    # Query parameters the route does not declare: 422 once the caller is known.
-    unknown_query: tuple[str, ...] = ()
+    # Query parameters the route does not declare, or repeats one that takes a single value
+    # (name, message, error type): 422 once the caller is known.
+    unknown_query: tuple[tuple[str, str, str], ...] = ()
     # The route's request, once its caller is known: a refusal that names no client yet
     # names the one its query or body names (its body is cached on it by then).
     request: Request | None = None
