@@ -3,13 +3,18 @@ session, sign-out forgets it, and nothing lands in cookies, storage or URLs."""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import httpx
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from tests.pages.browser import (
+    browser_log,
     check_page,
+    console_errors,
     keys,
     main_text,
     page_token,
@@ -60,5 +65,44 @@ def test_tokens_live_in_memory_and_end_with_revocation_and_sign_out(site: Site) 
         trainee = site.get("trainee", "/v1/me")["id"]
         logouts = site.get("auditor", "/v1/audit/events", actor_id=trainee, action="auth.logout")
         assert len(logouts["items"]) == 2
+    finally:
+        driver.quit()
+
+
+# Timers of a minute or more fire after half a second: the page's session timer, set to a
+# minute before the access token's 15 minutes, then runs while the test waits.
+_FAST_TIMERS = """
+const setTimeoutAsWritten = window.setTimeout;
+window.setTimeout = (fn, ms, ...args) => setTimeoutAsWritten(fn, ms >= 60000 ? 500 : ms, ...args);
+"""
+
+
+def _sent(log: list[dict[str, Any]], driver: Any) -> dict[str, Any] | None:
+    """The logout request among the requests the page sent so far (the network log drains
+    as it is read, so its entries are kept in ``log``), if there is one yet."""
+    for entry in browser_log(driver, "performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            log.append(message["params"]["request"])
+    return next((r for r in log if r["url"].endswith("/v1/auth/logout")), None)
+
+
+def test_a_session_that_times_out_signs_out_and_revokes_its_refresh_token(site: Site) -> None:
+    driver = start_browser(site.downloads)
+    try:
+        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": _FAST_TIMERS})
+        sign_in(driver, site.base_url, "therapist@demo.example", PASSWORDS["therapist"])
+        wait(driver, lambda d: "Your session has ended" in main_text(d))
+        assert driver.find_elements(By.CSS_SELECTOR, "table") == []
+        log: list[dict[str, Any]] = []
+        logout = wait(driver, lambda d: _sent(log, d))
+        token = logout["headers"]["Authorization"].removeprefix("Bearer ")
+        refresh = json.loads(logout["postData"])["refresh_token"]
+        # Both were revoked while the access token still worked: neither opens a session.
+        me = httpx.get(f"{site.base_url}/v1/me", headers={"Authorization": f"Bearer {token}"})
+        assert me.status_code == 401
+        again = httpx.post(f"{site.base_url}/v1/auth/refresh", json={"refresh_token": refresh})
+        assert again.status_code == 401
+        assert console_errors(driver, EXPECTED_401) == []
     finally:
         driver.quit()

@@ -5,12 +5,35 @@ let expiry = null;
 
 export class SignedOut extends Error {}
 
-// The session ends when its access token does: the page then forgets the token and says so
-// (an "ended" event), so that client data does not stay on an idle screen.
+// The session ends shortly before its access token does: the page then forgets the token
+// and says so (an "ended" event), so that client data does not stay on an idle screen.
 function end() {
   clearTimeout(expiry);
   session = null;
   window.dispatchEvent(new Event("session-ended"));
+}
+
+// A minute before the access token expires (halfway, for a short one): while it still
+// works, it can sign out, so the refresh token the page forgets is revoked too.
+const endsIn = (seconds) => Math.max(seconds - 60, seconds / 2) * 1000;
+
+function expire() {
+  const ending = session;
+  end();
+  if (ending) revoke(ending);
+}
+
+async function revoke({ token, refresh }) {
+  try {
+    await fetch("/v1/auth/logout", {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ refresh_token: refresh }),
+    });
+  } catch {
+    // Offline: the access token expires within the minute; the refresh token was only
+    // ever in this page's memory, which has let it go.
+  }
 }
 
 export class ApiError extends Error {
@@ -30,21 +53,17 @@ export async function signIn(email, password) {
   if (!response.ok) throw new ApiError(response.status, body);
   session = { token: body.access_token, refresh: body.refresh_token, me: null };
   clearTimeout(expiry);
-  expiry = setTimeout(end, body.expires_in * 1000);
+  expiry = setTimeout(expire, endsIn(body.expires_in));
   session.me = (await call("/v1/me")).data;
   return session.me;
 }
 
 export async function signOut() {
   if (!session) return;
-  const { token, refresh } = session;
+  const ending = session;
   clearTimeout(expiry);
   session = null;
-  await fetch("/v1/auth/logout", {
-    method: "POST",
-    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-    body: JSON.stringify({ refresh_token: refresh }),
-  });
+  await revoke(ending);
 }
 
 // One /v1 call: {status, data, headers}. 401 ends the session (expired or revoked token).
