@@ -17,6 +17,7 @@ from starlette.routing import Route
 from app.audit.context import audit_context
 from app.errors import PROBLEM_JSON, AppError, problem_body
 from app.idempotency import IdempotentReplay, replay_response
+from app.routing import route_path
 from app.security.encryption import DecryptionError
 from app.security.refused_bodies import attribute_refused_body, attribute_unrouted
 from app.state import app_state
@@ -119,7 +120,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
             "The request did not validate",
             errors=[{"loc": ["body"], "msg": "The body could not be decoded", "type": "body"}],
         )
-    if exc.status_code in (404, 405) and request.url.path.startswith("/v1/"):
+    if exc.status_code in (404, 405) and route_path(request.scope).startswith("/v1/"):
         await _attribute_unrouted(request)
     title, slug = _HTTP_TITLES.get(exc.status_code, ("Error", "http"))
     headers = dict(exc.headers or {})
@@ -150,7 +151,7 @@ async def _attribute_unrouted(request: Request) -> None:
 
 def _allowed_methods(request: Request) -> str:
     """Every method of every route on this path: Starlette names only the first route's."""
-    path = request.scope["path"]
+    path = route_path(request.scope)
     methods: set[str] = set()
     for route in request.app.router.routes:
         if isinstance(route, Route) and route.methods and route.path_regex.match(path):

@@ -18,6 +18,7 @@ from app.audit.recorder import add_event, build_event, write_event
 from app.conditional import not_modified
 from app.errors import PROBLEM_JSON, problem_body
 from app.pages.router import PAGE_HEADERS
+from app.routing import route_path
 from app.security import attempts
 from app.security.caller import header_text, refused_target
 from app.security.encryption import KeyRing
@@ -101,12 +102,14 @@ class RequestPipeline:
             user_agent=_text(_header(scope, b"user-agent")),
         )
         scope.setdefault("state", {})["audit"] = ctx
-        audited = path.startswith("/v1/")
+        # What the routes see: behind a proxy prefix (root_path) a /v1 request is still one.
+        routed = route_path(scope)
+        audited = routed.startswith("/v1/")
         added = [(b"x-request-id", request_id.encode())]
         if audited:
             # Client data must not linger in shared or browser caches (SPEC §4).
             added.append((b"cache-control", b"no-store"))
-        elif path == "/app" or path.startswith("/app/"):
+        elif routed == "/app" or routed.startswith("/app/"):
             added += _PAGE_HEADERS
         status_holder = {"status": 500}
 

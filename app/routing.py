@@ -18,6 +18,16 @@ from starlette.types import Receive, Scope, Send
 _ANY = object()  # the group key of a route with a parameter in its first two segments
 
 
+def route_path(scope: Scope) -> str:
+    """The path the routes match: behind a proxy prefix (ASGI `root_path`, which the server
+    puts in front of `path`), the path without it, as Starlette's routing reads it."""
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    if root and path.startswith(root) and path[len(root) : len(root) + 1] in ("", "/"):
+        return path[len(root) :] or "/"
+    return path
+
+
 def path_key(path: str) -> tuple[str, ...]:
     """The first two segments of a path: `/v1/notes/x` → ('v1', 'notes')."""
     return tuple(path.split("/", 3)[1:3])

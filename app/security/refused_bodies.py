@@ -13,6 +13,7 @@ from starlette.routing import BaseRoute, Match
 
 from app.audit.context import audit_context, route_action, storable
 from app.errors import AppError
+from app.routing import route_path
 from app.security import attempts, reach
 from app.security.caller import get_caller
 from app.state import get_session
@@ -83,9 +84,9 @@ def _route_of_a_prefix(request: Request) -> BaseRoute | None:
     a mistyped path): the resource it names is the one the request aimed at (SPEC §2.1)."""
     # A resource's `{id}` is the third segment (`/v1/clients/{id}`, `/v1/audit/events/{id}`):
     # only the first few are tried, so a long path costs no more than a short one.
-    parts = request.scope["path"].split("/", _DEEPEST + 1)[:_DEEPEST]
+    parts = route_path(request.scope).split("/", _DEEPEST + 1)[:_DEEPEST]
     for end in range(len(parts) - 1, 3, -1):
-        scope = {**request.scope, "path": "/".join(parts[:end]), "method": "GET"}
+        scope = {**request.scope, "path": "/".join(parts[:end]), "method": "GET", "root_path": ""}
         routes: list[BaseRoute] = request.app.router.routes
         for route in routes:
             match, child = route.matches(scope)
