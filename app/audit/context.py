@@ -84,7 +84,7 @@ def audited(action: str, resource_type: str | None = None) -> Any:
             ctx.resource_type = resource_type
         resource_id = request.path_params.get("id")
         if resource_id is not None and ctx.resource_id is None:
-            ctx.resource_id = storable(str(resource_id)[:80])
+            ctx.resource_id = path_id(str(resource_id))
         check_query(request, ctx)
 
     _set.audit_named = (action, resource_type)  # type: ignore[attr-defined]
@@ -98,6 +98,29 @@ def route_action(route: object) -> tuple[str, str | None] | None:
         if named is not None:
             return named  # type: ignore[no-any-return]
     return None
+
+
+# The width of audit_event.resource_id.
+_RESOURCE_ID_LENGTH = 80
+
+
+def path_id(raw: str) -> str:
+    """A path's id as its event keeps it: a UUID in canonical form however the path spelled
+    it (`{…}`, `urn:uuid:…`, upper case), so that a search by id finds every access; other
+    text made storable and cut at a whole character to the column's width."""
+    try:
+        return str(uuid.UUID(raw))
+    except ValueError:
+        pass
+    kept: list[str] = []
+    size = 0
+    for char in raw:
+        piece = storable(char)
+        size += len(piece)
+        if size > _RESOURCE_ID_LENGTH:
+            break
+        kept.append(piece)
+    return "".join(kept)
 
 
 def storable(text: str) -> str:

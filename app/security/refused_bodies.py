@@ -11,7 +11,7 @@ from __future__ import annotations
 from fastapi import Request
 from starlette.routing import BaseRoute, Match
 
-from app.audit.context import audit_context, route_action, storable
+from app.audit.context import audit_context, path_id, route_action
 from app.errors import AppError
 from app.routing import route_path
 from app.security import attempts, reach
@@ -53,7 +53,7 @@ async def attribute_refused_body(request: Request) -> None:
             ctx.resource_type = named[1]
         raw = request.path_params.get("id")
         if raw is not None and ctx.resource_id is None:
-            ctx.resource_id = storable(str(raw)[:80])
+            ctx.resource_id = path_id(str(raw))
     await _attribute_caller(request, read_body=False)
 
 
@@ -72,7 +72,7 @@ async def attribute_unrouted(request: Request) -> None:
         ctx.resource_type = named[1]
         raw = request.path_params.get("id")
         if raw is not None:
-            ctx.resource_id = storable(str(raw)[:80])
+            ctx.resource_id = path_id(str(raw))
     await _attribute_caller(request, read_body=True)
 
 
