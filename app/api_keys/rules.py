@@ -44,13 +44,19 @@ def check_manage(caller: Caller, kind: str, action: Action) -> None:
 
 
 def check_rotate(caller: Caller, kind: str, scopes: Sequence[str]) -> None:
-    """`check_manage` for a rotation; an operator's audit key that also reads clinical data
-    is rotated by nobody through the API: an auditor's fresh secret would read notes that no
-    supervisor approved (the operator makes a new key instead)."""
+    """`check_manage` for a rotation; an operator's audit key with any other scope is
+    rotated by nobody through the API: an auditor's fresh secret would read notes that no
+    supervisor approved, or client demographics that auditors never read (the operator
+    makes a new key instead)."""
     check_manage(caller, kind, "rotate")
     if kind == "audit" and set(scopes) & CLINICAL_SCOPES:
         raise Forbidden(
             "This key also reads clinical data: it is not rotated through the API; "
+            "the operator makes a new one"
+        )
+    if kind == "audit" and set(scopes) - AUDIT_SCOPES:
+        raise Forbidden(
+            "This key has scopes beyond audit:read: it is not rotated through the API; "
             "the operator makes a new one"
         )
 

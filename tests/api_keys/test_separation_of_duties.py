@@ -297,3 +297,27 @@ async def test_an_operator_key_that_reads_the_log_and_notes_stays_the_auditors(
     problem(by_admin, 403)
     revoked = await client.delete(f"/v1/api-keys/{key_id}", headers=auditor)
     assert revoked.status_code in (200, 204), revoked.text
+
+
+@pytest.mark.parametrize("scope", ["clients:read", "clients:write", "webhooks:manage"])
+async def test_an_auditor_does_not_rotate_an_operator_key_with_other_scopes(
+    client: httpx.AsyncClient, world: World, state: AppState, scope: str
+) -> None:
+    """An operator's audit key with a non-clinical scope beside audit:read: a fresh secret
+    in an auditor's hands would read client demographics, which auditors never do (SPEC §2)."""
+    async with state.sessionmaker() as db:  # as `notes-api create-api-key` makes it
+        row, _ = create_key(
+            practice_id=world.practice_id,
+            name="bridge",
+            scopes=["audit:read", scope],
+            created_by=None,
+            pepper=state.secrets.api_key_pepper,
+        )
+        db.add(row)
+        await db.commit()
+    assert row.kind == "audit"
+    refused = await client.post(
+        f"/v1/api-keys/{row.id}/rotate", json={"grace_seconds": 0}, headers=world["auditor"].headers
+    )
+    assert problem(refused, 403)["detail"].startswith("This key has scopes beyond audit:read")
+    assert "key" not in refused.json()
