@@ -18,6 +18,8 @@ from pydantic import (
     BeforeValidator,
     EmailStr,
     GetJsonSchemaHandler,
+    StrictBool,
+    StrictInt,
     StringConstraints,
     WithJsonSchema,
 )
@@ -242,3 +244,16 @@ Email = Annotated[EmailStr, Documented(pattern=EMAIL_PATTERN)]
 
 # Query-string and form text: PostgreSQL text cannot hold NUL, so it is rejected as bad input.
 NO_NUL_PATTERN = r"^[^\x00]*$"
+
+
+def integral(value: object) -> object:
+    """2.0 is the integer 2 to JSON Schema (and to the document); 2.5, true and "2" are not."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# Input numbers and flags as JSON Schema reads `integer` and `boolean`: `true` is not 1,
+# "4" is not 4, and "yes" does not share a psychotherapy note.
+Integer = Annotated[StrictInt, BeforeValidator(integral)]
+Boolean = StrictBool

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.db import utcnow
 from app.models import ApiKey
-from app.schema_types import Name, SaneDatetime
+from app.schema_types import Integer, Name, SaneDatetime
 from app.security.api_keys import SCOPES, KeyKind, Scope
 
 DEFAULT_GRACE = timedelta(hours=24)
@@ -46,7 +46,7 @@ class ApiKeyRotate(BaseModel):
         extra="forbid", json_schema_extra={"example": {"grace_seconds": 3600}}
     )
 
-    grace_seconds: int = Field(
+    grace_seconds: Integer = Field(
         default=int(DEFAULT_GRACE.total_seconds()),
         ge=0,
         le=int(MAX_GRACE.total_seconds()),

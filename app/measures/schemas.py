@@ -8,32 +8,23 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     JsonValue,
-    StrictInt,
     ValidationInfo,
     field_validator,
 )
 
 from app.measures.scoring import INSTRUMENTS, ScoringError, score
-from app.schema_types import SaneDate
+from app.schema_types import Integer, SaneDate
 
 Instrument = Literal["phq9", "gad7", "wai_sr"]
 # The severity bands of app/measures/scoring.py (WAI-SR has none).
 Severity = Literal["minimal", "mild", "moderate", "moderately_severe", "severe"]
 
 
-def _integral(value: object) -> object:
-    """2.0 is the integer 2 to JSON Schema (and to the document); 2.5, true and "2" are not."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
 # An item response: strict (no booleans, no strings), as JSON Schema reads `integer`.
-ItemResponse = Annotated[StrictInt, BeforeValidator(_integral)]
+ItemResponse = Integer
 
 
 def _items_of_each_instrument() -> list[JsonValue]:

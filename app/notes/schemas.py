@@ -16,6 +16,7 @@ from pydantic import (
 
 from app.schema_types import (
     Absent,
+    Boolean,
     Documented,
     Rationale,
     ShortText,
@@ -96,7 +97,7 @@ class NoteCreate(BaseModel):
     interventions: Interventions | None = None
     risk: Risk | None = None
     plan: DetailText | None = None
-    share_with_supervisor: bool | None = Field(
+    share_with_supervisor: Boolean | None = Field(
         default=None, description="Psychotherapy notes of a trainee: let the supervisor read it."
     )
 
@@ -119,7 +120,7 @@ class NoteUpdate(BaseModel):
     interventions: Interventions | None = None
     risk: Risk | None = None
     plan: DetailText | None = None
-    share_with_supervisor: bool | None = None
+    share_with_supervisor: Boolean | None = None
 
 
 def check_fields_of_kind(

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from app.schema_types import LongText, Name, NotBlank
+from app.schema_types import Integer, LongText, Name, NotBlank
 from app.themes.catalog import CODE_MAX_LENGTH, CODE_PATTERN
 
 Valence = Literal["positive", "negative"]
@@ -48,7 +48,7 @@ class ObservationCreate(BaseModel):
     )
 
     theme_code: Annotated[str, StringConstraints(pattern=CODE_PATTERN, max_length=CODE_MAX_LENGTH)]
-    intensity: int = Field(ge=1, le=5, description="1 (faint) to 5 (dominant).")
+    intensity: Integer = Field(ge=1, le=5, description="1 (faint) to 5 (dominant).")
     evidence: LongText | None = Field(default=None, description="Encrypted at rest.")
 
 

@@ -6,10 +6,10 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
 
 from app.episodes.schemas import Phase
-from app.schema_types import Absent, ExternalId, SaneDatetime
+from app.schema_types import Absent, ExternalId, SaneDatetime, integral
 
 Modality = Literal["in_person", "video", "phone"]
 SessionStatus = Literal["scheduled", "attended", "cancelled", "late_cancelled", "no_show"]
@@ -21,6 +21,7 @@ _IDS = {
     "therapist": "0193a5c4-7f7e-7b61-9a57-3c4f1b0a9d31",
 }
 MAX_DURATION = 600
+Minutes = Annotated[StrictInt, Field(ge=1, le=MAX_DURATION), BeforeValidator(integral)]
 
 
 class SessionCreate(BaseModel):
@@ -49,7 +50,7 @@ class SessionCreate(BaseModel):
     starts_at: SaneDatetime = Field(
         description="RFC 3339 with offset; the session's date is the local date in it."
     )
-    duration_minutes: int = Field(default=50, ge=1, le=MAX_DURATION)
+    duration_minutes: Minutes = 50
     modality: Modality = "in_person"
     status: SessionStatus = "scheduled"
     external_id: ExternalId | None = None
@@ -70,7 +71,7 @@ class SessionUpdate(BaseModel):
     therapist_id: uuid.UUID | Absent = None
     starts_at: SaneDatetime | Absent = None
     # Constraints inside the type: on `X | Absent` pydantic would not render them as JSON Schema.
-    duration_minutes: Annotated[int, Field(ge=1, le=MAX_DURATION)] | Absent = None
+    duration_minutes: Minutes | Absent = None
     modality: Modality | Absent = None
     status: SessionStatus | Absent = None
     external_id: ExternalId | None = None

@@ -7,14 +7,16 @@ from typing import Annotated, Self
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     JsonValue,
+    StrictInt,
     StringConstraints,
     model_validator,
 )
 
-from app.schema_types import Absent, Name, NotBlank, ShortText
+from app.schema_types import Absent, Boolean, Name, NotBlank, ShortText, integral
 from app.themes.catalog import CATEGORIES, CODE_MAX_LENGTH, CODE_PATTERN, ThemeCategory
 
 ThemeCode = Annotated[
@@ -29,6 +31,7 @@ def _not_blank(value: str) -> str:
 
 
 Description = Annotated[ShortText, AfterValidator(_not_blank), NotBlank]
+DmrsLevel = Annotated[StrictInt, Field(ge=1, le=7), BeforeValidator(integral)]
 
 
 # ThemeCreate._consistent, stated in the document: the code's first segment is the category;
@@ -74,8 +77,8 @@ class ThemeCreate(BaseModel):
     label: Name
     category: ThemeCategory
     description: Description | None = None
-    dmrs_level: int | None = Field(
-        default=None, ge=1, le=7, description="DMRS level 1-7; required for defenses only."
+    dmrs_level: DmrsLevel | None = Field(
+        default=None, description="DMRS level 1-7; required for defenses only."
     )
 
     @model_validator(mode="after")
@@ -94,7 +97,7 @@ class ThemeUpdate(BaseModel):
 
     label: Name | Absent = None
     description: Description | None = None
-    active: bool | Absent = None
+    active: Boolean | Absent = None
 
     @model_validator(mode="after")
     def _no_nulls(self) -> Self:

@@ -17,7 +17,7 @@ from pydantic import (
 from pydantic.json_schema import SkipJsonSchema
 
 from app.roles import Role
-from app.schema_types import Absent, Email, SingleLine, TrimmedSingleLine, as_sent_at_most
+from app.schema_types import Absent, Boolean, Email, SingleLine, TrimmedSingleLine, as_sent_at_most
 
 DisplayName = Annotated[
     str,
@@ -64,7 +64,7 @@ class UserCreate(BaseModel):
     display_name: DisplayName
     role: Role
     supervisor_id: uuid.UUID | None = None
-    requires_cosign: bool = False
+    requires_cosign: Boolean = False
     # Refused with its own message rather than as an unknown field (SPEC §2.1).
     password: SkipJsonSchema[object] = None
 
@@ -81,8 +81,8 @@ class UserUpdate(BaseModel):
     display_name: DisplayName | Absent = None
     role: Role | Absent = None
     supervisor_id: uuid.UUID | None = None
-    requires_cosign: bool | Absent = None
-    active: bool | Absent = None
+    requires_cosign: Boolean | Absent = None
+    active: Boolean | Absent = None
     password: SkipJsonSchema[object] = None
 
     _no_password = field_validator("password")(_refuse_password)

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
 from app.feed.types import TYPE_NAMES
-from app.schema_types import Absent, ShortText, SingleLine
+from app.schema_types import Absent, Boolean, ShortText, SingleLine
 
 _IDS = {
     "endpoint": "0193a5c4-7f7e-7b61-9a57-3c4f1b0a9f01",
@@ -83,7 +83,7 @@ class WebhookEndpointUpdate(BaseModel):
     # Constraints inside the type: on `X | Absent` pydantic would not render them as JSON Schema.
     event_types: Annotated[EventTypes, Field(min_length=1, max_length=50)] | Absent = None
     description: ShortText | None = None
-    enabled: bool | Absent = None
+    enabled: Boolean | Absent = None
 
 
 class WebhookEndpointOut(BaseModel):
