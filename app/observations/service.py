@@ -26,10 +26,8 @@ from app.observations.schemas import (
 )
 from app.security.encryption import KeyRing
 from app.security.fields import seal, unseal
+from app.sessions.schemas import NOT_HELD
 from app.themes import service as themes
-
-# Sessions that did not take place have nothing to observe.
-NOT_HELD = frozenset({"cancelled", "late_cancelled", "no_show"})
 
 
 class FindingsLocked(Conflict):

@@ -24,7 +24,7 @@ from sqlmodel import col
 from app.episodes.phases import phase_at
 from app.models import Episode, Measure, Observation, PhaseTransition, RelationshipEpisode, Theme
 from app.models import TherapySession as Visit
-from app.observations.service import NOT_HELD
+from app.sessions.schemas import NOT_HELD
 
 # The shared row shape, after `kind` (so `n` is column 7 and `first_on` column 11). Integers
 # and floats are cast so that every part (and both dialects) agree on their types; text and

@@ -13,6 +13,8 @@ from app.schema_types import Absent, ExternalId, SaneDatetime, integral
 
 Modality = Literal["in_person", "video", "phone"]
 SessionStatus = Literal["scheduled", "attended", "cancelled", "late_cancelled", "no_show"]
+# Sessions that did not take place: they have nothing to observe.
+NOT_HELD: Final[frozenset[SessionStatus]] = frozenset({"cancelled", "late_cancelled", "no_show"})
 
 _IDS = {
     "session": "0193a5c4-7f7e-7b61-9a57-3c4f1b0a9d61",

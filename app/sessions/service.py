@@ -20,10 +20,10 @@ from app.episodes.phases import phase_at
 from app.errors import Conflict, Unprocessable
 from app.etag import bump_version
 from app.feed import outbox as feed
-from app.models import Client, Episode, TherapySession
+from app.models import Client, Episode, Note, Observation, RelationshipEpisode, TherapySession
 from app.schema_types import SaneDate, SaneDatetime
 from app.security.encryption import KeyRing
-from app.sessions.schemas import SessionClinicalOut, SessionCreate, SessionOut
+from app.sessions.schemas import NOT_HELD, SessionClinicalOut, SessionCreate, SessionOut
 
 _REQUIRED = ("therapist_id", "starts_at", "duration_minutes", "modality", "status")
 
@@ -198,6 +198,7 @@ async def update_session(
         raise Conflict("The episode is closed; its record is read-only")
     episode = await session.get(Episode, row.episode_id)
     assert episode is not None  # noqa: S101 - a foreign key guarantees it
+    await _check_record_allows(session, row, changes)
     if "starts_at" in changes:
         starts_at, starts_on, offset = _local(changes.pop("starts_at"))
         _check_date(episode, starts_on)
@@ -219,6 +220,44 @@ async def update_session(
     await _flush_unique(session)
     _changed(session, row, "session.updated")
     return row
+
+
+async def _check_record_allows(
+    session: AsyncSession, row: TherapySession, changes: dict[str, Any]
+) -> None:
+    """409 for a change a signed progress note contradicts.
+
+    Signed (or awaiting cosignature), the note fixes the session's date (and so the phase of
+    its locked findings), and its findings say the session took place. Without one a status
+    still follows the schedule (findings of a session that did not take place are left out
+    of progress), and a note may document a missed session. The note's row is share-locked,
+    as findings writers lock it: a signing beside this waits, or this sees it signed.
+    """
+    moved = "starts_at" in changes
+    not_held = changes.get("status") in NOT_HELD and row.status not in NOT_HELD
+    if not moved and not not_held:
+        return
+    note_status = await session.scalar(
+        select(col(Note.status))
+        .where(col(Note.session_id) == row.id, col(Note.kind) == "progress")
+        .with_for_update(read=True)
+    )
+    if note_status not in ("signed", "pending_cosign"):
+        return
+    if moved:
+        raise Conflict(
+            "The session's progress note is signed: its date is part of the record "
+            "(correct it with an addendum)"
+        )
+    findings = sa.union_all(
+        select(col(Observation.id)).where(col(Observation.session_id) == row.id),
+        select(col(RelationshipEpisode.id)).where(col(RelationshipEpisode.session_id) == row.id),
+    )
+    if await session.scalar(select(sa.exists(findings))):
+        raise Conflict(
+            "The session's signed progress note has findings: the record says it took place, "
+            "so it is not set to one that did not"
+        )
 
 
 def list_query(
