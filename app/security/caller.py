@@ -324,8 +324,14 @@ async def get_caller(request: Request, session: SessionDep) -> Caller:
         raise Forbidden("This API key has clinical scopes and awaits a supervisor's approval")
     outbox.act_as(session, caller.kind, caller.id)
     # Header checks come after identity so that a refused request is still attributed.
+    attempted = request.headers.get("x-break-glass-reason")
+    if attempted is not None:
+        # An attempt to break the glass is listed for review whatever refuses it below.
+        ctx.purpose_of_use = "ETREAT"
+        ctx.break_glass_reason = header_text(attempted).strip()[:MAX_BREAK_GLASS_REASON]
     purpose = _purpose(request, caller.purpose)
-    ctx.purpose_of_use = purpose
+    if attempted is None:
+        ctx.purpose_of_use = purpose
     reason = _break_glass(request, caller.role)
     if reason is not None:
         purpose = "ETREAT"

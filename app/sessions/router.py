@@ -20,7 +20,7 @@ from app.models import Client, TherapySession
 from app.openapi import created_resource
 from app.pagination import Page, PageParams
 from app.schema_types import NO_NUL_PATTERN, DateOrDatetime, SaneDatetime
-from app.security import access
+from app.security import access, attempts
 from app.security.access import Area
 from app.security.caller import CallerDep
 from app.sessions import service
@@ -84,6 +84,11 @@ async def list_sessions(
     """Sessions of clients in reach, earliest first, each with its phase for clinical readers."""
     ctx = audit_context(request)
     ctx.add_clients(client_id)  # the client aimed at, even when the role is refused
+    if episode_id is not None and client_id is None:
+        # An episode's list aims at its client too, even when none of its rows is in reach.
+        practice, aimed = await attempts.owner_of(session, "episode", episode_id)
+        if practice == caller.practice_id:
+            ctx.add_clients(aimed)
     access.check_role(caller, Area.SESSIONS, write=False)
     if phase is not None:
         access.check_role(caller, Area.CLINICAL, write=False)

@@ -180,8 +180,18 @@ def _forms(world: World, built: Built, key: Key, scopeless: Key) -> list[Form]:
             "trainee",
             422,
             headers={"X-Break-Glass-Reason": "urgent"},
+            purpose="ETREAT",  # refused, the attempt is still listed for review
+            reason="urgent",
         ),
-        user("auditor breaks the glass", "auditor", "signed", 403, headers=GLASS),
+        user(
+            "auditor breaks the glass",
+            "auditor",
+            "signed",
+            403,
+            headers=GLASS,
+            purpose="ETREAT",
+            reason=CRISIS,
+        ),
         # Roles that never read notes.
         user("admin", "admin", "signed", 403),
         user("auditor", "auditor", "signed", 403),

@@ -237,6 +237,8 @@ async def test_every_form_of_an_observation_write(
             403,
             "auditor breaks the glass",
             headers={"X-Break-Glass-Reason": CRISIS},
+            purpose="ETREAT",  # refused, the attempt is still listed for review
+            reason=CRISIS,
         ),
         # Themes and bodies.
         mine(422, "inactive theme", body={"theme_code": "somatic.tics", "intensity": 2}),
