@@ -14,7 +14,7 @@ import csv
 import io
 import json
 import uuid
-from collections.abc import AsyncGenerator, AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
@@ -211,9 +211,20 @@ async def _pending(
         after = (rows[-1].occurred_at, uuid.UUID(str(rows[-1].id)))
 
 
-async def export_stream(engine: AsyncEngine, spec: ExportSpec) -> AsyncIterator[bytes]:
+def _clients_of(rows: list[Any], spec: ExportSpec) -> Iterator[str]:
+    """The clients the exported events of the practice name (other practices' stubs name
+    none)."""
+    for row in rows:
+        if spec.practice_id is None or str(row.practice_id) == str(spec.practice_id):
+            yield from row.client_ids or ()
+
+
+async def export_stream(
+    engine: AsyncEngine, spec: ExportSpec, seen: set[str] | None = None
+) -> AsyncIterator[bytes]:
     """The export, chunk by chunk: each chunk is its own short read, the next one read
-    while the current one is serialized and sent."""
+    while the current one is serialized and sent. `seen` collects the clients its events
+    name, as they are sent."""
     if spec.fmt == "csv":
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator="\r\n").writerow(CSV_COLUMNS)
@@ -225,6 +236,8 @@ async def export_stream(engine: AsyncEngine, spec: ExportSpec) -> AsyncIterator[
         try:
             while (rows := await ahead) is not None:
                 ahead = asyncio.ensure_future(anext(source, None))
+                if seen is not None:
+                    seen.update(_clients_of(rows, spec))
                 yield await asyncio.to_thread(render, rows, spec)
         finally:
             if not ahead.done():  # the client went away: stop the read in flight

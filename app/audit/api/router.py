@@ -8,11 +8,13 @@ request pipeline like any other access, naming the clients whose events they saw
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.audit.api import service
 from app.audit.api.export import EXPORT_SCHEMAS, MEDIA_TYPES, ExportSpec, Format, export_stream
@@ -27,8 +29,8 @@ from app.audit.api.schemas import (
 )
 from app.audit.context import audit_context, audited
 from app.audit.ledger import events
-from app.audit.recorder import add_event, build_event
-from app.db import uuid7
+from app.audit.recorder import add_event, build_event, write_event
+from app.db import utcnow, uuid7
 from app.errors import Forbidden, NotFound, problem_responses
 from app.idempotency import idempotency
 from app.models import AuditReview
@@ -260,6 +262,32 @@ async def get_review(
     return ReviewOut.model_validate(review)
 
 
+async def _naming_every_client(
+    engine: AsyncEngine, spec: ExportSpec, first: dict[str, Any]
+) -> AsyncIterator[bytes]:
+    """The export's stream, then an event naming the clients of events written while it ran.
+
+    Its first event, committed before the first byte, names the clients of the events there
+    were; an event that commits during the export is exported too. Each client's access
+    report must show the export that held their record: the second event, which points at
+    the first, names those the first could not.
+    """
+    seen: set[str] = set()
+    try:
+        async for chunk in export_stream(engine, spec, seen):
+            yield chunk
+    finally:
+        unnamed = seen - set(first["client_ids"])
+        if unnamed:
+            later = first | {
+                "id": uuid7(),
+                "occurred_at": utcnow(),
+                "client_ids": sorted(unnamed),
+                "details": {"export_event_id": str(first["id"])},
+            }
+            await write_event(engine, later)
+
+
 @router.get(
     "/v1/audit/export",
     name="export_events",
@@ -291,7 +319,8 @@ async def export(
     # The export holds every client its events name: each client's access report shows it.
     ctx.add_clients(*await service.clients_in(session, caller.practice_id, start, end))
     # A stream cannot be held back until its end: its event commits before the first byte.
-    await add_event(session, build_event(ctx, 200))
+    first = build_event(ctx, 200)
+    await add_event(session, first)
     await session.commit()
     ctx.committed = ctx.streaming = True
     state = app_state(request)
@@ -304,7 +333,7 @@ async def export(
     )
     suffix = "csv" if format == "csv" else "ndjson"
     return StreamingResponse(
-        export_stream(state.engine, spec),
+        _naming_every_client(state.engine, spec, first),
         media_type=MEDIA_TYPES[format],
         headers={
             "Content-Disposition": f'attachment; filename="audit-export.{suffix}"',
