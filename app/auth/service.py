@@ -6,7 +6,7 @@ import uuid
 from datetime import timedelta
 from typing import NoReturn
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,7 +16,7 @@ from app.audit.context import AuditContext
 from app.auth import lockout
 from app.db import utcnow, uuid7
 from app.errors import Unauthorized
-from app.models import RefreshToken, RevokedAccessToken, User
+from app.models import PasswordToken, RefreshToken, RevokedAccessToken, User
 from app.security.tokens import issue_access_token, keyed_hash, new_refresh_token
 from app.state import AppState
 
@@ -78,13 +78,19 @@ async def _revoke_family(session: AsyncSession, family_id: uuid.UUID) -> None:
 
 
 async def revoke_every_token(session: AsyncSession, user: User) -> None:
-    """End every access and refresh token of a user at once (a password change or reset)."""
+    """End every token of a user at once (a password change or reset, a deactivation):
+    access and refresh tokens, and the invite or reset tokens not yet spent."""
     user.token_epoch += 1
     session.add(user)
     await session.execute(
         update(RefreshToken)
         .where(col(RefreshToken.user_id) == user.id, col(RefreshToken.revoked_at).is_(None))
         .values(revoked_at=utcnow())
+    )
+    await session.execute(
+        delete(PasswordToken).where(
+            col(PasswordToken.user_id) == user.id, col(PasswordToken.used_at).is_(None)
+        )
     )
 
 

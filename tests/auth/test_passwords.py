@@ -302,3 +302,31 @@ async def test_oversized_redeem_spends_nothing(
         user = await session.get(User, world["therapist2"].id)
     assert user is not None
     assert user.password_hash.startswith("$argon2id$")
+
+
+async def test_a_deactivation_ends_an_unspent_reset_token(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    """A reset token handed out before a deactivation no longer sets a password after a
+    reactivation within its day: deactivation ends every token for good."""
+    admin = world["admin"].headers
+    target = world["therapist"]
+    reset = await client.post(f"/v1/users/{target.id}/password-reset", headers=admin)
+    assert reset.status_code == 200, reset.text
+    for active in (False, True):
+        changed = await client.patch(
+            f"/v1/users/{target.id}", json={"active": active}, headers=admin
+        )
+        assert changed.status_code == 200, changed.text
+    redeemed = await client.post(
+        "/v1/auth/password-reset",
+        json={"token": reset.json()["reset_token"], "new_password": NEW_PASSWORD},
+    )
+    assert redeemed.status_code == 401, redeemed.text
+    # A reset started after the reactivation works.
+    again = await client.post(f"/v1/users/{target.id}/password-reset", headers=admin)
+    redeemed = await client.post(
+        "/v1/auth/password-reset",
+        json={"token": again.json()["reset_token"], "new_password": NEW_PASSWORD},
+    )
+    assert redeemed.status_code == 204, redeemed.text
