@@ -110,8 +110,10 @@ async def refresh(
     if row is None:
         raise Unauthorized("Invalid refresh token")
     stored, user = row
+    # The account is named at once; its user is the actor only once the token proves it: a
+    # replayed (stolen) or expired one is an anonymous attempt on the account, as a failed
+    # login is, not the user's own act.
     ctx.practice_id = user.practice_id
-    ctx.actor_type, ctx.actor_id, ctx.actor_role = "user", user.id, user.role
     ctx.target("user", user.id)
     if stored.rotated_at is not None or stored.revoked_at is not None:
         await _reused(session, state, stored.family_id)
@@ -131,6 +133,7 @@ async def refresh(
     )
     if rotated.rowcount != 1:  # type: ignore[attr-defined]
         await _reused(session, state, stored.family_id)
+    ctx.actor_type, ctx.actor_id, ctx.actor_role = "user", user.id, user.role
     return await _issue(session=session, state=state, user=user, family_id=stored.family_id)
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from app.security.tokens import ALGORITHM
 from app.state import AppState
+from tests.audit.conftest import events_of_request
 from tests.auth.support import NEW_PASSWORD, bearer, login
 from tests.conftest import TEST_PASSWORD, World
 
@@ -101,3 +102,25 @@ async def test_absurd_claims_are_401_not_500(
     assert answer.headers["content-type"] == "application/problem+json"
     # The same signature with sane claims works: the 401 is for the claim alone.
     assert (await client.get("/v1/me", headers=bearer(_signed(state, world)))).status_code == 200
+
+
+async def test_a_replayed_refresh_token_is_an_anonymous_attempt_on_the_account(
+    client: httpx.AsyncClient, world: World, state: AppState
+) -> None:
+    """A stolen, already rotated refresh token is refused and revokes its family; its event
+    names the account as resource, not its user as actor (a failed login's is the same)."""
+    me = world["therapist"]
+    first = (await login(client, me.email)).json()
+    rotated = await client.post("/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
+    assert rotated.status_code == 200, rotated.text
+    reuse = await client.post("/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
+    assert reuse.status_code == 401
+    [event] = await events_of_request(state, reuse.headers["x-request-id"])
+    assert (event.resource_id, event.outcome, event.actor_type) == (
+        str(me.id),
+        "denied",
+        "anonymous",
+    )
+    assert event.practice_id == world.practice_id  # the practice's auditor finds it
+    [ok] = await events_of_request(state, rotated.headers["x-request-id"])
+    assert (ok.actor_type, ok.actor_id) == ("user", me.id)
