@@ -15,6 +15,9 @@ COMMON_PASSWORDS_FILE = "common-passwords.txt.gz"
 # Sequences people walk along: counting, the alphabet, keyboard rows.
 _RUNS = ("0123456789", "abcdefghijklmnopqrstuvwxyz", "qwertyuiopasdfghjklzxcvbnm")
 _TRAILING_JUNK = re.compile(r"[\d\W_]+$")
+# Up to this many appended digits or symbols are looked past, leaving at least this much.
+_MAX_APPENDED = 4
+_MIN_STEM = 8
 
 
 @cache
@@ -51,7 +54,13 @@ def password_problem(password: str) -> str | None:
     base = _TRAILING_JUNK.sub("", folded)
     if folded in common_passwords() or (len(base) >= 4 and base in common_passwords()):
         return "is a commonly used password"
-    if _is_repetition(folded) or _is_run(folded) or len(set(folded)) < 4:
+    # A pattern with a few digits or symbols appended ("123456789012!") is still a pattern.
+    stems = [folded] + [
+        folded[:-cut]
+        for cut in range(1, _MAX_APPENDED + 1)
+        if len(folded) - cut >= _MIN_STEM and _TRAILING_JUNK.fullmatch(folded[-cut:])
+    ]
+    if any(_is_repetition(s) or _is_run(s) or len(set(s)) < 4 for s in stems):
         return "is too predictable (repeated characters or a simple sequence)"
     return None
 

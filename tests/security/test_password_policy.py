@@ -26,6 +26,11 @@ from app.security.password_policy import common_passwords, password_problem
         "iloveyou2024!!",
         "QWERTY123456",
         "aabbaabbaabb1",
+        # A pattern with a few digits or symbols appended is still a pattern.
+        "123456789012!",
+        "qwertyuiopas1",
+        "passwordpassword1",
+        "abcdefghijkl2026",
         "x" * 257,
     ],
 )
@@ -41,6 +46,8 @@ def test_refused(password: str) -> None:
         "Tr0ub4dor&3xyz",
         "demo-therapist-pass",
         "zx81 fan club forever",
+        "harbour lights 1987!",
+        "violet tugboat 42",
     ],
 )
 def test_accepted(password: str) -> None:
