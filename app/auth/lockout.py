@@ -9,6 +9,7 @@ who owns one account must not wash their spraying with it.
 
 from __future__ import annotations
 
+import ipaddress
 import uuid
 from datetime import datetime, timedelta
 
@@ -25,8 +26,20 @@ from app.state import AppState
 
 
 def address(source_ip: str | None) -> str:
-    """The stored form of a source address (the ASGI client; proxies are not trusted)."""
-    return (source_ip or "")[:64]
+    """The stored form of a source address (the ASGI client; proxies are not trusted).
+
+    An IPv6 source counts as its /64: one subscriber holds a whole /64 and could take a
+    fresh address for every guess. An IPv4-mapped one counts as its IPv4 address.
+    """
+    try:
+        parsed = ipaddress.ip_address(source_ip or "")
+    except ValueError:
+        return (source_ip or "")[:64]
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.IPv6Network((parsed, 64), strict=False))
+    return str(parsed)
 
 
 async def attempt(

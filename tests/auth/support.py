@@ -31,9 +31,10 @@ def bearer(token: str) -> dict[str, str]:
 
 
 def fresh_address() -> str:
-    """A source address no other test uses, from the IPv6 documentation prefix (RFC 3849)."""
+    """A source address no other test uses, from the IPv6 documentation prefix (RFC 3849):
+    in a /64 of its own, since the lockout counts an IPv6 source as its /64."""
     tail = uuid.uuid4().hex
-    return f"2001:db8::{tail[:4]}:{tail[4:8]}:{tail[8:12]}"
+    return f"2001:db8:{tail[:4]}:{tail[4:8]}::{tail[8:12]}"
 
 
 @asynccontextmanager

@@ -120,3 +120,19 @@ async def test_a_locked_out_login_is_a_denial_of_that_account(
     assert (event.action, event.outcome, event.http_status) == ("auth.login", "denied", 429)
     assert event.practice_id == world.practice_id
     assert event.resource_id == str(world["therapist"].id)
+
+
+async def test_one_ipv6_subscriber_is_throttled_across_its_64(app: FastAPI, world: World) -> None:
+    """One IPv6 host holds a whole /64 and could take a new source address for every guess:
+    its guesses count together. Another /64 still logs in."""
+    email = world["therapist"].email
+    tail = uuid.uuid4().hex
+    prefix = f"2001:db8:{tail[:4]}:{tail[4:8]}"
+    statuses = []
+    for n in range(6):
+        async with client_at(app, f"{prefix}::{n + 1:x}") as attacker:
+            statuses.append((await login(attacker, email, f"guess-number-{n}")).status_code)
+    assert statuses == [401] * 5 + [429], statuses
+    async with client_at(app, f"2001:db8:{tail[8:12]}:{tail[12:16]}::1") as colleague:
+        answer = await login(colleague, email)
+        assert answer.status_code == 200, answer.text
