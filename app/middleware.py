@@ -20,7 +20,7 @@ from app.errors import PROBLEM_JSON, problem_body
 from app.pages.router import PAGE_HEADERS
 from app.routing import route_path
 from app.security import attempts
-from app.security.caller import header_text, refused_target
+from app.security.caller import header_text, refused_target, touch_refused_key
 from app.security.encryption import KeyRing
 from app.security.fields import seal
 from app.security.refused_bodies import attribute_refused_body
@@ -277,6 +277,7 @@ class RequestPipeline:
                 # The work is lost with its event: the attempt is still logged, apart (§6).
                 await session.rollback()
                 await write_event(self.engine, build_event(ctx, 503))
+                await _touch_key(self.engine, ctx)
                 raise _WorkNotCommitted from exc
             return
         if session is not None:
@@ -289,6 +290,17 @@ class RequestPipeline:
                 # refusals each holding one, the pool would have none left for the events.
                 await session.close()
         await write_event(self.engine, build_event(ctx, status))
+        await _touch_key(self.engine, ctx)
+
+
+async def _touch_key(engine: AsyncEngine, ctx: AuditContext) -> None:
+    """The refused request's key use, which its rollback undid; the refusal stands anyway."""
+    if ctx.key_touch is None:
+        return
+    try:
+        await touch_refused_key(engine, ctx.key_touch)
+    except Exception as exc:
+        log.warning("could not record a refused request's key use: %s", type(exc).__name__)
 
 
 class _WorkNotCommitted(Exception):

@@ -51,6 +51,9 @@ class AuditContext:
     streaming: bool = False
     # The event is in: written by a streaming handler before its first byte.
     committed: bool = False
+    # The `last_used_at` update of the request's API key, if it made one (repeated apart
+    # when the request is refused and its work rolled back).
+    key_touch: dict[str, Any] | None = None
     # Query parameters the route does not declare, or repeats one that takes a single value
     # (name, message, error type): 422 once the caller is known.
     unknown_query: tuple[tuple[str, str, str], ...] = ()

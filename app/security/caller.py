@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 import sqlalchemy as sa
 from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.audit.context import audit_context
 from app.db import UTCDateTime, connection_of, utcnow
@@ -251,6 +251,8 @@ async def _api_key_caller(request: Request, session: AsyncSession, token: str) -
     if stale and not key["k_pending"]:
         touch = {"key_id": key["k_id"], "now": now}
         await (await connection_of(session)).execute(_TOUCH_KEY, touch)
+        # A refused request's work is rolled back, this with it: the pipeline repeats it.
+        audit_context(request).key_touch = touch
     return Caller(
         kind="api_key",
         id=key["k_id"],
@@ -345,6 +347,13 @@ async def get_caller(request: Request, session: SessionDep) -> Caller:
     if purpose == caller.purpose and reason is None:
         return caller
     return replace(caller, purpose=purpose, break_glass_reason=reason)
+
+
+async def touch_refused_key(engine: AsyncEngine, touch: dict[str, Any]) -> None:
+    """Record a key's use whose request was refused (its work, the touch included, rolled
+    back): every use shows in `last_used_at`, a refused one too (SPEC §3)."""
+    async with engine.begin() as conn:
+        await conn.execute(_TOUCH_KEY, touch)
 
 
 def refused_target(session: AsyncSession) -> uuid.UUID | None:

@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime, timedelta
 
 import httpx
+import pytest
 from sqlalchemy import select, update
 from sqlmodel import col
 
@@ -146,3 +147,40 @@ async def test_last_use_is_kept_to_the_minute(
     await set_last_used(stale)
     assert (await client.get("/v1/me", headers=key_headers)).status_code == 200
     assert await last_used() > stale + LAST_USED_RESOLUTION  # rewritten by this use
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status"),
+    [
+        ("POST", "/v1/clients", {"given_name": "A", "family_name": "B"}, 403),  # a write
+        ("GET", f"/v1/clients/{uuid.uuid4()}", None, 404),  # a read
+        ("GET", "/v1/clients?limit=0", None, 422),
+    ],
+    ids=["refused-write", "missing", "bad-query"],
+)
+async def test_a_refused_use_shows_in_last_used_at(
+    client: httpx.AsyncClient,
+    world: World,
+    state: AppState,
+    method: str,
+    path: str,
+    body: dict[str, str] | None,
+    status: int,
+) -> None:
+    """Every use of a key shows, a refused one too: its request's rollback does not undo it,
+    on either database (a leaked key used only for refused writes is still seen)."""
+    admin = world["admin"].headers
+    created = await client.post(
+        "/v1/api-keys", headers=admin, json={"name": "Leaky", "scopes": ["clients:read"]}
+    )
+    assert created.status_code == 201, created.text
+    headers = {"Authorization": f"Bearer {created.json()['key']}"}
+    answer = await client.request(method, path, json=body, headers=headers)
+    assert answer.status_code == status, answer.text
+    async with state.sessionmaker() as session:
+        used = await session.scalar(
+            select(col(ApiKey.last_used_at)).where(
+                col(ApiKey.id) == uuid.UUID(created.json()["id"])
+            )
+        )
+    assert used is not None
