@@ -12,6 +12,7 @@ from typing import Any, Final
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.compiler import compiles
 from sqlmodel import SQLModel
 
 from app.config import Settings
@@ -96,8 +97,32 @@ def prepare_sqlite(options: DatabaseOptions) -> None:
         pass  # an existing database: the connect hook makes it private
 
 
+class text_lower(sa.sql.functions.FunctionElement[str]):  # noqa: N801 - an SQL function
+    """`lower()` of any text. SQLite's own lowers ASCII only ("Özlem" stays "Özlem"): there
+    it is Python's `str.lower`, registered on each connection, as the search terms are."""
+
+    type = sa.String()
+    inherit_cache = True
+
+
+@compiles(text_lower)
+def _lower(element: text_lower, compiler: Any, **kw: Any) -> str:
+    return f"lower({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(text_lower, "sqlite")
+def _lower_on_sqlite(element: text_lower, compiler: Any, **kw: Any) -> str:
+    return f"notes_lower({compiler.process(element.clauses, **kw)})"
+
+
+def _python_lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
+
+
 def _sqlite_pragmas(path: Path | None, dbapi_connection: Any, _record: Any) -> None:
-    """Foreign keys on, WAL for concurrent readers, and wait rather than fail on locks."""
+    """Foreign keys on, WAL for concurrent readers, wait rather than fail on locks; and
+    `notes_lower` (see `text_lower`)."""
+    dbapi_connection.create_function("notes_lower", 1, _python_lower, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from app.clients.schemas import ClientClinicalOut, ClientCreate, ClientOut
-from app.db import utcnow, uuid7
+from app.db import text_lower, utcnow, uuid7
 from app.errors import Conflict, Unprocessable
 from app.etag import bump_version
 from app.feed import outbox as feed
@@ -262,7 +262,7 @@ def _name_matches(q: str) -> ColumnElement[bool]:
     pattern = f"%{escaped}%"
     return or_(
         *(
-            func.lower(column).like(pattern, escape="\\")
+            text_lower(column).like(pattern, escape="\\")
             for column in (
                 col(Client.given_name),
                 col(Client.family_name),

@@ -175,6 +175,9 @@ async def test_caseloads_and_filters(client: httpx.AsyncClient, world: World) ->
     assert await ids("admin", q="percent%") == {own["id"]}
     assert await ids("admin", q="%") == {own["id"]}
     assert await ids("admin", q="TESS") == {trainees["id"]}
+    # Beyond ASCII too, on either database: as spelled, and in another case.
+    for q in ("Ümit", "ümit", "ÜMIT", "Üm"):
+        assert await ids("admin", q=q) == {own["id"]}, q
     assert await ids("admin", status="discharged") == set()
     problem(
         await client.get(
