@@ -313,13 +313,13 @@ async def _name_client_of_request(ctx: AuditContext, session: AsyncSession) -> N
     if ctx.request is None or ctx.practice_id is None:
         return
     try:
-        kind, named = "client", await attempts.named_client(ctx.request)
-        if named is None and ctx.resource_type == "webhook_delivery" and ctx.resource_id:
+        kind, named = "client", await attempts.named_clients(ctx.request)
+        if not named and ctx.resource_type == "webhook_delivery" and ctx.resource_id:
             # The client a delivery's message names (the path's other resources are named
             # by authentication's statement, or belong to no client).
-            kind, named = ctx.resource_type, uuid.UUID(ctx.resource_id)
-        if named is not None:
-            practice, client = await attempts.owner_of(session, kind, named)
+            kind, named = ctx.resource_type, [uuid.UUID(ctx.resource_id)]
+        for target in named:
+            practice, client = await attempts.owner_of(session, kind, target)
             if practice == ctx.practice_id:
                 ctx.add_clients(client)
     except Exception as exc:  # the refusal stands; its event keeps what it has

@@ -188,6 +188,18 @@ async def test_a_repeated_query_parameter_is_422_not_one_of_its_values(
     assert once.status_code == 200
 
 
+async def test_a_repeated_client_id_names_every_client_aimed_at(
+    state: AppState, client: httpx.AsyncClient, world: World
+) -> None:
+    me = world["therapist"].headers
+    a = await create_client(client, me)
+    b = await create_client(client, me)
+    url = f"/v1/sessions?client_id={a['id']}&client_id={b['id']}"
+    response, event = await _one_event(state, client, "GET", url, headers=me)
+    problem(response, 422)
+    assert set(event.client_ids) == {a["id"], b["id"]}
+
+
 async def test_declared_filters_still_work(client: httpx.AsyncClient, world: World) -> None:
     me = world["therapist"].headers
     ok = await client.get(

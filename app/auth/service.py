@@ -6,7 +6,7 @@ import uuid
 from datetime import timedelta
 from typing import NoReturn
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -87,10 +87,16 @@ async def revoke_every_token(session: AsyncSession, user: User) -> None:
         .where(col(RefreshToken.user_id) == user.id, col(RefreshToken.revoked_at).is_(None))
         .values(revoked_at=utcnow())
     )
+    # Ended, not deleted: an attempt with one still names its account (SPEC §2.1).
+    now = utcnow()
     await session.execute(
-        delete(PasswordToken).where(
-            col(PasswordToken.user_id) == user.id, col(PasswordToken.used_at).is_(None)
+        update(PasswordToken)
+        .where(
+            col(PasswordToken.user_id) == user.id,
+            col(PasswordToken.used_at).is_(None),
+            col(PasswordToken.expires_at) > now,
         )
+        .values(expires_at=now)
     )
 
 

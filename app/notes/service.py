@@ -36,6 +36,8 @@ from app.security.access import visible_notes_clause
 from app.security.caller import Caller
 from app.security.encryption import KeyRing
 from app.security.fields import seal, unseal
+from app.sessions import service as sessions
+from app.sessions.schemas import NOT_HELD
 
 PROGRESS, PSYCHOTHERAPY = "progress", "psychotherapy"
 DRAFT, PENDING_COSIGN, SIGNED = "draft", "pending_cosign", "signed"
@@ -112,6 +114,23 @@ async def ensure_episode_open(session: AsyncSession, session_id: uuid.UUID) -> N
     ).scalar_one_or_none()
     if status == "closed":
         raise EpisodeClosed("The session's episode is closed; its notes are read-only")
+
+
+async def _took_place_if_it_has_findings(session: AsyncSession, session_id: uuid.UUID) -> None:
+    """409 for signing the progress note of a session that did not take place while it has
+    findings: the signed record would say it did (a PATCH refuses the converse).
+
+    Read after `ensure_episode_open` holds the episode, in a statement of its own: a PATCH
+    beside this holds the episode first, so this sees its status as committed.
+    """
+    status = await session.scalar(
+        select(col(TherapySession.status)).where(col(TherapySession.id) == session_id)
+    )
+    if status in NOT_HELD and await sessions.has_findings(session, session_id):
+        raise Conflict(
+            "The session did not take place but has findings: delete them, or correct its "
+            "status, before signing its progress note"
+        )
 
 
 async def _author_stays_on_client(session: AsyncSession, note: Note) -> None:
@@ -265,6 +284,8 @@ async def sign_note(*, session: AsyncSession, caller: Caller, note: Note, expect
     """Sign a draft: signed, or pending_cosign for a trainee's progress note."""
     _require_status(note, DRAFT, "signed")
     await ensure_episode_open(session, note.session_id)
+    if note.kind == PROGRESS:
+        await _took_place_if_it_has_findings(session, note.session_id)
     needs_cosign = note.kind == PROGRESS and caller.requires_cosign
     if needs_cosign:
         await _author_stays_on_client(session, note)

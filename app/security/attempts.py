@@ -48,23 +48,31 @@ def _uuid(value: object) -> uuid.UUID | None:
         return None
 
 
-async def named_client(request: Request, *, read_body: bool = True) -> uuid.UUID | None:
-    """The client a request names outside its path: `?client_id=` or a JSON body's `client_id`.
+async def named_clients(request: Request, *, read_body: bool = True) -> list[uuid.UUID]:
+    """The clients a request names outside its path: each `?client_id=` (a refused request
+    may repeat it), else a JSON body's `client_id`.
 
     The body is read only on the refusal paths that call this; it is within the body limit
     and, where the route takes a body, already read. A body refused as too large or
     undecodable is not read again (``read_body`` False).
     """
-    named = _uuid(request.query_params.get("client_id"))
-    if named is not None or not read_body or request.method not in _BODY_METHODS:
+    in_query = [_uuid(value) for value in request.query_params.getlist("client_id")]
+    named = [client for client in in_query if client is not None]
+    if named or not read_body or request.method not in _BODY_METHODS:
         return named
     if "json" not in request.headers.get("content-type", ""):
-        return None
+        return []
     try:
         body = json.loads(await request.body())
     except (ValueError, RuntimeError, ClientDisconnect):
-        return None  # not JSON, or not readable (a body cut off at the size limit)
-    return _uuid(body.get("client_id")) if isinstance(body, dict) else None
+        return []  # not JSON, or not readable (a body cut off at the size limit)
+    client = _uuid(body.get("client_id")) if isinstance(body, dict) else None
+    return [] if client is None else [client]
+
+
+async def named_client(request: Request, *, read_body: bool = True) -> uuid.UUID | None:
+    """The first client `named_clients` finds, if any."""
+    return next(iter(await named_clients(request, read_body=read_body)), None)
 
 
 async def name_target(

@@ -372,8 +372,7 @@ async def _name_refused_client(request: Request, session: AsyncSession, caller: 
     if found is not None and found.client is not None:
         audit_context(request).add_clients(reach.refusal_client(found, caller))
         return
-    named = await attempts.named_client(request)
-    if named is not None:
+    for named in await attempts.named_clients(request):
         practice, client = await attempts.owner_of(session, "client", named)
         if practice == caller.practice_id:
             audit_context(request).add_clients(client)

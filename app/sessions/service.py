@@ -222,6 +222,17 @@ async def update_session(
     return row
 
 
+async def has_findings(session: AsyncSession, session_id: uuid.UUID) -> bool:
+    """Whether the session has observations or relationship episodes."""
+    findings = sa.union_all(
+        select(col(Observation.id)).where(col(Observation.session_id) == session_id),
+        select(col(RelationshipEpisode.id)).where(
+            col(RelationshipEpisode.session_id) == session_id
+        ),
+    )
+    return bool(await session.scalar(select(sa.exists(findings))))
+
+
 async def _check_record_allows(
     session: AsyncSession, row: TherapySession, changes: dict[str, Any]
 ) -> None:
@@ -249,11 +260,7 @@ async def _check_record_allows(
             "The session's progress note is signed: its date is part of the record "
             "(correct it with an addendum)"
         )
-    findings = sa.union_all(
-        select(col(Observation.id)).where(col(Observation.session_id) == row.id),
-        select(col(RelationshipEpisode.id)).where(col(RelationshipEpisode.session_id) == row.id),
-    )
-    if await session.scalar(select(sa.exists(findings))):
+    if await has_findings(session, row.id):
         raise Conflict(
             "The session's signed progress note has findings: the record says it took place, "
             "so it is not set to one that did not"

@@ -16,6 +16,7 @@ from app.models import IdempotencyRecord, PasswordToken, User
 from app.security.fields import unseal
 from app.security.tokens import keyed_hash
 from app.state import AppState
+from tests.audit.conftest import events_of_request
 from tests.auth.support import (
     NEW_PASSWORD,
     bearer,
@@ -330,3 +331,28 @@ async def test_a_deactivation_ends_an_unspent_reset_token(
         json={"token": again.json()["reset_token"], "new_password": NEW_PASSWORD},
     )
     assert redeemed.status_code == 204, redeemed.text
+
+
+async def test_an_attempt_with_a_token_ended_by_deactivation_names_the_account(
+    client: httpx.AsyncClient, world: World, state: AppState
+) -> None:
+    """Ended, not deleted: the practice's auditor finds an attempt with a leaked link."""
+    admin = world["admin"].headers
+    target = world["therapist"]
+    reset = await client.post(f"/v1/users/{target.id}/password-reset", headers=admin)
+    assert reset.status_code == 200, reset.text
+    off = await client.patch(f"/v1/users/{target.id}", json={"active": False}, headers=admin)
+    assert off.status_code == 200, off.text
+    rid = uuid.uuid4().hex
+    tried = await client.post(
+        "/v1/auth/password-reset",
+        json={"token": reset.json()["reset_token"], "new_password": NEW_PASSWORD},
+        headers={"X-Request-ID": rid},
+    )
+    assert tried.status_code == 401, tried.text
+    [event] = await events_of_request(state, rid)
+    assert (event.practice_id, event.resource_type, event.resource_id) == (
+        world.practice_id,
+        "user",
+        str(target.id),
+    )

@@ -59,3 +59,28 @@ async def test_a_signed_progress_notes_session_keeps_its_date(
     # A signed note may document a missed session: with no findings the status follows.
     missed = await client.patch(url, headers=me, json={"status": "no_show"})
     assert missed.status_code == 200, missed.text
+
+
+async def test_a_note_with_findings_is_not_signed_on_a_session_that_did_not_take_place(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    """The converse order: cancelled first, then the signing is refused, and without the
+    findings it goes through."""
+    me = world["therapist"].headers
+    case = await clinical_case(client, world)
+    url = f"/v1/sessions/{case.session_id}"
+    observed = await client.post(
+        f"{url}/observations", headers=me, json={"theme_code": "defense.denial", "intensity": 3}
+    )
+    assert observed.status_code == 201, observed.text
+    note = await client.post(f"{url}/notes", headers=me, json={"kind": "progress", "body": "B"})
+    assert note.status_code == 201, note.text
+    cancelled = await client.patch(url, headers=me, json={"status": "cancelled"})
+    assert cancelled.status_code == 200, cancelled.text
+    sign = f"/v1/notes/{note.json()['id']}/sign"
+    refused = await client.post(sign, headers=with_if_match(me, note.headers["ETag"]))
+    assert "did not take place" in problem(refused, 409)["detail"]
+    gone = await client.delete(f"/v1/observations/{observed.json()['id']}", headers=me)
+    assert gone.status_code == 204, gone.text
+    signed = await client.post(sign, headers=with_if_match(me, note.headers["ETag"]))
+    assert signed.status_code == 200, signed.text

@@ -265,19 +265,17 @@ async def get_review(
 async def _naming_every_client(
     engine: AsyncEngine, spec: ExportSpec, first: dict[str, Any]
 ) -> AsyncIterator[bytes]:
-    """The export's stream, then an event naming the clients of events written while it ran.
+    """The export's stream, naming the clients of events written while it runs.
 
     Its first event, committed before the first byte, names the clients of the events there
     were; an event that commits during the export is exported too. Each client's access
-    report must show the export that held their record: the second event, which points at
-    the first, names those the first could not.
+    report must show the export that held their record: before a chunk holding a client the
+    events so far do not name is sent, another event, pointing at the first, names them.
     """
+    named = set(first["client_ids"])
     seen: set[str] = set()
-    try:
-        async for chunk in export_stream(engine, spec, seen):
-            yield chunk
-    finally:
-        unnamed = seen - set(first["client_ids"])
+    async for chunk in export_stream(engine, spec, seen):
+        unnamed = seen - named
         if unnamed:
             later = first | {
                 "id": uuid7(),
@@ -286,6 +284,8 @@ async def _naming_every_client(
                 "details": {"export_event_id": str(first["id"])},
             }
             await write_event(engine, later)
+            named |= unnamed
+        yield chunk
 
 
 @router.get(
