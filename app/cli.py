@@ -15,7 +15,7 @@ import typer
 import uvicorn
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import select
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -381,6 +381,17 @@ _UNREACHABLE = (
 )
 
 
+# SQLSTATEs of a server that refuses the connection: no such database (3D000), and
+# authentication (class 28: a wrong password, an unknown user, no pg_hba entry).
+_REFUSING = ("3D000", "28")
+
+
+def _refused_connection(exc: DBAPIError) -> bool:
+    """Whether the server refused the connection itself (rather than a statement)."""
+    state = str(getattr(exc.orig, "sqlstate", "") or "")
+    return state.startswith(_REFUSING)
+
+
 def main() -> None:
     """The notes-api command: a database it cannot reach is a one-line error, exit status 2."""
     try:
@@ -388,6 +399,11 @@ def main() -> None:
     except _UNREACHABLE as exc:
         cause = exc.orig if isinstance(exc, OperationalError | InterfaceError) else exc
         typer.echo(f"error: cannot use the database: {type(cause).__name__}: {cause}", err=True)
+        sys.exit(2)
+    except DBAPIError as exc:
+        if not _refused_connection(exc):
+            raise
+        typer.echo(f"error: cannot use the database: {exc.orig}", err=True)
         sys.exit(2)
 
 

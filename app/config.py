@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=10, ge=1, le=200)
     db_pool_timeout: float = Field(default=2.0, gt=0)
     db_connect_timeout: float = Field(default=2.0, gt=0)
+    # How long one statement may take before its connection is given up: a database that
+    # stops answering (hung, not down) turns into 503 after this.
+    db_command_timeout: float = Field(default=30.0, gt=0)
     jwt_secret: SecretStr | None = None
     api_key_pepper: SecretStr | None = None
     encryption_keys: SecretStr | None = None

@@ -102,12 +102,16 @@ def _postgres(raw: str, url: URL) -> DatabaseOptions:
     unknown = sorted(set(url.query) - POSTGRES_PARAMS)
     if unknown:
         raise DatabaseURLError(f"unknown parameter {unknown[0]!r}")
+    if url.port is not None and not 0 < url.port < 65536:
+        raise DatabaseURLError(f"port {url.port} is out of range (1-65535)")
     args: dict[str, Any] = {}
     if (host := _single(url, "host")) is not None:
         args["host"] = host  # as in libpq it wins over the URL's host; a directory is a socket
     if (port := _single(url, "port")) is not None:
         if not port.isdigit():
             raise DatabaseURLError(f"port {port!r} is not a number")
+        if not 0 < int(port) < 65536:
+            raise DatabaseURLError(f"port {port} is out of range (1-65535)")
         args["port"] = int(port)
     if (timeout := _single(url, "connect_timeout")) is not None:
         try:

@@ -167,7 +167,7 @@ def create_engine(
         pool_recycle=1800,
         connect_args={
             "timeout": url_args.get("timeout", settings.db_connect_timeout),
-            "command_timeout": 30,
+            "command_timeout": settings.db_command_timeout,
             "server_settings": {"application_name": name or settings.service_name},
         },
     )

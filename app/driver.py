@@ -57,7 +57,11 @@ class _as_sqlalchemy_errors:  # noqa: N801 - used as a context manager, like a f
         return None
 
     async def __aexit__(self, kind: Any, exc: BaseException | None, tb: Any) -> bool:
-        if isinstance(exc, asyncpg.PostgresError):
+        # A lost connection (SQLSTATE class 08) is an outage, not a refused statement.
+        lost = isinstance(exc, asyncpg.PostgresConnectionError) or (
+            isinstance(exc, asyncpg.PostgresError) and (exc.sqlstate or "").startswith("08")
+        )
+        if isinstance(exc, asyncpg.PostgresError) and not lost:
             code = exc.sqlstate or ""
             error: type[DBAPIError] = DBAPIError
             if code.startswith("22"):
@@ -65,7 +69,9 @@ class _as_sqlalchemy_errors:  # noqa: N801 - used as a context manager, like a f
             elif code.startswith("23"):
                 error = IntegrityError
             raise error(self.sql, None, exc) from exc
-        if isinstance(exc, OSError | TimeoutError | asyncpg.InterfaceError):
+        if exc is not None and (
+            lost or isinstance(exc, OSError | TimeoutError | asyncpg.InterfaceError)
+        ):
             await self.conn.invalidate()
             raise OperationalError(self.sql, None, exc, connection_invalidated=True) from exc
         return False

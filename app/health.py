@@ -7,6 +7,7 @@ from contextlib import suppress
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError, ProgrammingError
 
 from app import metrics, migrations
 from app.state import app_state
@@ -25,6 +26,11 @@ async def live() -> dict[str, str]:
     return {"status": "ok"}
 
 
+def _no_table(exc: DBAPIError) -> bool:
+    """The version table is missing: PostgreSQL's undefined table, SQLite's "no such table"."""
+    return isinstance(exc, ProgrammingError) or "no such table" in str(exc.orig)
+
+
 @router.get(
     "/health/ready",
     name="get_readiness",
@@ -37,16 +43,23 @@ async def ready(request: Request) -> JSONResponse:
     checks: dict[str, str] = {}
     try:
         async with state.engine.connect() as conn:
-            rows = (await conn.execute(text("SELECT version_num FROM alembic_version"))).all()
-        at_head = {r[0] for r in rows} == set(migrations.heads())
-        checks["database"] = "ok"
-        checks["schema"] = "ok" if at_head else "not at head"
+            checks["database"] = "ok"
+            try:
+                rows = (await conn.execute(text("SELECT version_num FROM alembic_version"))).all()
+            except DBAPIError as exc:  # reached, but never migrated: not a network problem
+                if not _no_table(exc):
+                    raise
+                checks["schema"] = "not migrated (run notes-api migrate)"
+            else:
+                at_head = {r[0] for r in rows} == set(migrations.heads())
+                checks["schema"] = "ok" if at_head else "not at head"
     except Exception:  # noqa: BLE001 - any failure means not ready
         checks["database"] = "unreachable"
+    usable = checks["database"] == "ok" and not checks["schema"].startswith("not migrated")
+    why = "database unreachable" if checks["database"] != "ok" else "schema not migrated"
     for name, check in getattr(request.app.state, "readiness_checks", {}).items():
         # A check may read the database too: without one, it would only wait out the timeout.
-        up = checks["database"] == "ok"
-        checks[name] = await check() if up else "not checked (database unreachable)"
+        checks[name] = await check() if usable else f"not checked ({why})"
     ok = all(v == "ok" for v in checks.values())
     return JSONResponse(
         {"status": "ok" if ok else "unavailable", "checks": checks},

@@ -228,18 +228,21 @@ class RequestPipeline:
                 else "audit write failed; answering 503",
                 extra={"request_id": ctx.request_id},
             )
-            status = 503
-            messages = _problem_messages(
-                503,
-                "Service Unavailable",
-                "unavailable",
-                "The request could not be completed; nothing was changed"
-                if event_written
-                else "The access log could not be written; nothing was returned or changed",
-                ctx.path,
-                ctx.request_id,
-                {"Retry-After": "2"},
-            )
+            # A 503 already (the database unavailable) keeps its problem, which names the
+            # cause: its event failed for the same reason, and it returns nothing either.
+            if status != 503:
+                status = 503
+                messages = _problem_messages(
+                    503,
+                    "Service Unavailable",
+                    "unavailable",
+                    "The request could not be completed; nothing was changed"
+                    if event_written
+                    else "The access log could not be written; nothing was returned or changed",
+                    ctx.path,
+                    ctx.request_id,
+                    {"Retry-After": "2"},
+                )
         finally:
             if ctx.session is not None:
                 await ctx.session.close()

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import base64
 import stat
+import time
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError
 
 from app.config import Settings
+from app.db import create_engine
 from app.security.secrets import ConfigurationError, load_secrets
+from tests.conftest import pg_admin_url
 
 
 def test_default_is_sqlite_in_data_dir(tmp_path: Path) -> None:
@@ -102,3 +107,21 @@ def test_a_service_name_no_note_verifier_reads_is_refused(tmp_path: Path, name: 
     with pytest.raises(ValidationError):
         Settings(data_dir=tmp_path, service_name=name)
     assert Settings(data_dir=tmp_path, service_name="notes.example.org/log").service_name
+
+
+async def test_a_statement_that_hangs_gives_up_after_the_command_timeout(tmp_path: Path) -> None:
+    """NOTES_DB_COMMAND_TIMEOUT bounds one statement: a database that stops answering (hung,
+    not down) is given up after it, not after a fixed half minute."""
+    admin = pg_admin_url()
+    if admin is None:
+        pytest.skip("needs a PostgreSQL server (NOTES_TEST_DATABASE_URL)")
+    settings = Settings(data_dir=tmp_path, database_url=admin, db_command_timeout=0.5)
+    engine = create_engine(settings)
+    started = time.monotonic()
+    try:
+        with pytest.raises((TimeoutError, DBAPIError)):
+            async with engine.connect() as conn:
+                await conn.execute(sa.text("SELECT pg_sleep(5)"))
+    finally:
+        await engine.dispose()
+    assert time.monotonic() - started < 3

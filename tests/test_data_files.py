@@ -10,9 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from app.config import Settings
 from app.db import create_engine
+from tests.conftest import pg_admin_url
 
 pytestmark = pytest.mark.server
 
@@ -73,6 +75,7 @@ async def test_engine_makes_the_database_wal_and_shm_private(tmp_path: Path) -> 
             "(one of disable, allow, prefer, require, verify-ca, verify-full)",
         ),
         ("mysql://u@h/db", "error: NOTES_DATABASE_URL: unsupported scheme 'mysql'"),
+        ("postgresql://u@h:99999/db", "error: NOTES_DATABASE_URL: port 99999 is out of range"),
     ],
 )
 @pytest.mark.parametrize("command", [("migrate",), ("serve",), ("audit", "verify")])
@@ -100,6 +103,26 @@ def test_an_unreachable_database_is_one_line_and_status_2(
     errors = [line for line in done.stderr.splitlines() if not line.startswith("generated ")]
     assert len(errors) == 1, done.stderr
     assert errors[0].startswith("error: cannot use the database: ConnectionRefusedError"), errors
+
+
+@pytest.mark.parametrize("problem", ["no such database", "no such role"])
+def test_a_refusing_server_is_one_line_and_status_2(tmp_path: Path, problem: str) -> None:
+    """A database that does not exist, or a role the server refuses, is the operator's
+    one-line error too (the server answers, then refuses the connection)."""
+    admin = pg_admin_url()
+    if admin is None:
+        pytest.skip("needs a PostgreSQL server (NOTES_TEST_DATABASE_URL)")
+    url = make_url(admin.replace("postgresql+asyncpg://", "postgresql://"))
+    if problem == "no such database":
+        url = url.set(database=f"missing_{os.getpid()}")
+    else:
+        url = url.set(username=f"nobody_{os.getpid()}")
+    done = _cli(tmp_path, "migrate", NOTES_DATABASE_URL=url.render_as_string(False))
+    assert done.returncode == 2, done.stderr
+    errors = [line for line in done.stderr.splitlines() if not line.startswith("generated ")]
+    assert len(errors) == 1, done.stderr
+    assert errors[0].startswith("error: cannot use the database: "), errors
+    assert "does not exist" in errors[0], errors
 
 
 async def _touch_database(settings: Settings, *statements: str) -> None:

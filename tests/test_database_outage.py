@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import AsyncIterator
 
 import httpx
@@ -11,7 +12,7 @@ from sqlalchemy.engine import make_url
 
 from app.config import Settings
 from app.main import create_app
-from tests.conftest import build_world, make_settings
+from tests.conftest import build_world, create_pg_database, make_settings, pg_admin_url
 from tests.tcp_proxy import TcpProxy
 from tests.waiting import eventually
 
@@ -59,6 +60,8 @@ async def test_outage_gives_503_and_recovers(
         assert response.status_code == 503
         assert response.headers["content-type"] == "application/problem+json"
         assert int(response.headers["retry-after"]) > 0
+        # The cause, not the access log its event could not reach either.
+        assert response.json()["type"].endswith("/database-unavailable"), response.text
     assert (await client.get("/health/live")).status_code == 200
     assert (await client.get("/health/ready")).status_code == 503
     await proxy.restore()
@@ -72,3 +75,23 @@ async def test_outage_gives_503_and_recovers(
         return (await client.get("/health/ready")).status_code == 200
 
     await eventually(ready_again)
+
+
+async def test_a_database_never_migrated_is_reported_as_such(
+    settings: Settings, backend: str
+) -> None:
+    """Reached but empty: readiness says "not migrated", not "unreachable" (which would send
+    an operator looking for a network problem)."""
+    admin = pg_admin_url()
+    if backend != "postgresql" or admin is None:
+        pytest.skip("an empty database on the test server")
+    url = await create_pg_database(admin, f"empty_{uuid.uuid4().hex[:12]}")
+    application = create_app(make_settings(settings.data_dir, url))
+    async with application.router.lifespan_context(application):
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            answer = await client.get("/health/ready")
+    assert answer.status_code == 503
+    checks = answer.json()["checks"]
+    assert checks["database"] == "ok"
+    assert checks["schema"].startswith("not migrated")

@@ -106,8 +106,12 @@ async def search_notes(
     trainee author's supervisor when shared), signed progress notes only to API keys.
     """
     ctx = audit_context(request)
-    ctx.add_clients(client_id)
-    access.check_role(caller, Area.NOTES, write=False)
+    try:
+        access.check_role(caller, Area.NOTES, write=False)
+    except Forbidden:
+        if client_id is not None:  # the client aimed at, even when the role is refused
+            await access.name_attempted_client(session, caller, client_id, ctx)
+        raise
     clients: ColumnElement[bool] = access.caseload_clause(caller)
     if client_id is not None:
         # One client: its own reach decides (break-the-glass included), 404 when out of reach.

@@ -29,6 +29,7 @@ from app.security.reach import (
     MODELS,
     AuthorFacts,
     ClientFacts,
+    Found,
     client_facts,
     find,
     kept,
@@ -212,11 +213,16 @@ async def load(
     The row comes detached (read it, never change it) unless ``attached`` (default: for
     writes), when it is the session's own entity, loaded once access is granted.
     """
-    if model is Client and ctx is not None:  # an attempt on a client names it, found or not
-        ctx.add_clients(id)
-    _check_role_first(session, caller, area, write, ctx)
+    try:
+        _check_role_first(session, caller, area, write, ctx)
+    except Forbidden:
+        if model is Client and ctx is not None:  # decided already: the row only names it
+            await name_attempted_client(session, caller, id, ctx)
+        raise
     found = await find(session, KINDS[model], id, caller.id if caller.is_user else None)
     row, client = found.row, found.client
+    if model is Client and ctx is not None:
+        _name_client(caller, id, found, ctx)
     if row is None or client is None or row.practice_id != caller.practice_id:
         raise NotFound("Not found")
     relation = authorize_client(caller=caller, client=client, area=area, write=write, ctx=ctx)
@@ -226,6 +232,21 @@ async def load(
             raise NotFound("Not found")
         row = entity
     return row, client, relation
+
+
+def _name_client(caller: Caller, client_id: uuid.UUID, found: Found, ctx: AuditContext) -> None:
+    """An attempt on a client names it, found or not; another practice's client is none of
+    this practice's log (SPEC §2.1)."""
+    if found.client is None or found.client.practice_id == caller.practice_id:
+        ctx.add_clients(client_id)
+
+
+async def name_attempted_client(
+    session: AsyncSession, caller: Caller, client_id: uuid.UUID, ctx: AuditContext
+) -> None:
+    """Name the client a refused request aimed at, as `load` does (`_name_client`)."""
+    found = await find(session, "client", client_id, caller.id if caller.is_user else None)
+    _name_client(caller, client_id, found, ctx)
 
 
 async def load_client(

@@ -13,7 +13,7 @@ from sqlmodel import col
 
 from app.audit.context import audit_context, audited
 from app.episodes.schemas import Phase
-from app.errors import problem_responses
+from app.errors import Forbidden, problem_responses
 from app.etag import OptionalIfMatch, optional_match, set_etag
 from app.idempotency import idempotency
 from app.models import Client, TherapySession
@@ -83,15 +83,19 @@ async def list_sessions(
 ) -> Page[SessionView]:
     """Sessions of clients in reach, earliest first, each with its phase for clinical readers."""
     ctx = audit_context(request)
-    ctx.add_clients(client_id)  # the client aimed at, even when the role is refused
     if episode_id is not None and client_id is None:
         # An episode's list aims at its client too, even when none of its rows is in reach.
         practice, aimed = await attempts.owner_of(session, "episode", episode_id)
         if practice == caller.practice_id:
             ctx.add_clients(aimed)
-    access.check_role(caller, Area.SESSIONS, write=False)
-    if phase is not None:
-        access.check_role(caller, Area.CLINICAL, write=False)
+    try:
+        access.check_role(caller, Area.SESSIONS, write=False)
+        if phase is not None:
+            access.check_role(caller, Area.CLINICAL, write=False)
+    except Forbidden:
+        if client_id is not None:  # the client aimed at, even when the role is refused
+            await access.name_attempted_client(session, caller, client_id, ctx)
+        raise
     caseload: ColumnElement[bool] = access.caseload_clause(caller)
     clinical = access.sees_clinical(caller)
     if client_id is not None:

@@ -165,8 +165,7 @@ async def update_user(
         # An admin who made themselves a supervisor would reach clinical content (§2.1).
         raise Forbidden("Nobody changes their own role; another admin may")
     expected = optional_match(if_match, user.id, user.version)
-    before = {field: getattr(user, field) for field in service.RECORDED_CHANGES}
-    user = await service.update_user(
+    user, before = await service.update_user(
         session=session, user=user, user_in=body, expected_version=expected
     )
     audit_context(request).details = service.change_details(before, user)

@@ -41,7 +41,16 @@ async def _check_supervisor(
         return
     if supervisor_id == user_id:
         raise Unprocessable("A user cannot supervise themselves")
-    supervisor = await session.get(User, supervisor_id)
+    # Share-locked: a demotion or deactivation of the supervisor beside this waits for it,
+    # then sees the new supervisee (and refuses), or this sees it demoted.
+    supervisor = (
+        await session.execute(
+            select(User)
+            .where(col(User.id) == supervisor_id)
+            .with_for_update(read=True)
+            .execution_options(populate_existing=True)
+        )
+    ).scalar_one_or_none()
     if supervisor is None or supervisor.practice_id != practice_id:
         raise Unprocessable("supervisor_id is not a user of this practice")
     if supervisor.role not in SUPERVISING_ROLES or not supervisor.active:
@@ -99,9 +108,17 @@ async def create_user(
 
 async def update_user(
     *, session: AsyncSession, user: User, user_in: UserUpdate, expected_version: int | None
-) -> User:
-    """Apply the fields that were sent (never a password: SPEC §2.1); 412 if changed meanwhile."""
+) -> tuple[User, dict[str, Any]]:
+    """Apply the fields that were sent (never a password: SPEC §2.1); 412 if changed meanwhile.
+
+    Returns the user and what its recorded fields were before (see `change_details`).
+    """
     changes: dict[str, Any] = user_in.model_dump(exclude_unset=True, exclude={"password"})
+    # Held first (its version moved), then read again: the rules below see any change
+    # committed beside this one, so two edits valid alone cannot together break one.
+    await bump_version(session, user, expected_version)
+    await session.refresh(user)
+    before = {field: getattr(user, field) for field in RECORDED_CHANGES}
     if "supervisor_id" in changes:
         await _check_supervisor(session, user.practice_id, changes["supervisor_id"], user.id)
     for field in ("display_name", "role", "active", "requires_cosign"):
@@ -112,11 +129,14 @@ async def update_user(
         setattr(user, field, value)
     if user.requires_cosign and user.supervisor_id is None:
         raise Unprocessable("requires_cosign needs a supervisor_id")
+    if before["role"] in SUPERVISING_ROLES and (
+        user.role not in SUPERVISING_ROLES or (was_active and not user.active)
+    ):
+        await _no_supervisee_left_waiting(session, user)
     if was_active and not user.active:
         # Deactivation ends every token for good: reactivated, the user signs in afresh
         # rather than finding old (perhaps stolen) tokens working again.
         await revoke_every_token(session, user)
-    await bump_version(session, user, expected_version)
     user.updated_at = utcnow()
     session.add(user)
     await session.flush()
@@ -128,7 +148,24 @@ async def update_user(
         resource_id=user.id,
         staff_only=not was_clinician and user.role not in CLINICAL_ROLES,
     )
-    return user
+    return user, before
+
+
+async def _no_supervisee_left_waiting(session: AsyncSession, user: User) -> None:
+    """409 for demoting or deactivating the supervisor of active users whose notes need
+    cosignature: nobody could cosign or return their notes. Reassign them first."""
+    waiting = await session.scalar(
+        select(func.count()).where(
+            col(User.supervisor_id) == user.id,
+            col(User.requires_cosign).is_(True),
+            col(User.active).is_(True),
+        )
+    )
+    if waiting:
+        raise Conflict(
+            "This user supervises clinicians whose notes need cosignature; "
+            "give them another supervisor first"
+        )
 
 
 # What a user change records in its event (SPEC §2.1: every way to gain access): ids, roles

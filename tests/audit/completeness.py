@@ -179,7 +179,8 @@ def situations(
                 404,
                 action,
                 "not_found",
-                missing_clients,
+                # Another practice's client is none of the caller's practice's log (§2.1).
+                None if missing.startswith("other:") else missing_clients,
                 json=json,
                 headers=extra,
                 before=before,
@@ -501,7 +502,7 @@ CASES: list[Case] = [
         "denied",
         clients=_client,
     ),
-    Case(
+    Case(  # another practice's client is none of this practice's log (§2.1)
         "other:therapist",
         "GET",
         "/v1/clients/{client}",
@@ -509,7 +510,6 @@ CASES: list[Case] = [
         404,
         "client.read",
         "not_found",
-        clients=_client,
     ),
     Case(
         "therapist",
