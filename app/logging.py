@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -118,3 +119,42 @@ def configure_logging(level: str = "INFO") -> None:
     logging.logProcesses = False
     logging.logMultiprocessing = False
     root._notes_configured = True  # type: ignore[attr-defined]
+
+
+class RepeatedFailure:
+    """The log of a failure that repeats every pass (a database outage): the first in full,
+    then one line a minute with the count, then its end. A line a second would bury the first
+    one, which says what happened, under megabytes of the same."""
+
+    def __init__(
+        self, logger: logging.Logger, what: str, every: float = 60.0, clock: Any = None
+    ) -> None:
+        self.logger, self.what, self.every = logger, what, every
+        self.clock = clock or time.monotonic
+        self.count = 0
+        self.unlogged = 0
+        self.last = 0.0
+
+    def failed(self, reason: str, *, exc_info: bool = False) -> None:
+        """Another failure: logged when it is the first, or a minute after the last line."""
+        self.count += 1
+        now = self.clock()
+        if self.count == 1:
+            self.logger.warning("%s: %s", self.what, reason, exc_info=exc_info)
+        elif now - self.last >= self.every:
+            self.logger.warning(
+                "%s: %s (still failing: %d times since the last line)",
+                self.what,
+                reason,
+                self.unlogged + 1,
+            )
+        else:
+            self.unlogged += 1
+            return
+        self.last, self.unlogged = now, 0
+
+    def succeeded(self) -> None:
+        """A pass went through: the end of a failure that was logged, if there was one."""
+        if self.count:
+            self.logger.warning("%s: working again after %d failures", self.what, self.count)
+        self.count = self.unlogged = 0

@@ -8,9 +8,10 @@ import re
 import subprocess
 import sys
 
+import pytest
 import structlog
 
-from app.logging import _ExtraFields, json_formatter
+from app.logging import RepeatedFailure, _ExtraFields, json_formatter
 
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
 
@@ -74,3 +75,24 @@ def test_http_clients_log_no_line_per_request() -> None:
     assert '"done"' in run.stderr  # INFO lines of our own still go out
     assert "abc123" not in run.stderr
     assert "HTTP Request" not in run.stderr
+
+
+def test_a_repeating_failure_is_logged_first_then_once_a_minute_then_its_end(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    now = [0.0]
+    logger = logging.getLogger("notes.test.repeated")
+    failing = RepeatedFailure(logger, "pass failed", every=60.0, clock=lambda: now[0])
+    with caplog.at_level(logging.WARNING, logger="notes.test.repeated"):
+        for second in range(0, 130):  # a failure a second for over two minutes
+            now[0] = float(second)
+            failing.failed("OperationalError")
+        failing.succeeded()
+        failing.succeeded()  # no failure since: nothing more
+    lines = [r.getMessage() for r in caplog.records]
+    assert lines == [
+        "pass failed: OperationalError",
+        "pass failed: OperationalError (still failing: 60 times since the last line)",
+        "pass failed: OperationalError (still failing: 60 times since the last line)",
+        "pass failed: working again after 130 failures",
+    ]

@@ -32,6 +32,7 @@ from app.db import create_sessionmaker, utcnow, uuid7
 from app.feed import outbox
 from app.feed.schemas import payload
 from app.feed.types import TEST_EVENT
+from app.logging import RepeatedFailure
 from app.models import (
     FeedCounter,
     FeedEvent,
@@ -95,6 +96,7 @@ class Deliverer:
         self.draining: dict[uuid.UUID, asyncio.Task[None]] = {}
         self.wake = asyncio.Event()
         self.stopping = False
+        self.database_down = RepeatedFailure(log, "webhook deliverer: database unavailable")
 
     async def run(self, stop: asyncio.Event) -> None:
         """Pass after pass until `stop` is set; a database outage is waited out."""
@@ -103,9 +105,11 @@ class Deliverer:
                 try:
                     await self.pass_once()
                 except _DATABASE_DOWN as exc:
-                    log.warning("webhook deliverer: database unavailable (%s)", type(exc).__name__)
+                    self.database_down.failed(type(exc).__name__)
                 except Exception:  # a worker outlives any one bad pass; the next one retries
                     log.exception("webhook deliverer: pass failed")
+                else:
+                    self.database_down.succeeded()
                 self.wake.clear()
                 waits = [
                     asyncio.ensure_future(stop.wait()),
@@ -277,7 +281,7 @@ class Deliverer:
         except asyncio.CancelledError:
             raise
         except _DATABASE_DOWN as exc:
-            log.warning("webhook deliverer: database unavailable (%s)", type(exc).__name__)
+            self.database_down.failed(type(exc).__name__)
             return  # the lease runs out; this or another deliverer picks the endpoint up
         except Exception:
             log.exception("webhook deliverer: draining an endpoint failed")

@@ -36,6 +36,7 @@ from app.audit.ledger.tree import CHECKPOINT, EVENT, LEAF, NODE
 from app.audit.ledger.watch import LAG_LIMIT, SequencerWatch
 from app.config import Settings
 from app.db import utcnow
+from app.logging import RepeatedFailure
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -310,6 +311,7 @@ class Sequencer:
             self._task = None
 
     async def _run(self) -> None:
+        failing = RepeatedFailure(log, "audit sequencer pass failed")
         while True:
             try:
                 await self.step()
@@ -317,7 +319,9 @@ class Sequencer:
                 raise
             except Exception as exc:  # noqa: BLE001 - keep sequencing after a failed pass
                 self._error = type(exc).__name__
-                log.warning("audit sequencer pass failed: %s", self._error, exc_info=True)
+                failing.failed(self._error, exc_info=True)
+            else:
+                failing.succeeded()
             await asyncio.sleep(self.tick)
 
     def _since(self, now: float) -> datetime | None:
