@@ -14,8 +14,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+PORT ?= 8000
 run: $(STAMP)
-	NOTES_DEMO=1 $(BIN)/notes-api serve --host 127.0.0.1 --port 8000
+	NOTES_DEMO=1 $(BIN)/notes-api serve --host 127.0.0.1 --port $(PORT)
 
 # Two pytest workers (pytest-xdist), one a core: each builds its own databases.
 TEST_WORKERS ?= 2
