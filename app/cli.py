@@ -165,7 +165,10 @@ def create_user(
     email: Annotated[str, typer.Option(help="Login email")],
     role: Annotated[str, typer.Option(help="admin, therapist, supervisor or auditor")],
     password: Annotated[str | None, typer.Option(help="At least 12 characters")] = None,
-    display_name: Annotated[str | None, typer.Option(help="Name shown to colleagues")] = None,
+    display_name: Annotated[
+        str | None,
+        typer.Option(help="Name shown to colleagues (default: the email's part before the @)"),
+    ] = None,
     supervisor: Annotated[uuid.UUID | None, typer.Option(help="Supervisor's user id")] = None,
     requires_cosign: Annotated[bool, typer.Option("--requires-cosign")] = False,
 ) -> None:
@@ -179,7 +182,8 @@ def create_user(
     try:
         user_in = UserCreate(
             email=email,
-            display_name=display_name or email,
+            # Not the whole email: `users:read` keys see display names, never emails.
+            display_name=display_name or email.partition("@")[0] or email,
             role=role,
             supervisor_id=supervisor,
             requires_cosign=requires_cosign,

@@ -68,6 +68,8 @@ def test_operator_creates_and_resets_a_user(env: dict[str, str]) -> None:
     )
     assert made.exit_code == 0, made.output
     user_id = made.output.strip()
+    # Without --display-name: not the whole email, which `users:read` keys never see.
+    assert _rows(env, 'SELECT display_name FROM "user"') == [("ops",)]
 
     reset = runner.invoke(cli, ["reset-password", "--email", "OPS@test.example"], env=env)
     assert reset.exit_code == 0, reset.output
