@@ -174,7 +174,7 @@ def create_user(
 ) -> None:
     """Create a user and print the id (a password is prompted for when not given)."""
     if role not in ROLES:
-        typer.echo(f"role must be one of {', '.join(ROLES)}", err=True)
+        typer.echo(f"error: role must be one of {', '.join(ROLES)}", err=True)
         raise typer.Exit(2)
     if password is None:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
@@ -189,7 +189,7 @@ def create_user(
             requires_cosign=requires_cosign,
         )
     except ValueError as exc:
-        typer.echo(f"invalid user: {exc}", err=True)
+        typer.echo(f"error: invalid user: {exc}", err=True)
         raise typer.Exit(2) from None
     checked = _new_password(password)
 
@@ -223,7 +223,7 @@ def _new_password(password: str) -> str:
         return TypeAdapter(NewPassword).validate_python(password)
     except ValidationError as exc:
         problem = exc.errors()[0]["msg"].removeprefix("Value error, ")
-        typer.echo(f"invalid password: {problem}", err=True)
+        typer.echo(f"error: invalid password: {problem}", err=True)
         raise typer.Exit(2) from None
 
 
@@ -264,7 +264,7 @@ def create_api_key(
     wanted = [s.strip() for s in scopes.split(",") if s.strip()]
     unknown = sorted(set(wanted) - set(SCOPES))
     if not wanted or unknown:
-        typer.echo(f"scopes must be among {', '.join(SCOPES)}", err=True)
+        typer.echo(f"error: scopes must be among {', '.join(SCOPES)}", err=True)
         raise typer.Exit(2)
     settings = _settings()
     pepper = load_secrets(settings).api_key_pepper
