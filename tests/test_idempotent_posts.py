@@ -236,6 +236,11 @@ async def test_an_approval_replays_only_while_the_caller_may_approve(
     path = f"/v1/api-keys/{made.json()['id']}/approve"
     keyed = world["supervisor"].headers | {"Idempotency-Key": uuid.uuid4().hex}
     assert (await client.post(path, headers=keyed)).status_code == 200
+    # The trainee needs cosignature: they leave the supervisor first (else the demotion is 409).
+    freed = await client.patch(
+        f"/v1/users/{world['trainee'].id}", json={"requires_cosign": False}, headers=admin
+    )
+    assert freed.status_code == 200, freed.text
     demoted = await client.patch(
         f"/v1/users/{world['supervisor'].id}", json={"role": "therapist"}, headers=admin
     )
