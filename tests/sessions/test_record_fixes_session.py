@@ -23,6 +23,17 @@ async def _sign_note(client: httpx.AsyncClient, headers: Any, session_url: str) 
     assert signed.status_code == 200, signed.text
 
 
+async def _observe(client: httpx.AsyncClient, headers: Any, session_url: str) -> httpx.Response:
+    """One observation on the session (a finding)."""
+    observed = await client.post(
+        f"{session_url}/observations",
+        headers=headers,
+        json={"theme_code": "defense.denial", "intensity": 3},
+    )
+    assert observed.status_code == 201, observed.text
+    return observed
+
+
 @pytest.mark.parametrize("status", ["cancelled", "late_cancelled", "no_show"])
 async def test_a_signed_session_with_findings_is_not_set_to_one_that_did_not_take_place(
     client: httpx.AsyncClient, world: World, status: str
@@ -30,10 +41,7 @@ async def test_a_signed_session_with_findings_is_not_set_to_one_that_did_not_tak
     me = world["therapist"].headers
     case = await clinical_case(client, world)
     url = f"/v1/sessions/{case.session_id}"
-    observed = await client.post(
-        f"{url}/observations", headers=me, json={"theme_code": "defense.denial", "intensity": 3}
-    )
-    assert observed.status_code == 201, observed.text
+    await _observe(client, me, url)
     await _sign_note(client, me, url)
     refused = await client.patch(url, headers=me, json={"status": status})
     assert "took place" in problem(refused, 409)["detail"]
@@ -69,10 +77,7 @@ async def test_a_note_with_findings_is_not_signed_on_a_session_that_did_not_take
     me = world["therapist"].headers
     case = await clinical_case(client, world)
     url = f"/v1/sessions/{case.session_id}"
-    observed = await client.post(
-        f"{url}/observations", headers=me, json={"theme_code": "defense.denial", "intensity": 3}
-    )
-    assert observed.status_code == 201, observed.text
+    observed = await _observe(client, me, url)
     note = await client.post(f"{url}/notes", headers=me, json={"kind": "progress", "body": "B"})
     assert note.status_code == 201, note.text
     cancelled = await client.patch(url, headers=me, json={"status": "cancelled"})
