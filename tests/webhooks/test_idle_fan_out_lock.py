@@ -19,7 +19,9 @@ async def test_idle_fan_out_does_not_wait_for_the_write_lock(state: AppState) ->
     d = deliverer(state)
     await d.fan_out()  # catch up on whatever is there
     path = url.removeprefix("sqlite:///")
-    writer = sqlite3.connect(path, isolation_level=None)
+    # Waits for the lock as the API's connections do (busy_timeout): the suite's other
+    # writers on this database (the sequencer) may hold it for a moment.
+    writer = sqlite3.connect(path, isolation_level=None, timeout=30)
     writer.execute("BEGIN IMMEDIATE")  # an API request's write transaction, say
     try:
         await asyncio.wait_for(d.fan_out(), timeout=2)
