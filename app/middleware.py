@@ -310,21 +310,25 @@ class _WorkNotCommitted(Exception):
     """The request's work failed to commit; its event, with status 503, was written apart."""
 
 
+# Path resources whose clients authentication's statement does not find: a delivery's
+# message, the access log's own records.
+_NAMED_BY_PATH = frozenset({"webhook_delivery", "audit_event", "audit_review"})
+
+
 async def _name_client_of_request(ctx: AuditContext, session: AsyncSession) -> None:
-    """The client a signed-in caller's refused request aimed at, if of the caller's practice
-    (SPEC §6): the one its query or body names, else the one its path's delivery names."""
+    """The clients a signed-in caller's refused request aimed at, if of the caller's
+    practice (SPEC §6): those its query or body names, else those of its path's resource
+    where authentication's statement does not name them."""
     if ctx.request is None or ctx.practice_id is None:
         return
     try:
-        kind, named = "client", await attempts.named_clients(ctx.request)
-        if not named and ctx.resource_type == "webhook_delivery" and ctx.resource_id:
-            # The client a delivery's message names (the path's other resources are named
-            # by authentication's statement, or belong to no client).
-            kind, named = ctx.resource_type, [uuid.UUID(ctx.resource_id)]
-        for target in named:
-            practice, client = await attempts.owner_of(session, kind, target)
+        named = await attempts.named_targets(ctx.request)
+        if not named and ctx.resource_type in _NAMED_BY_PATH and ctx.resource_id:
+            named = [(ctx.resource_type, uuid.UUID(ctx.resource_id))]
+        for kind, target in named:
+            practice, clients = await attempts.owners_of(session, kind, target)
             if practice == ctx.practice_id:
-                ctx.add_clients(client)
+                ctx.add_clients(*clients)
     except Exception as exc:  # the refusal stands; its event keeps what it has
         log.warning("could not name a refused request's client: %s", type(exc).__name__)
 

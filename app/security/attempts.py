@@ -16,7 +16,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import ClientDisconnect
 
 from app.audit.context import AuditContext
-from app.models import Addendum, ApiKey, Note, User, WebhookDelivery, WebhookEndpoint
+from app.models import (
+    Addendum,
+    ApiKey,
+    AuditEvent,
+    AuditEventClient,
+    AuditReview,
+    Note,
+    User,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from app.security import reach
 
 # Resources that are not a client's own but belong to a practice (and, for an addendum,
@@ -29,6 +39,11 @@ _PRACTICE_OWNED: Final[dict[str, Any]] = {
 _DELIVERY = WebhookDelivery.__table__  # type: ignore[attr-defined]
 _NOTE = Note.__table__  # type: ignore[attr-defined]
 _ADDENDUM = Addendum.__table__  # type: ignore[attr-defined]
+_EVENT = AuditEvent.__table__  # type: ignore[attr-defined]
+_EVENT_CLIENT = AuditEventClient.__table__  # type: ignore[attr-defined]
+_REVIEW = AuditReview.__table__  # type: ignore[attr-defined]
+# The access log's own records: an attempt on one aims at every client its event names.
+_LOG_RECORDS: Final = frozenset({"audit_event", "audit_review"})
 
 
 def _path_id(ctx: AuditContext) -> uuid.UUID | None:
@@ -70,29 +85,62 @@ async def named_clients(request: Request, *, read_body: bool = True) -> list[uui
     return [] if client is None else [client]
 
 
-async def named_client(request: Request, *, read_body: bool = True) -> uuid.UUID | None:
-    """The first client `named_clients` finds, if any."""
-    return next(iter(await named_clients(request, read_body=read_body)), None)
+async def named_targets(
+    request: Request, *, read_body: bool = True
+) -> list[tuple[str, uuid.UUID]]:
+    """What a request names outside its path, by kind: the clients of `named_clients` and
+    each `?episode_id=` (a list of an episode's rows aims at the episode's client)."""
+    named = [("client", c) for c in await named_clients(request, read_body=read_body)]
+    for value in request.query_params.getlist("episode_id"):
+        episode = _uuid(value)
+        if episode is not None:
+            named.append(("episode", episode))
+    return named
 
 
 async def name_target(
     session: AsyncSession, ctx: AuditContext, request: Request, *, read_body: bool = True
 ) -> None:
-    """Name the practice and client of the resource an unauthenticated request aimed at.
+    """Name the practice and clients of the resource an unauthenticated request aimed at.
 
-    The path's resource, else a client the query or body names. The response reveals
-    nothing (it is the same 401 for any id); only the log says whose record was tried.
+    The path's resource, else what the query or body names (the first that exists). The
+    response reveals nothing (it is the same 401 for any id); only the log says whose record
+    was tried.
     """
     target_id = _path_id(ctx)
     kind = ctx.resource_type
-    if target_id is None or kind is None:
-        kind, target_id = "client", await named_client(request, read_body=read_body)
-        if target_id is None:
+    if target_id is not None and kind is not None:
+        targets = [(kind, target_id)]
+    else:
+        targets = await named_targets(request, read_body=read_body)
+    for kind, target_id in targets:
+        practice, clients = await owners_of(session, kind, target_id)
+        if practice is not None:
+            ctx.practice_id = practice
+            ctx.add_clients(*clients)
             return
-    practice, client = await owner_of(session, kind, target_id)
-    if practice is not None:
-        ctx.practice_id = practice
-        ctx.add_clients(client)
+
+
+async def owners_of(
+    session: AsyncSession, kind: str, target_id: uuid.UUID
+) -> tuple[uuid.UUID | None, list[uuid.UUID]]:
+    """The practice and clients a resource belongs to: `owner_of`, and for the access log's
+    own records (an event, a review of one) every client the event names."""
+    if kind not in _LOG_RECORDS:
+        practice, client = await owner_of(session, kind, target_id)
+        return practice, [] if client is None else [client]
+    event_id: uuid.UUID | None = target_id
+    if kind == "audit_review":
+        event_id = await session.scalar(
+            sa.select(_REVIEW.c.event_id).where(_REVIEW.c.id == target_id)
+        )
+    practice = await session.scalar(sa.select(_EVENT.c.practice_id).where(_EVENT.c.id == event_id))
+    if practice is None:
+        return None, []
+    clients = await session.scalars(
+        sa.select(_EVENT_CLIENT.c.client_id).where(_EVENT_CLIENT.c.event_id == event_id)
+    )
+    return practice, sorted(clients)
 
 
 async def owner_of(

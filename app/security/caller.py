@@ -301,6 +301,17 @@ async def _user_caller(request: Request, session: AsyncSession, token: str) -> C
     )
 
 
+def _note_break_glass_attempt(request: Request) -> str | None:
+    """The break-the-glass header, if sent: its attempt is listed for review (ETREAT and the
+    reason, cut to length) whatever refuses the request."""
+    attempted = request.headers.get("x-break-glass-reason")
+    if attempted is not None:
+        ctx = audit_context(request)
+        ctx.purpose_of_use = "ETREAT"
+        ctx.break_glass_reason = header_text(attempted).strip()[:MAX_BREAK_GLASS_REASON]
+    return attempted
+
+
 async def get_caller(request: Request, session: SessionDep) -> Caller:
     """Authenticate the request and note the actor in the audit context."""
     ctx = audit_context(request)
@@ -311,8 +322,10 @@ async def get_caller(request: Request, session: SessionDep) -> Caller:
         else:
             caller = await _user_caller(request, session, token)
     except Unauthorized:
-        # Nobody to attribute it to: the log names whose record was tried instead (§2.1).
+        # Nobody to attribute it to: the log names whose record was tried instead (§2.1),
+        # and an attempt to break the glass is listed for review all the same.
         await attempts.name_target(session, ctx, request)
+        _note_break_glass_attempt(request)
         raise
     ctx.actor_type = caller.kind
     ctx.actor_id = caller.id
@@ -326,11 +339,7 @@ async def get_caller(request: Request, session: SessionDep) -> Caller:
         raise Forbidden("This API key has clinical scopes and awaits a supervisor's approval")
     outbox.act_as(session, caller.kind, caller.id)
     # Header checks come after identity so that a refused request is still attributed.
-    attempted = request.headers.get("x-break-glass-reason")
-    if attempted is not None:
-        # An attempt to break the glass is listed for review whatever refuses it below.
-        ctx.purpose_of_use = "ETREAT"
-        ctx.break_glass_reason = header_text(attempted).strip()[:MAX_BREAK_GLASS_REASON]
+    attempted = _note_break_glass_attempt(request)
     purpose = _purpose(request, caller.purpose)
     if attempted is None:
         ctx.purpose_of_use = purpose
@@ -372,10 +381,10 @@ async def _name_refused_client(request: Request, session: AsyncSession, caller: 
     if found is not None and found.client is not None:
         audit_context(request).add_clients(reach.refusal_client(found, caller))
         return
-    for named in await attempts.named_clients(request):
-        practice, client = await attempts.owner_of(session, "client", named)
+    for kind, named in await attempts.named_targets(request):
+        practice, clients = await attempts.owners_of(session, kind, named)
         if practice == caller.practice_id:
-            audit_context(request).add_clients(client)
+            audit_context(request).add_clients(*clients)
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]

@@ -83,11 +83,11 @@ async def list_sessions(
 ) -> Page[SessionView]:
     """Sessions of clients in reach, earliest first, each with its phase for clinical readers."""
     ctx = audit_context(request)
-    if episode_id is not None and client_id is None:
+    if episode_id is not None:
         # An episode's list aims at its client too, even when none of its rows is in reach.
-        practice, aimed = await attempts.owner_of(session, "episode", episode_id)
+        practice, aimed = await attempts.owners_of(session, "episode", episode_id)
         if practice == caller.practice_id:
-            ctx.add_clients(aimed)
+            ctx.add_clients(*aimed)
     try:
         access.check_role(caller, Area.SESSIONS, write=False)
         if phase is not None:
