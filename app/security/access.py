@@ -408,11 +408,12 @@ def _authorize_psychotherapy_note(
     action: NoteAction,
     ctx: AuditContext | None,
 ) -> None:
-    """The psychotherapy-note rule; a refusal names no client, exactly like a missing note."""
-    if not may_read_psychotherapy_note(caller, note, author):
-        raise NotFound("Not found")
+    """The psychotherapy-note rule; a refusal names the client as a progress note's does
+    (reach.refusal_client), and answers the 404 of a missing note."""
     if ctx is not None:
         ctx.add_clients(note.client_id)
+    if not may_read_psychotherapy_note(caller, note, author):
+        raise NotFound("Not found")
     if action == NoteAction.COSIGN:
         _require_supervisor_of_author(caller, author)
     elif action != NoteAction.READ and note.author_id != caller.id:
@@ -475,9 +476,9 @@ async def authorize_replay(
     row, client = found.row, found.client
     if row is None or client is None or client.practice_id != caller.practice_id:
         raise NotFound("Not found")
+    ctx.add_clients(client.id)
     if kind == "note" and row.kind == PSYCHOTHERAPY:
         if found.author is None or not may_read_psychotherapy_note(caller, row, found.author):
             raise NotFound("Not found")
-    ctx.add_clients(client.id)
     if relation_to(replace(caller, break_glass_reason=None), client) == Reach.NONE:
         raise NotFound("Not found")

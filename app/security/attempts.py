@@ -152,20 +152,18 @@ async def owner_of(
     if kind in reach.MODELS:
         found = await reach.find(session, kind, target_id, None)
         if found.client is not None:
+            # A note's client whatever its kind (reach.refusal_client).
             practice, client = found.client.practice_id, found.client.id
-            if kind == "note" and getattr(found.row, "kind", None) == "psychotherapy":
-                client = None  # its refusals name no client, like a missing note's
     elif kind == "addendum":
         row = (
             await session.execute(
-                sa.select(_NOTE.c.practice_id, _NOTE.c.client_id, _NOTE.c.kind)
+                sa.select(_NOTE.c.practice_id, _NOTE.c.client_id)
                 .join(_ADDENDUM, _ADDENDUM.c.note_id == _NOTE.c.id)
                 .where(_ADDENDUM.c.id == target_id)
             )
         ).first()
         if row is not None:
-            practice = row.practice_id
-            client = None if row.kind == "psychotherapy" else row.client_id
+            practice, client = row.practice_id, row.client_id
     elif kind == "webhook_delivery":
         # Its message names the client an outside receiver is told about.
         row = (

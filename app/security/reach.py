@@ -195,14 +195,12 @@ def kept(session: AsyncSession) -> Found | None:
 def refusal_client(found: Found | None, caller: Caller) -> uuid.UUID | None:
     """The client a refusal of this caller names in the log, if any (SPEC §2.1).
 
-    A client of the caller's practice only, and never that of a psychotherapy note the caller
-    may not read: refusals on one name no client, like a missing note's.
+    A client of the caller's practice only. A note's client whatever the note's kind: were a
+    refused psychotherapy note's event to name none, the log would tell it from a progress
+    note (docs/adr/0024-psychotherapy-note-refusals-name-the-client.md).
     """
     if found is None or found.client is None or found.client.practice_id != caller.practice_id:
         return None
-    if isinstance(found.row, Note) and found.row.kind == "psychotherapy":
-        if found.author is None or not may_read_psychotherapy_note(caller, found.row, found.author):
-            return None
     return found.client.id
 
 

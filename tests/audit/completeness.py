@@ -661,6 +661,7 @@ CASES: list[Case] = [
         403,
         "audit.proof.inclusion",
         "denied",
+        clients=_client,  # the clients of the event it aimed at
     ),
     Case(
         "other:auditor",

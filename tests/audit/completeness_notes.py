@@ -106,7 +106,8 @@ NOTE_CASES: list[Case] = [
     Case(
         "therapist", "GET", "/v1/notes/{missing}", "/v1/notes/{id}", 404, "note.read", "not_found"
     ),
-    # Psychotherapy notes do not exist for anyone but their author, glass or not.
+    # Psychotherapy notes do not exist for anyone but their author, glass or not; the log
+    # names their client as for a progress note, so that it cannot tell the two apart.
     Case(
         "therapist",
         "GET",
@@ -118,7 +119,14 @@ NOTE_CASES: list[Case] = [
         _client,
     ),
     Case(
-        "supervisor", "GET", "/v1/notes/{process}", "/v1/notes/{id}", 404, "note.read", "not_found"
+        "supervisor",
+        "GET",
+        "/v1/notes/{process}",
+        "/v1/notes/{id}",
+        404,
+        "note.read",
+        "not_found",
+        _client,
     ),
     Case(
         "therapist2",
@@ -128,6 +136,7 @@ NOTE_CASES: list[Case] = [
         404,
         "note.read",
         "not_found",
+        _client,
         purpose="ETREAT",
         headers=GLASS_HEADERS,
     ),

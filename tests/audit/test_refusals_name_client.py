@@ -86,7 +86,7 @@ async def test_a_refusal_before_the_load_names_the_client(
     assert event.client_ids == [c], (variant, event.client_ids)
 
 
-async def test_a_refusal_names_no_client_the_caller_may_not_learn_of(
+async def test_a_refusal_names_no_other_practices_client_and_every_notes_client(
     state: AppState, client: httpx.AsyncClient, world: World, other_world: World
 ) -> None:
     case = await clinical_case(client, world)
@@ -96,7 +96,8 @@ async def test_a_refusal_names_no_client_the_caller_may_not_learn_of(
         state, client, "GET", f"/v1/clients/{case.client_id}?bogus=1", headers=stranger
     )
     assert event.client_ids == []
-    # A psychotherapy note the caller may not read does not exist for them, nor its client.
+    # A psychotherapy note the caller may not read: 404 as if missing, its client named as a
+    # progress note's would be (the log must not tell the two kinds apart).
     body = {"kind": "psychotherapy", "body": "Process note."}
     made = await NotesApi(client).create(
         world["therapist"].headers, uuid.UUID(case.session_id), body
@@ -107,4 +108,4 @@ async def test_a_refusal_names_no_client_the_caller_may_not_learn_of(
         state, client, "GET", f"/v1/notes/{made.json()['id']}?bogus=1", headers=colleague
     )
     assert response.status_code in (404, 422), response.text
-    assert event.client_ids == []
+    assert event.client_ids == [case.client_id]

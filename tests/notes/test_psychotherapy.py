@@ -121,7 +121,7 @@ async def test_refusal_looks_like_a_missing_note(
         )
         absent = await api.get(headers, missing_id)
         assert _problem_shape(hidden) == _problem_shape(absent), name
-    # The access log cannot tell them apart either: no client is named.
+    # The log names the note's client, as for a progress note: it cannot tell the kinds apart.
     async with state.sessionmaker() as db:
         events = (
             (
@@ -135,7 +135,7 @@ async def test_refusal_looks_like_a_missing_note(
             .all()
         )
     assert len(events) == 4
-    assert all(e.client_ids == [] for e in events)
+    assert [e.client_ids for e in events] == [[str(case.client_id)]] * 4
     # Admins and auditors are refused by role (403) before any note is read.
     outcomes = {e.actor_role: e.outcome for e in events}
     assert outcomes == {

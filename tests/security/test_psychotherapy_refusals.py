@@ -1,8 +1,8 @@
-"""Refusals on a psychotherapy note name no client in the access log, like a missing note's.
-
-docs/clinical-record.md: not even the audit trail shows that such a note exists to anyone
-who may not read it. Checked for the refusals decided before any route runs: a 405, a
-malformed JSON body, an oversized body and a break-the-glass write.
+"""Refusals on a psychotherapy note answer as for a missing note, and name its client in the
+access log as a progress note's refusal does: the log cannot tell the two kinds apart
+(docs/adr/0024-psychotherapy-note-refusals-name-the-client.md). Checked for the refusals
+decided before any route runs: a 405, a malformed JSON body, an oversized body and a
+break-the-glass write.
 """
 
 from __future__ import annotations
@@ -22,14 +22,22 @@ GLASS = {"X-Break-Glass-Reason": "covering for a colleague tonight"}
 
 
 async def _psychotherapy_note(client: httpx.AsyncClient, world: World) -> str:
+    return (await _notes(client, world))["psychotherapy"]
+
+
+async def _notes(client: httpx.AsyncClient, world: World) -> dict[str, str]:
+    """A session's progress and psychotherapy notes by the therapist, and a missing id."""
     case = await clinical_case(client, world)
-    note = await client.post(
-        f"/v1/sessions/{case.session_id}/notes",
-        headers=world["therapist"].headers,
-        json={"kind": "psychotherapy", "body": "Countertransference: boredom."},
-    )
-    assert note.status_code == 201, note.text
-    return str(note.json()["id"])
+    made = {"missing": str(uuid.uuid4())}
+    for kind, body in (("psychotherapy", "Countertransference: boredom."), ("progress", "Met.")):
+        note = await client.post(
+            f"/v1/sessions/{case.session_id}/notes",
+            headers=world["therapist"].headers,
+            json={"kind": kind, "body": body},
+        )
+        assert note.status_code == 201, note.text
+        made[kind] = str(note.json()["id"])
+    return made
 
 
 def _requests(note_id: str) -> dict[str, tuple[str, str, dict[str, str], bytes | None]]:
@@ -65,19 +73,21 @@ CASES = [
 
 
 @pytest.mark.parametrize(("case", "who"), CASES)
-async def test_refusal_on_psychotherapy_note_names_no_client(
+async def test_refusal_on_psychotherapy_note_logs_like_a_progress_notes(
     client: httpx.AsyncClient, world: World, state: AppState, case: str, who: str
 ) -> None:
-    note_id = await _psychotherapy_note(client, world)
-    seen = {}
-    for label, target in (("psychotherapy", note_id), ("missing", str(uuid.uuid4()))):
+    made = await _notes(client, world)
+    answers, named = {}, {}
+    for label, target in made.items():
         method, path, extra, content = _requests(target)[case]
         sent = world[who].headers | extra | request_id()
         response = await client.request(method, path, headers=sent, content=content)
         event = await only_event(state, sent["X-Request-ID"])
-        seen[label] = (response.status_code, response.json()["detail"], event["client_ids"])
-    # Same answer AND same event for a psychotherapy note and a note that does not exist.
-    assert seen["psychotherapy"] == seen["missing"], seen
+        answers[label] = (response.status_code, response.json()["detail"])
+        named[label] = event["client_ids"]
+    # The answer of a note that does not exist; the event of a progress note's refusal.
+    assert answers["psychotherapy"] == answers["missing"], answers
+    assert named["psychotherapy"] == named["progress"] != [], named
 
 
 @pytest.mark.parametrize("case", ["405 PUT", "malformed JSON", "413", "break-glass write"])
