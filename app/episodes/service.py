@@ -25,7 +25,7 @@ from app.episodes.schemas import (
 from app.errors import Conflict, Unprocessable
 from app.etag import bump_version
 from app.feed import outbox as feed
-from app.models import Client, Episode, Note, PhaseTransition, TherapySession
+from app.models import Client, Episode, Measure, Note, PhaseTransition, TherapySession
 from app.schema_types import latest_today
 from app.security.encryption import KeyRing
 from app.security.fields import seal, unseal
@@ -326,6 +326,16 @@ async def close_episode(
     ).scalar_one()
     if last_session is not None and ended_on < last_session:
         raise Unprocessable("ended_on cannot lie before the episode's last session")
+    # A measure belongs to the episode whose span holds its date (docs/progress.md): closed
+    # before it, the episode would drop it from its record, and a later episode take it.
+    last_measure = await session.scalar(
+        select(func.max(col(Measure.administered_on))).where(
+            col(Measure.client_id) == episode.client_id,
+            col(Measure.administered_on) >= episode.started_on,
+        )
+    )
+    if last_measure is not None and ended_on < last_measure:
+        raise Unprocessable("ended_on cannot lie before the episode's last measure")
     episode.status = "closed"
     episode.ended_on = ended_on
     episode.close_reason = close_in.reason

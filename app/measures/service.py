@@ -61,6 +61,7 @@ async def create_measure(
     ):
         raise Conflict("An archived client takes no new measures; set status to active first")
     administered_on = measure_in.administered_on
+    session_episode: uuid.UUID | None = None
     if measure_in.session_id is not None:
         # The session's episode must be open: a closed one's record is read-only.
         visit = await session.get(TherapySession, measure_in.session_id)
@@ -69,12 +70,16 @@ async def create_measure(
         if not await hold(session, _EPISODE, visit.episode_id, _EPISODE.c.status == "open"):
             raise EpisodeClosed("The session's episode is closed; its record is read-only")
         administered_on = administered_on or visit.starts_on
+        session_episode = visit.episode_id
     administered_on = administered_on or utcnow().date()
     if administered_on > latest_today():
         raise Unprocessable("administered_on cannot lie in the future")
     # Progress reports place a measure in the episodes whose span holds its date: none of them
     # may be closed, but on the day one episode ended and the next began, the open one takes it.
     spans = await _episodes_on(session, client.id, administered_on)
+    if session_episode is not None and session_episode not in {e for e, _ in spans}:
+        # Counted in the episode its date lies in: its session's, or none would show it.
+        raise Unprocessable("administered_on must lie within the session's episode")
     if spans and not any(status == "open" for _, status in spans):
         raise EpisodeClosed("administered_on lies in a closed episode; its record is read-only")
     for episode_id, status in spans:

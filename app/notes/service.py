@@ -116,16 +116,24 @@ async def ensure_episode_open(session: AsyncSession, session_id: uuid.UUID) -> N
         raise EpisodeClosed("The session's episode is closed; its notes are read-only")
 
 
-async def _took_place_if_it_has_findings(session: AsyncSession, session_id: uuid.UUID) -> None:
-    """409 for signing the progress note of a session that did not take place while it has
-    findings: the signed record would say it did (a PATCH refuses the converse).
+async def _session_allows_signing(session: AsyncSession, session_id: uuid.UUID) -> None:
+    """409 for signing the progress note of a session that has not begun (a signed note fixes
+    its date: the booking could no longer move), or that did not take place while it has
+    findings (the signed record would say it did; a PATCH refuses the converse).
 
     Read after `ensure_episode_open` holds the episode, in a statement of its own: a PATCH
     beside this holds the episode first, so this sees its status as committed.
     """
-    status = await session.scalar(
-        select(col(TherapySession.status)).where(col(TherapySession.id) == session_id)
-    )
+    row = (
+        await session.execute(
+            select(col(TherapySession.status), col(TherapySession.starts_at)).where(
+                col(TherapySession.id) == session_id
+            )
+        )
+    ).one()
+    status, starts_at = row
+    if starts_at > utcnow():
+        raise Conflict("The session has not begun yet; sign its progress note afterwards")
     if status in NOT_HELD and await sessions.has_findings(session, session_id):
         raise Conflict(
             "The session did not take place but has findings: delete them, or correct its "
@@ -285,7 +293,7 @@ async def sign_note(*, session: AsyncSession, caller: Caller, note: Note, expect
     _require_status(note, DRAFT, "signed")
     await ensure_episode_open(session, note.session_id)
     if note.kind == PROGRESS:
-        await _took_place_if_it_has_findings(session, note.session_id)
+        await _session_allows_signing(session, note.session_id)
     needs_cosign = note.kind == PROGRESS and caller.requires_cosign
     if needs_cosign:
         await _author_stays_on_client(session, note)

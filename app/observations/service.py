@@ -79,6 +79,15 @@ _INSERT_OBSERVATION = DriverStatement(
 )
 
 
+def _require_held(visit: TherapySession) -> None:
+    """409 for a finding in a session that did not, or has not yet, taken place: the progress
+    report would show a theme "seen" on a day still to come."""
+    if visit.status in NOT_HELD:
+        raise SessionNotHeld("The session did not take place; nothing can be recorded in it")
+    if visit.starts_at > utcnow():
+        raise SessionNotHeld("The session has not begun yet; nothing can be recorded in it")
+
+
 def _visit_params(visit: TherapySession) -> dict[str, Any]:
     return {"episode_id": visit.episode_id, "starts_on": visit.starts_on}
 
@@ -172,8 +181,7 @@ async def create_observation(
     observation_in: ObservationCreate,
 ) -> tuple[Observation, Theme]:
     """Record a theme observed in a held session; the theme must be active in the practice."""
-    if visit.status in NOT_HELD:
-        raise SessionNotHeld("The session did not take place; nothing can be observed in it")
+    _require_held(visit)
     theme = themes.usable(
         await ensure_changeable(session=session, visit=visit, theme_code=observation_in.theme_code)
     )
@@ -256,8 +264,7 @@ async def create_relationship_episode(
     episode_in: RelationshipEpisodeCreate,
 ) -> RelationshipEpisode:
     """Record a relationship episode told in a held session; its texts are encrypted."""
-    if visit.status in NOT_HELD:
-        raise SessionNotHeld("The session did not take place; nothing can be recorded in it")
+    _require_held(visit)
     await ensure_changeable(session=session, visit=visit)
     row = RelationshipEpisode(
         practice_id=visit.practice_id,

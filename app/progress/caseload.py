@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlmodel import col
 
-from app.db import utcnow
+from app.db import UTCDateTime, utcnow
 from app.episodes.phases import phase_at
 from app.measures.service import display_total
 from app.models import (
@@ -69,7 +69,7 @@ def _latest_progress_note_id() -> Any:
     )
 
 
-def caseload_query(caller: Caller, today: Any, therapist_id: Any, phase_on: Any) -> Select[Any]:
+def caseload_query(caller: Caller, now: Any, therapist_id: Any, phase_on: Any) -> Select[Any]:
     """Every figure of every caseload row, computed by the database in one statement.
 
     The phase is the one in effect on `phase_on`, the latest date a transition may bear
@@ -102,7 +102,9 @@ def caseload_query(caller: Caller, today: Any, therapist_id: Any, phase_on: Any)
         .correlate(episode)
         .scalar_subquery()
     )
-    attended = [col(TherapySession.status) == "attended", col(TherapySession.starts_on) <= today]
+    # Begun by now, an instant: east of UTC a session this morning is on a date UTC has not
+    # reached yet.
+    attended = [col(TherapySession.status) == "attended", col(TherapySession.starts_at) <= now]
     in_phase = (
         select(func.count())
         .where(
@@ -215,10 +217,10 @@ def _statement(kind: str, role: str | None, narrowed: bool) -> Select[Any]:
         purpose="TREAT",
         break_glass_reason=None,
     )
-    today = sa.bindparam("today", type_=sa.Date)
+    now = sa.bindparam("now", type_=UTCDateTime())
     phase_on = sa.bindparam("phase_on", type_=sa.Date)
     therapist = sa.bindparam("therapist_id", type_=sa.Uuid) if narrowed else None
-    return caseload_query(stand_in, today, therapist, phase_on).order_by(
+    return caseload_query(stand_in, now, therapist, phase_on).order_by(
         col(Client.family_name), col(Client.given_name), col(Client.id)
     )
 
@@ -233,12 +235,13 @@ async def build_caseload(
     """
     # One statement computes every row of the whole caseload; the summary counts those rows,
     # so that `?phase=` narrows the list without changing the counts shown beside it.
-    today = utcnow().date()
+    now = utcnow()
+    today = now.date()
     statement = _statement(caller.kind, caller.role, therapist_id is not None)
     parameters = {
         "caller_id": caller.id,
         "practice_id": caller.practice_id,
-        "today": today,
+        "now": now,
         "phase_on": latest_today(),
         "therapist_id": therapist_id,
     }

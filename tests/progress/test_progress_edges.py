@@ -33,7 +33,9 @@ async def test_same_day_correction_and_closing(client: httpx.AsyncClient, world:
     episode = await open_episode(client, headers, created["id"], started_on=days_ago(40))
     visit = await create_session(client, headers, created["id"], on=days_ago(20))
     await observe(client, headers, visit["id"], "defense.humor", 2)
-    await measure(client, headers, created["id"], "gad7", [0] * 7, administered_on=str(days_ago(5)))
+    await measure(
+        client, headers, created["id"], "gad7", [0] * 7, administered_on=str(days_ago(45))
+    )
     # A move recorded by mistake and corrected the same day never takes effect.
     await move_phase(client, headers, episode["id"], "exploration", days_ago(30))
     await move_phase(
@@ -67,7 +69,7 @@ async def test_same_day_correction_and_closing(client: httpx.AsyncClient, world:
     ]
     (initial,) = doc["phases"]
     assert initial["defensive_functioning"]["odf"] == 7.0
-    assert initial["measures"] == []  # administered after the episode ended
+    assert initial["measures"] == []  # administered before the episode began
     assert initial["ccrt"] == {
         "relationship_episodes": 0,
         "wish": [],
