@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from contextlib import suppress
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, ProgrammingError
 
 from app import metrics, migrations
+from app.json_body import api_router
 from app.state import app_state
 
-router = APIRouter(tags=["health"])
+router = api_router(tags=["health"])
 
 
 @router.get(

@@ -30,7 +30,8 @@ DEFAULT_LIMIT = 50
 # sort key (JSON, at least `[]`); empty is the first page. Stated in the document only: a
 # cursor of another shape, or one this service did not sign for this list, is the same 400
 # "Invalid pagination cursor".
-CURSOR_PATTERN = r"^(?:[A-Za-z0-9_-]{24,512})?$"
+MAX_CURSOR = 512
+CURSOR_PATTERN = rf"^(?:[A-Za-z0-9_-]{{24,{MAX_CURSOR}}})?$"
 # The list is not in the cursor, only in its MAC: another list's cursor and an altered one are
 # told apart by nobody, so one answer names both.
 INVALID_CURSOR = (
@@ -78,8 +79,8 @@ class PageParams:
         ] = DEFAULT_LIMIT,
         cursor: Annotated[
             Annotated[str, Documented(pattern=CURSOR_PATTERN)] | None,
+            # No max_length: a longer cursor is one this service never issued, the same 400.
             Query(
-                max_length=512,
                 description="Opaque cursor from `next_cursor`, for the same list only: same "
                 "path, filters and order, same user or API key (400 when this service did not "
                 "issue it for this list and caller).",
@@ -110,7 +111,7 @@ class PageParams:
         if len(rows) <= self.limit:
             return None
         cursor = encode_cursor(key_of(rows[self.limit - 1]), self._key, list_id=self._list)
-        self._response.headers["Link"] = f'<{next_page_url(self._request, cursor)}>; rel="next"'
+        link_next(self._response, self._request, cursor)
         return cursor
 
 
@@ -125,10 +126,16 @@ def list_identity(request: Request, caller: Caller) -> bytes:
     return json.dumps([route, path, query, who], separators=(",", ":")).encode()
 
 
-def next_page_url(request: Request, cursor: str) -> str:
-    """This list's URL with the same query and the next cursor (relative, RFC 8288 §3.1)."""
-    query = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor"]
-    return f"{request.url.path}?{urlencode([*query, ('cursor', cursor)])}"
+def next_page_url(request: Request, cursor: str, name: str = "cursor") -> str:
+    """This list's URL with the same query and the next cursor in `name` (relative, RFC 8288
+    §3.1)."""
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != name]
+    return f"{request.url.path}?{urlencode([*query, (name, cursor)])}"
+
+
+def link_next(response: Response, request: Request, cursor: str, name: str = "cursor") -> None:
+    """The `Link: <…>; rel="next"` header of a page that has a next one (SPEC §4)."""
+    response.headers["Link"] = f'<{next_page_url(request, cursor, name)}>; rel="next"'
 
 
 def _convert(kind: Any, value: Any) -> Any:
@@ -160,6 +167,8 @@ def encode_cursor(values: list[Any], key: bytes, *, list_id: bytes) -> str:
 
 def decode_cursor(cursor: str, key: bytes, *, list_id: bytes) -> list[Any]:
     """Verify and open a cursor; one altered or issued for another list is a 400."""
+    if len(cursor) > MAX_CURSOR:
+        raise BadRequest(INVALID_CURSOR)
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         mac, payload = raw[:16], raw[16:]

@@ -9,7 +9,7 @@ import uuid
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import Depends, Request, Response
 
 from app.api_keys import rules, service
 from app.api_keys.schemas import (
@@ -22,12 +22,13 @@ from app.api_keys.schemas import (
 from app.audit.context import AuditContext, audit_context, audited
 from app.errors import Forbidden, problem_responses
 from app.idempotency import idempotency
+from app.json_body import api_router
 from app.openapi import created_resource
 from app.pagination import Page, PageParams, created_key
 from app.security.caller import CallerDep
 from app.state import SessionDep, app_state
 
-router = APIRouter(tags=["api-keys"])
+router = api_router(tags=["api-keys"])
 
 
 async def _key_creator(caller: CallerDep) -> None:

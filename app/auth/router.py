@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Form, Request
+from fastapi import Body, Form, Request
 from sqlalchemy import select
 from sqlmodel import col
 
@@ -12,13 +12,14 @@ from app.audit.context import audit_context, audited
 from app.auth import credentials, service
 from app.auth.schemas import MeOut, PasswordChangeIn, PasswordResetIn, RefreshIn, TokenOut
 from app.errors import problem_responses
+from app.json_body import api_router
 from app.models import User
 from app.roles import ROLES
 from app.schema_types import NO_NUL_PATTERN
 from app.security.caller import CallerDep, require_roles
 from app.state import SessionDep, app_state
 
-router = APIRouter(tags=["auth"])
+router = api_router(tags=["auth"])
 
 
 @router.post(

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import Depends, Header, Query, Request, Response
 from pydantic import Field
 from sqlalchemy import tuple_
 from sqlmodel import col
@@ -25,6 +25,7 @@ from app.clients.schemas import (
 from app.errors import problem_responses
 from app.etag import require_match, set_etag
 from app.idempotency import idempotency
+from app.json_body import api_router
 from app.models import Client
 from app.openapi import created_resource
 from app.pagination import Page, PageParams
@@ -34,7 +35,7 @@ from app.security.access import Area
 from app.security.caller import CallerDep
 from app.state import SessionDep, app_state
 
-router = APIRouter(tags=["clients"])
+router = api_router(tags=["clients"])
 
 ClientView = Annotated[ClientClinicalOut | ClientOut, Field(discriminator="view")]
 IfMatch = Annotated[str | None, Header(max_length=200, description="The client's ETag (required).")]

@@ -45,6 +45,28 @@ def _unsupported_media_types(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+# Methods whose requests may carry a body: the pipeline answers 413 to one over the limit,
+# whether or not the route reads it (a GET's body has no meaning, RFC 9110 §9.3.1).
+_BODY_METHODS = frozenset({"post", "put", "patch", "delete"})
+
+
+def _oversized_bodies(schema: dict[str, Any]) -> dict[str, Any]:
+    """Every operation that may carry a body declares the pipeline's 413."""
+    for operations in schema.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method in _BODY_METHODS:
+                operation["responses"].setdefault(
+                    "413",
+                    {
+                        "description": DESCRIPTIONS[413],
+                        "content": {
+                            PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}
+                        },
+                    },
+                )
+    return schema
+
+
 def _public_operations(schema: dict[str, Any]) -> dict[str, Any]:
     """Operations that need no credentials say so (`security: []`), not by omission."""
     for operations in schema.get("paths", {}).values():
@@ -62,7 +84,7 @@ def build_document(app: FastAPI) -> dict[str, Any]:
         routes=app.routes,
     )
     schema = canonical_names(_problem_content_types(restore_examples(schema)))
-    schema = _unsupported_media_types(complete_openapi(schema, app.routes))
+    schema = _oversized_bodies(_unsupported_media_types(complete_openapi(schema, app.routes)))
     schema = declare_headers(schema, app.routes)
     schema = _public_operations(name_request_bodies(name_generics(schema)))
     schema = untitle_inline_responses(schema)

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Request, Response
+from fastapi import Depends, Header, Request, Response
 from sqlalchemy import select, tuple_
 from sqlmodel import col
 
@@ -22,8 +22,9 @@ from app.episodes.schemas import (
     PhaseTransitionOut,
 )
 from app.errors import problem_responses
-from app.etag import require_match, set_etag
+from app.etag import OptionalIfMatch, optional_match, require_match, set_etag
 from app.idempotency import idempotency
+from app.json_body import api_router
 from app.models import Episode, PhaseTransition
 from app.openapi import created_resource
 from app.pagination import Page, PageParams
@@ -32,7 +33,7 @@ from app.security.access import Area
 from app.security.caller import CallerDep
 from app.state import SessionDep, app_state
 
-router = APIRouter(tags=["episodes"])
+router = api_router(tags=["episodes"])
 
 IfMatch = Annotated[
     str | None, Header(max_length=200, description="The episode's ETag (required).")
@@ -206,7 +207,7 @@ async def list_transitions(
     summary="Record a phase transition",
     status_code=201,
     response_model=PhaseTransitionOut,
-    responses=problem_responses(401, 403, 404, 409, 413, 422)
+    responses=problem_responses(401, 403, 404, 409, 412, 413, 422)
     | created_resource("/v1/episodes/{id}/phase-transitions"),
     dependencies=[audited("phase_transition.create", "episode"), Depends(idempotency)],
 )
@@ -217,12 +218,18 @@ async def create_transition(
     session: SessionDep,
     caller: CallerDep,
     body: PhaseTransitionCreate,
+    if_match: OptionalIfMatch = None,
 ) -> PhaseTransitionOut:
-    """Move the episode to another phase, possibly back-dated (sessions' phases follow)."""
+    """Move the episode to another phase, possibly back-dated (sessions' phases follow).
+
+    If-Match with the episode's ETag is honoured if sent (412 when stale).
+    """
     ctx = audit_context(request)
     episode, _, _ = await load_episode(
         session=session, caller=caller, episode_id=id, write=True, ctx=ctx
     )
+    # The move compares and sets the version it loaded; a sent ETag must be that one.
+    optional_match(if_match, episode.id, episode.version)
     ring = app_state(request).secrets.key_ring
     transition = await service.record_transition(
         session=session, ring=ring, episode=episode, transition_in=body, recorded_by=caller.id

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request, Response
 
 from app.audit.context import audit_context, audited
 from app.errors import Forbidden, problem_responses
 from app.feed import service
 from app.feed.schemas import FeedPage, event_out
 from app.feed.types import TYPES_PATTERN, expand_types, readable_types
-from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from app.json_body import api_router
+from app.pagination import DEFAULT_LIMIT, MAX_LIMIT, link_next
 from app.security.caller import Caller, CallerDep
 from app.state import SessionDep
 
-router = APIRouter(tags=["events"])
+router = api_router(tags=["events"])
 
 
 def require_feed_reader(caller: Caller) -> frozenset[str]:
@@ -35,6 +36,7 @@ def require_feed_reader(caller: Caller) -> frozenset[str]:
 )
 async def list_events(
     request: Request,
+    response: Response,
     session: SessionDep,
     caller: CallerDep,
     after: Annotated[
@@ -70,8 +72,7 @@ async def list_events(
         clinicians_only=caller.kind == "api_key",
     )
     audit_context(request).add_clients(*(row.client_id for row in rows))
-    full = len(rows) == limit
-    return FeedPage(
-        items=[event_out(row) for row in rows],
-        next_cursor=str(rows[-1].position) if full else None,
-    )
+    next_cursor = str(rows[-1].position) if len(rows) == limit else None
+    if next_cursor is not None:
+        link_next(response, request, next_cursor, "after")
+    return FeedPage(items=[event_out(row) for row in rows], next_cursor=next_cursor)

@@ -6,12 +6,13 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import Depends, Query, Request, Response
 
 from app.audit.context import audit_context, audited
 from app.errors import problem_responses
 from app.etag import set_etag
 from app.idempotency import idempotency
+from app.json_body import api_router
 from app.measures import service
 from app.measures.schemas import Instrument, MeasureCreate, MeasureOut
 from app.models import Measure
@@ -21,7 +22,7 @@ from app.security.access import Area, load, load_client
 from app.security.caller import CallerDep
 from app.state import SessionDep
 
-router = APIRouter(tags=["measures"])
+router = api_router(tags=["measures"])
 
 
 @router.get(

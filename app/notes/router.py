@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import Depends, Header, Query, Request, Response
 from sqlalchemy import ColumnElement
 from sqlmodel import col
 
@@ -13,6 +13,7 @@ from app.audit.context import audit_context, audited
 from app.errors import Forbidden, NotFound, problem_responses
 from app.etag import require_match, set_etag
 from app.idempotency import idempotency
+from app.json_body import api_router
 from app.models import Addendum, Client
 from app.notes import service
 from app.notes.dependencies import load_note, load_note_session
@@ -33,7 +34,7 @@ from app.security.access import Area, NoteAction
 from app.security.caller import CallerDep
 from app.state import SessionDep, app_state
 
-router = APIRouter(tags=["notes"])
+router = api_router(tags=["notes"])
 
 IfMatch = Annotated[
     str | None, Header(description="The note's ETag; required (428), stale is 412.")

@@ -6,11 +6,12 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import Depends, Request, Response
 
 from app.audit.context import audit_context, audited
 from app.errors import problem_responses
 from app.idempotency import idempotency
+from app.json_body import api_router
 from app.models import Observation, RelationshipEpisode, Theme
 from app.observations import service
 from app.observations.dependencies import load_finding, load_therapy_session
@@ -25,7 +26,7 @@ from app.pagination import Page, PageParams
 from app.security.caller import CallerDep
 from app.state import SessionDep, app_state
 
-router = APIRouter(tags=["observations"])
+router = api_router(tags=["observations"])
 
 
 @router.get(

@@ -9,12 +9,12 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 
 from app.errors import NotFound
+from app.json_body import api_router
 
-router = APIRouter(tags=["pages"], include_in_schema=False)
+router = api_router(tags=["pages"], include_in_schema=False)
 
 # No inline script or style anywhere: the strict policy below holds for every page.
 CONTENT_SECURITY_POLICY = "; ".join(

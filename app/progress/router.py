@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import Query, Request, Response
 
 from app.audit.context import audit_context, audited
 from app.episodes.dependencies import load_episode
 from app.episodes.schemas import Phase
 from app.errors import problem_responses
+from app.json_body import api_router
 from app.progress import caseload, service
 from app.progress.schemas import Caseload, Progress
 from app.roles import CLINICAL_ROLES
@@ -19,7 +20,7 @@ from app.security.caller import CallerDep, require_roles
 from app.state import SessionDep
 from app.themes.catalog import CODE_PATTERN
 
-router = APIRouter(tags=["progress"])
+router = api_router(tags=["progress"])
 
 MAX_THEME_FILTER = 50
 # Up to 50 theme codes separated by commas, spaces around them allowed; empty for none.

@@ -20,8 +20,9 @@ from sqlmodel import SQLModel, col
 
 from app.audit.context import AuditContext
 from app.errors import Forbidden, NotFound
-from app.models import Addendum, CareTeamMember, Client, Note, PhaseTransition, User
+from app.models import Addendum, ApiKey, CareTeamMember, Client, Note, PhaseTransition, User
 from app.roles import CLINICAL_ROLES
+from app.security import attempts
 from app.security.api_keys import Scope
 from app.security.caller import Caller
 from app.security.reach import (
@@ -452,6 +453,20 @@ _REPLAY_PARENTS: dict[str, tuple[type[SQLModel], str, str]] = {
 }
 
 
+# Resources of a practice outside any client, which a replay finds as its read would.
+_REPLAY_PRACTICE_OWNED = frozenset(
+    {"user", "api_key", "webhook_endpoint", "webhook_delivery", "audit_event", "audit_review"}
+)
+
+
+async def _revoked(session: AsyncSession, key_id: uuid.UUID) -> bool:
+    """Whether the key is revoked: gone for a read (404), so for a replay too."""
+    revoked_at = await session.scalar(
+        select(col(ApiKey.revoked_at)).where(col(ApiKey.id) == key_id)
+    )
+    return revoked_at is not None
+
+
 async def authorize_replay(
     *, session: AsyncSession, caller: Caller, kind: str, resource_id: str, ctx: AuditContext
 ) -> None:
@@ -469,6 +484,17 @@ async def authorize_replay(
             raise NotFound("Not found")
         resource_id = str(getattr(child, column))
     if kind not in MODELS:
+        # Outside any client: still there, in the caller's practice, as a read would find it
+        # (a webhook endpoint deleted since answers its read's 404, not a stale 201). Themes,
+        # named by their code, are never deleted.
+        if kind not in _REPLAY_PRACTICE_OWNED:
+            return
+        target = uuid.UUID(resource_id)
+        practice, _ = await attempts.owners_of(session, kind, target)
+        if practice != caller.practice_id or (
+            kind == "api_key" and await _revoked(session, target)
+        ):
+            raise NotFound("Not found")
         return
     if caller.is_user:
         check_role(caller, _REPLAY_AREAS[kind], write=False)

@@ -85,9 +85,7 @@ async def named_clients(request: Request, *, read_body: bool = True) -> list[uui
     return [] if client is None else [client]
 
 
-async def named_targets(
-    request: Request, *, read_body: bool = True
-) -> list[tuple[str, uuid.UUID]]:
+async def named_targets(request: Request, *, read_body: bool = True) -> list[tuple[str, uuid.UUID]]:
     """What a request names outside its path, by kind: the clients of `named_clients` and
     each `?episode_id=` (a list of an episode's rows aims at the episode's client)."""
     named = [("client", c) for c in await named_clients(request, read_body=read_body)]

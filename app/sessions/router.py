@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import Depends, Query, Request, Response
 from pydantic import Field
 from sqlalchemy import ColumnElement, tuple_
 from sqlmodel import col
@@ -16,6 +16,7 @@ from app.episodes.schemas import Phase
 from app.errors import Forbidden, problem_responses
 from app.etag import OptionalIfMatch, optional_match, set_etag
 from app.idempotency import idempotency
+from app.json_body import api_router
 from app.models import Client, TherapySession
 from app.openapi import created_resource
 from app.pagination import Page, PageParams
@@ -38,7 +39,7 @@ from app.sessions.schemas import (
 )
 from app.state import SessionDep, app_state
 
-router = APIRouter(tags=["sessions"])
+router = api_router(tags=["sessions"])
 
 SessionView = Annotated[SessionClinicalOut | SessionOut, Field(discriminator="view")]
 SessionCreatedView = Annotated[

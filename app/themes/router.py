@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import Depends, Path, Query, Request, Response
 
 from app.audit.context import audit_context, audited
 from app.errors import problem_responses
 from app.etag import OptionalIfMatch, optional_match, set_etag
 from app.idempotency import idempotency
+from app.json_body import api_router
 from app.openapi import created_resource
 from app.pagination import Page, PageParams
 from app.security.caller import Caller, CallerDep, require_roles
@@ -18,7 +19,7 @@ from app.themes import service
 from app.themes.catalog import CODE_MAX_LENGTH, CODE_PATTERN, ThemeCategory
 from app.themes.schemas import ThemeCreate, ThemeOut, ThemeUpdate
 
-router = APIRouter(tags=["themes"])
+router = api_router(tags=["themes"])
 
 EDITORS = ("admin", "therapist", "supervisor")
 CodePath = Annotated[

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import Depends, Request, Response
 from sqlalchemy import select
 from sqlmodel import col
 
@@ -14,6 +14,7 @@ from app.auth import credentials
 from app.errors import Forbidden, NotFound, problem_responses
 from app.etag import OptionalIfMatch, optional_match, set_etag, set_view_etag
 from app.idempotency import idempotency
+from app.json_body import api_router
 from app.models import User
 from app.openapi import created_resource
 from app.pagination import Page, PageParams, created_key, oldest_first
@@ -30,7 +31,7 @@ from app.users.schemas import (
     UserUpdate,
 )
 
-router = APIRouter(tags=["users"])
+router = api_router(tags=["users"])
 UserView = UserOut | ClinicianOut
 
 

@@ -6,13 +6,14 @@ import uuid
 from datetime import timedelta
 from typing import Annotated, TypeVar
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import Depends, Request, Response
 
 from app.audit.context import AuditContext, audit_context, audited
 from app.errors import problem_responses
 from app.etag import OptionalIfMatch, optional_match, set_etag
 from app.feed.types import readable_types
 from app.idempotency import idempotency
+from app.json_body import api_router
 from app.openapi import created_resource
 from app.pagination import Page, PageParams, created_key
 from app.security.caller import Caller, CallerDep, require_roles
@@ -27,7 +28,7 @@ from app.webhooks.schemas import (
     WebhookEndpointUpdate,
 )
 
-router = APIRouter(tags=["webhooks"])
+router = api_router(tags=["webhooks"])
 PageDep = Annotated[PageParams, Depends()]
 
 
@@ -172,20 +173,23 @@ async def update_webhook_endpoint(
     "/v1/webhook-endpoints/{id}",
     summary="Delete a webhook endpoint",
     status_code=204,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(401, 403, 404, 412, 422),
     dependencies=[audited("webhook_endpoint.delete", "webhook_endpoint")],
 )
-async def delete_webhook_endpoint(id: uuid.UUID, session: SessionDep, caller: CallerDep) -> None:
-    """Stop delivering to an endpoint and drop its delivery log."""
+async def delete_webhook_endpoint(
+    id: uuid.UUID, session: SessionDep, caller: CallerDep, if_match: OptionalIfMatch = None
+) -> None:
+    """Stop delivering to an endpoint and drop its delivery log; If-Match honoured if sent."""
     endpoint = await service.get_endpoint(session, _manager(caller), id)
-    await service.delete_endpoint(session, endpoint)
+    expected = optional_match(if_match, endpoint.id, endpoint.version)
+    await service.delete_endpoint(session, endpoint, expected)
 
 
 @router.post(
     "/v1/webhook-endpoints/{id}/rotate-secret",
     summary="Rotate a webhook endpoint's secret",
     response_model=SecretRotated,
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=problem_responses(401, 403, 404, 409, 412, 422),
     dependencies=[
         audited("webhook_endpoint.rotate_secret", "webhook_endpoint"),
         ManagerFirst,
@@ -193,17 +197,23 @@ async def delete_webhook_endpoint(id: uuid.UUID, session: SessionDep, caller: Ca
     ],
 )
 async def rotate_webhook_secret(
-    request: Request, id: uuid.UUID, session: SessionDep, caller: CallerDep
+    request: Request,
+    id: uuid.UUID,
+    session: SessionDep,
+    caller: CallerDep,
+    if_match: OptionalIfMatch = None,
 ) -> SecretRotated:
     """A new secret, shown once; the old one also signs during the grace period (24 h).
 
-    403 unless the caller may read every event type the endpoint delivers.
+    403 unless the caller may read every event type the endpoint delivers. If-Match is
+    honoured if sent (412 when stale).
     """
     endpoint = await service.get_endpoint(session, _manager(caller), id)
     service.require_readable(caller, endpoint.event_types)
+    expected = optional_match(if_match, endpoint.id, endpoint.version)
     state = app_state(request)
     grace = timedelta(hours=state.settings.webhook_secret_grace_hours)
-    secret = await service.rotate_secret(session, state.secrets.key_ring, endpoint, grace)
+    secret = await service.rotate_secret(session, state.secrets.key_ring, endpoint, grace, expected)
     assert endpoint.previous_secret_expires_at is not None  # noqa: S101 - set just now
     rotated = SecretRotated(
         secret=secret, previous_secret_expires_at=endpoint.previous_secret_expires_at

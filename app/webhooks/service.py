@@ -167,8 +167,11 @@ async def _cancel_unsubscribed(session: AsyncSession, endpoint: WebhookEndpoint)
     )
 
 
-async def delete_endpoint(session: AsyncSession, endpoint: WebhookEndpoint) -> None:
-    """Delete an endpoint with its delivery log."""
+async def delete_endpoint(
+    session: AsyncSession, endpoint: WebhookEndpoint, expected_version: int | None
+) -> None:
+    """Delete an endpoint with its delivery log (412 if changed since `expected_version`)."""
+    await bump_version(session, endpoint, expected_version)
     deliveries = sa.select(col(WebhookDelivery.id)).where(
         col(WebhookDelivery.endpoint_id) == endpoint.id
     )
@@ -183,7 +186,11 @@ async def delete_endpoint(session: AsyncSession, endpoint: WebhookEndpoint) -> N
 
 
 async def rotate_secret(
-    session: AsyncSession, ring: KeyRing, endpoint: WebhookEndpoint, grace: timedelta
+    session: AsyncSession,
+    ring: KeyRing,
+    endpoint: WebhookEndpoint,
+    grace: timedelta,
+    expected_version: int | None,
 ) -> str:
     """A new secret; the current one keeps signing (beside it) for the grace period."""
     secret = signing.new_secret()
@@ -193,7 +200,7 @@ async def rotate_secret(
     endpoint.previous_secret_expires_at = utcnow() + grace
     endpoint.secret = seal(ring, endpoint, "secret", secret) or ""
     endpoint.updated_at = utcnow()
-    await bump_version(session, endpoint, None)
+    await bump_version(session, endpoint, expected_version)
     return secret
 
 

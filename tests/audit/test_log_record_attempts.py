@@ -39,12 +39,11 @@ async def test_an_anonymous_attempt_on_an_audit_event_is_attributed_to_its_pract
 ) -> None:
     client_id, event_id = await _an_event_naming_a_client(client, world)
     rid = uuid.uuid4().hex
-    kwargs = {"json": {"decision": "appropriate"}} if method == "POST" else {}
     answer = await client.request(
         method,
         f"/v1/audit/events/{event_id}{suffix}",
         headers={"Authorization": "Bearer not-a-token", "X-Request-ID": rid},
-        **kwargs,
+        json={"decision": "appropriate"} if method == "POST" else None,
     )
     assert answer.status_code == 401
     [logged] = await events_of_request(state, rid)

@@ -190,10 +190,11 @@ async def test_unstorable_path_id_is_422_with_its_event(
     assert "\x00" not in (event["resource_id"] or "")
 
 
-async def test_attempts_on_psychotherapy_records_name_no_client(
+async def test_attempts_on_psychotherapy_records_name_their_client(
     client: httpx.AsyncClient, world: World, state: AppState
 ) -> None:
-    """A psychotherapy note and its addenda: the practice is named, the client never is."""
+    """A psychotherapy note and its addenda: practice and client named, as for a progress
+    note's (docs/adr/0024)."""
     ids = await _case_with_note(client, world)
     own = world["therapist"].headers
     note = await client.post(
@@ -213,7 +214,10 @@ async def test_attempts_on_psychotherapy_records_name_no_client(
         sent = request_id()
         problem(await client.get(path, headers=sent), 401)
         event = await only_event(state, sent["X-Request-ID"])
-        assert (event["practice_id"], event["client_ids"]) == (world.practice_id, []), path
+        assert (event["practice_id"], event["client_ids"]) == (
+            world.practice_id,
+            [ids["client"]],
+        ), path
 
 
 @pytest.mark.parametrize(

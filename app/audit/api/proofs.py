@@ -12,7 +12,7 @@ import base64
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import Depends, Query, Request, Response
 
 from app.audit.api import service
 from app.audit.api.schemas import (
@@ -27,11 +27,12 @@ from app.audit.ledger import events, tree
 from app.audit.ledger.checkpoint import ALGORITHM, key_id, public_key_raw, vkey, with_note
 from app.audit.ledger.verify import verify_log
 from app.errors import Conflict, NotFound, Unprocessable, problem_responses
+from app.json_body import api_router
 from app.pagination import Page, PageParams
 from app.security.caller import Caller, CallerDep, require_roles
 from app.state import SessionDep, app_state
 
-router = APIRouter(tags=["audit"])
+router = api_router(tags=["audit"])
 
 
 def require_auditor(caller: Caller) -> None:

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -33,6 +33,7 @@ from app.audit.recorder import add_event, build_event, write_event
 from app.db import utcnow, uuid7
 from app.errors import Forbidden, NotFound, problem_responses
 from app.idempotency import idempotency
+from app.json_body import api_router
 from app.models import AuditReview
 from app.openapi import created_resource
 from app.pagination import Page, PageParams
@@ -41,7 +42,7 @@ from app.security import attempts
 from app.security.caller import CallerDep
 from app.state import SessionDep, app_state
 
-router = APIRouter(tags=["audit"])
+router = api_router(tags=["audit"])
 
 From = Annotated[SaneDatetime | None, Query(alias="from", description="Inclusive lower bound.")]
 To = Annotated[SaneDatetime | None, Query(alias="to", description="Exclusive upper bound.")]

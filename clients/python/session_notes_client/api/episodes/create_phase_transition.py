@@ -18,12 +18,16 @@ def _get_kwargs(
     id: UUID,
     *,
     body: PhaseTransitionCreate,
+    if_match: None | str | Unset = UNSET,
     idempotency_key: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(if_match, Unset):
+        headers["If-Match"] = if_match
+
     if not isinstance(idempotency_key, Unset):
         headers["Idempotency-Key"] = idempotency_key
 
@@ -79,6 +83,11 @@ def _parse_response(
 
         return response_409
 
+    if response.status_code == 412:
+        response_412 = Problem.from_dict(response.json())
+
+        return response_412
+
     if response.status_code == 413:
         response_413 = Problem.from_dict(response.json())
 
@@ -126,6 +135,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: PhaseTransitionCreate,
+    if_match: None | str | Unset = UNSET,
     idempotency_key: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
@@ -135,8 +145,11 @@ def sync_detailed(
 
      Move the episode to another phase, possibly back-dated (sessions' phases follow).
 
+    If-Match with the episode's ETag is honoured if sent (412 when stale).
+
     Args:
         id (UUID):
+        if_match (None | str | Unset): Optional: the resource's ETag; a stale one is 412.
         idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
@@ -156,6 +169,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         id=id,
         body=body,
+        if_match=if_match,
         idempotency_key=idempotency_key,
         x_request_id=x_request_id,
         x_purpose_of_use=x_purpose_of_use,
@@ -174,6 +188,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: PhaseTransitionCreate,
+    if_match: None | str | Unset = UNSET,
     idempotency_key: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
@@ -183,8 +198,11 @@ def sync(
 
      Move the episode to another phase, possibly back-dated (sessions' phases follow).
 
+    If-Match with the episode's ETag is honoured if sent (412 when stale).
+
     Args:
         id (UUID):
+        if_match (None | str | Unset): Optional: the resource's ETag; a stale one is 412.
         idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
@@ -205,6 +223,7 @@ def sync(
         id=id,
         client=client,
         body=body,
+        if_match=if_match,
         idempotency_key=idempotency_key,
         x_request_id=x_request_id,
         x_purpose_of_use=x_purpose_of_use,
@@ -217,6 +236,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: PhaseTransitionCreate,
+    if_match: None | str | Unset = UNSET,
     idempotency_key: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
@@ -226,8 +246,11 @@ async def asyncio_detailed(
 
      Move the episode to another phase, possibly back-dated (sessions' phases follow).
 
+    If-Match with the episode's ETag is honoured if sent (412 when stale).
+
     Args:
         id (UUID):
+        if_match (None | str | Unset): Optional: the resource's ETag; a stale one is 412.
         idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
@@ -247,6 +270,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         id=id,
         body=body,
+        if_match=if_match,
         idempotency_key=idempotency_key,
         x_request_id=x_request_id,
         x_purpose_of_use=x_purpose_of_use,
@@ -263,6 +287,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: PhaseTransitionCreate,
+    if_match: None | str | Unset = UNSET,
     idempotency_key: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
@@ -272,8 +297,11 @@ async def asyncio(
 
      Move the episode to another phase, possibly back-dated (sessions' phases follow).
 
+    If-Match with the episode's ETag is honoured if sent (412 when stale).
+
     Args:
         id (UUID):
+        if_match (None | str | Unset): Optional: the resource's ETag; a stale one is 412.
         idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
@@ -295,6 +323,7 @@ async def asyncio(
             id=id,
             client=client,
             body=body,
+            if_match=if_match,
             idempotency_key=idempotency_key,
             x_request_id=x_request_id,
             x_purpose_of_use=x_purpose_of_use,

@@ -15,11 +15,15 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     id: UUID,
     *,
+    if_match: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(if_match, Unset):
+        headers["If-Match"] = if_match
+
     if not isinstance(x_request_id, Unset):
         headers["X-Request-ID"] = x_request_id
 
@@ -60,6 +64,16 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
+    if response.status_code == 412:
+        response_412 = Problem.from_dict(response.json())
+
+        return response_412
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
@@ -94,16 +108,18 @@ def sync_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient,
+    if_match: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
 ) -> Response[Any | Problem]:
     """Delete a webhook endpoint
 
-     Stop delivering to an endpoint and drop its delivery log.
+     Stop delivering to an endpoint and drop its delivery log; If-Match honoured if sent.
 
     Args:
         id (UUID):
+        if_match (None | str | Unset): Optional: the resource's ETag; a stale one is 412.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -118,6 +134,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         id=id,
+        if_match=if_match,
         x_request_id=x_request_id,
         x_purpose_of_use=x_purpose_of_use,
         x_break_glass_reason=x_break_glass_reason,
@@ -134,16 +151,18 @@ def sync(
     id: UUID,
     *,
     client: AuthenticatedClient,
+    if_match: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
 ) -> Any | Problem | None:
     """Delete a webhook endpoint
 
-     Stop delivering to an endpoint and drop its delivery log.
+     Stop delivering to an endpoint and drop its delivery log; If-Match honoured if sent.
 
     Args:
         id (UUID):
+        if_match (None | str | Unset): Optional: the resource's ETag; a stale one is 412.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -159,6 +178,7 @@ def sync(
     return sync_detailed(
         id=id,
         client=client,
+        if_match=if_match,
         x_request_id=x_request_id,
         x_purpose_of_use=x_purpose_of_use,
         x_break_glass_reason=x_break_glass_reason,
@@ -169,16 +189,18 @@ async def asyncio_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient,
+    if_match: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
 ) -> Response[Any | Problem]:
     """Delete a webhook endpoint
 
-     Stop delivering to an endpoint and drop its delivery log.
+     Stop delivering to an endpoint and drop its delivery log; If-Match honoured if sent.
 
     Args:
         id (UUID):
+        if_match (None | str | Unset): Optional: the resource's ETag; a stale one is 412.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -193,6 +215,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         id=id,
+        if_match=if_match,
         x_request_id=x_request_id,
         x_purpose_of_use=x_purpose_of_use,
         x_break_glass_reason=x_break_glass_reason,
@@ -207,16 +230,18 @@ async def asyncio(
     id: UUID,
     *,
     client: AuthenticatedClient,
+    if_match: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
 ) -> Any | Problem | None:
     """Delete a webhook endpoint
 
-     Stop delivering to an endpoint and drop its delivery log.
+     Stop delivering to an endpoint and drop its delivery log; If-Match honoured if sent.
 
     Args:
         id (UUID):
+        if_match (None | str | Unset): Optional: the resource's ETag; a stale one is 412.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
         x_break_glass_reason (str | Unset):
@@ -233,6 +258,7 @@ async def asyncio(
         await asyncio_detailed(
             id=id,
             client=client,
+            if_match=if_match,
             x_request_id=x_request_id,
             x_purpose_of_use=x_purpose_of_use,
             x_break_glass_reason=x_break_glass_reason,

@@ -16,12 +16,16 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     id: UUID,
     *,
+    if_match: None | str | Unset = UNSET,
     idempotency_key: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
     x_break_glass_reason: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(if_match, Unset):
+        headers["If-Match"] = if_match
+
     if not isinstance(idempotency_key, Unset):
         headers["Idempotency-Key"] = idempotency_key
 
@@ -73,6 +77,16 @@ def _parse_response(
 
         return response_409
 
+    if response.status_code == 412:
+        response_412 = Problem.from_dict(response.json())
+
+        return response_412
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
@@ -109,6 +123,7 @@ def sync_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient,
+    if_match: None | str | Unset = UNSET,
     idempotency_key: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
@@ -118,10 +133,12 @@ def sync_detailed(
 
      A new secret, shown once; the old one also signs during the grace period (24 h).
 
-    403 unless the caller may read every event type the endpoint delivers.
+    403 unless the caller may read every event type the endpoint delivers. If-Match is
+    honoured if sent (412 when stale).
 
     Args:
         id (UUID):
+        if_match (None | str | Unset): Optional: the resource's ETag; a stale one is 412.
         idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
@@ -137,6 +154,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         id=id,
+        if_match=if_match,
         idempotency_key=idempotency_key,
         x_request_id=x_request_id,
         x_purpose_of_use=x_purpose_of_use,
@@ -154,6 +172,7 @@ def sync(
     id: UUID,
     *,
     client: AuthenticatedClient,
+    if_match: None | str | Unset = UNSET,
     idempotency_key: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
@@ -163,10 +182,12 @@ def sync(
 
      A new secret, shown once; the old one also signs during the grace period (24 h).
 
-    403 unless the caller may read every event type the endpoint delivers.
+    403 unless the caller may read every event type the endpoint delivers. If-Match is
+    honoured if sent (412 when stale).
 
     Args:
         id (UUID):
+        if_match (None | str | Unset): Optional: the resource's ETag; a stale one is 412.
         idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
@@ -183,6 +204,7 @@ def sync(
     return sync_detailed(
         id=id,
         client=client,
+        if_match=if_match,
         idempotency_key=idempotency_key,
         x_request_id=x_request_id,
         x_purpose_of_use=x_purpose_of_use,
@@ -194,6 +216,7 @@ async def asyncio_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient,
+    if_match: None | str | Unset = UNSET,
     idempotency_key: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
@@ -203,10 +226,12 @@ async def asyncio_detailed(
 
      A new secret, shown once; the old one also signs during the grace period (24 h).
 
-    403 unless the caller may read every event type the endpoint delivers.
+    403 unless the caller may read every event type the endpoint delivers. If-Match is
+    honoured if sent (412 when stale).
 
     Args:
         id (UUID):
+        if_match (None | str | Unset): Optional: the resource's ETag; a stale one is 412.
         idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
@@ -222,6 +247,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         id=id,
+        if_match=if_match,
         idempotency_key=idempotency_key,
         x_request_id=x_request_id,
         x_purpose_of_use=x_purpose_of_use,
@@ -237,6 +263,7 @@ async def asyncio(
     id: UUID,
     *,
     client: AuthenticatedClient,
+    if_match: None | str | Unset = UNSET,
     idempotency_key: None | str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
     x_purpose_of_use: PurposeOfUse | Unset = UNSET,
@@ -246,10 +273,12 @@ async def asyncio(
 
      A new secret, shown once; the old one also signs during the grace period (24 h).
 
-    403 unless the caller may read every event type the endpoint delivers.
+    403 unless the caller may read every event type the endpoint delivers. If-Match is
+    honoured if sent (412 when stale).
 
     Args:
         id (UUID):
+        if_match (None | str | Unset): Optional: the resource's ETag; a stale one is 412.
         idempotency_key (None | str | Unset): Repeat a create safely: the same key replays.
         x_request_id (str | Unset):
         x_purpose_of_use (PurposeOfUse | Unset):
@@ -267,6 +296,7 @@ async def asyncio(
         await asyncio_detailed(
             id=id,
             client=client,
+            if_match=if_match,
             idempotency_key=idempotency_key,
             x_request_id=x_request_id,
             x_purpose_of_use=x_purpose_of_use,
