@@ -83,7 +83,8 @@ export function measureChart(id, spec, points, progress) {
 export function phaseOn(progress, iso) {
   let phase = null;
   for (const g of progress.segments) if (g.start <= iso) phase = g.phase;
-  return phase;
+  const last = progress.segments[progress.segments.length - 1];
+  return last && last.end && iso > last.end ? null : phase;
 }
 
 // Bars of one value per phase (ODF 1–7).

@@ -12,6 +12,7 @@ const INSTRUMENTS = {
 };
 for (const spec of Object.values(INSTRUMENTS)) spec.bands = spec.bands.map(([name, lo, hi]) => ({ name, lo, hi }));
 
+const NOT_HELD = new Set(["cancelled", "late_cancelled", "no_show"]);
 const latest = (m) => (m ? `${fmt(m.total)} · ${label(m.severity)} (${m.administered_on})` : "—");
 
 export async function caseloadView(main, { user }) {
@@ -56,9 +57,14 @@ export async function clientView(main, { id }) {
   head.push(h("p", { class: "muted", "data-current-phase": progress.current_phase ?? "" },
     `Episode ${progress.status}, started ${progress.started_on}${progress.ended_on ? `, ended ${progress.ended_on}` : ""}; current phase: ${phaseLabel(progress.current_phase)}; as of ${progress.as_of}.`));
   const inEpisode = sessions.filter((v) => v.episode_id === progress.episode_id);
-  const attendedDates = [...new Set(inEpisode.filter((v) => v.status === "attended").map((v) => v.starts_on))].sort();
+  // Columns: every session held by now (a past one still "scheduled" counts, as in the API),
+  // and every day the progress document has a theme point on.
+  const heldDates = inEpisode.filter((v) => !NOT_HELD.has(v.status) && v.starts_on <= progress.as_of).map((v) => v.starts_on);
+  const pointDates = progress.theme_trajectories.flatMap((t) => t.points.map((p) => p.on));
+  const attendedDates = [...new Set([...heldDates, ...pointDates])].sort();
+  const inSpan = (on) => on >= progress.started_on && (!progress.ended_on || on <= progress.ended_on);
   const measureSections = Object.entries(INSTRUMENTS).map(([code, spec]) => {
-    const points = measures.filter((m) => m.instrument === code && m.administered_on >= progress.started_on);
+    const points = measures.filter((m) => m.instrument === code && inSpan(m.administered_on));
     return [h("h3", {}, spec.label), points.length ? measureChart(`measure-${code}`, spec, points, progress) : h("p", {}, "Not administered in this episode.")];
   });
   const odf = progress.phases.map((p) => ({ phase: p.phase, value: p.defensive_functioning.odf }));
