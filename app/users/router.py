@@ -169,7 +169,11 @@ async def update_user(
     user, before = await service.update_user(
         session=session, user=user, user_in=body, expected_version=expected
     )
-    audit_context(request).details = service.change_details(before, user)
+    details = service.change_details(before, user)
+    supervisees = await service.supervisees_if_reach_changed(session, before, user)
+    if details is not None and supervisees is not None:
+        details["supervisee_ids"] = supervisees
+    audit_context(request).details = details
     set_etag(response, user.id, user.version)
     return UserOut.model_validate(user)
 

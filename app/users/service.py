@@ -191,5 +191,22 @@ def change_details(before: dict[str, Any], user: User) -> dict[str, Any] | None:
     return details
 
 
+async def supervisees_if_reach_changed(
+    session: AsyncSession, before: dict[str, Any], user: User
+) -> list[str] | None:
+    """The users whose clients this user gains or loses through supervision by the change (a
+    role to or from supervisor, an activation or deactivation of one), else None.
+
+    A supervisor made therapist stays their supervisees' `supervisor_id`: made supervisor again,
+    they reach those clients again, which the event names (SPEC §2.1).
+    """
+    could = before["role"] in SUPERVISING_ROLES and before["active"]
+    can = user.role in SUPERVISING_ROLES and user.active
+    if could == can:
+        return None
+    rows = await session.scalars(select(col(User.id)).where(col(User.supervisor_id) == user.id))
+    return sorted(str(row) for row in rows)
+
+
 def _plain(value: Any) -> Any:
     return str(value) if isinstance(value, uuid.UUID) else value

@@ -196,3 +196,32 @@ async def test_a_new_supervisor_s_reach_is_recorded_with_the_change(
     assert off.status_code == 200, off.text
     event = await only_event(state, "trainee-off")
     assert event["details"] == {"changes": {"active": {"from": True, "to": False}}}
+
+
+async def test_a_role_change_that_opens_or_closes_supervision_names_the_supervisees(
+    client: httpx.AsyncClient, world: World, state: AppState
+) -> None:
+    """A supervisor made therapist stays their supervisees' `supervisor_id`; made supervisor
+    again, they reach those clients again. Both events name the supervisees (SPEC §2.1)."""
+    await add_members(state, world, "supervisor2", "therapist2")
+    admin, supervisor = world["admin"].headers, world["supervisor2"]
+    supervisee = str(world["therapist2"].id)
+    assigned = await client.patch(
+        f"/v1/users/{supervisee}", json={"supervisor_id": str(supervisor.id)}, headers=admin
+    )
+    assert assigned.status_code == 200, assigned.text
+    for role, rid in (("therapist", "supervision-closed"), ("supervisor", "supervision-opened")):
+        changed = await client.patch(
+            f"/v1/users/{supervisor.id}", json={"role": role}, headers=admin | {"X-Request-ID": rid}
+        )
+        assert changed.status_code == 200, changed.text
+        event = await only_event(state, rid)
+        assert event["details"]["supervisee_ids"] == [supervisee], event["details"]
+    renamed = await client.patch(
+        f"/v1/users/{supervisor.id}",
+        json={"display_name": "Still Supervising"},
+        headers=admin | {"X-Request-ID": "supervision-unchanged"},
+    )
+    assert renamed.status_code == 200, renamed.text
+    event = await only_event(state, "supervision-unchanged")
+    assert event["details"] is None or "supervisee_ids" not in event["details"]
