@@ -26,7 +26,7 @@ test: $(STAMP)
 
 # The quick loop: SQLite only, without the tests that start servers, processes or fuzzers.
 test-fast: $(STAMP)
-	env -u NOTES_TEST_DATABASE_URL -u CI $(BIN)/python -m pytest -m "not server and not slow" $(PYTEST_ARGS)
+	env -u NOTES_TEST_DATABASE_URL -u CI $(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not server and not slow" $(PYTEST_ARGS)
 
 # Longer property runs for local use: the reach state machine with 2,000 examples per database.
 test-deep: $(STAMP)
