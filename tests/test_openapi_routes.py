@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
-
-from app.json_body import StrictJSONRoute
 from starlette.routing import Route
 
+from app.json_body import StrictJSONRoute
 from app.main import ROUTERS
 
 
