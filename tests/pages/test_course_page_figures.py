@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from selenium.webdriver.chrome.webdriver import WebDriver
 from selenium.webdriver.common.by import By
 
 from tests.pages.browser import ready, table_rows, visit, wait
@@ -33,7 +34,7 @@ def _case(site: Site, family: str) -> tuple[str, str]:
         return cid, e.json()["id"]
 
 
-def _open(site: Site, cid: str):
+def _open(site: Site, cid: str) -> WebDriver:
     driver = site.browser("therapist")
     visit(driver, f"/app/clients/{cid}")
     wait(driver, lambda d: d.current_url.endswith(cid))
