@@ -4,6 +4,7 @@ session, a measure dated outside its session's episode, a morning session east o
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta, timezone
+from typing import Any
 
 import httpx
 import pytest
@@ -37,13 +38,20 @@ async def test_close_before_a_measure_of_the_episode_drops_it_from_the_record(
     assert closed.status_code == 422 or kept == 1, (closed.status_code, kept)
 
 
+async def _booked_two_weeks_ahead(
+    client: httpx.AsyncClient, h: dict[str, str]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A client with an open episode and a session booked two weeks from today."""
+    c = await create_client(client, h)
+    await open_episode(client, h, c["id"], started_on=days_ago(30))
+    return c, await create_session(client, h, c["id"], on=days_ago(-14), status="scheduled")
+
+
 async def test_observation_on_a_session_not_yet_held_is_refused(
     client: httpx.AsyncClient, world: World
 ) -> None:
     h = world["therapist"].headers
-    c = await create_client(client, h)
-    await open_episode(client, h, c["id"], started_on=days_ago(30))
-    future = await create_session(client, h, c["id"], on=days_ago(-14), status="scheduled")
+    c, future = await _booked_two_weeks_ahead(client, h)
     r = await client.post(
         f"/v1/sessions/{future['id']}/observations",
         json={"theme_code": "defense.denial", "intensity": 3},
@@ -51,7 +59,7 @@ async def test_observation_on_a_session_not_yet_held_is_refused(
     )
     prog = (await client.get(f"/v1/clients/{c['id']}/progress", headers=h)).json()
     seen = [t["last_seen"] for p in prog["phases"] for t in p["themes"]]
-    # Today: 201, and the progress report shows a defense "seen" two weeks from now.
+    # Not a 201 that would show a defense "seen" two weeks from now in the progress report.
     assert r.status_code == 409, (r.status_code, seen)
 
 
@@ -59,9 +67,7 @@ async def test_progress_note_cannot_be_signed_for_a_session_weeks_ahead(
     client: httpx.AsyncClient, world: World
 ) -> None:
     h = world["therapist"].headers
-    c = await create_client(client, h)
-    await open_episode(client, h, c["id"], started_on=days_ago(30))
-    future = await create_session(client, h, c["id"], on=days_ago(-14), status="scheduled")
+    c, future = await _booked_two_weeks_ahead(client, h)
     n = await client.post(
         f"/v1/sessions/{future['id']}/notes", json={"kind": "progress", "body": "x"}, headers=h
     )

@@ -12,20 +12,28 @@ from tests.conftest import World
 from tests.factories import clinical_case
 
 
-async def test_anonymous_probes_do_not_tell_a_psychotherapy_note_from_a_progress_note(
-    client: httpx.AsyncClient, world: World
-) -> None:
-    case = await clinical_case(client, world)
-    therapist = world["therapist"].headers
+async def _both_kinds(
+    client: httpx.AsyncClient, world: World, session_id: str | None = None
+) -> dict[str, str]:
+    """A progress and a psychotherapy note by the therapist on one session, by kind."""
+    if session_id is None:
+        session_id = (await clinical_case(client, world)).session_id
     made = {}
     for kind in ("progress", "psychotherapy"):
         created = await client.post(
-            f"/v1/sessions/{case.session_id}/notes",
-            headers=therapist,
+            f"/v1/sessions/{session_id}/notes",
+            headers=world["therapist"].headers,
             json={"kind": kind, "body": "text"},
         )
         assert created.status_code == 201, created.text
-        made[kind] = created.json()["id"]
+        made[kind] = str(created.json()["id"])
+    return made
+
+
+async def test_anonymous_probes_do_not_tell_a_psychotherapy_note_from_a_progress_note(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    made = await _both_kinds(client, world)
     made["missing"] = str(uuid.uuid4())
 
     auditor = world["auditor"].headers
@@ -39,7 +47,7 @@ async def test_anonymous_probes_do_not_tell_a_psychotherapy_note_from_a_progress
     # Without credentials: the same 401 for each...
     for note_id in made.values():
         assert (await client.get(f"/v1/notes/{note_id}")).status_code == 401
-    # ...but the practice's log now classifies them.
+    # ...and the practice's log cannot classify them by kind either.
     seen = {}
     for kind, note_id in made.items():
         events = await client.get(
@@ -63,21 +71,13 @@ async def test_anonymous_probes_do_not_tell_a_psychotherapy_note_from_a_progress
 async def test_the_auditors_refused_reads_do_not_tell_the_kinds_apart(
     client: httpx.AsyncClient, world: World
 ) -> None:
-    """Without any anonymous probe: the author's own reads put the note id and client in the
-    log; the auditor's own (role-refused, 403) read then names the client for a progress
-    note and none for a psychotherapy note."""
+    """The author's own reads put both note ids and their client in the log; the auditor's
+    own role-refused (403) reads then name that client alike for both kinds."""
     case = await clinical_case(client, world)
     therapist = world["therapist"].headers
-    ids = {}
-    for kind in ("progress", "psychotherapy"):
-        created = await client.post(
-            f"/v1/sessions/{case.session_id}/notes",
-            headers=therapist,
-            json={"kind": kind, "body": "text"},
-        )
-        assert created.status_code == 201, created.text
-        ids[kind] = created.json()["id"]
-        assert (await client.get(f"/v1/notes/{ids[kind]}", headers=therapist)).status_code == 200
+    ids = await _both_kinds(client, world, case.session_id)
+    for note_id in ids.values():
+        assert (await client.get(f"/v1/notes/{note_id}", headers=therapist)).status_code == 200
     auditor = world["auditor"].headers
     # 1. The log shows both notes, read by their author, naming the client.
     log = (
