@@ -50,6 +50,16 @@ def _problem(
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
 
 
+def _message(error: dict[str, Any]) -> str:
+    """An error's message; for undecodable JSON also the parser's reason (its position and
+    kind, or the member named twice), which never quotes the body's values."""
+    message = str(error.get("msg", "invalid"))
+    reason = (error.get("ctx") or {}).get("error")
+    if error.get("type") == "json_invalid" and reason:
+        return f"{message}: {reason}"
+    return message
+
+
 async def app_error(request: Request, exc: Exception) -> Response:
     """Render a typed application error."""
     assert isinstance(exc, AppError)  # noqa: S101
@@ -90,7 +100,7 @@ async def validation_error(request: Request, exc: Exception) -> Response:
     errors = [
         {
             "loc": [str(p) if not isinstance(p, int) else p for p in e.get("loc", ())],
-            "msg": str(e.get("msg", "invalid")),
+            "msg": _message(e),
             "type": str(e.get("type", "value_error")),
         }
         for e in exc.errors()

@@ -18,6 +18,8 @@ async def test_duplicate_json_member_is_refused_not_last_wins(
     headers = world["therapist"].headers | {"content-type": "application/json"}
     response = await client.post("/v1/clients", content=raw, headers=headers)
     assert response.status_code == 422, (response.status_code, response.json().get("given_name"))
+    [error] = response.json()["errors"]
+    assert error["msg"] == "JSON decode error: Member 'given_name' appears more than once"
 
 
 async def test_an_overlong_cursor_is_400_like_any_cursor_not_issued(
